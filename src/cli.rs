@@ -1,0 +1,133 @@
+//! Command-line interface: global options that pick the roots, and the subcommands.
+//! `backtop` with no subcommand opens the dashboard.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A terminal dashboard for iPhone and iPad backups: find every backup, see what is in it,
+/// and free space by deleting old versions safely.
+#[derive(Debug, Parser)]
+#[command(name = "backtop", version, about, long_about = None)]
+pub struct Cli {
+    /// Where to look for backups.
+    #[command(flatten)]
+    pub roots: RootArgs,
+
+    /// Disable every destructive key and command (delete, prune).
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// Do not read or write the size cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// Draw gauges and borders with ASCII only.
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
+    /// What to do; without one, the dashboard opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options that choose the backup roots; shared by every command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RootArgs {
+    /// A folder holding backups (repeatable). Adds to the default roots unless --only.
+    #[arg(long = "root", value_name = "DIR", global = true)]
+    pub roots: Vec<PathBuf>,
+
+    /// Treat DIR as a user's home and look for every known macOS and Windows layout under it
+    /// (repeatable).
+    #[arg(long = "home", value_name = "DIR", global = true)]
+    pub homes: Vec<PathBuf>,
+
+    /// Use only the roots given by --root/--home/--demo (no defaults, config, env or volumes).
+    #[arg(long, global = true)]
+    pub only: bool,
+
+    /// Look in the home of every user (under /Users, /home or C:\Users).
+    #[arg(long, global = true)]
+    pub all_users: bool,
+
+    /// The folder holding users' homes, e.g. /Volumes/OldMac/Users (implies --all-users).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub users_dir: Option<PathBuf>,
+
+    /// Build a realistic demo library in a temporary folder and use it as the only root.
+    #[arg(long, global = true)]
+    pub demo: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List devices and their backup versions.
+    List(JsonArg),
+    /// Sizes per device and version: bytes, reclaimable bytes, categories, volumes.
+    ///
+    /// Hard links are counted once per inode. Copy-on-write clones (APFS `cp -c`, btrfs or
+    /// ReFS reflinks) share blocks without sharing an inode, so they are counted twice.
+    Du(JsonArg),
+    /// Every place backtop looked for backups, and what it found there or how to fix access.
+    Roots(JsonArg),
+    /// Check that versions are complete and consistent with their manifest.
+    Verify {
+        /// Version folders to verify (default: every version found).
+        paths: Vec<PathBuf>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete backup versions (to the trash unless --permanent).
+    Rm {
+        /// Version folders to delete.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Delete for good instead of moving to the trash.
+        #[arg(long)]
+        permanent: bool,
+        /// Allow deleting a device's newest complete backup, a backup in progress, or a
+        /// snapshot iMazing still lists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Delete old versions by a policy, never a device's newest complete backup.
+    Prune {
+        /// Keep the N newest complete versions of each device (live ones count).
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+        /// Remove only versions older than this (e.g. 90d, 12w, 6m, 1y).
+        #[arg(long, value_name = "AGE")]
+        older_than: Option<String>,
+        /// Show the plan, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Delete for good instead of moving to the trash.
+        #[arg(long)]
+        permanent: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a realistic demo library into DIR.
+    Demo {
+        /// Where to write it (created if missing).
+        dir: PathBuf,
+    },
+}
+
+/// `--json` for commands that print a report.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct JsonArg {
+    /// Machine-readable output (a documented, stable contract).
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,12 @@
+//! One file per subcommand. Each `run` returns the process exit code; errors go to
+//! `main`, which prints them with their context.
+
+pub mod context;
+pub mod demo;
+pub mod du;
+pub mod list;
+pub mod prune;
+pub mod rm;
+pub mod roots;
+pub mod tui;
+pub mod verify;

@@ -1,0 +1,13 @@
+//! backtop: find, size and prune iPhone/iPad backups.
+//!
+//! Data flows one way: disk → [`library`] (the pure model) → [`scan`] (workers that stream
+//! results) → [`ui`] (app state and drawing). User intent flows back through [`actions`].
+//! The CLI (`cli`) and the dashboard consume the same core.
+
+pub mod actions;
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod library;
+pub mod scan;
+pub mod ui;

@@ -1,0 +1,22 @@
+//! The pure model of a backup library: where roots are, what each backup version is, how
+//! versions group into devices, and how big they are. Nothing here touches the terminal or
+//! spawns threads (except [`usage`], which may use rayon for one version's walk).
+
+pub mod backup;
+pub mod category;
+pub mod device;
+pub mod discover;
+pub mod error;
+pub mod locate;
+pub mod manifest;
+pub mod mbdb;
+pub mod models;
+pub mod plists;
+pub mod root;
+pub mod usage;
+pub mod volume;
+
+pub use backup::{BackupState, DateSource, ManifestFormat, Version, VersionKind};
+pub use device::{Device, Library};
+pub use error::{Error, Result};
+pub use root::{Root, RootOrigin, RootReport, RootStatus};

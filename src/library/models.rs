@@ -1,0 +1,1 @@
+//! Product types (iPhone15,2) → marketing names (iPhone 14 Pro).
