@@ -3,6 +3,7 @@
 //! spawns threads (except [`usage`], which may use rayon for one version's walk).
 
 pub mod backup;
+pub mod access;
 pub mod category;
 pub mod device;
 pub mod discover;
@@ -13,6 +14,7 @@ pub mod mbdb;
 pub mod models;
 pub mod plists;
 pub mod root;
+pub mod seen;
 pub mod usage;
 pub mod volume;
 

@@ -1,0 +1,169 @@
+//! Whether a root can be read, and if not, why and what to do about it.
+//!
+//! [`check_root`] looks at the folder (one `stat`, one listing, a few `stat`s per entry to
+//! count backups). The mapping from an error to a [`RootStatus`] with advice is pure:
+//! [`classify`] names the failure from the error, [`status_for`] turns it into a status and
+//! words, knowing the OS, the path, whether we run over SSH or as root, and who owns the folder.
+//!
+//! The count in [`RootStatus::Ok`] is the number of direct subfolders holding a backup's
+//! marker files ([`looks_like_backup`]); it does not look into `iMazing.Versions/`. The
+//! discovery replaces it with the real number of versions when it has them.
+
+use std::io;
+use std::path::{Component, Path};
+
+use crate::library::locate::{Env, Os};
+use crate::library::{Root, RootReport, RootStatus};
+
+/// Files whose presence marks a folder as a backup.
+pub const BACKUP_MARKERS: &[&str] = &[
+    "Info.plist",
+    "Manifest.plist",
+    "Status.plist",
+    "Manifest.db",
+    "Manifest.mbdb",
+];
+
+/// Why looking at a root failed, in the terms the advice needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Nothing at the path.
+    NotFound,
+    /// `EACCES` (Windows: access denied): an ordinary permission problem.
+    AccessDenied,
+    /// `EPERM`: refused by policy (on macOS, the privacy wall).
+    NotPermitted,
+    /// A component of the path is not a folder.
+    NotADirectory,
+    /// Anything else, in words.
+    Other(String),
+}
+
+/// Names the failure an I/O error stands for.
+pub fn classify(err: &io::Error) -> Failure {
+    #[cfg(unix)]
+    match err.raw_os_error() {
+        Some(libc::EPERM) => return Failure::NotPermitted,
+        Some(libc::EACCES) => return Failure::AccessDenied,
+        Some(libc::ENOTDIR) => return Failure::NotADirectory,
+        _ => {}
+    }
+    match err.kind() {
+        io::ErrorKind::NotFound => Failure::NotFound,
+        io::ErrorKind::PermissionDenied => Failure::AccessDenied,
+        _ => Failure::Other(err.to_string()),
+    }
+}
+
+/// Advice for the macOS privacy wall when working at the Mac itself.
+pub const FULL_DISK_ACCESS: &str = "grant Full Disk Access to your terminal app in System \
+Settings → Privacy & Security → Full Disk Access";
+/// Advice for the macOS privacy wall over SSH.
+pub const REMOTE_FULL_DISK_ACCESS: &str = "turn on 'Allow full disk access for remote users' \
+in System Settings → General → Sharing → Remote Login (i)";
+
+/// The status and advice for `failure` on `path`. `owner` is the folder's owner's user name
+/// when known. Pure.
+pub fn status_for(failure: Failure, path: &Path, env: &Env, owner: Option<&str>) -> RootStatus {
+    match failure {
+        Failure::NotFound => RootStatus::Missing,
+        Failure::NotADirectory => RootStatus::NotAFolder,
+        Failure::NotPermitted if env.os == Os::MacOs && privacy_protected(path) => {
+            let advice = if env.ssh {
+                REMOTE_FULL_DISK_ACCESS
+            } else {
+                FULL_DISK_ACCESS
+            };
+            RootStatus::PrivacyBlocked {
+                advice: advice.to_owned(),
+            }
+        }
+        Failure::NotPermitted | Failure::AccessDenied => RootStatus::PermissionDenied {
+            advice: permission_advice(env, owner),
+        },
+        Failure::Other(message) => RootStatus::Error { message },
+    }
+}
+
+/// True where macOS's privacy rules apply: under a `Library` folder, or on another volume.
+fn privacy_protected(path: &Path) -> bool {
+    let mut parts = path.components();
+    let on_volume = matches!(
+        (parts.next(), parts.next()),
+        (Some(Component::RootDir), Some(Component::Normal(v))) if v == "Volumes"
+    );
+    on_volume || path.components().any(|c| c.as_os_str() == "Library")
+}
+
+/// What to do about an ordinary permission refusal.
+fn permission_advice(env: &Env, owner: Option<&str>) -> String {
+    let who = owner.unwrap_or("the owner");
+    match env.os {
+        Os::Windows => format!("run from an administrator terminal, or as {who}"),
+        _ if env.is_root => {
+            format!("even root is refused here (a network share?): run as {who}")
+        }
+        _ => format!("run with sudo, or as {who}"),
+    }
+}
+
+/// True when `dir` holds one of the [`BACKUP_MARKERS`].
+pub fn looks_like_backup(dir: &Path) -> bool {
+    BACKUP_MARKERS.iter().any(|m| dir.join(m).is_file())
+}
+
+/// The number of direct subfolders of `dir` that look like backups.
+pub fn count_backups(dir: &Path) -> io::Result<usize> {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() && looks_like_backup(&path) {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Looks at `root`: missing, not a folder, unreadable (with advice), or readable with the
+/// number of backups directly inside it.
+pub fn check_root(root: &Root, env: &Env) -> RootStatus {
+    let path = root.path.as_path();
+    let fail = |e: io::Error| status_for(classify(&e), path, env, folder_owner(path).as_deref());
+    match std::fs::metadata(path) {
+        Err(e) => return fail(e),
+        Ok(m) if !m.is_dir() => return RootStatus::NotAFolder,
+        Ok(_) => {}
+    }
+    match count_backups(path) {
+        Ok(backups) => RootStatus::Ok { backups },
+        Err(e) => fail(e),
+    }
+}
+
+/// Every root with its status, in order.
+pub fn report(roots: &[Root], env: &Env) -> Vec<RootReport> {
+    roots
+        .iter()
+        .map(|root| RootReport {
+            root: root.clone(),
+            status: check_root(root, env),
+        })
+        .collect()
+}
+
+/// The user name of the folder's owner, when it can be told (Unix only).
+fn folder_owner(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path)
+            .ok()
+            .or_else(|| std::fs::metadata(path.parent()?).ok())?;
+        crate::library::locate::user_name(meta.uid())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}

@@ -1,0 +1,203 @@
+//! Remembered removable drives: roots on a volume that were seen holding backups, so that when
+//! the drive is unplugged the roots report can say "drive not connected, last seen …, N
+//! backups" instead of nothing.
+//!
+//! [`SeenVolumes`] holds the memory and its pure merge logic ([`SeenVolumes::record`],
+//! [`SeenVolumes::mark_disconnected`]); [`SeenStore`] keeps it in a small JSON file (by default
+//! `<cache dir>/backtop/seen-volumes.json`). A corrupt file is ignored and rewritten.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::library::locate::IMAZING;
+use crate::library::{Error, Result, Root, RootOrigin, RootReport, RootStatus};
+
+/// One remembered root on a removable volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenRoot {
+    /// The root.
+    pub path: PathBuf,
+    /// The mount point of its volume.
+    pub volume: PathBuf,
+    /// When it was last seen with backups.
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_seen: OffsetDateTime,
+    /// How many backups it held then.
+    pub backups: usize,
+    /// How many bytes they took, once a scan has measured them.
+    pub bytes: Option<u64>,
+}
+
+/// Every remembered root.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenVolumes {
+    /// Remembered roots, in the order first seen.
+    pub roots: Vec<SeenRoot>,
+}
+
+/// The mount point in `volumes` that holds `path` (the longest match).
+fn volume_of<'a>(path: &Path, volumes: &'a [PathBuf]) -> Option<&'a PathBuf> {
+    volumes
+        .iter()
+        .filter(|v| path.starts_with(v))
+        .max_by_key(|v| v.components().count())
+}
+
+impl SeenVolumes {
+    /// Merges what was just seen: a root on a mounted volume with backups is remembered (count
+    /// and time updated; bytes kept only if the count is unchanged); a remembered root whose
+    /// volume is mounted but that is now missing or empty is forgotten. Returns true if
+    /// anything changed. Pure.
+    pub fn record(
+        &mut self,
+        reports: &[RootReport],
+        volumes: &[PathBuf],
+        now: OffsetDateTime,
+    ) -> bool {
+        let before = self.clone();
+        for report in reports {
+            let path = &report.root.path;
+            let Some(volume) = volume_of(path, volumes) else {
+                continue;
+            };
+            let pos = self.roots.iter().position(|s| &s.path == path);
+            match (&report.status, pos) {
+                (RootStatus::Ok { backups }, Some(i)) if *backups > 0 => {
+                    let seen = &mut self.roots[i];
+                    if seen.backups != *backups {
+                        seen.bytes = None;
+                    }
+                    seen.backups = *backups;
+                    seen.last_seen = now;
+                    seen.volume = volume.clone();
+                }
+                (RootStatus::Ok { backups }, None) if *backups > 0 => {
+                    self.roots.push(SeenRoot {
+                        path: path.clone(),
+                        volume: volume.clone(),
+                        last_seen: now,
+                        backups: *backups,
+                        bytes: None,
+                    });
+                }
+                (RootStatus::Ok { .. } | RootStatus::Missing, Some(i)) => {
+                    self.roots.remove(i);
+                }
+                _ => {}
+            }
+        }
+        *self != before
+    }
+
+    /// Sets the measured bytes of a remembered root; false if it is not remembered.
+    pub fn set_bytes(&mut self, root: &Path, bytes: u64) -> bool {
+        match self.roots.iter_mut().find(|s| s.path == root) {
+            Some(seen) => {
+                seen.bytes = Some(bytes);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reports remembered roots whose volume is not in `volumes` as
+    /// [`RootStatus::DriveNotConnected`]: a missing report for such a root changes status, and
+    /// remembered roots absent from `reports` are appended (origin volume). Pure.
+    pub fn mark_disconnected(
+        &self,
+        mut reports: Vec<RootReport>,
+        volumes: &[PathBuf],
+    ) -> Vec<RootReport> {
+        for seen in self.roots.iter().filter(|s| !volumes.contains(&s.volume)) {
+            let status = RootStatus::DriveNotConnected {
+                last_seen: seen.last_seen,
+                backups: seen.backups,
+                bytes: seen.bytes,
+            };
+            match reports.iter_mut().find(|r| r.root.path == seen.path) {
+                Some(r) if r.status == RootStatus::Missing => r.status = status,
+                Some(_) => {}
+                None => reports.push(RootReport {
+                    root: Root {
+                        path: seen.path.clone(),
+                        origin: RootOrigin::Volume,
+                        owner: None,
+                        app: IMAZING,
+                    },
+                    status,
+                }),
+            }
+        }
+        reports
+    }
+}
+
+/// The JSON file holding [`SeenVolumes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenStore {
+    path: PathBuf,
+}
+
+impl SeenStore {
+    /// A store in the file at `path`.
+    pub fn at(path: impl Into<PathBuf>) -> SeenStore {
+        SeenStore { path: path.into() }
+    }
+
+    /// The store at `<cache dir>/backtop/seen-volumes.json`, when the cache folder is known.
+    pub fn default_location() -> Option<SeenStore> {
+        dirs::cache_dir().map(|d| SeenStore::at(d.join("backtop").join("seen-volumes.json")))
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The remembered roots, and whether the file must be rewritten (it was corrupt).
+    /// A missing or corrupt file gives nothing.
+    fn read(&self) -> (SeenVolumes, bool) {
+        match std::fs::read(&self.path) {
+            Err(_) => (SeenVolumes::default(), false),
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(seen) => (seen, false),
+                Err(_) => (SeenVolumes::default(), true),
+            },
+        }
+    }
+
+    /// The remembered roots; a missing or corrupt file gives none.
+    pub fn load(&self) -> SeenVolumes {
+        self.read().0
+    }
+
+    /// Writes `seen`, creating the folder (through a temporary file, so a reader never sees
+    /// half a file).
+    pub fn save(&self, seen: &SeenVolumes) -> Result<()> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let json = serde_json::to_vec_pretty(seen)
+            .map_err(|e| Error::invalid(&self.path, e.to_string()))?;
+        let tmp = self.path.with_extension("json.tmp");
+        std::fs::write(&tmp, json).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Loads, [records](SeenVolumes::record) `reports`, and saves when something changed or
+    /// the file was corrupt. Returns the updated memory.
+    pub fn remember(
+        &self,
+        reports: &[RootReport],
+        volumes: &[PathBuf],
+        now: OffsetDateTime,
+    ) -> Result<SeenVolumes> {
+        let (mut seen, corrupt) = self.read();
+        if seen.record(reports, volumes, now) || corrupt {
+            self.save(&seen)?;
+        }
+        Ok(seen)
+    }
+}
