@@ -1,10 +1,19 @@
 //! What every command needs first: the roots to look at (from the CLI, config, environment and
-//! defaults, or a freshly built demo library).
+//! defaults, or a freshly built demo library), and the environment they were resolved in.
+//!
+//! This is the I/O edge of `library::locate`: it reads the config file, `BACKTOP_ROOTS` and the
+//! users folder into a [`RootSpec`], then calls the pure [`locate::resolve`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use time::OffsetDateTime;
 
 use crate::cli::RootArgs;
-use crate::library::Root;
+use crate::library::access;
+use crate::library::locate::{self, sources, Env, RootSpec};
+use crate::library::seen::SeenStore;
+use crate::library::{Root, RootOrigin, RootReport};
 
 /// The roots for this run. Holds the demo library's temporary folder alive while it is used.
 pub struct RunRoots {
@@ -12,19 +21,112 @@ pub struct RunRoots {
     pub roots: Vec<Root>,
     /// The temp folder of `--demo`, removed when dropped.
     pub demo_dir: Option<tempfile::TempDir>,
+    /// The environment the roots were resolved in (OS, user, SSH, volumes): needed to check
+    /// roots and word advice.
+    pub env: Env,
+    /// Where remembered removable drives are kept; `None` with `--only` or `--demo`.
+    pub seen: Option<SeenStore>,
 }
 
 impl RunRoots {
-    /// Resolves the roots for `args` (to be implemented by the locate work).
-    pub fn resolve(_args: &RootArgs) -> anyhow::Result<Self> {
+    /// Resolves the roots for `args`: reads the config file, `BACKTOP_ROOTS` and the users
+    /// folder as needed (none of them with `--only`), then applies the rules of
+    /// [`locate::resolve`]. A broken config file or an unreadable `--users-dir` is an error.
+    pub fn resolve(args: &RootArgs) -> anyhow::Result<Self> {
+        let env = Env::current();
+        if args.demo {
+            // ===== LEAD HOOK: --demo =====
+            // Build the demo library here and return `RunRoots::from_demo(dir, lib.roots, env)`:
+            //   let dir = tempfile::tempdir().context("creating the demo folder")?;
+            //   let lib = crate::demo::build_demo(dir.path(), &crate::demo::DemoOptions { .. })?;
+            //   return Ok(RunRoots::from_demo(dir, &lib.roots, env));
+            anyhow::bail!("--demo is not available in this build yet");
+        }
+        let spec = spec_for(args, &env)?;
+        let roots = locate::resolve(&spec, &env);
+        let seen = if args.only {
+            None
+        } else {
+            SeenStore::default_location()
+        };
         Ok(RunRoots {
-            roots: Vec::new(),
+            roots,
             demo_dir: None,
+            env,
+            seen,
         })
+    }
+
+    /// The run for a demo library built in `dir` with these roots (origin demo, app told by
+    /// the path's layout). No remembered drives.
+    pub fn from_demo(dir: tempfile::TempDir, roots: &[PathBuf], env: Env) -> Self {
+        let roots = roots
+            .iter()
+            .map(|p| locate::named_root(p, RootOrigin::Demo))
+            .collect();
+        RunRoots {
+            roots,
+            demo_dir: Some(dir),
+            env,
+            seen: None,
+        }
     }
 
     /// Paths of the roots.
     pub fn paths(&self) -> Vec<PathBuf> {
         self.roots.iter().map(|r| r.path.clone()).collect()
+    }
+
+    /// Looks at every root ([`access::check_root`]); then, unless `--only`/`--demo`, remembers
+    /// roots on removable volumes that hold backups and adds remembered ones whose drive is
+    /// not connected. Failing to write the memory (a cache) is not an error.
+    pub fn report(&self) -> Vec<RootReport> {
+        let reports = access::report(&self.roots, &self.env);
+        let Some(store) = &self.seen else {
+            return reports;
+        };
+        let volumes = &self.env.volumes;
+        let seen = store
+            .remember(&reports, volumes, OffsetDateTime::now_utc())
+            .unwrap_or_else(|_| store.load());
+        seen.mark_disconnected(reports, volumes)
+    }
+}
+
+/// Reads everything `args` needs from outside the command line into a [`RootSpec`].
+pub fn spec_for(args: &RootArgs, env: &Env) -> anyhow::Result<RootSpec> {
+    let mut spec = RootSpec {
+        roots: args.roots.clone(),
+        homes: args.homes.clone(),
+        only: args.only,
+        all_users: args.all_users,
+        users_dir: args.users_dir.clone(),
+        ..RootSpec::default()
+    };
+    if !args.only {
+        if let Some(path) = sources::config_path() {
+            spec.config_roots = sources::read_config_roots(&path, env.home.as_deref())
+                .context("reading the config file")?;
+        }
+        if let Some(value) = std::env::var_os(sources::ROOTS_VAR) {
+            spec.env_roots = sources::parse_env_roots(&value);
+        }
+    }
+    if let Some(folder) = spec.users_folder(env) {
+        let asked = args.all_users || args.users_dir.is_some();
+        spec.users = users_in(&folder, asked)?;
+    }
+    Ok(spec)
+}
+
+/// The user names in `folder`. An unreadable folder is an error only when the user asked for
+/// all users; when implied (running as root) it just gives none.
+fn users_in(folder: &Path, asked: bool) -> anyhow::Result<Vec<String>> {
+    match sources::list_users(folder) {
+        Ok(users) => Ok(users),
+        Err(e) if asked => {
+            Err(e).with_context(|| format!("listing user homes in {}", folder.display()))
+        }
+        Err(_) => Ok(Vec::new()),
     }
 }

@@ -1,1 +1,152 @@
-//! `backtop roots`.
+//! `backtop roots [--json]`: every place backtop looked for backups, where it came from, what
+//! was there, and how to fix access.
+//!
+//! The caller resolves and checks the roots (`RunRoots::resolve(..)?.report()`, or the roots of
+//! a discovered `Library`) and passes the reports to [`run`]. The exit code is 0 whatever the
+//! statuses: the report is the result. [`render_roots_report`] is the human text, reused by
+//! other commands when they find nothing.
+
+use std::io::Write;
+
+use anyhow::Context;
+use humansize::{format_size, FormatSizeOptions, DECIMAL};
+use serde::Serialize;
+use time::macros::format_description;
+use time::UtcOffset;
+
+use crate::library::{RootOrigin, RootReport, RootStatus};
+
+/// Width of the status column in the human report.
+const STATUS_WIDTH: usize = 14;
+
+/// Prints the report of `reports` (human text, or JSON with `json`) to stdout; returns 0.
+pub fn run(reports: &[RootReport], json: bool) -> anyhow::Result<i32> {
+    let text = if json {
+        render_json(reports)?
+    } else {
+        render_roots_report(reports)
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing the roots report")?;
+    Ok(0)
+}
+
+/// The `--json` document: `{"roots": [{"path", "origin", "owner", "app", "status", ..}]}`,
+/// where the status's own fields (`backups`, `advice`, `message`, `last_seen`, `bytes`) sit
+/// next to `status`. Ends with a newline.
+pub fn render_json(reports: &[RootReport]) -> anyhow::Result<String> {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        roots: &'a [RootReport],
+    }
+    let mut text =
+        serde_json::to_string_pretty(&Doc { roots: reports }).context("encoding the roots")?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The human report: a header, then per root a line with its status and path, a line with its
+/// app, origin and owner (and count or last sighting), and a `fix:` line when access failed.
+pub fn render_roots_report(reports: &[RootReport]) -> String {
+    if reports.is_empty() {
+        return "backtop had no place to look for backups: give --root DIR or --home DIR.\n"
+            .to_owned();
+    }
+    let places = if reports.len() == 1 { "place" } else { "places" };
+    let mut out = format!("Looked for backups in {} {places}:\n", reports.len());
+    for report in reports {
+        out.push('\n');
+        out.push_str(&render_one(report));
+    }
+    out
+}
+
+/// The lines of one root.
+fn render_one(report: &RootReport) -> String {
+    let root = &report.root;
+    let pad = " ".repeat(STATUS_WIDTH);
+    let mut about = format!("{}, {}", root.app, origin_words(&root.origin));
+    if let Some(owner) = &root.owner {
+        about.push_str(&format!(", user {owner}"));
+    }
+    if let Some(figures) = figures(&report.status) {
+        about.push_str(&format!(": {figures}"));
+    }
+    let mut out = format!(
+        "{:<w$}{}\n{pad}{about}\n",
+        status_word(&report.status),
+        root.path.display(),
+        w = STATUS_WIDTH
+    );
+    match &report.status {
+        RootStatus::PermissionDenied { advice } | RootStatus::PrivacyBlocked { advice } => {
+            out.push_str(&format!("{pad}fix: {advice}\n"));
+        }
+        RootStatus::Error { message } => out.push_str(&format!("{pad}error: {message}\n")),
+        _ => {}
+    }
+    out
+}
+
+/// The status column's word.
+fn status_word(status: &RootStatus) -> &'static str {
+    match status {
+        RootStatus::Ok { .. } => "ok",
+        RootStatus::Missing => "missing",
+        RootStatus::NotAFolder => "not a folder",
+        RootStatus::PermissionDenied { .. } => "denied",
+        RootStatus::PrivacyBlocked { .. } => "blocked",
+        RootStatus::DriveNotConnected { .. } => "not connected",
+        RootStatus::Error { .. } => "error",
+    }
+}
+
+/// Where a root came from, in words.
+fn origin_words(origin: &RootOrigin) -> &'static str {
+    match origin {
+        RootOrigin::Default => "default",
+        RootOrigin::Config => "config file",
+        RootOrigin::Flag => "--root",
+        RootOrigin::Home => "--home",
+        RootOrigin::Env => "BACKTOP_ROOTS",
+        RootOrigin::Volume => "volume",
+        RootOrigin::User => "all users",
+        RootOrigin::Demo => "demo",
+    }
+}
+
+/// The figures of a status that has some: a backup count, or the last sighting of a drive.
+fn figures(status: &RootStatus) -> Option<String> {
+    match status {
+        RootStatus::Ok { backups } => Some(count(*backups)),
+        RootStatus::DriveNotConnected {
+            last_seen,
+            backups,
+            bytes,
+        } => {
+            let when = last_seen
+                .to_offset(UtcOffset::UTC)
+                .format(format_description!(
+                    "[year]-[month]-[day] [hour]:[minute] UTC"
+                ))
+                .unwrap_or_else(|_| last_seen.to_string());
+            let size = bytes.map_or(String::new(), |b| {
+                let opts = FormatSizeOptions::from(DECIMAL).decimal_places(1);
+                format!(" ({})", format_size(b, opts))
+            });
+            Some(format!("last seen {when} with {}{size}", count(*backups)))
+        }
+        _ => None,
+    }
+}
+
+/// "no backups", "1 backup", "3 backups".
+fn count(n: usize) -> String {
+    match n {
+        0 => "no backups".to_owned(),
+        1 => "1 backup".to_owned(),
+        n => format!("{n} backups"),
+    }
+}

@@ -160,12 +160,24 @@ pub fn volume_roots(env: &Env) -> Vec<Root> {
         .collect()
 }
 
-/// A root the user named, for any app.
+/// The app whose layout `path` ends with (`.../MobileSync/Backup` → "Finder/iTunes",
+/// `.../iMazing.Backups` → "iMazing"), else [`ANY_APP`].
+pub fn app_for(path: &Path) -> &'static str {
+    if path.ends_with(VOLUME_FOLDER) {
+        return IMAZING;
+    }
+    LAYOUTS
+        .iter()
+        .find(|l| path.ends_with(l.rel.iter().collect::<PathBuf>()))
+        .map_or(ANY_APP, |l| l.app)
+}
+
+/// A root the user named, with the app its path suggests ([`app_for`]).
 pub fn named_root(path: &Path, origin: RootOrigin) -> Root {
     Root {
         path: path.to_path_buf(),
         origin,
         owner: None,
-        app: ANY_APP,
+        app: app_for(path),
     }
 }
