@@ -54,7 +54,11 @@ pub fn render_roots_report(reports: &[RootReport]) -> String {
         return "backtop had no place to look for backups: give --root DIR or --home DIR.\n"
             .to_owned();
     }
-    let places = if reports.len() == 1 { "place" } else { "places" };
+    let places = if reports.len() == 1 {
+        "place"
+    } else {
+        "places"
+    };
     let mut out = format!("Looked for backups in {} {places}:\n", reports.len());
     for report in reports {
         out.push('\n');

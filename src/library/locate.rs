@@ -21,6 +21,7 @@ pub mod sources;
 pub use env::user_name;
 pub use env::{mounted_volumes, Env, Os};
 pub use layouts::{
-    app_for, default_roots, home_roots, named_root, volume_roots, ANY_APP, IMAZING, VOLUME_FOLDER,
+    app_for, default_roots, home_roots, named_root, volume_roots, ANY_APP, FINDER, IMAZING,
+    VOLUME_FOLDER,
 };
 pub use resolve::{candidates, dedupe_with, real_path, resolve, strip_verbatim, RootSpec};

@@ -2,8 +2,8 @@
 //! versions group into devices, and how big they are. Nothing here touches the terminal or
 //! spawns threads (except [`usage`], which may use rayon for one version's walk).
 
-pub mod backup;
 pub mod access;
+pub mod backup;
 pub mod category;
 pub mod device;
 pub mod discover;

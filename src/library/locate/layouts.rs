@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use super::env::{Env, Os};
 use crate::library::{Root, RootOrigin};
 
-/// App name shown for `<volume>/iMazing.Backups`.
+/// App name shown for the macOS Apple root (and any other `MobileSync/Backup`).
+pub const FINDER: &str = "Finder/iTunes";
+/// App name shown for iMazing's roots.
 pub const IMAZING: &str = "iMazing";
 /// App name shown for roots the user named (`--root`, config, `BACKTOP_ROOTS`).
 pub const ANY_APP: &str = "any";
@@ -38,7 +40,7 @@ const LAYOUTS: &[Layout] = &[
         os: Os::MacOs,
         base: Base::Home,
         rel: &["Library", "Application Support", "MobileSync", "Backup"],
-        app: "Finder/iTunes",
+        app: FINDER,
     },
     Layout {
         os: Os::MacOs,
@@ -124,7 +126,10 @@ fn apply(bases: &Bases, oses: &[Os], origin: &RootOrigin, owner: Option<&str>) -
         .iter()
         .filter(|l| oses.contains(&l.os))
         .filter_map(|l| {
-            let path = l.rel.iter().fold(bases.get(l.base)?.to_path_buf(), |p, c| p.join(c));
+            let path = l
+                .rel
+                .iter()
+                .fold(bases.get(l.base)?.to_path_buf(), |p, c| p.join(c));
             Some(Root {
                 path,
                 origin: origin.clone(),
@@ -160,16 +165,21 @@ pub fn volume_roots(env: &Env) -> Vec<Root> {
         .collect()
 }
 
-/// The app whose layout `path` ends with (`.../MobileSync/Backup` → "Finder/iTunes",
-/// `.../iMazing.Backups` → "iMazing"), else [`ANY_APP`].
+/// The app whose layout `path` ends with (`.../Apple/MobileSync/Backup` → "Apple
+/// Devices/iTunes (Store)", `.../iMazing.Backups` → "iMazing"); any other `MobileSync/Backup`
+/// is "Finder/iTunes"; else [`ANY_APP`].
 pub fn app_for(path: &Path) -> &'static str {
     if path.ends_with(VOLUME_FOLDER) {
         return IMAZING;
     }
-    LAYOUTS
+    let layout = LAYOUTS
         .iter()
-        .find(|l| path.ends_with(l.rel.iter().collect::<PathBuf>()))
-        .map_or(ANY_APP, |l| l.app)
+        .find(|l| path.ends_with(l.rel.iter().collect::<PathBuf>()));
+    match layout {
+        Some(l) => l.app,
+        None if path.ends_with(Path::new("MobileSync").join("Backup")) => FINDER,
+        None => ANY_APP,
+    }
 }
 
 /// A root the user named, with the app its path suggests ([`app_for`]).

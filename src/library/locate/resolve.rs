@@ -79,7 +79,11 @@ pub fn candidates(spec: &RootSpec, env: &Env) -> Vec<Root> {
         ));
     }
     if !spec.only {
-        out.extend(spec.env_roots.iter().map(|p| named_root(p, RootOrigin::Env)));
+        out.extend(
+            spec.env_roots
+                .iter()
+                .map(|p| named_root(p, RootOrigin::Env)),
+        );
         out.extend(
             spec.config_roots
                 .iter()

@@ -40,11 +40,7 @@ pub fn read_config_roots(path: &Path, home: Option<&Path>) -> Result<Vec<PathBuf
 /// Parses the text of a config file; the error is the TOML parser's message.
 pub fn parse_config_roots(text: &str, home: Option<&Path>) -> Result<Vec<PathBuf>, String> {
     let config: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
-    Ok(config
-        .roots
-        .iter()
-        .map(|p| expand_tilde(p, home))
-        .collect())
+    Ok(config.roots.iter().map(|p| expand_tilde(p, home)).collect())
 }
 
 /// The paths in a `BACKTOP_ROOTS` value (split like `PATH`), empty entries skipped.
