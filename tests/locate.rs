@@ -385,17 +385,19 @@ fn the_same_folder_through_a_symlink_is_listed_once_with_its_first_origin() {
     let missing = tmp.path().join("missing");
     let spec = RootSpec {
         roots: vec![link.clone(), missing.clone(), missing.clone()],
-        config_roots: vec![real.clone()],
+        config_roots: vec![real.clone(), link.join("child"), real.join("child")],
         only: false,
         ..RootSpec::default()
     };
     let roots = locate::resolve(&spec, &Env::empty(Os::Linux));
     let canon = std::fs::canonicalize(&real).unwrap();
+    let canon_tmp = std::fs::canonicalize(tmp.path()).unwrap();
     assert_eq!(
         rows(&roots),
         vec![
-            row(canon, RootOrigin::Flag, None, "any"),
-            row(locate::real_path(&missing), RootOrigin::Flag, None, "any"),
+            row(canon.clone(), RootOrigin::Flag, None, "any"),
+            row(canon_tmp.join("missing"), RootOrigin::Flag, None, "any"),
+            row(canon.join("child"), RootOrigin::Config, None, "any"),
         ]
     );
 }
@@ -531,4 +533,61 @@ fn user_names_skip_system_folders_and_dotfiles() {
     ] {
         assert!(!sources::is_user_name(name), "{name}");
     }
+}
+
+#[test]
+fn check_root_tells_missing_not_a_folder_and_counts_backups() {
+    use backtop::library::access::check_root;
+    use backtop::library::RootStatus;
+    let tmp = tempfile::tempdir().unwrap();
+    let env = Env::empty(Os::Linux);
+    let root = |path: &Path| locate::named_root(path, RootOrigin::Flag);
+
+    assert_eq!(
+        check_root(&root(&tmp.path().join("none")), &env),
+        RootStatus::Missing
+    );
+    let file = tmp.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    assert_eq!(check_root(&root(&file), &env), RootStatus::NotAFolder);
+
+    let dir = tmp.path().join("Backup");
+    for (name, marker) in [
+        ("00008110-000A1B2C3D4E5F60", Some("Info.plist")),
+        (
+            "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+            Some("Manifest.db"),
+        ),
+        ("old-copy", Some("Manifest.mbdb")),
+        ("_unback_", None),
+    ] {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        if let Some(marker) = marker {
+            std::fs::write(dir.join(name).join(marker), "").unwrap();
+        }
+    }
+    std::fs::write(dir.join(".DS_Store"), "").unwrap();
+    assert_eq!(check_root(&root(&dir), &env), RootStatus::Ok { backups: 3 });
+}
+
+#[test]
+fn run_roots_with_only_uses_just_the_given_roots_and_reports_them() {
+    use backtop::cli::RootArgs;
+    use backtop::commands::context::RunRoots;
+    use backtop::library::RootStatus;
+    let tmp = tempfile::tempdir().unwrap();
+    let run = RunRoots::resolve(&RootArgs {
+        roots: vec![tmp.path().to_path_buf(), tmp.path().join("gone")],
+        only: true,
+        ..RootArgs::default()
+    })
+    .unwrap();
+    assert!(run.seen.is_none());
+    let canon = std::fs::canonicalize(tmp.path()).unwrap();
+    assert_eq!(run.paths(), vec![canon.clone(), canon.join("gone")]);
+    let statuses: Vec<RootStatus> = run.report().into_iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        vec![RootStatus::Ok { backups: 0 }, RootStatus::Missing]
+    );
 }

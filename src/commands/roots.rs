@@ -154,3 +154,130 @@ fn count(n: usize) -> String {
         n => format!("{n} backups"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::Root;
+    use std::path::PathBuf;
+    use time::macros::datetime;
+
+    fn report(
+        path: &str,
+        origin: RootOrigin,
+        owner: Option<&str>,
+        app: &'static str,
+        status: RootStatus,
+    ) -> RootReport {
+        RootReport {
+            root: Root {
+                path: PathBuf::from(path),
+                origin,
+                owner: owner.map(str::to_owned),
+                app,
+            },
+            status,
+        }
+    }
+
+    fn sample() -> Vec<RootReport> {
+        vec![
+            report(
+                "/Users/ann/Library/Application Support/MobileSync/Backup",
+                RootOrigin::Default,
+                Some("ann"),
+                "Finder/iTunes",
+                RootStatus::Ok { backups: 3 },
+            ),
+            report(
+                "/Users/bob/Library/Application Support/MobileSync/Backup",
+                RootOrigin::User,
+                Some("bob"),
+                "Finder/iTunes",
+                RootStatus::PrivacyBlocked {
+                    advice: "grant Full Disk Access".into(),
+                },
+            ),
+            report(
+                "/data/ios",
+                RootOrigin::Flag,
+                None,
+                "any",
+                RootStatus::Missing,
+            ),
+            report(
+                "/Volumes/T7/iMazing.Backups",
+                RootOrigin::Volume,
+                None,
+                "iMazing",
+                RootStatus::DriveNotConnected {
+                    last_seen: datetime!(2026-11-20 14:02:09 UTC),
+                    backups: 4,
+                    bytes: Some(120_340_000_000),
+                },
+            ),
+            report(
+                "/srv/x",
+                RootOrigin::Env,
+                None,
+                "any",
+                RootStatus::Error {
+                    message: "Input/output error".into(),
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn the_human_report_shows_place_origin_owner_status_and_fix() {
+        let want = "\
+Looked for backups in 5 places:
+
+ok            /Users/ann/Library/Application Support/MobileSync/Backup
+              Finder/iTunes, default, user ann: 3 backups
+
+blocked       /Users/bob/Library/Application Support/MobileSync/Backup
+              Finder/iTunes, all users, user bob
+              fix: grant Full Disk Access
+
+missing       /data/ios
+              any, --root
+
+not connected /Volumes/T7/iMazing.Backups
+              iMazing, volume: last seen 2026-11-20 14:02 UTC with 4 backups (120.3 GB)
+
+error         /srv/x
+              any, BACKTOP_ROOTS
+              error: Input/output error
+";
+        assert_eq!(render_roots_report(&sample()), want);
+    }
+
+    #[test]
+    fn an_empty_report_says_how_to_give_a_root() {
+        assert_eq!(
+            render_roots_report(&[]),
+            "backtop had no place to look for backups: give --root DIR or --home DIR.\n"
+        );
+    }
+
+    #[test]
+    fn json_puts_status_fields_next_to_the_root() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&render_json(&sample()).unwrap()).unwrap();
+        let want = serde_json::json!({"roots": [
+            {"path": "/Users/ann/Library/Application Support/MobileSync/Backup", "origin": "default",
+             "owner": "ann", "app": "Finder/iTunes", "status": "ok", "backups": 3},
+            {"path": "/Users/bob/Library/Application Support/MobileSync/Backup", "origin": "user",
+             "owner": "bob", "app": "Finder/iTunes", "status": "privacy_blocked",
+             "advice": "grant Full Disk Access"},
+            {"path": "/data/ios", "origin": "flag", "owner": null, "app": "any", "status": "missing"},
+            {"path": "/Volumes/T7/iMazing.Backups", "origin": "volume", "owner": null, "app": "iMazing",
+             "status": "drive_not_connected", "last_seen": "2026-11-20T14:02:09Z", "backups": 4,
+             "bytes": 120_340_000_000u64},
+            {"path": "/srv/x", "origin": "env", "owner": null, "app": "any", "status": "error",
+             "message": "Input/output error"},
+        ]});
+        assert_eq!(doc, want);
+    }
+}

@@ -167,3 +167,86 @@ fn folder_owner(path: &Path) -> Option<String> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn env(os: Os, ssh: bool, is_root: bool) -> Env {
+        Env {
+            ssh,
+            is_root,
+            ..Env::empty(os)
+        }
+    }
+
+    fn denied(advice: &str) -> RootStatus {
+        RootStatus::PermissionDenied {
+            advice: advice.into(),
+        }
+    }
+
+    fn blocked(advice: &str) -> RootStatus {
+        RootStatus::PrivacyBlocked {
+            advice: advice.into(),
+        }
+    }
+
+    /// failure, os, path, ssh, root, owner → status
+    type Row = (Failure, Os, &'static str, bool, bool, Option<&'static str>, RootStatus);
+
+    const MAC_ROOT: &str = "/Users/ann/Library/Application Support/MobileSync/Backup";
+    const FDA: &str = "grant Full Disk Access to your terminal app in System Settings → \
+Privacy & Security → Full Disk Access";
+    const FDA_SSH: &str = "turn on 'Allow full disk access for remote users' in System \
+Settings → General → Sharing → Remote Login (i)";
+
+    #[test]
+    fn advice_mapping_row_by_row() {
+        use Failure::*;
+        use Os::*;
+        #[rustfmt::skip]
+        let rows: Vec<Row> = vec![
+            // failure, os, path, ssh, root, owner → status
+            (NotFound, MacOs, MAC_ROOT, false, false, None, RootStatus::Missing),
+            (NotADirectory, Linux, "/srv/x", false, false, None, RootStatus::NotAFolder),
+            (AccessDenied, Linux, "/home/ann/ios", false, false, Some("ann"), denied("run with sudo, or as ann")),
+            (AccessDenied, Linux, "/home/ann/ios", false, false, None, denied("run with sudo, or as the owner")),
+            (AccessDenied, Linux, "/mnt/nas/ios", false, true, Some("ann"), denied("even root is refused here (a network share?): run as ann")),
+            (AccessDenied, MacOs, MAC_ROOT, false, false, Some("bob"), denied("run with sudo, or as bob")),
+            (AccessDenied, Windows, r"C:\Users\bob\Apple", false, false, None, denied("run from an administrator terminal, or as the owner")),
+            (NotPermitted, MacOs, MAC_ROOT, false, false, Some("ann"), blocked(FDA)),
+            (NotPermitted, MacOs, MAC_ROOT, true, false, Some("ann"), blocked(FDA_SSH)),
+            (NotPermitted, MacOs, MAC_ROOT, true, true, None, blocked(FDA_SSH)),
+            (NotPermitted, MacOs, "/Volumes/T7/iMazing.Backups", false, false, None, blocked(FDA)),
+            (NotPermitted, MacOs, "/data/ios", false, false, Some("ann"), denied("run with sudo, or as ann")),
+            (NotPermitted, Linux, "/home/ann/Library/x", false, false, None, denied("run with sudo, or as the owner")),
+            (Other("Input/output error".into()), Linux, "/srv/x", false, false, None, RootStatus::Error { message: "Input/output error".into() }),
+        ];
+        for (i, (failure, os, path, ssh, root, owner, want)) in rows.into_iter().enumerate() {
+            let got = status_for(failure, &PathBuf::from(path), &env(os, ssh, root), owner);
+            assert_eq!(got, want, "row {i}");
+        }
+    }
+
+    #[test]
+    fn classify_tells_errors_apart() {
+        let kind = |k: io::ErrorKind| classify(&io::Error::new(k, "x"));
+        assert_eq!(kind(io::ErrorKind::NotFound), Failure::NotFound);
+        assert_eq!(kind(io::ErrorKind::PermissionDenied), Failure::AccessDenied);
+        assert_eq!(kind(io::ErrorKind::Other), Failure::Other("x".into()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn classify_tells_eperm_from_eacces() {
+        let raw = |n: i32| classify(&io::Error::from_raw_os_error(n));
+        assert_eq!(raw(libc::EPERM), Failure::NotPermitted);
+        assert_eq!(raw(libc::EACCES), Failure::AccessDenied);
+        assert_eq!(raw(libc::ENOENT), Failure::NotFound);
+        assert_eq!(raw(libc::ENOTDIR), Failure::NotADirectory);
+        let eio = io::Error::from_raw_os_error(libc::EIO);
+        assert_eq!(classify(&eio), Failure::Other(eio.to_string()));
+    }
+}

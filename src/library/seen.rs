@@ -201,3 +201,126 @@ impl SeenStore {
         Ok(seen)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const T1: OffsetDateTime = datetime!(2026-11-20 14:02 UTC);
+    const T2: OffsetDateTime = datetime!(2026-11-25 09:30 UTC);
+
+    fn report(path: &str, status: RootStatus) -> RootReport {
+        RootReport {
+            root: crate::library::locate::named_root(Path::new(path), RootOrigin::Volume),
+            status,
+        }
+    }
+
+    fn t7() -> Vec<PathBuf> {
+        vec![PathBuf::from("/Volumes/T7")]
+    }
+
+    fn seen_t7(backups: usize, bytes: Option<u64>) -> SeenRoot {
+        SeenRoot {
+            path: "/Volumes/T7/iMazing.Backups".into(),
+            volume: "/Volumes/T7".into(),
+            last_seen: T1,
+            backups,
+            bytes,
+        }
+    }
+
+    #[test]
+    fn roots_on_volumes_with_backups_are_remembered() {
+        let mut seen = SeenVolumes::default();
+        let reports = [
+            report("/Volumes/T7/iMazing.Backups", RootStatus::Ok { backups: 4 }),
+            report("/Volumes/T7/empty", RootStatus::Ok { backups: 0 }),
+            report("/Users/ann/backups", RootStatus::Ok { backups: 2 }),
+        ];
+        assert!(seen.record(&reports, &t7(), T1));
+        assert_eq!(seen.roots, vec![seen_t7(4, None)]);
+        assert!(!seen.record(&reports, &t7(), T1), "nothing new");
+        assert!(seen.set_bytes(Path::new("/Volumes/T7/iMazing.Backups"), 120_300_000_000));
+        assert!(!seen.set_bytes(Path::new("/nowhere"), 1));
+        assert_eq!(seen.roots, vec![seen_t7(4, Some(120_300_000_000))]);
+    }
+
+    #[test]
+    fn a_new_count_updates_time_and_forgets_bytes() {
+        let mut seen = SeenVolumes {
+            roots: vec![seen_t7(4, Some(9))],
+        };
+        let reports = [report(
+            "/Volumes/T7/iMazing.Backups",
+            RootStatus::Ok { backups: 5 },
+        )];
+        assert!(seen.record(&reports, &t7(), T2));
+        let mut want = seen_t7(5, None);
+        want.last_seen = T2;
+        assert_eq!(seen.roots, vec![want]);
+    }
+
+    #[test]
+    fn a_mounted_root_now_missing_or_empty_is_forgotten() {
+        for status in [RootStatus::Missing, RootStatus::Ok { backups: 0 }] {
+            let mut seen = SeenVolumes {
+                roots: vec![seen_t7(4, None)],
+            };
+            let reports = [report("/Volumes/T7/iMazing.Backups", status)];
+            assert!(seen.record(&reports, &t7(), T2));
+            assert!(seen.roots.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_remembered_drive_gone_is_reported_not_connected_with_its_figures() {
+        let seen = SeenVolumes {
+            roots: vec![seen_t7(4, Some(120_300_000_000))],
+        };
+        let gone = RootStatus::DriveNotConnected {
+            last_seen: T1,
+            backups: 4,
+            bytes: Some(120_300_000_000),
+        };
+        let other = report("/Users/ann/x", RootStatus::Missing);
+        // Not among the roots looked at (its volume is not mounted): appended.
+        let out = seen.mark_disconnected(vec![other.clone()], &[]);
+        assert_eq!(
+            out,
+            vec![
+                other.clone(),
+                report("/Volumes/T7/iMazing.Backups", gone.clone())
+            ]
+        );
+        // Looked at and missing (e.g. a --root on that drive): its status changes.
+        let missing = report("/Volumes/T7/iMazing.Backups", RootStatus::Missing);
+        let out = seen.mark_disconnected(vec![missing], &[]);
+        assert_eq!(out, vec![report("/Volumes/T7/iMazing.Backups", gone)]);
+        // Mounted: untouched.
+        let out = seen.mark_disconnected(vec![other.clone()], &t7());
+        assert_eq!(out, vec![other]);
+    }
+
+    #[test]
+    fn the_store_round_trips_and_ignores_a_corrupt_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SeenStore::at(tmp.path().join("cache").join("seen-volumes.json"));
+        assert_eq!(store.load(), SeenVolumes::default(), "missing file");
+        let reports = [report(
+            "/Volumes/T7/iMazing.Backups",
+            RootStatus::Ok { backups: 4 },
+        )];
+        let seen = store.remember(&reports, &t7(), T1).unwrap();
+        assert_eq!(seen.roots, vec![seen_t7(4, None)]);
+        assert_eq!(store.load(), seen);
+
+        std::fs::write(store.path(), b"{\"roots\": [ garbage").unwrap();
+        assert_eq!(store.load(), SeenVolumes::default());
+        let seen = store.remember(&[], &t7(), T2).unwrap();
+        assert_eq!(seen, SeenVolumes::default());
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert_eq!(text, "{\n  \"roots\": []\n}", "rewritten");
+    }
+}

@@ -123,11 +123,25 @@ pub fn resolve(spec: &RootSpec, env: &Env) -> Vec<Root> {
     dedupe_with(candidates(spec, env), real_path)
 }
 
-/// The canonical path when `path` exists, else `path` made absolute (lexically).
+/// The canonical path when `path` exists; otherwise `path` made absolute, with its nearest
+/// existing ancestor canonicalized (so a missing root under a linked folder compares equal
+/// however it was reached).
 pub fn real_path(path: &Path) -> PathBuf {
-    match std::fs::canonicalize(path) {
-        Ok(p) => strip_verbatim(&p).unwrap_or(p),
-        Err(_) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(cur) {
+            let c = strip_verbatim(&c).unwrap_or(c);
+            return rest.iter().rev().fold(c, |acc, part| acc.join(part));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return abs,
+        }
     }
 }
 
