@@ -13,7 +13,7 @@ use std::io;
 use std::path::{Component, Path};
 
 use crate::library::locate::{Env, Os};
-use crate::library::{Root, RootReport, RootStatus};
+use crate::library::{Root, RootOrigin, RootReport, RootStatus};
 
 /// Files whose presence marks a folder as a backup.
 pub const BACKUP_MARKERS: &[&str] = &[
@@ -151,6 +151,21 @@ pub fn report(roots: &[Root], env: &Env) -> Vec<RootReport> {
         .collect()
 }
 
+/// True when a report deserves a word in a listing: access failed, the path is not a folder,
+/// a remembered drive is unplugged, or a root the user named (`--root`, config,
+/// `BACKTOP_ROOTS`) is missing. Missing default, `--home`, all-users and volume layouts are
+/// expected (most people use one app) and stay quiet; `backtop roots` still shows them.
+pub fn needs_attention(report: &RootReport) -> bool {
+    match report.status {
+        RootStatus::Ok { .. } => false,
+        RootStatus::Missing => matches!(
+            report.root.origin,
+            RootOrigin::Flag | RootOrigin::Config | RootOrigin::Env
+        ),
+        _ => true,
+    }
+}
+
 /// The user name of the folder's owner, when it can be told (Unix only).
 fn folder_owner(path: &Path) -> Option<String> {
     #[cfg(unix)]
@@ -194,7 +209,15 @@ mod tests {
     }
 
     /// failure, os, path, ssh, root, owner → status
-    type Row = (Failure, Os, &'static str, bool, bool, Option<&'static str>, RootStatus);
+    type Row = (
+        Failure,
+        Os,
+        &'static str,
+        bool,
+        bool,
+        Option<&'static str>,
+        RootStatus,
+    );
 
     const MAC_ROOT: &str = "/Users/ann/Library/Application Support/MobileSync/Backup";
     const FDA: &str = "grant Full Disk Access to your terminal app in System Settings → \
@@ -228,6 +251,25 @@ Settings → General → Sharing → Remote Login (i)";
             let got = status_for(failure, &PathBuf::from(path), &env(os, ssh, root), owner);
             assert_eq!(got, want, "row {i}");
         }
+    }
+
+    #[test]
+    fn only_named_roots_are_worth_a_word_when_missing() {
+        let at = |origin: RootOrigin, status: RootStatus| {
+            let root = crate::library::locate::named_root(Path::new("/x"), origin);
+            needs_attention(&RootReport { root, status })
+        };
+        assert!(at(RootOrigin::Flag, RootStatus::Missing));
+        assert!(at(RootOrigin::Config, RootStatus::Missing));
+        assert!(at(RootOrigin::Env, RootStatus::Missing));
+        assert!(!at(RootOrigin::Home, RootStatus::Missing));
+        assert!(!at(RootOrigin::Default, RootStatus::Missing));
+        assert!(!at(RootOrigin::User, RootStatus::Missing));
+        assert!(!at(RootOrigin::Volume, RootStatus::Missing));
+        assert!(!at(RootOrigin::Flag, RootStatus::Ok { backups: 0 }));
+        assert!(at(RootOrigin::Default, RootStatus::NotAFolder));
+        assert!(at(RootOrigin::Home, blocked("x")));
+        assert!(at(RootOrigin::User, denied("x")));
     }
 
     #[test]
