@@ -25,7 +25,11 @@ fn cell_pixels(img: &Image, cx: u32, cy: u32) -> Vec<Rgb> {
 fn ink(img: &Image, cx: u32, cy: u32, bg: Rgb) -> u32 {
     cell_pixels(img, cx, cy)
         .iter()
-        .map(|p| u32::from(p.0.abs_diff(bg.0)) + u32::from(p.1.abs_diff(bg.1)) + u32::from(p.2.abs_diff(bg.2)))
+        .map(|p| {
+            u32::from(p.0.abs_diff(bg.0))
+                + u32::from(p.1.abs_diff(bg.1))
+                + u32::from(p.2.abs_diff(bg.2))
+        })
         .sum()
 }
 
@@ -43,7 +47,12 @@ fn sample() -> Buffer {
     buf.set_string(3, 1, " ", Style::new().bg(Color::Rgb(1, 2, 3)));
     buf.set_string(4, 1, " ", Style::new().add_modifier(Modifier::UNDERLINED));
     buf.set_string(5, 1, "日", Style::new().bg(Color::Blue));
-    buf.set_string(0, 2, "└", Style::new().fg(Color::Green).add_modifier(Modifier::DIM));
+    buf.set_string(
+        0,
+        2,
+        "└",
+        Style::new().fg(Color::Green).add_modifier(Modifier::DIM),
+    );
     buf
 }
 
@@ -75,12 +84,23 @@ fn box_corner_has_its_arms_on_the_centre_lines() {
         assert_eq!(img.pixel(4, y), theme.fg, "down arm at y={y}");
     }
     for x in 0..4 {
-        assert_eq!(img.pixel(x, 9), theme.bg, "nothing left of the corner at x={x}");
+        assert_eq!(
+            img.pixel(x, 9),
+            theme.bg,
+            "nothing left of the corner at x={x}"
+        );
     }
     for y in 0..9 {
-        assert_eq!(img.pixel(4, y), theme.bg, "nothing above the corner at y={y}");
+        assert_eq!(
+            img.pixel(4, y),
+            theme.bg,
+            "nothing above the corner at y={y}"
+        );
     }
-    let lit = cell_pixels(&img, 0, 0).iter().filter(|&&p| p == theme.fg).count();
+    let lit = cell_pixels(&img, 0, 0)
+        .iter()
+        .filter(|&&p| p == theme.fg)
+        .count();
     assert_eq!(lit, 6 + 11 - 1, "exactly the two arms are lit");
 }
 
@@ -104,7 +124,10 @@ fn full_block_fills_its_cell() {
     let img = buffer_to_rgba(&sample(), &theme);
     let pixels = cell_pixels(&img, 2, 0);
     assert_eq!(pixels.len(), 200);
-    assert!(pixels.iter().all(|&p| p == theme.ansi[1]), "█ in red covers all 200 pixels");
+    assert!(
+        pixels.iter().all(|&p| p == theme.ansi[1]),
+        "█ in red covers all 200 pixels"
+    );
 }
 
 #[test]
@@ -113,7 +136,10 @@ fn bold_is_the_bold_face() {
     let img = buffer_to_rgba(&sample(), &theme);
     assert_ne!(cell_pixels(&img, 3, 0), cell_pixels(&img, 4, 0));
     let (regular, bold) = (ink(&img, 3, 0, theme.bg), ink(&img, 4, 0, theme.bg));
-    assert!(bold > regular * 11 / 10, "bold M has more ink: {bold} vs {regular}");
+    assert!(
+        bold > regular * 11 / 10,
+        "bold M has more ink: {bold} vs {regular}"
+    );
     assert!(regular > 0);
 }
 
@@ -121,8 +147,15 @@ fn bold_is_the_bold_face() {
 fn reversed_swaps_foreground_and_background() {
     let theme = Theme::default();
     let img = buffer_to_rgba(&sample(), &theme);
-    assert_eq!(img.pixel(50, 0), theme.fg, "reversed cell's corner is the default foreground");
-    assert!(cell_pixels(&img, 5, 0).contains(&theme.bg), "its glyph is in the default background");
+    assert_eq!(
+        img.pixel(50, 0),
+        theme.fg,
+        "reversed cell's corner is the default foreground"
+    );
+    assert!(
+        cell_pixels(&img, 5, 0).contains(&theme.bg),
+        "its glyph is in the default background"
+    );
 }
 
 #[test]
@@ -130,8 +163,21 @@ fn braille_draws_eight_round_dots() {
     let theme = Theme::default();
     let img = buffer_to_rgba(&sample(), &theme);
     let (x0, y0) = (60, 0);
-    for (dx, dy) in [(2, 2), (7, 2), (2, 7), (7, 7), (2, 12), (7, 12), (2, 17), (7, 17)] {
-        assert_eq!(img.pixel(x0 + dx, y0 + dy), theme.fg, "dot centre at ({dx}, {dy})");
+    for (dx, dy) in [
+        (2, 2),
+        (7, 2),
+        (2, 7),
+        (7, 7),
+        (2, 12),
+        (7, 12),
+        (2, 17),
+        (7, 17),
+    ] {
+        assert_eq!(
+            img.pixel(x0 + dx, y0 + dy),
+            theme.fg,
+            "dot centre at ({dx}, {dy})"
+        );
     }
     for (dx, dy) in [(5, 5), (0, 0), (9, 19), (5, 10)] {
         assert_eq!(img.pixel(x0 + dx, y0 + dy), theme.bg, "gap at ({dx}, {dy})");
@@ -141,8 +187,16 @@ fn braille_draws_eight_round_dots() {
 #[test]
 fn indexed_and_rgb_backgrounds() {
     let img = buffer_to_rgba(&sample(), &Theme::default());
-    assert_eq!(img.pixel(10, 20), Rgb(255, 0, 0), "Indexed(196) is cube red");
-    assert_eq!(img.pixel(20, 20), Rgb(128, 128, 128), "Indexed(244) is grey 8 + 10 * 12");
+    assert_eq!(
+        img.pixel(10, 20),
+        Rgb(255, 0, 0),
+        "Indexed(196) is cube red"
+    );
+    assert_eq!(
+        img.pixel(20, 20),
+        Rgb(128, 128, 128),
+        "Indexed(244) is grey 8 + 10 * 12"
+    );
     assert_eq!(img.pixel(39, 39), Rgb(1, 2, 3));
 }
 
@@ -150,9 +204,14 @@ fn indexed_and_rgb_backgrounds() {
 fn underline_is_one_full_row() {
     let theme = Theme::default();
     let img = buffer_to_rgba(&sample(), &theme);
-    let rows: Vec<u32> = (20..40).filter(|&y| (40..50).all(|x| img.pixel(x, y) == theme.fg)).collect();
+    let rows: Vec<u32> = (20..40)
+        .filter(|&y| (40..50).all(|x| img.pixel(x, y) == theme.fg))
+        .collect();
     assert_eq!(rows.len(), 1, "one underline row, got {rows:?}");
-    let lit = cell_pixels(&img, 4, 1).iter().filter(|&&p| p != theme.bg).count();
+    let lit = cell_pixels(&img, 4, 1)
+        .iter()
+        .filter(|&&p| p != theme.bg)
+        .count();
     assert_eq!(lit, 10);
 }
 
@@ -161,7 +220,11 @@ fn wide_character_background_covers_both_cells() {
     let theme = Theme::default();
     let img = buffer_to_rgba(&sample(), &theme);
     assert_eq!(img.pixel(50, 20), theme.ansi[4]);
-    assert_eq!(img.pixel(69, 39), theme.ansi[4], "trailing cell painted with the wide symbol's background");
+    assert_eq!(
+        img.pixel(69, 39),
+        theme.ansi[4],
+        "trailing cell painted with the wide symbol's background"
+    );
     assert_eq!(img.pixel(70, 20), theme.bg);
 }
 
@@ -202,13 +265,22 @@ fn compare_png_accepts_equal_pixels_and_names_the_first_difference() {
     let i = ((25 * img.width + 13) * 4) as usize;
     changed.data[i] ^= 0xff;
     let err = compare_png(&path, &changed).expect_err("one pixel differs");
-    assert!(err.contains("1 pixels differ, first at (13, 25) = cell (1, 1)"), "{err}");
-    assert!(err.contains("cargo run --release --example screenshots"), "{err}");
+    assert!(
+        err.contains("1 pixels differ, first at (13, 25) = cell (1, 1)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cargo run --release --example screenshots"),
+        "{err}"
+    );
 
     let small = buffer_to_rgba(&Buffer::empty(Rect::new(0, 0, 2, 1)), &theme);
     let err = compare_png(&path, &small).expect_err("size differs");
     assert!(err.contains("size 80x60, rendered 20x20"), "{err}");
 
     let err = compare_png(&dir.path().join("missing.png"), &img).expect_err("missing file");
-    assert!(err.contains("cannot open") && err.contains("--example screenshots"), "{err}");
+    assert!(
+        err.contains("cannot open") && err.contains("--example screenshots"),
+        "{err}"
+    );
 }

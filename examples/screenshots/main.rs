@@ -19,7 +19,12 @@ fn main() -> anyhow::Result<()> {
         let path = out_dir.join(format!("{name}.png"));
         render::buffer_to_png(&buf, &path, &theme)?;
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        println!("{} ({} KB, {:.0?})", path.display(), size / 1024, start.elapsed());
+        println!(
+            "{} ({} KB, {:.0?})",
+            path.display(),
+            size / 1024,
+            start.elapsed()
+        );
     }
     Ok(())
 }

@@ -26,7 +26,9 @@ fn eighths(len: i32, n: i32) -> i32 {
 
 fn draw_block(img: &mut Image, cell: PxRect, code: u32, fg: Rgb) {
     let (w, h) = (cell.w, cell.h);
-    let mut fill = |x0: i32, x1: i32, y0: i32, y1: i32, cov: f32| img.fill(cell, cell.sub(x0, x1, y0, y1), fg, cov);
+    let mut fill = |x0: i32, x1: i32, y0: i32, y1: i32, cov: f32| {
+        img.fill(cell, cell.sub(x0, x1, y0, y1), fg, cov)
+    };
     match code {
         0x2580 => fill(0, w, 0, h / 2, 1.0),
         0x2581..=0x2588 => {
@@ -56,7 +58,12 @@ fn draw_block(img: &mut Image, cell: PxRect, code: u32, fg: Rgb) {
                 _ => 0b0111,
             };
             let (mx, my) = (w / 2, h / 2);
-            let quads = [(0, mx, 0, my), (mx, w, 0, my), (0, mx, my, h), (mx, w, my, h)];
+            let quads = [
+                (0, mx, 0, my),
+                (mx, w, 0, my),
+                (0, mx, my, h),
+                (mx, w, my, h),
+            ];
             for (i, q) in quads.iter().enumerate() {
                 if bits & (0b1000 >> i) != 0 {
                     fill(q.0, q.1, q.2, q.3, 1.0);
@@ -68,7 +75,16 @@ fn draw_block(img: &mut Image, cell: PxRect, code: u32, fg: Rgb) {
 
 /// Braille: dots 1–3 and 7 down the left column, 4–6 and 8 down the right (bits 0–7).
 fn draw_braille(img: &mut Image, cell: PxRect, bits: u8, fg: Rgb) {
-    const DOTS: [(i32, i32); 8] = [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (0, 3), (1, 3)];
+    const DOTS: [(i32, i32); 8] = [
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (0, 3),
+        (1, 3),
+    ];
     let (w, h) = (cell.w as f32, cell.h as f32);
     let radius = (w / 4.0).min(h / 8.0) * 0.6;
     for (bit, (col, row)) in DOTS.iter().enumerate() {

@@ -53,7 +53,11 @@ struct Widths {
 impl Widths {
     fn new(w: i32) -> Self {
         let light = (w / 10).max(1);
-        Self { light, heavy: light * 3, gap: light * 2 }
+        Self {
+            light,
+            heavy: light * 3,
+            gap: light * 2,
+        }
     }
 
     /// Pixel ranges `[a, b)` across a line of weight `weight` in a span `len` pixels long.
@@ -65,7 +69,10 @@ impl Widths {
                 let a = (len - self.heavy) / 2;
                 vec![(a, a + self.heavy)]
             }
-            DOUBLE => vec![(c - self.gap, c - self.gap + self.light), (c + self.gap, c + self.gap + self.light)],
+            DOUBLE => vec![
+                (c - self.gap, c - self.gap + self.light),
+                (c + self.gap, c + self.gap + self.light),
+            ],
             _ => vec![(c, c + self.light)],
         }
     }
@@ -82,14 +89,29 @@ pub fn draw(img: &mut Image, cell: PxRect, ch: char, fg: Rgb) -> bool {
         draw_special(img, cell, code, fg);
         return true;
     }
-    let [u, r, d, l] = [arms[0] - b'0', arms[1] - b'0', arms[2] - b'0', arms[3] - b'0'];
+    let [u, r, d, l] = [
+        arms[0] - b'0',
+        arms[1] - b'0',
+        arms[2] - b'0',
+        arms[3] - b'0',
+    ];
     let wd = Widths::new(cell.w);
     // Horizontal arms: along x, across y; the perpendicular arms are up and down.
     for (along, across) in arm_spans(&wd, cell.w, cell.h, l, r, u, d) {
-        img.fill(cell, cell.sub(along.0, along.1, across.0, across.1), fg, 1.0);
+        img.fill(
+            cell,
+            cell.sub(along.0, along.1, across.0, across.1),
+            fg,
+            1.0,
+        );
     }
     for (along, across) in arm_spans(&wd, cell.h, cell.w, u, d, l, r) {
-        img.fill(cell, cell.sub(across.0, across.1, along.0, along.1), fg, 1.0);
+        img.fill(
+            cell,
+            cell.sub(across.0, across.1, along.0, along.1),
+            fg,
+            1.0,
+        );
     }
     true
 }
@@ -97,7 +119,15 @@ pub fn draw(img: &mut Image, cell: PxRect, ch: char, fg: Rgb) -> bool {
 /// Spans `(along, across)` of the arms towards the start (`neg`) and end (`pos`) of an axis
 /// `len` long, given the perpendicular arms `pneg` (towards the start of the cross axis) and
 /// `ppos`, in a cell `cross` pixels wide across.
-fn arm_spans(wd: &Widths, len: i32, cross: i32, neg: u8, pos: u8, pneg: u8, ppos: u8) -> Vec<((i32, i32), (i32, i32))> {
+fn arm_spans(
+    wd: &Widths,
+    len: i32,
+    cross: i32,
+    neg: u8,
+    pos: u8,
+    pneg: u8,
+    ppos: u8,
+) -> Vec<((i32, i32), (i32, i32))> {
     let centre = wd.strokes(len, LIGHT)[0];
     let perp = |p: u8| wd.strokes(len, p);
     let mut out = Vec::new();
@@ -112,7 +142,11 @@ fn arm_spans(wd: &Widths, len: i32, cross: i32, neg: u8, pos: u8, pneg: u8, ppos
                 let (near, far) = if i == 0 { (pneg, ppos) } else { (ppos, pneg) };
                 double_meet(&perp(near), &perp(far), centre, forward)
             } else if opposite != NONE {
-                if forward { centre.1 } else { centre.0 }
+                if forward {
+                    centre.1
+                } else {
+                    centre.0
+                }
             } else {
                 single_meet(&perp(pneg), &perp(ppos), centre, forward)
             };
@@ -167,15 +201,27 @@ fn draw_special(img: &mut Image, cell: PxRect, code: u32, fg: Rgb) {
         0x2504..=0x250b | 0x254c..=0x254f => {
             let (dashes, heavy, vertical) = match code {
                 0x254c..=0x254f => (2, code & 1 == 1, code >= 0x254e),
-                _ => (if code < 0x2508 { 3 } else { 4 }, code & 1 == 1, code & 2 == 2),
+                _ => (
+                    if code < 0x2508 { 3 } else { 4 },
+                    code & 1 == 1,
+                    code & 2 == 2,
+                ),
             };
             let weight = if heavy { HEAVY } else { LIGHT };
-            let (len, cross) = if vertical { (cell.h, cell.w) } else { (cell.w, cell.h) };
+            let (len, cross) = if vertical {
+                (cell.h, cell.w)
+            } else {
+                (cell.w, cell.h)
+            };
             let across = wd.strokes(cross, weight)[0];
             let gap = (len / dashes / 3).max(1);
             for i in 0..dashes {
                 let (a, b) = (i * len / dashes, (i + 1) * len / dashes - gap);
-                let r = if vertical { cell.sub(across.0, across.1, a, b) } else { cell.sub(a, b, across.0, across.1) };
+                let r = if vertical {
+                    cell.sub(across.0, across.1, a, b)
+                } else {
+                    cell.sub(a, b, across.0, across.1)
+                };
                 img.fill(cell, r, fg, 1.0);
             }
         }
@@ -222,9 +268,17 @@ fn draw_arc(img: &mut Image, cell: PxRect, wd: &Widths, sx: i32, sy: i32, fg: Rg
             img.blend(cell, cell.x + px, cell.y + py, fg, cov);
         }
     }
-    let (x0, x1) = if sx > 0 { (ax.ceil() as i32, cell.w) } else { (0, ax.floor() as i32) };
+    let (x0, x1) = if sx > 0 {
+        (ax.ceil() as i32, cell.w)
+    } else {
+        (0, ax.floor() as i32)
+    };
     img.fill(cell, cell.sub(x0, x1, hy.0, hy.1), fg, 1.0);
-    let (y0, y1) = if sy > 0 { (ay.ceil() as i32, cell.h) } else { (0, ay.floor() as i32) };
+    let (y0, y1) = if sy > 0 {
+        (ay.ceil() as i32, cell.h)
+    } else {
+        (0, ay.floor() as i32)
+    };
     img.fill(cell, cell.sub(vx.0, vx.1, y0, y1), fg, 1.0);
 }
 

@@ -28,7 +28,11 @@ impl Image {
         for _ in 0..width as usize * height as usize {
             data.extend_from_slice(&[color.0, color.1, color.2, 255]);
         }
-        Self { width, height, data }
+        Self {
+            width,
+            height,
+            data,
+        }
     }
 
     /// The colour of pixel (`x`, `y`); panics when out of bounds (tests only ask inside).
@@ -77,6 +81,11 @@ impl PxRect {
 
     /// The rectangle from `x0..x1`, `y0..y1` relative to this one's origin.
     pub fn sub(&self, x0: i32, x1: i32, y0: i32, y1: i32) -> PxRect {
-        PxRect { x: self.x + x0, y: self.y + y0, w: (x1 - x0).max(0), h: (y1 - y0).max(0) }
+        PxRect {
+            x: self.x + x0,
+            y: self.y + y0,
+            w: (x1 - x0).max(0),
+            h: (y1 - y0).max(0),
+        }
     }
 }

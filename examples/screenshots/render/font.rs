@@ -16,10 +16,14 @@ pub const FONT_PX: f32 = 16.0;
 /// Coverage is raised to this power before blending (thin light-on-dark strokes look fuller).
 pub const GAMMA_LIFT: f32 = 0.8;
 
-const REGULAR: &[u8] =
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fonts/DejaVuSansMono.ttf"));
-const BOLD: &[u8] =
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fonts/DejaVuSansMono-Bold.ttf"));
+const REGULAR: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fonts/DejaVuSansMono.ttf"
+));
+const BOLD: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fonts/DejaVuSansMono-Bold.ttf"
+));
 
 /// The two faces, parsed once per process.
 pub struct Fonts {
@@ -46,7 +50,11 @@ pub fn fonts() -> &'static Fonts {
             }
             None => (CELL_H as f32 * 0.78).round() as i32,
         };
-        Fonts { regular, bold, baseline }
+        Fonts {
+            regular,
+            bold,
+            baseline,
+        }
     })
 }
 
@@ -75,7 +83,10 @@ impl GlyphCache {
             let f = fonts();
             let font = if bold { &f.bold } else { &f.regular };
             let (m, bitmap) = font.rasterize(ch, FONT_PX);
-            let coverage = bitmap.iter().map(|&c| (f32::from(c) / 255.0).powf(GAMMA_LIFT)).collect();
+            let coverage = bitmap
+                .iter()
+                .map(|&c| (f32::from(c) / 255.0).powf(GAMMA_LIFT))
+                .collect();
             Glyph {
                 xmin: m.xmin,
                 top: -(m.ymin + m.height as i32),

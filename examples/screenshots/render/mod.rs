@@ -30,7 +30,11 @@ pub use theme::{Rgb, Theme};
 /// Renders `buf` to an RGBA image of `CELL_W`×`CELL_H` pixels per cell.
 pub fn buffer_to_rgba(buf: &Buffer, theme: &Theme) -> Image {
     let area = buf.area;
-    let mut img = Image::new(u32::from(area.width) * CELL_W, u32::from(area.height) * CELL_H, theme.bg);
+    let mut img = Image::new(
+        u32::from(area.width) * CELL_W,
+        u32::from(area.height) * CELL_H,
+        theme.bg,
+    );
     let mut glyphs = font::GlyphCache::default();
     for y in 0..area.height {
         let mut x = 0;
@@ -69,7 +73,11 @@ pub fn write_png(img: &Image, path: &Path) -> anyhow::Result<()> {
 
 /// `img` as PNG bytes (RGB, no alpha: every pixel is opaque).
 pub fn encode_png(img: &Image) -> anyhow::Result<Vec<u8>> {
-    let rgb: Vec<u8> = img.data.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let rgb: Vec<u8> = img
+        .data
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, img.width, img.height);
     enc.set_color(png::ColorType::Rgb);
@@ -84,7 +92,13 @@ pub fn encode_png(img: &Image) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Paints one cell (or two, for a wide character) into `rect`.
-fn draw_cell(img: &mut Image, rect: PxRect, cell: &Cell, theme: &Theme, glyphs: &mut font::GlyphCache) {
+fn draw_cell(
+    img: &mut Image,
+    rect: PxRect,
+    cell: &Cell,
+    theme: &Theme,
+    glyphs: &mut font::GlyphCache,
+) {
     let m = cell.modifier;
     let (mut fg, mut bg) = (theme.fg(cell.fg), theme.bg(cell.bg));
     if m.contains(Modifier::REVERSED) {
@@ -123,7 +137,14 @@ fn draw_cell(img: &mut Image, rect: PxRect, cell: &Cell, theme: &Theme, glyphs: 
 }
 
 /// Blends the font glyph for `ch` into `rect`, clipped to it, centred in the cell.
-fn draw_glyph(img: &mut Image, rect: PxRect, ch: char, bold: bool, fg: Rgb, glyphs: &mut font::GlyphCache) {
+fn draw_glyph(
+    img: &mut Image,
+    rect: PxRect,
+    ch: char,
+    bold: bool,
+    fg: Rgb,
+    glyphs: &mut font::GlyphCache,
+) {
     let g = glyphs.get(ch, bold);
     let advance = (font::FONT_PX * 0.602).round() as i32;
     let pen_x = rect.x + (CELL_W as i32 - advance) / 2;

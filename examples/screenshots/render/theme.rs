@@ -105,7 +105,8 @@ impl Theme {
 
     /// `fg` dimmed towards `bg` by [`Theme::dim`].
     pub fn dimmed(&self, fg: Rgb, bg: Rgb) -> Rgb {
-        let mix = |f: u8, b: u8| (f32::from(b) + (f32::from(f) - f32::from(b)) * self.dim).round() as u8;
+        let mix =
+            |f: u8, b: u8| (f32::from(b) + (f32::from(f) - f32::from(b)) * self.dim).round() as u8;
         Rgb(mix(fg.0, bg.0), mix(fg.1, bg.1), mix(fg.2, bg.2))
     }
 }
