@@ -4,6 +4,8 @@
 
 #[path = "../examples/screenshots/render/mod.rs"]
 mod render;
+#[path = "../examples/screenshots/scenes.rs"]
+mod scenes;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -283,4 +285,22 @@ fn compare_png_accepts_equal_pixels_and_names_the_first_difference() {
         err.contains("cannot open") && err.contains("--example screenshots"),
         "{err}"
     );
+}
+
+/// The committed `screenshots/*.png` are what the scenes render now (pixels, not bytes).
+#[test]
+fn committed_screenshots_are_up_to_date() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let theme = Theme::default();
+    let mut failures = Vec::new();
+    for (name, scene) in scenes::SCENES {
+        let buf = scene().expect("scene draws");
+        if let Err(e) = compare_png(
+            &dir.join(format!("{name}.png")),
+            &buffer_to_rgba(&buf, &theme),
+        ) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
