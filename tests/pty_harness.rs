@@ -149,8 +149,9 @@ fn sees_raw_mode_turned_off_again() {
 
 #[test]
 fn answers_cursor_position_queries() {
-    let script = r"stty raw -echo; printf '\033[3;5H\033[6n'; r=$(dd bs=1 count=6 2>/dev/null); stty sane; printf '\033[10;1Hreply:%s.' \
-        $(printf '%s' $r | tr '\033' 'E')";
+    // Raw mode so `dd` gets the 6-byte reply without a newline; ESC shown as `E`.
+    let script = r#"stty raw -echo; printf '\033[3;5H\033[6n'; r=$(dd bs=1 count=6 2>/dev/null); stty sane;
+        printf '\033[10;1Hreply:%s.' "$(printf '%s' "$r" | tr '\033' 'E')""#;
     let pty = sh(script);
     pty.wait_for_text("reply:", WAIT).expect("reply printed");
     assert!(

@@ -5,6 +5,20 @@
 //! bytes), answering cursor-position and device-attribute queries like a terminal would. A
 //! waiter thread records the exit status. Waits block on a condition variable that both threads
 //! signal, so tests wait for what they need to see, never for a fixed time.
+//!
+//! ```ignore
+//! mod support;
+//! use support::{keys::Key, pty::Pty};
+//!
+//! let home = tempfile::tempdir()?; // never the real home
+//! let bin = std::path::Path::new(env!("CARGO_BIN_EXE_backtop"));
+//! let pty = Pty::spawn(bin, &["--demo"], &[("HOME", home.path().to_str().unwrap())], 100, 30);
+//! pty.wait_for_text("Devices", Duration::from_secs(10))?;
+//! pty.send_key(Key::Down);
+//! pty.send_keys(b"q");
+//! assert!(pty.wait_exit(Duration::from_secs(10)).is_some_and(|s| s.success()));
+//! pty.check_restored()?;
+//! ```
 
 use std::io::{Read, Write};
 use std::path::Path;
