@@ -369,3 +369,14 @@ fn roots_that_cannot_be_listed_say_why() {
     );
     assert!(library.devices.is_empty());
 }
+
+#[test]
+fn a_root_that_is_a_backup_is_that_one_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = write(&tmp.path().join(UDID), &spec());
+    let (versions, count) = versions_in_root(&root(&dir), NOW);
+    assert_eq!(count.unwrap(), 1);
+    assert_eq!(versions[0].path, dir);
+    assert_eq!(versions[0].kind, VersionKind::Live);
+    assert_eq!(versions[0].state, BackupState::Complete);
+}

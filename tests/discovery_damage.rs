@@ -116,6 +116,18 @@ fn hand_made_manifest_damage() {
     let v = read(&dir, NOW);
     assert_eq!(v.problem.as_deref(), Some("Manifest.db has no Files table"));
 
+    // A WAL-mode database is checked without creating -wal or -shm files beside it.
+    std::fs::remove_file(&db).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE Files(fileID TEXT)")
+        .unwrap();
+    drop(conn);
+    assert!(!dir.join("Manifest.db-wal").exists());
+    let v = read(&dir, NOW);
+    assert_eq!(state_and_problem(&v), (BackupState::Complete, None));
+    assert!(!dir.join("Manifest.db-wal").exists());
+    assert!(!dir.join("Manifest.db-shm").exists());
+
     std::fs::remove_file(&db).unwrap();
     std::fs::write(dir.join("Manifest.mbdb"), b"").unwrap();
     let v = read(&dir, NOW);

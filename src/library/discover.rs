@@ -11,6 +11,8 @@
 //! | `<root>/<folder>/<any name>/` (a copy one level down, when `<folder>` is not a backup) | [`VersionKind::Archive`] |
 //! | `<root>/iMazing.Versions/Versions/<UDID>/<snapshot>/` | [`VersionKind::ImazingSnapshot`] (a backup by contents, or named `YYYY-MM-DD-HH.MM.SS`) |
 //!
+//! A root that is itself a backup folder is read as that one version (kind by its name).
+//!
 //! Skipped silently: files, symlinks (never followed inside a root; the root itself may be one),
 //! dot-folders (which include backtop's own delete markers, [`DELETE_MARKER_PREFIX`]), `_unback_`
 //! and `iMazing.Versions` anywhere but at the top. A folder that cannot be listed becomes a
@@ -126,8 +128,15 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     /// Lists the root; each real sub-folder is a backup, a folder of backups, or iMazing's.
+    /// A root that is itself a backup folder (someone pointed `--root` at one) is that one
+    /// version.
     fn walk_root(&mut self) -> io::Result<()> {
-        for (path, name) in subfolders(fs::read_dir(&self.root.path)?) {
+        let listing = fs::read_dir(&self.root.path)?;
+        if is_backup_folder(&self.root.path) {
+            self.read(&self.root.path.clone(), kind_for(&self.root.path, true));
+            return Ok(());
+        }
+        for (path, name) in subfolders(listing) {
             if name == IMAZING_VERSIONS {
                 self.imazing_versions(&path);
             } else {

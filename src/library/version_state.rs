@@ -107,16 +107,18 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Opens a database read-only without writing anything next to it (`immutable=1`: no `-wal`
-/// or `-shm` files, no locks) and counts its `Files` tables.
+/// or `-shm` files, no locks) and counts its `Files` tables. Paths that are not UTF-8, and
+/// every path on Windows (drive letters and UNC names make URIs fragile), are opened plainly
+/// read-only instead.
 fn count_files_tables(db: &Path) -> rusqlite::Result<i64> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_URI
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = match db.to_str() {
-        Some(path) => {
-            Connection::open_with_flags(format!("file:{}?immutable=1", uri_escape(path)), flags)?
-        }
-        None => Connection::open_with_flags(db, flags - OpenFlags::SQLITE_OPEN_URI)?,
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let uri = db
+        .to_str()
+        .filter(|_| cfg!(unix))
+        .map(|path| format!("file:{}?immutable=1", uri_escape(path)));
+    let conn = match uri {
+        Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?,
+        None => Connection::open_with_flags(db, flags)?,
     };
     conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'Files'",
