@@ -181,3 +181,90 @@ fn run_exits_zero_even_with_damaged_backups() {
     assert_eq!(run(&library, false).unwrap(), 0);
     assert_eq!(run(&library, true).unwrap(), 0);
 }
+
+#[test]
+fn the_demo_library_lists_every_device_and_state() {
+    use backtop::demo::{build_demo, DemoOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    let now = datetime!(2026-11-20 12:00 UTC);
+    let opts = DemoOptions {
+        seed: 7,
+        scale: 0.0001,
+        sparse: true,
+        now: Some(now),
+    };
+    let demo = build_demo(tmp.path(), &opts).unwrap();
+    let roots: Vec<Root> = demo.roots.iter().map(|p| root(p)).collect();
+    let library = discover_library(&roots, now);
+    let backups: Vec<_> = library.roots.iter().map(|r| r.status.clone()).collect();
+    let ok = |backups| backtop::library::RootStatus::Ok { backups };
+    assert_eq!(backups, vec![ok(6), ok(4), ok(2)]);
+    assert!(library.damaged.is_empty());
+    let summary: Vec<(String, String, Vec<String>)> = library
+        .devices
+        .iter()
+        .map(|d| {
+            let versions = d
+                .versions
+                .iter()
+                .map(|v| {
+                    let problem = v.problem.as_deref().unwrap_or("-");
+                    format!("{} {} {}", v.kind.label(), v.state.label(), problem)
+                })
+                .collect();
+            (
+                d.display_name().to_string(),
+                d.model.clone().unwrap(),
+                versions,
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    let versions = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                s("Anna's iPad"),
+                s("iPad Air (5th generation)"),
+                versions(&[
+                    "live interrupted backup did not finish (SnapshotState = uploading) and nothing has been written for 8 days",
+                    "live complete -",
+                ])
+            ),
+            (
+                s("Anna's iPhone"),
+                s("iPhone 14 Pro"),
+                versions(&[
+                    "live complete -",
+                    "live complete -",
+                    "snapshot complete -",
+                    "snapshot complete -",
+                    "archive complete -",
+                    "archive complete -",
+                ])
+            ),
+            (
+                s("Anna's old iPhone"),
+                s("iPhone 11"),
+                versions(&[
+                    "live complete -",
+                    "archive complete -",
+                    "archive damaged Info.plist is not a readable plist (truncated or corrupt)",
+                ])
+            ),
+            (
+                s("Dad's iPhone 6"),
+                s("iPhone 6"),
+                versions(&["live complete -"])
+            ),
+        ]
+    );
+    let dad = &library.devices[3];
+    assert_eq!(dad.udid.len(), 40);
+    assert_eq!(dad.udid, dad.udid.to_uppercase());
+    assert_eq!(
+        dad.versions[0].manifest,
+        backtop::library::ManifestFormat::Mbdb
+    );
+}
