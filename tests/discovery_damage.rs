@@ -350,3 +350,30 @@ fn an_unlistable_imazing_versions_folder_is_a_damaged_entry() {
         )
     );
 }
+
+#[test]
+fn a_udid_folder_with_only_a_snapshot_folder_is_a_backup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(UDID);
+    std::fs::create_dir_all(dir.join("Snapshot")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("Other").join("Snapshot")).unwrap();
+    let tomorrow = OffsetDateTime::now_utc() + time::Duration::days(1);
+    let (versions, count) = versions_in_root(&root(tmp.path()), tomorrow);
+    assert_eq!(count.unwrap(), 1);
+    assert_eq!(versions[0].path, dir);
+    assert_eq!(
+        state_and_problem(&versions[0]),
+        (
+            BackupState::Damaged,
+            Some("Info.plist is missing; Manifest.plist is missing; Status.plist is missing; no Manifest.db or Manifest.mbdb; a Snapshot/ folder is left from an unfinished backup")
+        )
+    );
+    let (versions, _) = versions_in_root(&root(tmp.path()), OffsetDateTime::now_utc());
+    assert_eq!(
+        state_and_problem(&versions[0]),
+        (
+            BackupState::InProgress,
+            Some("a backup is being written now (last write less than a minute ago)")
+        )
+    );
+}

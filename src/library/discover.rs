@@ -11,6 +11,9 @@
 //! | `<root>/<folder>/<any name>/` (a copy one level down, when `<folder>` is not a backup) | [`VersionKind::Archive`] |
 //! | `<root>/iMazing.Versions/Versions/<UDID>/<snapshot>/` | [`VersionKind::ImazingSnapshot`] (a backup by contents, or named `YYYY-MM-DD-HH.MM.SS`) |
 //!
+//! A `<root>/<UDID>/` folder holding only a `Snapshot/` folder (a backup that stopped right
+//! after it started) is a backup too.
+//!
 //! A root that is itself a backup folder is read as that one version (kind by its name).
 //!
 //! Skipped silently: files, symlinks (never followed inside a root; the root itself may be one),
@@ -153,8 +156,11 @@ impl Walker<'_> {
             Ok(listing) => listing,
             Err(e) => return self.unreadable(path, kind_for(path, top), e),
         };
-        if is_backup_folder(path) {
-            self.read(path, kind_for(path, top));
+        let kind = kind_for(path, top);
+        let started = kind == VersionKind::Live
+            && fs::symlink_metadata(path.join("Snapshot")).is_ok_and(|m| m.is_dir());
+        if started || is_backup_folder(path) {
+            self.read(path, kind);
         } else if top {
             for (sub, name) in subfolders(listing) {
                 if name != IMAZING_VERSIONS {
