@@ -380,3 +380,28 @@ fn a_root_that_is_a_backup_is_that_one_version() {
     assert_eq!(versions[0].kind, VersionKind::Live);
     assert_eq!(versions[0].state, BackupState::Complete);
 }
+
+#[test]
+fn the_root_status_rule_can_be_swapped() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(&tmp.path().join(UDID), &spec());
+    let roots = [root(&tmp.path().join("nope")), root(tmp.path())];
+    let library =
+        backtop::library::discover::discover_library_with(&roots, NOW, |_, result| match result {
+            Ok(n) => RootStatus::Ok { backups: n * 10 },
+            Err(e) => RootStatus::Error {
+                message: format!("custom: {:?}", e.kind()),
+            },
+        });
+    let statuses: Vec<_> = library.roots.iter().map(|r| r.status.clone()).collect();
+    assert_eq!(
+        statuses,
+        vec![
+            RootStatus::Error {
+                message: "custom: NotFound".into()
+            },
+            RootStatus::Ok { backups: 10 }
+        ]
+    );
+    assert_eq!(library.devices.len(), 1);
+}

@@ -67,9 +67,20 @@ pub fn versions_in_root(root: &Root, now: OffsetDateTime) -> (Vec<Version>, io::
     (found, result.map(|()| count))
 }
 
-/// Discovers every root, groups the versions into devices, and reports each root's status.
-/// A version reachable through two roots is kept once (the first root wins).
+/// Discovers every root, groups the versions into devices, and reports each root's status
+/// (with [`root_status`]). A version reachable through two roots is kept once (the first root
+/// wins).
 pub fn discover_library(roots: &[Root], now: OffsetDateTime) -> Library {
+    discover_library_with(roots, now, root_status)
+}
+
+/// [`discover_library`] with another way of telling a root's status from the result of
+/// listing it (e.g. one that gives advice for permission and privacy errors).
+pub fn discover_library_with(
+    roots: &[Root],
+    now: OffsetDateTime,
+    root_status: impl Fn(&Root, &io::Result<usize>) -> RootStatus,
+) -> Library {
     let mut reports = Vec::new();
     let mut all = Vec::new();
     let mut seen = HashSet::new();
