@@ -268,3 +268,41 @@ fn the_demo_library_lists_every_device_and_state() {
         backtop::library::ManifestFormat::Mbdb
     );
 }
+
+#[test]
+fn devices_without_name_or_model() {
+    use backtop::library::{Device, Version, VersionKind};
+    let mut v = Version::bare(Path::new("/r/x"), Path::new("/r"), VersionKind::Archive);
+    v.problem = Some("Info.plist is missing".into());
+    let device = |name: Option<&str>, model: Option<&str>, product: Option<&str>| Device {
+        udid: "ABC".into(),
+        name: name.map(str::to_string),
+        product_type: product.map(str::to_string),
+        model: model.map(str::to_string),
+        ios: None,
+        versions: vec![v.clone()],
+    };
+    let library = Library {
+        roots: vec![],
+        devices: vec![
+            device(None, Some("iPhone 14 Pro"), Some("iPhone15,2")),
+            device(None, Some("iPhone99,1"), Some("iPhone99,1")),
+            device(None, None, None),
+        ],
+        damaged: vec![],
+    };
+    let text = render_text(&library);
+    let headers: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        .collect();
+    assert_eq!(
+        headers,
+        vec![
+            "iPhone 14 Pro (iPhone15,2)  iOS ?",
+            "iPhone99,1  iOS ?",
+            "unknown model  iOS ?"
+        ]
+    );
+    assert!(text.contains("\n  unknown date          archive   iOS ?        damaged      not encrypted  /r/x\n      Info.plist is missing\n"));
+}

@@ -2,7 +2,8 @@
 //!
 //! # Human output
 //!
-//! One block per device, blank lines between blocks:
+//! One block per device, blank lines between blocks (a device without a known name starts
+//! with its model):
 //!
 //! ```text
 //! Ana's iPhone  iPhone 14 Pro (iPhone15,2)  iOS 17.5
@@ -116,7 +117,10 @@ fn device_block(device: &Device) -> String {
         (None, _) => "unknown model".to_string(),
     };
     let ios = device.ios.as_deref().unwrap_or("?");
-    let mut out = format!("{}  {model}  iOS {ios}\n", device.display_name());
+    let mut out = match &device.name {
+        Some(name) => format!("{name}  {model}  iOS {ios}\n"),
+        None => format!("{model}  iOS {ios}\n"),
+    };
     out.push_str(&format!("  UDID {}\n", device.udid));
     for version in &device.versions {
         out.push_str(&version_line(version));
