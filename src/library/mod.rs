@@ -12,10 +12,13 @@ pub mod locate;
 pub mod manifest;
 pub mod mbdb;
 pub mod models;
+pub mod names;
 pub mod plists;
+pub mod read_version;
 pub mod root;
 pub mod seen;
 pub mod usage;
+pub mod version_state;
 pub mod volume;
 
 pub use backup::{BackupState, DateSource, ManifestFormat, Version, VersionKind};
