@@ -35,12 +35,13 @@ impl RunRoots {
     pub fn resolve(args: &RootArgs) -> anyhow::Result<Self> {
         let env = Env::current();
         if args.demo {
-            // ===== LEAD HOOK: --demo =====
-            // Build the demo library here and return `RunRoots::from_demo(dir, lib.roots, env)`:
-            //   let dir = tempfile::tempdir().context("creating the demo folder")?;
-            //   let lib = crate::demo::build_demo(dir.path(), &crate::demo::DemoOptions { .. })?;
-            //   return Ok(RunRoots::from_demo(dir, &lib.roots, env));
-            anyhow::bail!("--demo is not available in this build yet");
+            let dir = tempfile::Builder::new()
+                .prefix("backtop-demo-")
+                .tempdir()
+                .context("creating a temporary folder for the demo library")?;
+            let lib = crate::demo::build_demo(dir.path(), &crate::demo::DemoOptions::default())
+                .context("building the demo library")?;
+            return Ok(RunRoots::from_demo(dir, &lib.roots, env));
         }
         let spec = spec_for(args, &env)?;
         let roots = locate::resolve(&spec, &env);
