@@ -4,13 +4,10 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use time::OffsetDateTime;
-
 use backtop::cli::{Cli, Command};
 use backtop::commands::context::RunRoots;
 use backtop::commands::{demo, list, roots};
-use backtop::library::discover;
+use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -29,11 +26,8 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     }
     let run_roots = RunRoots::resolve(&cli.roots)?;
     match &cli.command {
-        Some(Command::Roots(arg)) => roots::run(&run_roots.report(), arg.json),
-        Some(Command::List(arg)) => {
-            let library = discover::discover_library(&run_roots.roots, OffsetDateTime::now_utc());
-            list::run(&library, arg.json)
-        }
+        Some(Command::Roots(arg)) => roots::run(&run_roots.discover().roots, arg.json),
+        Some(Command::List(arg)) => list::run(&run_roots.discover(), arg.json),
         _ => anyhow::bail!("this command is not available in this build yet"),
     }
 }

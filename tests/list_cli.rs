@@ -70,7 +70,7 @@ fn json_contract_field_by_field() {
         k
     };
     assert_eq!(keys(&doc), ["damaged", "devices", "roots"]);
-    assert_eq!(doc["roots"], json!([{"path": r, "origin": "--root"}]));
+    assert_eq!(doc["roots"], json!([{"path": r, "origin": "root"}]));
 
     let device = &doc["devices"][0];
     assert_eq!(doc["devices"].as_array().unwrap().len(), 1);
@@ -158,19 +158,27 @@ fn nothing_found_lists_the_roots() {
     let library = discover_library(&[root(&tmp.path().join("nope")), root(tmp.path())], NOW);
     assert_eq!(
         render_text(&library),
-        format!("No backups found.\nLooked in:\n  {r}/nope  (--root)  does not exist\n  {r}  (--root)  0 backups\n")
+        format!(
+            "No backups found.\n\n{}",
+            backtop::commands::roots::render_roots_report(&library.roots)
+        )
+    );
+    assert!(
+        render_text(&library).contains(&format!("missing       {r}/nope\n")),
+        "{}",
+        render_text(&library)
     );
     assert_eq!(
         to_json(&library),
         json!({
-            "roots": [{"path": format!("{r}/nope"), "origin": "--root"}, {"path": r, "origin": "--root"}],
+            "roots": [{"path": format!("{r}/nope"), "origin": "root"}, {"path": r, "origin": "root"}],
             "devices": [],
             "damaged": [],
         })
     );
     assert_eq!(
         render_text(&Library::default()),
-        "No backups found.\nNo backup folders were looked at.\n"
+        "No backups found.\n\nbacktop had no place to look for backups: give --root DIR or --home DIR.\n"
     );
 }
 

@@ -11,9 +11,10 @@ use time::OffsetDateTime;
 
 use crate::cli::RootArgs;
 use crate::library::access;
+use crate::library::discover;
 use crate::library::locate::{self, sources, Env, RootSpec};
 use crate::library::seen::SeenStore;
-use crate::library::{Root, RootOrigin, RootReport};
+use crate::library::{Library, Root, RootOrigin};
 
 /// The roots for this run. Holds the demo library's temporary folder alive while it is used.
 pub struct RunRoots {
@@ -78,19 +79,23 @@ impl RunRoots {
         self.roots.iter().map(|r| r.path.clone()).collect()
     }
 
-    /// Looks at every root ([`access::check_root`]); then, unless `--only`/`--demo`, remembers
-    /// roots on removable volumes that hold backups and adds remembered ones whose drive is
-    /// not connected. Failing to write the memory (a cache) is not an error.
-    pub fn report(&self) -> Vec<RootReport> {
-        let reports = access::report(&self.roots, &self.env);
-        let Some(store) = &self.seen else {
-            return reports;
-        };
-        let volumes = &self.env.volumes;
-        let seen = store
-            .remember(&reports, volumes, OffsetDateTime::now_utc())
-            .unwrap_or_else(|_| store.load());
-        seen.mark_disconnected(reports, volumes)
+    /// Discovers every root: versions, devices, and each root's status with advice for this
+    /// run's environment. Then, unless `--only`/`--demo`, remembers roots on removable volumes
+    /// that hold backups and adds remembered ones whose drive is not connected. Failing to
+    /// write that memory (a cache) is not an error.
+    pub fn discover(&self) -> Library {
+        let now = OffsetDateTime::now_utc();
+        let mut library = discover::discover_library_with(&self.roots, now, |root, listing| {
+            access::status_from_listing(root, listing, &self.env)
+        });
+        if let Some(store) = &self.seen {
+            let volumes = &self.env.volumes;
+            let seen = store
+                .remember(&library.roots, volumes, now)
+                .unwrap_or_else(|_| store.load());
+            library.roots = seen.mark_disconnected(std::mem::take(&mut library.roots), volumes);
+        }
+        library
     }
 }
 

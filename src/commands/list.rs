@@ -15,13 +15,15 @@
 //!
 //! Dates are UTC. Versions whose device cannot be told follow under
 //! `Backups whose device cannot be told:`, each path with its problem indented under it.
-//! With nothing found at all, the output is `No backups found.` and every root looked at.
+//! With nothing found at all, the output is `No backups found.` and the roots report of
+//! `backtop roots` (every place looked, its status and the fix). Roots that need attention
+//! (unreadable, unplugged, or named and missing) are reported after a listing too.
 //!
 //! # JSON (`--json`, a stable contract)
 //!
 //! ```json
 //! {
-//!   "roots":   [{"path": "/abs", "origin": "default|config|--root|--home|env|volume|user|demo"}],
+//!   "roots":   [{"path": "/abs", "origin": "default|config|root|home|env|volume|user|demo"}],
 //!   "devices": [{
 //!     "udid": "UPPERCASE", "name": "…"|null, "product_type": "iPhone15,2"|null,
 //!     "model": "iPhone 14 Pro"|null, "ios": "17.5"|null,
@@ -46,7 +48,8 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use crate::library::{Device, Library, RootStatus, Version};
+use crate::commands::roots;
+use crate::library::{access, Device, Library, RootReport, Version};
 
 /// Prints the library as text or JSON; returns the exit code (0).
 pub fn run(library: &Library, json: bool) -> anyhow::Result<i32> {
@@ -72,41 +75,30 @@ pub fn render_text(library: &Library) -> String {
         }
         blocks.push(block);
     }
-    blocks.join("\n")
+    blocks.join("\n") + &attention_report(library)
 }
 
-/// `No backups found.` and each root with its origin and status. Kept separate so a richer
-/// roots report can replace it.
+/// `No backups found.`, then the roots report: every place looked at, its status and the fix.
 pub fn no_backups_report(library: &Library) -> String {
-    let mut out = String::from("No backups found.\n");
-    if library.roots.is_empty() {
-        out.push_str("No backup folders were looked at.\n");
-        return out;
-    }
-    out.push_str("Looked in:\n");
-    for report in &library.roots {
-        out.push_str(&format!(
-            "  {}  ({})  {}\n",
-            display_path(&report.root.path),
-            report.root.origin.as_str(),
-            status_text(&report.status)
-        ));
-    }
-    out
+    format!(
+        "No backups found.\n\n{}",
+        roots::render_roots_report(&library.roots)
+    )
 }
 
-/// A root's status in a few words.
-pub fn status_text(status: &RootStatus) -> String {
-    match status {
-        RootStatus::Ok { backups: 1 } => "1 backup".to_string(),
-        RootStatus::Ok { backups } => format!("{backups} backups"),
-        RootStatus::Missing => "does not exist".to_string(),
-        RootStatus::NotAFolder => "not a folder".to_string(),
-        RootStatus::PermissionDenied { advice } => format!("permission denied: {advice}"),
-        RootStatus::PrivacyBlocked { advice } => format!("blocked by macOS privacy: {advice}"),
-        RootStatus::DriveNotConnected { .. } => "drive not connected".to_string(),
-        RootStatus::Error { message } => format!("error: {message}"),
+/// The roots that deserve a word after a listing (unreadable, unplugged, or named by the user
+/// and missing), as in `backtop roots`; empty when all is well.
+fn attention_report(library: &Library) -> String {
+    let worth: Vec<RootReport> = library
+        .roots
+        .iter()
+        .filter(|r| access::needs_attention(r))
+        .cloned()
+        .collect();
+    if worth.is_empty() {
+        return String::new();
     }
+    format!("\n{}", roots::render_roots_report(&worth))
 }
 
 /// One device: header, UDID, one line per version.
@@ -166,7 +158,7 @@ pub fn to_json(library: &Library) -> Value {
     let roots: Vec<Value> = library
         .roots
         .iter()
-        .map(|r| json!({"path": abs(&r.root.path), "origin": r.root.origin.as_str()}))
+        .map(|r| json!({"path": abs(&r.root.path), "origin": &r.root.origin}))
         .collect();
     let devices: Vec<Value> = library.devices.iter().map(device_json).collect();
     let damaged: Vec<Value> = library

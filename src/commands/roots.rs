@@ -271,7 +271,7 @@ error         /srv/x
             {"path": "/Users/bob/Library/Application Support/MobileSync/Backup", "origin": "user",
              "owner": "bob", "app": "Finder/iTunes", "status": "privacy_blocked",
              "advice": "grant Full Disk Access"},
-            {"path": "/data/ios", "origin": "flag", "owner": null, "app": "any", "status": "missing"},
+            {"path": "/data/ios", "origin": "root", "owner": null, "app": "any", "status": "missing"},
             {"path": "/Volumes/T7/iMazing.Backups", "origin": "volume", "owner": null, "app": "iMazing",
              "status": "drive_not_connected", "last_seen": "2026-11-20T14:02:09Z", "backups": 4,
              "bytes": 120_340_000_000u64},

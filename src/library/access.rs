@@ -1,28 +1,16 @@
 //! Whether a root can be read, and if not, why and what to do about it.
 //!
-//! [`check_root`] looks at the folder (one `stat`, one listing, a few `stat`s per entry to
-//! count backups). The mapping from an error to a [`RootStatus`] with advice is pure:
-//! [`classify`] names the failure from the error, [`status_for`] turns it into a status and
-//! words, knowing the OS, the path, whether we run over SSH or as root, and who owns the folder.
-//!
-//! The count in [`RootStatus::Ok`] is the number of direct subfolders holding a backup's
-//! marker files ([`looks_like_backup`]); it does not look into `iMazing.Versions/`. The
-//! discovery replaces it with the real number of versions when it has them.
+//! The discovery lists each root ([`crate::library::discover::versions_in_root`]);
+//! [`status_from_listing`] turns that result into a [`RootStatus`]. The mapping from an error
+//! to a status with advice is pure: [`classify`] names the failure from the error,
+//! [`status_for`] turns it into a status and words, knowing the OS, the path, whether we run
+//! over SSH or as root, and who owns the folder.
 
 use std::io;
 use std::path::{Component, Path};
 
 use crate::library::locate::{Env, Os};
 use crate::library::{Root, RootOrigin, RootReport, RootStatus};
-
-/// Files whose presence marks a folder as a backup.
-pub const BACKUP_MARKERS: &[&str] = &[
-    "Info.plist",
-    "Manifest.plist",
-    "Status.plist",
-    "Manifest.db",
-    "Manifest.mbdb",
-];
 
 /// Why looking at a root failed, in the terms the advice needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,48 +95,16 @@ fn permission_advice(env: &Env, owner: Option<&str>) -> String {
     }
 }
 
-/// True when `dir` holds one of the [`BACKUP_MARKERS`].
-pub fn looks_like_backup(dir: &Path) -> bool {
-    BACKUP_MARKERS.iter().any(|m| dir.join(m).is_file())
-}
-
-/// The number of direct subfolders of `dir` that look like backups.
-pub fn count_backups(dir: &Path) -> io::Result<usize> {
-    let mut n = 0;
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() && looks_like_backup(&path) {
-            n += 1;
-        }
-    }
-    Ok(n)
-}
-
-/// Looks at `root`: missing, not a folder, unreadable (with advice), or readable with the
-/// number of backups directly inside it.
-pub fn check_root(root: &Root, env: &Env) -> RootStatus {
+/// The status of `root` from the result of listing it for versions
+/// ([`crate::library::discover::versions_in_root`]): the number of versions found, or the
+/// error that kept the root from being listed, turned into advice by [`status_for`].
+pub fn status_from_listing(root: &Root, listing: &io::Result<usize>, env: &Env) -> RootStatus {
     let path = root.path.as_path();
-    let fail = |e: io::Error| status_for(classify(&e), path, env, folder_owner(path).as_deref());
-    match std::fs::metadata(path) {
-        Err(e) => return fail(e),
-        Ok(m) if !m.is_dir() => return RootStatus::NotAFolder,
-        Ok(_) => {}
+    match listing {
+        Ok(backups) => RootStatus::Ok { backups: *backups },
+        Err(_) if std::fs::metadata(path).is_ok_and(|m| !m.is_dir()) => RootStatus::NotAFolder,
+        Err(e) => status_for(classify(e), path, env, folder_owner(path).as_deref()),
     }
-    match count_backups(path) {
-        Ok(backups) => RootStatus::Ok { backups },
-        Err(e) => fail(e),
-    }
-}
-
-/// Every root with its status, in order.
-pub fn report(roots: &[Root], env: &Env) -> Vec<RootReport> {
-    roots
-        .iter()
-        .map(|root| RootReport {
-            root: root.clone(),
-            status: check_root(root, env),
-        })
-        .collect()
 }
 
 /// True when a report deserves a word in a listing: access failed, the path is not a folder,

@@ -30,6 +30,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
+use super::access;
 use super::backup::{BackupState, DateSource, Version, VersionKind};
 use super::device::{self, Library};
 use super::names;
@@ -105,17 +106,12 @@ pub fn discover_library_with(
     }
 }
 
-/// The status of a root from the result of listing it. Kept small so a richer check (with
-/// advice for permission and privacy errors) can replace it.
+/// The status of a root from the result of listing it, with the advice of
+/// [`access::status_from_listing`] for this OS (not knowing whether we run over SSH: use
+/// [`discover_library_with`] and the run's [`crate::library::locate::Env`] for that).
 pub fn root_status(root: &Root, result: &io::Result<usize>) -> RootStatus {
-    match result {
-        Ok(backups) => RootStatus::Ok { backups: *backups },
-        Err(e) if e.kind() == io::ErrorKind::NotFound => RootStatus::Missing,
-        Err(_) if fs::metadata(&root.path).is_ok_and(|m| !m.is_dir()) => RootStatus::NotAFolder,
-        Err(e) => RootStatus::Error {
-            message: e.to_string(),
-        },
-    }
+    let env = crate::library::locate::Env::empty(crate::library::locate::Os::this());
+    access::status_from_listing(root, result, &env)
 }
 
 /// True for names never looked into: dot-folders (delete markers included) and `_unback_`.

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-/// Where a root came from. Serialized as a short lowercase word (`user` carries the user name
-/// in [`Root::owner`]).
+/// Where a root came from. Serialized as a short lowercase word: `default`, `config`, `root`,
+/// `home`, `env`, `volume`, `user`, `demo` (`user` carries the user name in [`Root::owner`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RootOrigin {
@@ -14,7 +14,8 @@ pub enum RootOrigin {
     Default,
     /// `roots = [...]` in the config file.
     Config,
-    /// `--root DIR` on the command line.
+    /// `--root DIR` on the command line (JSON: `root`).
+    #[serde(rename = "root")]
     Flag,
     /// A layout found under `--home DIR`.
     Home,

@@ -63,20 +63,22 @@ fn relative_roots_become_absolute() {
 }
 
 #[test]
-fn check_root_tells_missing_not_a_folder_and_counts_backups() {
-    use backtop::library::access::check_root;
+fn a_root_listing_tells_missing_not_a_folder_and_counts_backups() {
+    use backtop::library::access::status_from_listing;
+    use backtop::library::discover::versions_in_root;
     use backtop::library::RootStatus;
     let tmp = tempfile::tempdir().unwrap();
     let env = Env::empty(Os::Linux);
-    let root = |path: &Path| locate::named_root(path, RootOrigin::Flag);
+    let status = |path: &Path| {
+        let root = locate::named_root(path, RootOrigin::Flag);
+        let (_, listing) = versions_in_root(&root, time::OffsetDateTime::now_utc());
+        status_from_listing(&root, &listing, &env)
+    };
 
-    assert_eq!(
-        check_root(&root(&tmp.path().join("none")), &env),
-        RootStatus::Missing
-    );
+    assert_eq!(status(&tmp.path().join("none")), RootStatus::Missing);
     let file = tmp.path().join("file");
     std::fs::write(&file, "x").unwrap();
-    assert_eq!(check_root(&root(&file), &env), RootStatus::NotAFolder);
+    assert_eq!(status(&file), RootStatus::NotAFolder);
 
     let dir = tmp.path().join("Backup");
     for (name, marker) in [
@@ -94,7 +96,7 @@ fn check_root_tells_missing_not_a_folder_and_counts_backups() {
         }
     }
     std::fs::write(dir.join(".DS_Store"), "").unwrap();
-    assert_eq!(check_root(&root(&dir), &env), RootStatus::Ok { backups: 3 });
+    assert_eq!(status(&dir), RootStatus::Ok { backups: 3 });
 }
 
 #[test]
@@ -112,7 +114,7 @@ fn run_roots_with_only_uses_just_the_given_roots_and_reports_them() {
     assert!(run.seen.is_none());
     let canon = std::fs::canonicalize(tmp.path()).unwrap();
     assert_eq!(run.paths(), vec![canon.clone(), canon.join("gone")]);
-    let statuses: Vec<RootStatus> = run.report().into_iter().map(|r| r.status).collect();
+    let statuses: Vec<RootStatus> = run.discover().roots.into_iter().map(|r| r.status).collect();
     assert_eq!(
         statuses,
         vec![RootStatus::Ok { backups: 0 }, RootStatus::Missing]
