@@ -32,6 +32,19 @@ pub fn age(then: OffsetDateTime, now: OffsetDateTime) -> String {
     plural(n, unit) + " ago"
 }
 
+/// A count with thousands separators: `182,345`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `1 version`, `3 versions`.
 pub fn plural(n: i64, unit: &str) -> String {
     if n == 1 {
@@ -160,6 +173,9 @@ mod tests {
         assert_eq!(percent(ratio(1, 1000)), "<1%");
         assert_eq!(percent(ratio(1, 2)), "50%");
         assert_eq!(truncate("abcdef", 4), "abc~");
+        assert_eq!(count(182_345), "182,345");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_000_000), "1,000,000");
         assert_eq!(
             shorten_path("~/Library/Application Support/MobileSync/Backup", 24),
             "~/L/A/MobileSync/Backup"

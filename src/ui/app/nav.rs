@@ -43,7 +43,7 @@ impl App {
         let rows = match self.focus {
             Pane::Devices => layout::table_rows(panes.devices, 0),
             Pane::Versions => layout::table_rows(panes.versions, 1),
-            Pane::Breakdown => panes.breakdown.height.saturating_sub(2) as usize,
+            Pane::Breakdown => panes.breakdown.height.saturating_sub(4) as usize,
         };
         rows.max(1)
     }

@@ -45,14 +45,18 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let summary = Line::from(vec![
-        Span::styled(format::size(usage.bytes), theme.title()),
-        Span::raw(format!(" in {} files, ", usage.files)),
-        Span::styled(format::size(usage.unique_bytes), theme.good()),
-        Span::raw(" unique"),
-    ]);
+    let summary = vec![
+        Line::from(vec![
+            Span::styled(format::size(usage.bytes), theme.title()),
+            Span::raw(format!(" in {} files", format::count(usage.files))),
+        ]),
+        Line::from(vec![
+            Span::styled(format::size(usage.unique_bytes), theme.good()),
+            Span::raw(" unique to it"),
+        ]),
+    ];
     let [top, rest] = ratatui::layout::Layout::vertical([
-        ratatui::layout::Constraint::Length(1),
+        ratatui::layout::Constraint::Length(2),
         ratatui::layout::Constraint::Min(0),
     ])
     .areas(inner);

@@ -28,7 +28,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .map(|d| {
             let warn = figures::next_backup_fits(app, d) == Some(false);
-            let size = figures::device_total(app, d).map_or("...".into(), format::size);
+            let pending = if app.scan.running { "..." } else { "-" };
+            let size = figures::device_total(app, d).map_or(pending.into(), format::size);
             let mut cells = vec![
                 Cell::from(Span::styled(
                     if warn { theme.glyph_warn() } else { " " },
@@ -50,7 +51,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut widths = vec![Constraint::Length(1), Constraint::Fill(1)];
     let mut header = vec!["", "Name"];
     if wide {
-        widths.push(Constraint::Length(22));
+        widths.push(Constraint::Length(if area.width >= 90 { 25 } else { 20 }));
         header.push("Model");
     }
     widths.extend([

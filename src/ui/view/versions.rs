@@ -35,8 +35,8 @@ const COLS: [(Col, &str, u16); 9] = [
     (Col::Age, "Age", 13),
     (Col::Kind, "Kind", 8),
     (Col::Ios, "iOS", 6),
-    (Col::Size, "Size", 9),
-    (Col::Unique, "Unique", 9),
+    (Col::Size, "Size", 8),
+    (Col::Unique, "Unique", 8),
     (Col::Enc, "", 3),
     (Col::State, "State", 11),
 ];
@@ -54,23 +54,26 @@ const PRIORITY: [Col; 9] = [
     Col::Ios,
 ];
 
+/// The columns that fit in `width`, in display order; the date loses its time under 60 columns.
 fn fit(width: u16) -> Vec<(Col, &'static str, u16)> {
-    let mut used = 2u16; // highlight gutter
+    let short = width < 60;
+    let width_of = |col: Col| match COLS.iter().find(|c| c.0 == col) {
+        Some((Col::Date, _, _)) if short => 10,
+        Some((_, _, w)) => *w,
+        None => 0,
+    };
+    let mut used = 0u16;
     let mut chosen = Vec::new();
     for col in PRIORITY {
-        let (_, _, w) = COLS
-            .iter()
-            .find(|c| c.0 == col)
-            .copied()
-            .unwrap_or((col, "", 0));
-        if used + w < width {
-            used += w + 1;
+        let w = width_of(col) + u16::from(!chosen.is_empty());
+        if used + w <= width {
+            used += w;
             chosen.push(col);
         }
     }
     COLS.iter()
         .filter(|c| chosen.contains(&c.0))
-        .copied()
+        .map(|&(col, name, _)| (col, name, width_of(col)))
         .collect()
 }
 
@@ -110,7 +113,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         .header(header)
         .row_highlight_style(highlight);
     frame.render_stateful_widget(table, table_area, &mut state);
-    frame.render_widget(Paragraph::new(detail(app, theme)), detail_area);
+    let detail = detail(app, detail_area.width as usize, theme);
+    frame.render_widget(Paragraph::new(detail), detail_area);
 }
 
 fn align(col: Col, text: String) -> Line<'static> {
@@ -164,7 +168,7 @@ fn state_style(state: BackupState, theme: &Theme) -> Style {
     }
 }
 
-fn detail(app: &App, theme: &Theme) -> Line<'static> {
+fn detail(app: &App, width: usize, theme: &Theme) -> Line<'static> {
     let Some(v) = app.version() else {
         return Line::from(Span::styled("no versions", theme.muted()));
     };
@@ -179,5 +183,8 @@ fn detail(app: &App, theme: &Theme) -> Line<'static> {
         return Line::from(Span::styled(format!("could not size: {err}"), theme.bad()));
     }
     let shown = format::path(&v.path, app.options.home.as_deref());
-    Line::from(Span::styled(shown, theme.muted()))
+    Line::from(Span::styled(
+        format::shorten_path(&shown, width),
+        theme.muted(),
+    ))
 }
