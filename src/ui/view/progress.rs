@@ -17,7 +17,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             " {}/{} versions  {} files  {} ",
             s.done,
             s.total,
-            s.files_so_far(),
+            format::count(s.files_so_far()),
             format::size(s.bytes_so_far())
         );
         let label = Span::styled(" scanning", theme.warn());
