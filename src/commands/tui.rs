@@ -58,8 +58,11 @@ impl<F: FnMut() -> Receiver<ScanEvent>> Host for ScanFn<F> {
     }
 }
 
+/// errno of an I/O error on a terminal that hung up.
+const EIO: i32 = 5;
+
 /// Runs the dashboard over `library`. Returns the exit code: 0 after quitting, 128 + n after
-/// signal n (e.g. 129 for a hang-up).
+/// signal n (129 for a hang-up, also when the terminal went away).
 pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the dashboard needs a terminal; for text output try `backtop list` or `backtop du`");
@@ -90,6 +93,12 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
     if let Some(sig) = terminal::quit_signal() {
         return Ok(128 + sig);
     }
-    result.context("drawing the dashboard")?;
-    Ok(0)
+    match result {
+        Ok(()) => Ok(0),
+        // Writing to a terminal that hung up fails with EIO (or EPIPE): end as a hang-up.
+        Err(e) if e.raw_os_error() == Some(EIO) || e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(128 + 1)
+        }
+        Err(e) => Err(e).context("drawing the dashboard"),
+    }
 }

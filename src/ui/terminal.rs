@@ -5,6 +5,7 @@
 //! or an error reading the terminal) ends the loop too: no stray process is left behind.
 
 use std::io::{self, Stdout};
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Once;
 use std::thread;
@@ -22,6 +23,9 @@ use ratatui::Terminal;
 
 use super::msg::Msg;
 
+/// Signal number of a hang-up, also reported when reading the terminal fails.
+const HANGUP: i32 = 1;
+
 /// The signal that ended the dashboard, 0 if none.
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
 
@@ -34,9 +38,12 @@ pub fn quit_signal() -> Option<i32> {
 }
 
 /// The terminal in raw mode, alternate screen and mouse capture; restored when dropped.
+///
+/// The ratatui `Terminal` is never dropped: its `Drop` shows the cursor and `eprintln!`s on
+/// failure, which panics when the terminal hung up. [`restore`] shows the cursor instead.
 pub struct TerminalGuard {
     /// The ratatui terminal to draw on.
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
 }
 
 impl TerminalGuard {
@@ -52,7 +59,9 @@ impl TerminalGuard {
         match Terminal::new(CrosstermBackend::new(stdout)) {
             Ok(mut terminal) => {
                 let _ = terminal.hide_cursor();
-                Ok(TerminalGuard { terminal })
+                Ok(TerminalGuard {
+                    terminal: ManuallyDrop::new(terminal),
+                })
             }
             Err(e) => {
                 restore();
@@ -102,7 +111,11 @@ pub fn spawn_input(tx: Sender<Msg>) -> io::Result<()> {
                     Some(msg) => msg,
                     None => continue,
                 },
-                Err(_) => Msg::Quit,
+                Err(_) => {
+                    // The terminal is gone (EIO after a hang-up): end as a hang-up would.
+                    let _ = SIGNAL.compare_exchange(0, HANGUP, Ordering::SeqCst, Ordering::SeqCst);
+                    Msg::Quit
+                }
             };
             let quit = matches!(msg, Msg::Quit);
             if tx.send(msg).is_err() || quit {
