@@ -54,6 +54,32 @@ fn main_screen_at_80x24() {
 }
 
 #[test]
+fn main_screen_at_200x60_keeps_every_column() {
+    let mut app = scanned(options(true, false, false));
+    app.update(ch('j'));
+    let buf = render(&mut app, 200, 60);
+    let screen = text(&buf);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("2024-05-20 11:30"))
+        .expect("the snapshot row");
+    assert!(
+        row.starts_with(
+            "│  2024-05-20 11:30 3 weeks ago   snapshot 17.5      43 GB     3 GB     complete"
+        ),
+        "a wide versions pane shows date, age, kind, iOS, size, unique and state:\n{row}"
+    );
+    assert!(
+        screen.contains("Photos & videos    ███"),
+        "the breakdown has bars:\n{screen}"
+    );
+    assert!(
+        screen.contains("backups 141.1 GB"),
+        "the disk gauge has every figure:\n{screen}"
+    );
+}
+
+#[test]
 fn main_screen_at_160x48() {
     let mut app = scanned(options(true, false, false));
     snapshot("main_160x48", &render(&mut app, 160, 48));

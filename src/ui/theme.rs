@@ -164,15 +164,6 @@ impl Theme {
         }
     }
 
-    /// Marker in front of the selected row.
-    pub fn glyph_cursor(&self) -> &'static str {
-        if self.ascii {
-            ">"
-        } else {
-            "▶"
-        }
-    }
-
     /// Marker of a marked version.
     pub fn glyph_mark(&self) -> &'static str {
         if self.ascii {

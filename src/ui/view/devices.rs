@@ -22,7 +22,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else if !app.filter.is_empty() {
         head.push_str(&format!("  filter: {}", app.filter));
     }
-    let block = pane(title(head, theme), focused, theme);
+    let mut block = pane(title(head, theme), focused, theme);
+    if let Some(warning) = fit_warning(app) {
+        block = block.title_bottom(Line::from(Span::styled(warning, theme.warn())));
+    }
     let wide = area.width >= 70;
     let rows: Vec<Row> = devices
         .iter()
@@ -93,4 +96,21 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         let r = Rect::new(area.x + 1, area.y + 2, area.width.saturating_sub(2), 1);
         frame.render_widget(Span::styled(msg, theme.muted()), r);
     }
+}
+
+/// ` ! next backup of NAME may not fit: 40 GB free, needs 64.2 GB ` for the selected device.
+fn fit_warning(app: &App) -> Option<String> {
+    let device = app.device()?;
+    if figures::next_backup_fits(app, device) != Some(false) {
+        return None;
+    }
+    let newest = device.versions.iter().max_by_key(|v| v.date)?;
+    let need = app.usage.get(&newest.path)?.bytes;
+    let free = figures::volume_of(&app.volumes, newest)?.free;
+    Some(format!(
+        " {} next backup may not fit: {} free, needs {} ",
+        app.options.theme.glyph_warn(),
+        format::size(free),
+        format::size(need)
+    ))
 }

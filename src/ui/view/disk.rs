@@ -50,15 +50,17 @@ fn cells(ratio: f64, width: usize) -> usize {
 }
 
 fn gauge(v: &VolumeUsage, shown: &str, width: usize, theme: &Theme) -> Line<'static> {
-    let used = v.total.saturating_sub(v.free);
-    let figures = format!(
-        " {} used, {} free, backups {}",
-        format::percent(format::ratio(used, v.total)),
+    let used = format::percent(format::ratio(v.total.saturating_sub(v.free), v.total));
+    let full = format!(
+        " {used} used, {} free, backups {}",
         format::size(v.free),
         format::size(v.backup_bytes)
     );
+    let short = format!(" {used}, {} free", format::size(v.free));
     let label_w = 16.min(width / 4);
-    let bar_w = width.saturating_sub(label_w + figures.len() + 1).min(40);
+    let room = width.saturating_sub(label_w + 1);
+    let figures = if room >= full.len() + 10 { full } else { short };
+    let bar_w = room.saturating_sub(figures.len()).min(40);
     let (b, u, f) = split(v, bar_w);
     let label = format!("{:<w$} ", format::shorten_path(shown, label_w), w = label_w);
     Line::from(vec![

@@ -15,7 +15,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
     let mut rows = area.rows();
     if let Some(r) = rows.next() {
-        frame.render_widget(Paragraph::new(totals(app)), r);
+        frame.render_widget(Paragraph::new(totals(app, r.width >= 80)), r);
     }
     let second = rows.next();
     let third = rows.next();
@@ -30,12 +30,13 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-fn totals(app: &App) -> Line<'static> {
+fn totals(app: &App, roomy: bool) -> Line<'static> {
     let theme = &app.options.theme;
     let devices = app.library.devices.len();
     let versions = app.library.versions().count();
+    let name = if roomy { " backtop " } else { "" };
     let mut spans = vec![
-        Span::styled(" backtop ", theme.title()),
+        Span::styled(name, theme.title()),
         Span::raw(format!(
             " {}  {}",
             format::plural(devices as i64, "device"),
@@ -78,12 +79,19 @@ fn roots(app: &App, width: u16) -> Line<'static> {
         String::new()
     };
     let room = (width as usize).saturating_sub(8 + suffix.len());
+    let each = (room / ok.len().max(1)).saturating_sub(2);
     if ok.is_empty() {
         spans.push(Span::raw("none readable"));
-    } else {
-        let each = (room / ok.len()).saturating_sub(2).max(8);
+    } else if each >= 20 || ok.len() == 1 {
         let shown: Vec<String> = ok.iter().map(|p| format::shorten_path(p, each)).collect();
         spans.push(Span::raw(format::truncate(&shown.join("  "), room)));
+    } else {
+        let more = format!("  +{} more", ok.len() - 1);
+        spans.push(Span::raw(format::shorten_path(
+            &ok[0],
+            room.saturating_sub(more.len()),
+        )));
+        spans.push(Span::styled(more, theme.muted()));
     }
     if problems > 0 {
         spans.push(Span::styled(suffix, theme.warn()));

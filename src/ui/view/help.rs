@@ -21,7 +21,8 @@ const ORDER: [Scope; 7] = [
     Scope::Help,
 ];
 
-const NOTES: [&str; 4] = [
+const NOTES: [&str; 5] = [
+    "Warning mark: the device's next full backup may not fit.",
     "Sizes count each hard-linked file once.",
     "Unique: what deleting that version alone frees.",
     "Reclaimable: what keeping only each device's newest",
