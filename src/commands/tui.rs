@@ -78,6 +78,7 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
     let mut app = App::new(library, app_options, OffsetDateTime::now_utc());
     let mut host = options.host;
     let (tx, rx) = crossbeam_channel::unbounded();
+    host.connect(tx.clone());
     let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
     terminal::spawn_input(tx.clone()).context("starting the input thread")?;
     terminal::spawn_signals(tx).context("watching signals")?;

@@ -19,7 +19,7 @@ pub mod view;
 use std::io;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{never, select, Receiver};
+use crossbeam_channel::{never, select, Receiver, Sender};
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 use time::OffsetDateTime;
@@ -40,6 +40,10 @@ const BATCH: usize = 4096;
 /// What the dashboard needs from the rest of the program: scans and the effects of actions.
 /// The lead wires the real scan worker and action workers; tests use a fake.
 pub trait Host {
+    /// Called once before the loop starts with a sender into the loop's message channel, so
+    /// workers the host starts (deletes, verifies) can report back with [`Msg::Status`],
+    /// [`Msg::Rescan`] or scan events.
+    fn connect(&mut self, _messages: Sender<Msg>) {}
     /// Starts a scan; its events arrive on the returned receiver until it disconnects.
     fn start_scan(&mut self) -> Receiver<ScanEvent>;
     /// Cancels the running scan, if any.
@@ -91,22 +95,7 @@ pub fn run_loop<B: Backend>(
         } else {
             TICK
         };
-        let mut batch = Vec::new();
-        let mut scan_ended = false;
-        {
-            let none = never();
-            let events = scan.as_ref().unwrap_or(&none);
-            select! {
-                recv(input) -> m => batch.push(m.unwrap_or(Msg::Quit)),
-                recv(events) -> e => match e {
-                    Ok(ev) => batch.push(Msg::Scan(ev)),
-                    Err(_) => scan_ended = true,
-                },
-                default(timeout) => if !dirty { batch.push(Msg::Tick(clock())) },
-            }
-            batch.extend(input.try_iter().take(BATCH));
-            batch.extend(events.try_iter().take(BATCH).map(Msg::Scan));
-        }
+        let (batch, scan_ended) = next_batch(input, scan.as_ref(), timeout, clock);
         if scan_ended {
             scan = None;
         }
@@ -129,4 +118,29 @@ pub fn run_loop<B: Backend>(
             }
         }
     }
+}
+
+/// Waits up to `timeout` for the first message from input or the scan (a tick when nothing
+/// came), then drains what else is queued. Also says whether the scan's channel closed.
+fn next_batch(
+    input: &Receiver<Msg>,
+    scan: Option<&Receiver<ScanEvent>>,
+    timeout: Duration,
+    clock: fn() -> OffsetDateTime,
+) -> (Vec<Msg>, bool) {
+    let none = never();
+    let events = scan.unwrap_or(&none);
+    let mut batch = Vec::new();
+    let mut ended = false;
+    select! {
+        recv(input) -> m => batch.push(m.unwrap_or(Msg::Quit)),
+        recv(events) -> e => match e {
+            Ok(ev) => batch.push(Msg::Scan(ev)),
+            Err(_) => ended = true,
+        },
+        default(timeout) => batch.push(Msg::Tick(clock())),
+    }
+    batch.extend(input.try_iter().take(BATCH));
+    batch.extend(events.try_iter().take(BATCH).map(Msg::Scan));
+    (batch, ended)
 }

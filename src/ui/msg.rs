@@ -38,6 +38,8 @@ pub enum Msg {
     Scan(ScanEvent),
     /// A scan was started by the run loop (after [`Effect::Rescan`] or at launch).
     ScanStarted,
+    /// Rescan now (e.g. an action worker finished deleting).
+    Rescan,
     /// A line to show in the footer (e.g. what an action did, or why it could not).
     Status(String),
     /// Leave now (a signal, or the terminal went away).

@@ -234,6 +234,7 @@ impl App {
                 self.status = Some(text);
                 Vec::new()
             }
+            Msg::Rescan => vec![Effect::Rescan],
             Msg::Quit => vec![Effect::Quit],
         }
     }

@@ -3,12 +3,12 @@
 //! the filter.
 
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::{pane, title};
+use crate::library::Device;
 use crate::ui::app::{figures, App, Pane};
 use crate::ui::{format, layout};
 
@@ -26,52 +26,16 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(warning) = fit_warning(app) {
         block = block.title_bottom(Line::from(Span::styled(warning, theme.warn())));
     }
-    let wide = area.width >= 70;
+    let model_w = match area.width {
+        w if w >= 90 => Some(25),
+        w if w >= 70 => Some(20),
+        _ => None,
+    };
     let rows: Vec<Row> = devices
         .iter()
-        .map(|d| {
-            let warn = figures::next_backup_fits(app, d) == Some(false);
-            let pending = if app.scan.running { "..." } else { "-" };
-            let size = figures::device_total(app, d).map_or(pending.into(), format::size);
-            let mut cells = vec![
-                Cell::from(Span::styled(
-                    if warn { theme.glyph_warn() } else { " " },
-                    theme.warn(),
-                )),
-                Cell::from(d.display_name().to_string()),
-            ];
-            if wide {
-                cells.push(Cell::from(d.model.clone().unwrap_or_default()));
-            }
-            cells.push(Cell::from(d.ios.clone().unwrap_or_default()));
-            cells.push(Cell::from(
-                Line::from(d.versions.len().to_string()).right_aligned(),
-            ));
-            cells.push(Cell::from(Line::from(size).right_aligned()));
-            Row::new(cells)
-        })
+        .map(|d| row(app, d, model_w.is_some()))
         .collect();
-    let mut widths = vec![Constraint::Length(1), Constraint::Fill(1)];
-    let mut header = vec!["", "Name"];
-    if wide {
-        widths.push(Constraint::Length(if area.width >= 90 { 25 } else { 20 }));
-        header.push("Model");
-    }
-    widths.extend([
-        Constraint::Length(7),
-        Constraint::Length(8),
-        Constraint::Length(9),
-    ]);
-    header.extend(["iOS", "Versions", "Size"]);
-    let header = Row::new(header.into_iter().map(|h| {
-        let line = if matches!(h, "Versions" | "Size") {
-            Line::from(h).right_aligned()
-        } else {
-            Line::from(h)
-        };
-        Cell::from(line)
-    }))
-    .style(theme.heading());
+    let (header, widths) = columns(model_w);
     let highlight = if focused {
         theme.selected()
     } else {
@@ -82,10 +46,9 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         .with_selected((!devices.is_empty()).then_some(selected))
         .with_offset(layout::scroll_offset(selected, layout::table_rows(area, 0)));
     let table = Table::new(rows, widths)
-        .header(header)
+        .header(header.style(theme.heading()))
         .block(block)
-        .row_highlight_style(highlight)
-        .style(Style::new());
+        .row_highlight_style(highlight);
     frame.render_stateful_widget(table, area, &mut state);
     if devices.is_empty() && area.height > 3 {
         let msg = if app.filter.is_empty() {
@@ -96,6 +59,48 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         let r = Rect::new(area.x + 1, area.y + 2, area.width.saturating_sub(2), 1);
         frame.render_widget(Span::styled(msg, theme.muted()), r);
     }
+}
+
+/// The header row and column widths; the model column only when `model_w` is given.
+fn columns(model_w: Option<u16>) -> (Row<'static>, Vec<Constraint>) {
+    let mut widths = vec![Constraint::Length(1), Constraint::Fill(1)];
+    let mut names = vec!["", "Name"];
+    if let Some(w) = model_w {
+        widths.push(Constraint::Length(w));
+        names.push("Model");
+    }
+    widths.extend([
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Length(9),
+    ]);
+    names.extend(["iOS", "Versions", "Size"]);
+    let cells = names.into_iter().map(|h| match h {
+        "Versions" | "Size" => Cell::from(Line::from(h).right_aligned()),
+        _ => Cell::from(h),
+    });
+    (Row::new(cells), widths)
+}
+
+fn row(app: &App, d: &Device, with_model: bool) -> Row<'static> {
+    let theme = &app.options.theme;
+    let warn = figures::next_backup_fits(app, d) == Some(false);
+    let pending = if app.scan.running { "..." } else { "-" };
+    let size = figures::device_total(app, d).map_or(pending.into(), format::size);
+    let mark = if warn { theme.glyph_warn() } else { " " };
+    let mut cells = vec![
+        Cell::from(Span::styled(mark, theme.warn())),
+        Cell::from(d.display_name().to_string()),
+    ];
+    if with_model {
+        cells.push(Cell::from(d.model.clone().unwrap_or_default()));
+    }
+    cells.push(Cell::from(d.ios.clone().unwrap_or_default()));
+    cells.push(Cell::from(
+        Line::from(d.versions.len().to_string()).right_aligned(),
+    ));
+    cells.push(Cell::from(Line::from(size).right_aligned()));
+    Row::new(cells)
 }
 
 /// ` ! next backup of NAME may not fit: 40 GB free, needs 64.2 GB ` for the selected device.
