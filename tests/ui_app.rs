@@ -228,6 +228,14 @@ fn help_overlay_opens_scrolls_and_closes() {
     assert!(app.help, "? opens the help overlay");
     feed(&mut app, [ch('j'), ch('j'), ch('j')]);
     assert_eq!(app.help_scroll, 3, "j scrolls the help");
+    feed(&mut app, (0..100).map(|_| ch('j')));
+    let bottom = app.help_scroll;
+    feed(&mut app, [ch('k')]);
+    assert_eq!(
+        app.help_scroll,
+        bottom - 1,
+        "scrolling stops at the end, so k moves at once"
+    );
     assert_eq!(
         selected_device(&app),
         "Ben's iPad",

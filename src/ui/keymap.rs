@@ -206,6 +206,8 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('?'), code(K::Esc), ch('q')], A::Help, "close", "close help", S::Help),
     b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Help),
     b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Help),
+    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Help),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Help),
     b(&[ch(' ')], A::Mark, "mark", "mark or unmark the version", S::Versions),
     b(&[ch('d'), code(K::Delete)], A::Delete, "delete", "delete marked or selected versions (asks first)", S::Versions),
     b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions),

@@ -2,13 +2,16 @@
 
 use super::{App, Pane};
 use crate::ui::layout;
+use crate::ui::view::help;
 
 impl App {
     /// Moves the cursor of the focused pane (or scrolls help/breakdown) by `delta` rows,
     /// clamped to the list.
     pub(super) fn move_by(&mut self, delta: isize) {
         if self.help {
-            self.help_scroll = step(self.help_scroll, delta, usize::MAX / 2);
+            let inner = help::height(self.size.1).saturating_sub(2) as usize;
+            let max = help::line_count().saturating_sub(inner);
+            self.help_scroll = step(self.help_scroll, delta, max);
             return;
         }
         match self.focus {

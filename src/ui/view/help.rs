@@ -29,7 +29,22 @@ const NOTES: [&str; 5] = [
     "complete backup frees. Marked sets are computed together.",
 ];
 
-/// The overlay's lines (also used to bound scrolling).
+/// How many lines the overlay has: a heading and a blank line per scope, a line per
+/// binding, and the notes.
+pub fn line_count() -> usize {
+    let scopes = ORDER
+        .iter()
+        .filter(|s| keymap::BINDINGS.iter().any(|r| r.scope == **s))
+        .count();
+    keymap::BINDINGS.len() + 2 * scopes + NOTES.len()
+}
+
+/// Height of the overlay in a terminal `height` rows tall.
+pub fn height(height: u16) -> u16 {
+    height.saturating_sub(2)
+}
+
+/// The overlay's lines.
 pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for scope in ORDER {
@@ -74,6 +89,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     );
     let body = lines(app, theme);
     let block = pane(title("Help: keys".into(), theme), true, theme);
+    debug_assert_eq!(body.len(), line_count());
     let inner_h = rect.height.saturating_sub(2) as usize;
     let scroll = app.help_scroll.min(body.len().saturating_sub(inner_h)) as u16;
     frame.render_widget(Clear, rect);

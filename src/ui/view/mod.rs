@@ -7,7 +7,7 @@ mod devices;
 mod disk;
 mod footer;
 mod header;
-mod help;
+pub(crate) mod help;
 mod progress;
 mod too_small;
 mod versions;
