@@ -203,6 +203,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[code(K::Enter)], A::FilterKeep, "keep", "keep the filter", S::Filter),
     b(&[code(K::Esc)], A::FilterClear, "clear", "clear the filter", S::Filter),
     b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Filter),
+    b(&[ctrl('c')], A::Quit, "quit", "quit", S::Filter),
     b(&[ch('?'), code(K::Esc), ch('q')], A::Help, "close", "close help", S::Help),
     b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Help),
     b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Help),
@@ -316,6 +317,7 @@ mod tests {
             (code(KeyCode::BackTab), DEVICES, Some(Action::PrevPane)),
             (ctrl('c'), VERSIONS, Some(Action::Quit)),
             (ch('c'), VERSIONS, None),
+            (ctrl('c'), &[Scope::Filter], Some(Action::Quit)),
         ];
         for (key, scopes, want) in cases {
             assert_eq!(
