@@ -1,0 +1,318 @@
+//! Dashboard state and the one place it changes: [`App::update`] takes a [`Msg`] and returns
+//! the [`Effect`]s the run loop must carry out. No drawing, no I/O, no clock reads: time comes
+//! in through [`Msg::Tick`], so tests drive `App` with keys and fixed instants.
+//!
+//! Selections are kept by identity (UDID, version path), not by row number, so a re-sort while
+//! sizes arrive keeps the cursor on the same item.
+
+mod actions;
+pub(crate) mod figures;
+mod lists;
+mod mouse;
+mod nav;
+mod scan;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEventKind};
+use time::{OffsetDateTime, UtcOffset};
+
+use super::keymap::{self, Action, Key, Scope};
+use super::msg::{Effect, Msg};
+use super::theme::Theme;
+use crate::library::usage::VersionUsage;
+use crate::library::volume::VolumeUsage;
+use crate::library::{Device, Library};
+
+pub use scan::ScanProgress;
+
+/// The focusable panes, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    /// Devices table.
+    Devices,
+    /// Versions of the selected device.
+    Versions,
+    /// Breakdown of the selected version.
+    Breakdown,
+}
+
+impl Pane {
+    /// The keymap scope of this pane.
+    pub fn scope(self) -> Scope {
+        match self {
+            Pane::Devices => Scope::Devices,
+            Pane::Versions => Scope::Versions,
+            Pane::Breakdown => Scope::Breakdown,
+        }
+    }
+}
+
+/// Sort order of devices and versions, cycled with `s`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    /// Newest first.
+    Date,
+    /// Largest first.
+    Size,
+    /// Most reclaimable first.
+    Reclaimable,
+    /// By name, A to Z.
+    Name,
+}
+
+impl SortKey {
+    /// The next order in the cycle.
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Date => SortKey::Size,
+            SortKey::Size => SortKey::Reclaimable,
+            SortKey::Reclaimable => SortKey::Name,
+            SortKey::Name => SortKey::Date,
+        }
+    }
+
+    /// The word shown in pane titles.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Date => "date",
+            SortKey::Size => "size",
+            SortKey::Reclaimable => "reclaimable",
+            SortKey::Name => "name",
+        }
+    }
+}
+
+/// A question waiting for yes or no.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Delete these versions.
+    Delete {
+        /// Version folders.
+        paths: Vec<PathBuf>,
+        /// What deleting them frees, when sized.
+        freed: Option<u64>,
+        /// Reasons to think twice (newest complete backup, snapshot listed by iMazing, ...).
+        warnings: Vec<String>,
+    },
+    /// Run the prune policy.
+    Prune,
+}
+
+/// How the dashboard was started.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// Destructive actions (delete, prune) are refused.
+    pub read_only: bool,
+    /// Colours and glyphs.
+    pub theme: Theme,
+    /// Offset dates are shown in (the local one when known).
+    pub offset: UtcOffset,
+    /// The user's home, abbreviated to `~` in paths.
+    pub home: Option<PathBuf>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            read_only: false,
+            theme: Theme::new(true, false),
+            offset: UtcOffset::UTC,
+            home: None,
+        }
+    }
+}
+
+/// The dashboard's whole state.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// What discovery found.
+    pub library: Library,
+    /// Versions whose device cannot be told, shown as one extra device.
+    pub unidentified: Option<Device>,
+    /// Sizes per version path, as they arrive.
+    pub usage: HashMap<PathBuf, VersionUsage>,
+    /// Versions that could not be sized, with the reason.
+    pub failed: HashMap<PathBuf, String>,
+    /// Volume figures (after a scan).
+    pub volumes: Vec<VolumeUsage>,
+    /// The running or last scan.
+    pub scan: ScanProgress,
+    /// Focused pane.
+    pub focus: Pane,
+    /// Selected device's UDID (first visible one when `None` or filtered out).
+    pub selected_device: Option<String>,
+    /// Selected version's path (first one when `None`).
+    pub selected_version: Option<PathBuf>,
+    /// First line shown in the breakdown pane.
+    pub breakdown_scroll: usize,
+    /// Current sort.
+    pub sort: SortKey,
+    /// Device filter text.
+    pub filter: String,
+    /// True while the filter is being typed.
+    pub filter_editing: bool,
+    /// Help overlay shown.
+    pub help: bool,
+    /// First line shown in the help overlay.
+    pub help_scroll: usize,
+    /// Marked versions.
+    pub marks: BTreeSet<PathBuf>,
+    /// Open confirmation dialog.
+    pub confirm: Option<Confirm>,
+    /// Last status line (action results, refusals).
+    pub status: Option<String>,
+    /// "Now", for ages.
+    pub now: OffsetDateTime,
+    /// Terminal size (columns, rows), for mouse hits and paging.
+    pub size: (u16, u16),
+    /// How it was started.
+    pub options: AppOptions,
+}
+
+impl App {
+    /// A dashboard over `library` (no sizes yet), with `now` frozen until the next tick.
+    pub fn new(library: Library, options: AppOptions, now: OffsetDateTime) -> Self {
+        let mut app = App {
+            library: Library::default(),
+            unidentified: None,
+            usage: HashMap::new(),
+            failed: HashMap::new(),
+            volumes: Vec::new(),
+            scan: ScanProgress::default(),
+            focus: Pane::Devices,
+            selected_device: None,
+            selected_version: None,
+            breakdown_scroll: 0,
+            sort: SortKey::Date,
+            filter: String::new(),
+            filter_editing: false,
+            help: false,
+            help_scroll: 0,
+            marks: BTreeSet::new(),
+            confirm: None,
+            status: None,
+            now,
+            size: (80, 24),
+            options,
+        };
+        app.set_library(library);
+        app
+    }
+
+    /// Feeds one message; returns what the run loop must do.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(ev) if ev.kind != KeyEventKind::Release => self.on_key(Key::from_event(&ev)),
+            Msg::Key(_) => Vec::new(),
+            Msg::Click { column, row } => {
+                self.on_click(column, row);
+                Vec::new()
+            }
+            Msg::Wheel { column, row, down } => {
+                self.on_wheel(column, row, down);
+                Vec::new()
+            }
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                Vec::new()
+            }
+            Msg::Tick(now) => {
+                self.now = now;
+                Vec::new()
+            }
+            Msg::Scan(ev) => {
+                self.on_scan(ev);
+                Vec::new()
+            }
+            Msg::ScanStarted => {
+                self.scan.start(self.library.versions().count());
+                Vec::new()
+            }
+            Msg::Status(text) => {
+                self.status = Some(text);
+                Vec::new()
+            }
+            Msg::Rescan => vec![Effect::Rescan],
+            Msg::Quit => vec![Effect::Quit],
+        }
+    }
+
+    /// The modal layer that takes keys now, if any.
+    pub fn modal(&self) -> Option<Scope> {
+        if self.confirm.is_some() {
+            Some(Scope::Confirm)
+        } else if self.filter_editing {
+            Some(Scope::Filter)
+        } else if self.help {
+            Some(Scope::Help)
+        } else {
+            None
+        }
+    }
+
+    /// Keymap scopes active now, most specific first.
+    pub fn scopes(&self) -> Vec<Scope> {
+        keymap::active_scopes(self.modal(), self.focus.scope())
+    }
+
+    fn on_key(&mut self, key: Key) -> Vec<Effect> {
+        self.status = None;
+        match keymap::resolve(key, &self.scopes()) {
+            Some(action) => self.act(action, key),
+            None => {
+                if let (true, KeyCode::Char(c), false) = (self.filter_editing, key.code, key.ctrl) {
+                    self.filter.push(c);
+                    self.selected_device = None;
+                    self.selected_version = None;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action, key: Key) -> Vec<Effect> {
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-(self.page() as isize)),
+            Action::PageDown => self.move_by(self.page() as isize),
+            Action::Top => self.move_by(isize::MIN / 2),
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::NextPane => self.cycle_focus(true),
+            Action::PrevPane => self.cycle_focus(false),
+            Action::Enter => self.enter(),
+            Action::Back => self.back(),
+            Action::Sort => self.sort = self.sort.next(),
+            Action::Help => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
+            Action::Filter => {
+                self.filter_editing = true;
+                self.focus = Pane::Devices;
+            }
+            Action::FilterKeep => self.filter_editing = false,
+            Action::FilterClear => self.clear_filter(),
+            Action::FilterBackspace => {
+                self.filter.pop();
+            }
+            Action::Rescan => return vec![Effect::Rescan],
+            Action::Quit if key.code == KeyCode::Esc && !self.filter.is_empty() => {
+                self.clear_filter()
+            }
+            Action::Quit => return vec![Effect::Quit],
+            Action::Open | Action::Verify | Action::Delete | Action::Mark | Action::Prune => {
+                return self.version_action(action)
+            }
+            Action::Confirm | Action::Cancel => return self.answer(action == Action::Confirm),
+        }
+        Vec::new()
+    }
+
+    fn clear_filter(&mut self) {
+        self.filter.clear();
+        self.filter_editing = false;
+    }
+}

@@ -1,0 +1,103 @@
+//! Moving around: focus between panes, the cursor within a pane, scrolling.
+
+use super::{App, Pane};
+use crate::ui::layout;
+use crate::ui::view::help;
+
+impl App {
+    /// Moves the cursor of the focused pane (or scrolls help/breakdown) by `delta` rows,
+    /// clamped to the list.
+    pub(super) fn move_by(&mut self, delta: isize) {
+        if self.help {
+            let inner = help::height(self.size.1).saturating_sub(2) as usize;
+            let max = help::line_count().saturating_sub(inner);
+            self.help_scroll = step(self.help_scroll, delta, max);
+            return;
+        }
+        match self.focus {
+            Pane::Devices => {
+                let rows = self.visible_devices();
+                let i = step(self.device_index(), delta, rows.len().saturating_sub(1));
+                let id = rows.get(i).map(|d| d.udid.clone());
+                if id != self.selected_device || self.selected_device.is_none() {
+                    self.selected_version = None;
+                    self.breakdown_scroll = 0;
+                }
+                self.selected_device = id;
+            }
+            Pane::Versions => {
+                let rows = self.visible_versions();
+                let i = step(self.version_index(), delta, rows.len().saturating_sub(1));
+                let path = rows.get(i).map(|v| v.path.clone());
+                if path != self.selected_version {
+                    self.breakdown_scroll = 0;
+                }
+                self.selected_version = path;
+            }
+            Pane::Breakdown => {
+                self.breakdown_scroll = step(self.breakdown_scroll, delta, self.breakdown_len());
+            }
+        }
+    }
+
+    /// Rows a page holds in the focused pane.
+    pub(super) fn page(&self) -> usize {
+        let panes = self.panes();
+        let rows = match self.focus {
+            Pane::Devices => layout::table_rows(panes.devices, 0),
+            Pane::Versions => layout::table_rows(panes.versions, 1),
+            Pane::Breakdown => panes.breakdown.height.saturating_sub(4) as usize,
+        };
+        rows.max(1)
+    }
+
+    /// The pane rectangles for the current terminal size.
+    pub fn panes(&self) -> layout::Panes {
+        let (w, h) = self.size;
+        layout::panes(
+            ratatui::layout::Rect::new(0, 0, w, h),
+            self.visible_devices().len(),
+            self.volumes.len(),
+        )
+    }
+
+    /// Lines in the breakdown of the selected version (categories, a gap, apps).
+    pub fn breakdown_len(&self) -> usize {
+        let Some(u) = self.version().and_then(|v| self.usage.get(&v.path)) else {
+            return 0;
+        };
+        let cats = u.categories.values().filter(|b| **b > 0).count();
+        cats + if u.top_apps.is_empty() {
+            0
+        } else {
+            2 + u.top_apps.len()
+        }
+    }
+
+    pub(super) fn cycle_focus(&mut self, forward: bool) {
+        self.focus = match (self.focus, forward) {
+            (Pane::Devices, true) | (Pane::Breakdown, false) => Pane::Versions,
+            (Pane::Versions, true) | (Pane::Devices, false) => Pane::Breakdown,
+            (Pane::Breakdown, true) | (Pane::Versions, false) => Pane::Devices,
+        };
+    }
+
+    pub(super) fn enter(&mut self) {
+        self.focus = match self.focus {
+            Pane::Devices => Pane::Versions,
+            Pane::Versions | Pane::Breakdown => Pane::Breakdown,
+        };
+    }
+
+    pub(super) fn back(&mut self) {
+        self.focus = match self.focus {
+            Pane::Breakdown => Pane::Versions,
+            Pane::Versions | Pane::Devices => Pane::Devices,
+        };
+    }
+}
+
+fn step(i: usize, delta: isize, max: usize) -> usize {
+    let target = i as isize + delta;
+    target.clamp(0, max as isize) as usize
+}

@@ -1,0 +1,354 @@
+//! The one keymap: every binding is one [`Binding`] row in [`BINDINGS`]. Dispatch
+//! ([`resolve`]), the footer hints and the help overlay all read this table, so a key shown on
+//! screen is always the key that works.
+//!
+//! Resolution is by [`Scope`]: a modal layer (confirm dialog, filter input, help overlay) sees
+//! only its own rows; otherwise the focused pane's rows are tried first, then the global ones.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key does. The vocabulary shared by keymap, footer, help overlay and `App::update`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Move the selection up one row.
+    Up,
+    /// Move the selection down one row.
+    Down,
+    /// Move the selection up one page.
+    PageUp,
+    /// Move the selection down one page.
+    PageDown,
+    /// Jump to the first row.
+    Top,
+    /// Jump to the last row.
+    Bottom,
+    /// Focus the next pane.
+    NextPane,
+    /// Focus the previous pane.
+    PrevPane,
+    /// Go into the selected item (devices, then versions, then breakdown).
+    Enter,
+    /// Back to the pane before (breakdown, then versions, then devices).
+    Back,
+    /// Cycle the sort order (date, size, reclaimable, name).
+    Sort,
+    /// Start typing a device filter.
+    Filter,
+    /// Rescan every root.
+    Rescan,
+    /// Show or hide the help overlay.
+    Help,
+    /// Leave (Esc first closes an overlay or filter).
+    Quit,
+    /// Reveal the selected version in the file manager.
+    Open,
+    /// Verify the marked versions (or the selected one).
+    Verify,
+    /// Delete the marked versions (or the selected one), after confirmation.
+    Delete,
+    /// Mark or unmark the selected version.
+    Mark,
+    /// Prune old versions by policy, after confirmation.
+    Prune,
+    /// Keep the typed filter and leave the input.
+    FilterKeep,
+    /// Clear the filter and leave the input.
+    FilterClear,
+    /// Delete the last typed character.
+    FilterBackspace,
+    /// Yes: do what the dialog asks.
+    Confirm,
+    /// No: close the dialog.
+    Cancel,
+}
+
+/// Where a binding works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Anywhere outside modal layers.
+    Global,
+    /// The devices pane.
+    Devices,
+    /// The versions pane.
+    Versions,
+    /// The breakdown pane.
+    Breakdown,
+    /// While typing a filter.
+    Filter,
+    /// While the help overlay is open.
+    Help,
+    /// While a confirmation dialog is open.
+    Confirm,
+}
+
+impl Scope {
+    /// Heading used in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::Devices => "Devices pane",
+            Scope::Versions => "Versions pane",
+            Scope::Breakdown => "Breakdown pane",
+            Scope::Filter => "Typing a filter",
+            Scope::Help => "Help",
+            Scope::Confirm => "Confirmation",
+        }
+    }
+}
+
+/// A key with its modifiers (only Shift/Ctrl matter; Shift is ignored for characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl held.
+    pub ctrl: bool,
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Key {
+    /// The key of a crossterm event.
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match ev.code {
+            KeyCode::Tab if ev.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            other => other,
+        };
+        Key { code, ctrl }
+    }
+
+    /// How the key is written in the footer and help (`j`, `Down`, `S-Tab`, `C-c`).
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "Up".into(),
+            KeyCode::Down => "Down".into(),
+            KeyCode::Left => "Left".into(),
+            KeyCode::Right => "Right".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Backspace => "Bksp".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("C-{base}")
+        } else {
+            base
+        }
+    }
+}
+
+/// One row of the keymap.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// Keys that trigger it; the first is the one the footer shows.
+    pub keys: &'static [Key],
+    /// What it does.
+    pub action: Action,
+    /// Short footer word.
+    pub hint: &'static str,
+    /// One-line help text.
+    pub help: &'static str,
+    /// Where it works.
+    pub scope: Scope,
+}
+
+const fn b(
+    keys: &'static [Key],
+    action: Action,
+    hint: &'static str,
+    help: &'static str,
+    scope: Scope,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        hint,
+        help,
+        scope,
+    }
+}
+
+use Action as A;
+use KeyCode as K;
+use Scope as S;
+
+/// Every binding, in the order the footer and help show them.
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding] = &[
+    b(&[ch('y'), code(K::Enter)], A::Confirm, "yes", "do it", S::Confirm),
+    b(&[ch('n'), code(K::Esc)], A::Cancel, "no", "close the dialog", S::Confirm),
+    b(&[code(K::Enter)], A::FilterKeep, "keep", "keep the filter", S::Filter),
+    b(&[code(K::Esc)], A::FilterClear, "clear", "clear the filter", S::Filter),
+    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Filter),
+    b(&[ctrl('c')], A::Quit, "quit", "quit", S::Filter),
+    b(&[ch('?'), code(K::Esc), ch('q')], A::Help, "close", "close help", S::Help),
+    b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Help),
+    b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Help),
+    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Help),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Help),
+    b(&[ch(' ')], A::Mark, "mark", "mark or unmark the version", S::Versions),
+    b(&[ch('d'), code(K::Delete)], A::Delete, "delete", "delete marked or selected versions (asks first)", S::Versions),
+    b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions),
+    b(&[ch('o')], A::Open, "open", "reveal the version in the file manager", S::Versions),
+    b(&[ch('/')], A::Filter, "filter", "filter devices by name, model or UDID", S::Devices),
+    b(&[ch('j'), code(K::Down)], A::Down, "down", "select the next row", S::Global),
+    b(&[ch('k'), code(K::Up)], A::Up, "up", "select the previous row", S::Global),
+    b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go in", "go into the selected item", S::Global),
+    b(&[ch('h'), code(K::Left)], A::Back, "back", "back to the previous pane", S::Global),
+    b(&[code(K::Tab)], A::NextPane, "pane", "focus the next pane", S::Global),
+    b(&[code(K::BackTab)], A::PrevPane, "pane", "focus the previous pane", S::Global),
+    b(&[ch('g'), code(K::Home)], A::Top, "top", "first row", S::Global),
+    b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "last row", S::Global),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Global),
+    b(&[code(K::PageDown)], A::PageDown, "page", "page down", S::Global),
+    b(&[ch('?')], A::Help, "help", "show every key", S::Global),
+    b(&[ch('q'), code(K::Esc), ctrl('c')], A::Quit, "quit", "quit (Esc first clears a filter)", S::Global),
+    b(&[ch('s')], A::Sort, "sort", "cycle sort: date, size, reclaimable, name", S::Global),
+    b(&[ch('r')], A::Rescan, "rescan", "rescan every root", S::Global),
+    b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global),
+];
+
+/// The scopes active in a state, most specific first.
+pub fn active_scopes(modal: Option<Scope>, pane: Scope) -> Vec<Scope> {
+    match modal {
+        Some(m) => vec![m],
+        None => vec![pane, Scope::Global],
+    }
+}
+
+/// The action a key triggers in these scopes (tried in order), if any.
+pub fn resolve(key: Key, scopes: &[Scope]) -> Option<Action> {
+    scopes.iter().find_map(|scope| {
+        BINDINGS
+            .iter()
+            .filter(|row| row.scope == *scope)
+            .find(|row| row.keys.contains(&key))
+            .map(|row| row.action)
+    })
+}
+
+/// The rows that apply in these scopes, in table order, each action once.
+pub fn rows_for(scopes: &[Scope]) -> Vec<&'static Binding> {
+    let mut out: Vec<&'static Binding> = Vec::new();
+    for scope in scopes {
+        for row in BINDINGS.iter().filter(|r| r.scope == *scope) {
+            if !out.iter().any(|o| o.action == row.action) {
+                out.push(row);
+            }
+        }
+    }
+    out
+}
+
+/// The first key bound to `action` in `scope`, for hints such as "more [?]".
+pub fn key_for(action: Action, scope: Scope) -> Option<Key> {
+    BINDINGS
+        .iter()
+        .find(|r| r.action == action && r.scope == scope)
+        .and_then(|r| r.keys.first().copied())
+}
+
+/// Every key of a row, joined for the help overlay (`j/Down`).
+pub fn keys_label(row: &Binding) -> String {
+    row.keys
+        .iter()
+        .map(Key::label)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEVICES: &[Scope] = &[Scope::Devices, Scope::Global];
+    const VERSIONS: &[Scope] = &[Scope::Versions, Scope::Global];
+
+    #[test]
+    fn keys_resolve_by_scope() {
+        let cases: &[(Key, &[Scope], Option<Action>)] = &[
+            (ch('j'), DEVICES, Some(Action::Down)),
+            (code(KeyCode::Down), VERSIONS, Some(Action::Down)),
+            (ch('q'), DEVICES, Some(Action::Quit)),
+            (ch('q'), &[Scope::Help], Some(Action::Help)),
+            (
+                code(KeyCode::Esc),
+                &[Scope::Filter],
+                Some(Action::FilterClear),
+            ),
+            (
+                code(KeyCode::Enter),
+                &[Scope::Filter],
+                Some(Action::FilterKeep),
+            ),
+            (ch('j'), &[Scope::Filter], None),
+            (
+                code(KeyCode::Enter),
+                &[Scope::Confirm],
+                Some(Action::Confirm),
+            ),
+            (ch('d'), DEVICES, None),
+            (ch('d'), VERSIONS, Some(Action::Delete)),
+            (ch(' '), VERSIONS, Some(Action::Mark)),
+            (ch('/'), DEVICES, Some(Action::Filter)),
+            (code(KeyCode::BackTab), DEVICES, Some(Action::PrevPane)),
+            (ctrl('c'), VERSIONS, Some(Action::Quit)),
+            (ch('c'), VERSIONS, None),
+            (ctrl('c'), &[Scope::Filter], Some(Action::Quit)),
+        ];
+        for (key, scopes, want) in cases {
+            assert_eq!(
+                resolve(*key, scopes),
+                *want,
+                "{} in {scopes:?}",
+                key.label()
+            );
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let shared = a.keys.iter().any(|k| b.keys.contains(k));
+                assert!(
+                    !(a.scope == b.scope && shared),
+                    "{:?} and {:?} share a key",
+                    a.action,
+                    b.action
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn shift_tab_arrives_as_back_tab() {
+        let ev = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(Key::from_event(&ev).label(), "S-Tab");
+        let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(Key::from_event(&ev), ctrl('c'));
+    }
+}

@@ -1,0 +1,177 @@
+//! Putting the terminal into dashboard mode and always getting it back, three ways: a
+//! [`TerminalGuard`] whose `Drop` restores on normal exits and errors, a chained panic hook
+//! (restore, then the previous hook prints the panic), and SIGHUP/SIGTERM/SIGINT/SIGQUIT turned
+//! into [`Msg::Quit`] so the loop ends and the guard restores. A dropped SSH session (SIGHUP,
+//! or an error reading the terminal) ends the loop too: no stray process is left behind.
+
+use std::io::{self, Stdout};
+use std::mem::ManuallyDrop;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Once;
+use std::thread;
+
+use crossbeam_channel::Sender;
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use super::msg::Msg;
+
+/// Signal number of a hang-up, also reported when reading the terminal fails.
+const HANGUP: i32 = 1;
+
+/// The signal that ended the dashboard, 0 if none.
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// The signal number that ended the dashboard, if one did (for exit code 128 + n).
+pub fn quit_signal() -> Option<i32> {
+    match SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        n => Some(n),
+    }
+}
+
+/// The terminal in raw mode, alternate screen and mouse capture; restored when dropped.
+///
+/// The ratatui `Terminal` is never dropped: its `Drop` shows the cursor and `eprintln!`s on
+/// failure, which panics when the terminal hung up. [`restore`] shows the cursor instead.
+pub struct TerminalGuard {
+    /// The ratatui terminal to draw on.
+    pub terminal: ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
+}
+
+impl TerminalGuard {
+    /// Enters dashboard mode (installing the panic hook once).
+    pub fn enter() -> io::Result<Self> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let mut stdout = io::stdout();
+        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture) {
+            restore();
+            return Err(e);
+        }
+        match Terminal::new(CrosstermBackend::new(stdout)) {
+            Ok(mut terminal) => {
+                let _ = terminal.hide_cursor();
+                Ok(TerminalGuard {
+                    terminal: ManuallyDrop::new(terminal),
+                })
+            }
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Raw mode off, mouse capture off, alternate screen left, cursor shown. Errors are ignored:
+/// the terminal may already be gone.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// Reads terminal events on their own thread and forwards them as messages. A read error
+/// (EIO when the terminal is gone) sends [`Msg::Quit`] and ends the thread.
+pub fn spawn_input(tx: Sender<Msg>) -> io::Result<()> {
+    thread::Builder::new()
+        .name("backtop-input".into())
+        .spawn(move || loop {
+            let msg = match event::read() {
+                Ok(ev) => match to_msg(ev) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Err(_) => {
+                    // The terminal is gone (EIO after a hang-up): end as a hang-up would.
+                    let _ = SIGNAL.compare_exchange(0, HANGUP, Ordering::SeqCst, Ordering::SeqCst);
+                    Msg::Quit
+                }
+            };
+            let quit = matches!(msg, Msg::Quit);
+            if tx.send(msg).is_err() || quit {
+                break;
+            }
+        })
+        .map(|_| ())
+}
+
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollDown => Some(Msg::Wheel {
+                column: m.column,
+                row: m.row,
+                down: true,
+            }),
+            MouseEventKind::ScrollUp => Some(Msg::Wheel {
+                column: m.column,
+                row: m.row,
+                down: false,
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Turns SIGHUP, SIGTERM, SIGINT and SIGQUIT into [`Msg::Quit`] (remembering which one).
+#[cfg(unix)]
+pub fn spawn_signals(tx: Sender<Msg>) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT])?;
+    thread::Builder::new()
+        .name("backtop-signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if SIGNAL.swap(sig, Ordering::SeqCst) != 0 {
+                    // A second signal: the loop did not end in time; leave now.
+                    restore();
+                    std::process::exit(128 + sig);
+                }
+                let _ = tx.send(Msg::Quit);
+            }
+        })
+        .map(|_| ())
+}
+
+/// Signals are not watched on this platform (Ctrl-C arrives as a key in raw mode).
+#[cfg(not(unix))]
+pub fn spawn_signals(_tx: Sender<Msg>) -> io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! The devices pane: one row per device (name, model, iOS, versions, total size), with a
+//! warning mark when its next backup may not fit on its volume. The title shows the sort and
+//! the filter.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::{pane, title};
+use crate::library::Device;
+use crate::ui::app::{figures, App, Pane};
+use crate::ui::{format, layout};
+
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.options.theme;
+    let focused = app.focus == Pane::Devices && app.modal().is_none() || app.filter_editing;
+    let devices = app.visible_devices();
+    let mut head = format!("Devices ({})  sort: {}", devices.len(), app.sort.label());
+    if app.filter_editing {
+        head.push_str(&format!("  filter: {}_", app.filter));
+    } else if !app.filter.is_empty() {
+        head.push_str(&format!("  filter: {}", app.filter));
+    }
+    let mut block = pane(title(head, theme), focused, theme);
+    if let Some(warning) = fit_warning(app) {
+        block = block.title_bottom(Line::from(Span::styled(warning, theme.warn())));
+    }
+    let model_w = match area.width {
+        w if w >= 90 => Some(25),
+        w if w >= 70 => Some(20),
+        _ => None,
+    };
+    let rows: Vec<Row> = devices
+        .iter()
+        .map(|d| row(app, d, model_w.is_some()))
+        .collect();
+    let (header, widths) = columns(model_w);
+    let highlight = if focused {
+        theme.selected()
+    } else {
+        theme.selected_unfocused()
+    };
+    let selected = app.device_index();
+    let mut state = TableState::default()
+        .with_selected((!devices.is_empty()).then_some(selected))
+        .with_offset(layout::scroll_offset(selected, layout::table_rows(area, 0)));
+    let table = Table::new(rows, widths)
+        .header(header.style(theme.heading()))
+        .block(block)
+        .row_highlight_style(highlight);
+    frame.render_stateful_widget(table, area, &mut state);
+    if devices.is_empty() && area.height > 3 {
+        let msg = if app.filter.is_empty() {
+            " no backups found"
+        } else {
+            " no device matches the filter"
+        };
+        let r = Rect::new(area.x + 1, area.y + 2, area.width.saturating_sub(2), 1);
+        frame.render_widget(Span::styled(msg, theme.muted()), r);
+    }
+}
+
+/// The header row and column widths; the model column only when `model_w` is given.
+fn columns(model_w: Option<u16>) -> (Row<'static>, Vec<Constraint>) {
+    let mut widths = vec![Constraint::Length(1), Constraint::Fill(1)];
+    let mut names = vec!["", "Name"];
+    if let Some(w) = model_w {
+        widths.push(Constraint::Length(w));
+        names.push("Model");
+    }
+    widths.extend([
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Length(9),
+    ]);
+    names.extend(["iOS", "Versions", "Size"]);
+    let cells = names.into_iter().map(|h| match h {
+        "Versions" | "Size" => Cell::from(Line::from(h).right_aligned()),
+        _ => Cell::from(h),
+    });
+    (Row::new(cells), widths)
+}
+
+fn row(app: &App, d: &Device, with_model: bool) -> Row<'static> {
+    let theme = &app.options.theme;
+    let warn = figures::next_backup_fits(app, d) == Some(false);
+    let pending = if app.scan.running { "..." } else { "-" };
+    let size = figures::device_total(app, d).map_or(pending.into(), format::size);
+    let mark = if warn { theme.glyph_warn() } else { " " };
+    let mut cells = vec![
+        Cell::from(Span::styled(mark, theme.warn())),
+        Cell::from(d.display_name().to_string()),
+    ];
+    if with_model {
+        cells.push(Cell::from(d.model.clone().unwrap_or_default()));
+    }
+    cells.push(Cell::from(d.ios.clone().unwrap_or_default()));
+    cells.push(Cell::from(
+        Line::from(d.versions.len().to_string()).right_aligned(),
+    ));
+    cells.push(Cell::from(Line::from(size).right_aligned()));
+    Row::new(cells)
+}
+
+/// ` ! next backup of NAME may not fit: 40 GB free, needs 64.2 GB ` for the selected device.
+fn fit_warning(app: &App) -> Option<String> {
+    let device = app.device()?;
+    if figures::next_backup_fits(app, device) != Some(false) {
+        return None;
+    }
+    let newest = device.versions.iter().max_by_key(|v| v.date)?;
+    let need = app.usage.get(&newest.path)?.bytes;
+    let free = figures::volume_of(&app.volumes, newest)?.free;
+    Some(format!(
+        " {} next backup may not fit: {} free, needs {} ",
+        app.options.theme.glyph_warn(),
+        format::size(free),
+        format::size(need)
+    ))
+}

@@ -1,0 +1,71 @@
+//! The footer: the keys that work now, generated from the keymap (so shown keys are the keys
+//! that work), or a status line. When the hints do not fit, as many as fit are shown followed
+//! by `more [?]`, `?` being asked of the keymap. Plain cursor movement is left to the help.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::ui::app::App;
+use crate::ui::keymap::{self, Action, Binding, Scope};
+
+const OBVIOUS: [Action; 7] = [
+    Action::Top,
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::PrevPane,
+    Action::Bottom,
+];
+
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.options.theme;
+    if let Some(status) = &app.status {
+        let line = Line::from(Span::styled(format!(" {status}"), theme.warn()));
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let modal = app.modal();
+    let rows: Vec<&Binding> = keymap::rows_for(&app.scopes())
+        .into_iter()
+        .filter(|r| modal.is_some() || !OBVIOUS.contains(&r.action))
+        .filter(|r| !(app.options.read_only && matches!(r.action, Action::Delete | Action::Prune)))
+        .collect();
+    let items: Vec<(String, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.keys.first().map(|k| k.label()).unwrap_or_default(),
+                r.hint,
+            )
+        })
+        .collect();
+    let more =
+        keymap::key_for(Action::Help, Scope::Global).map(|k| format!("more [{}]", k.label()));
+    let width = area.width as usize;
+    let len = |(k, h): &(String, &str)| k.chars().count() + h.len() + 3;
+    let total: usize = items.iter().map(len).sum::<usize>() + 1;
+    let room = if total <= width || modal.is_some() {
+        width
+    } else {
+        width.saturating_sub(more.as_ref().map_or(0, |m| m.len() + 1))
+    };
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    let mut cut = false;
+    for item in &items {
+        if used + len(item) > room {
+            cut = true;
+            break;
+        }
+        used += len(item);
+        spans.push(Span::styled(item.0.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", item.1)));
+    }
+    if let (true, Some(m), None) = (cut, more, modal) {
+        spans.push(Span::styled(m, theme.key()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

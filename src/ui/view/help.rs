@@ -1,0 +1,97 @@
+//! The help overlay: every keymap row, grouped by where it works, plus what the figures mean.
+//! Generated from [`keymap::BINDINGS`], never kept by hand.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use super::{centered, pane, title};
+use crate::ui::app::App;
+use crate::ui::keymap::{self, Action, Scope};
+use crate::ui::theme::Theme;
+
+const ORDER: [Scope; 7] = [
+    Scope::Global,
+    Scope::Devices,
+    Scope::Versions,
+    Scope::Breakdown,
+    Scope::Filter,
+    Scope::Confirm,
+    Scope::Help,
+];
+
+const NOTES: [&str; 5] = [
+    "Warning mark: the device's next full backup may not fit.",
+    "Sizes count each hard-linked file once.",
+    "Unique: what deleting that version alone frees.",
+    "Reclaimable: what keeping only each device's newest",
+    "complete backup frees. Marked sets are computed together.",
+];
+
+/// How many lines the overlay has: a heading and a blank line per scope, a line per
+/// binding, and the notes.
+pub fn line_count() -> usize {
+    let scopes = ORDER
+        .iter()
+        .filter(|s| keymap::BINDINGS.iter().any(|r| r.scope == **s))
+        .count();
+    keymap::BINDINGS.len() + 2 * scopes + NOTES.len()
+}
+
+/// Height of the overlay in a terminal `height` rows tall.
+pub fn height(height: u16) -> u16 {
+    height.saturating_sub(2)
+}
+
+/// The overlay's lines.
+pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for scope in ORDER {
+        let rows: Vec<_> = keymap::BINDINGS
+            .iter()
+            .filter(|r| r.scope == scope)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        out.push(Line::from(Span::styled(
+            scope.title().to_string(),
+            theme.heading(),
+        )));
+        for row in rows {
+            let off = app.options.read_only && matches!(row.action, Action::Delete | Action::Prune);
+            let mut spans = vec![
+                Span::styled(format!("  {:<16}", keymap::keys_label(row)), theme.key()),
+                Span::raw(row.help.to_string()),
+            ];
+            if off {
+                spans.push(Span::styled(" (off: read-only)", theme.warn()));
+            }
+            out.push(Line::from(spans));
+        }
+        out.push(Line::raw(""));
+    }
+    out.extend(
+        NOTES
+            .iter()
+            .map(|n| Line::from(Span::styled(n.to_string(), theme.muted()))),
+    );
+    out
+}
+
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.options.theme;
+    let rect = centered(
+        area,
+        72.min(area.width.saturating_sub(4)),
+        area.height.saturating_sub(2),
+    );
+    let body = lines(app, theme);
+    let block = pane(title("Help: keys".into(), theme), true, theme);
+    debug_assert_eq!(body.len(), line_count());
+    let inner_h = rect.height.saturating_sub(2) as usize;
+    let scroll = app.help_scroll.min(body.len().saturating_sub(inner_h)) as u16;
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(body).block(block).scroll((scroll, 0)), rect);
+}

@@ -1,0 +1,70 @@
+//! Drawing: pure functions of `&App` onto a ratatui [`Frame`]. One file per pane or dialog;
+//! [`draw`] lays them out (see [`crate::ui::layout`]) and is what tests and screenshots call.
+
+mod breakdown;
+mod confirm;
+mod devices;
+mod disk;
+mod footer;
+mod header;
+pub(crate) mod help;
+mod progress;
+mod too_small;
+mod versions;
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+use ratatui::Frame;
+
+use super::app::App;
+use super::layout;
+use super::theme::Theme;
+
+/// Draws the whole dashboard for `app` into `frame`.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        too_small::render(frame, area, &app.options.theme);
+        return;
+    }
+    let panes = layout::panes(area, app.visible_devices().len(), app.volumes.len());
+    header::render(frame, panes.header, app);
+    devices::render(frame, panes.devices, app);
+    versions::render(frame, panes.versions, app);
+    breakdown::render(frame, panes.breakdown, app);
+    disk::render(frame, panes.disk, app);
+    footer::render(frame, panes.footer, app);
+    if app.help {
+        help::render(frame, area, app);
+    }
+    if app.confirm.is_some() {
+        confirm::render(frame, area, app);
+    }
+}
+
+/// A bordered pane with a bold title; the focused one is highlighted.
+fn pane<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border())
+        .border_style(theme.pane_border(focused))
+        .title(title)
+}
+
+/// ` Title ` in the title style.
+fn title<'a>(text: String, theme: &Theme) -> Line<'a> {
+    Line::from(Span::styled(format!(" {text} "), theme.title()))
+}
+
+/// A rectangle of `width`×`height` centred in `area` (clamped to it).
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

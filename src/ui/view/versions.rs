@@ -1,0 +1,190 @@
+//! The versions pane: the selected device's versions (date, age, kind, iOS, size, unique
+//! size, `enc` for encrypted, state). Columns are dropped by priority on narrow panes. Damaged
+//! and interrupted versions stand out, and the bottom line tells the selected version's
+//! problem; the bottom border shows the marked set and what deleting it frees.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::{pane, title};
+use crate::library::{BackupState, Version};
+use crate::ui::app::{App, Pane};
+use crate::ui::theme::Theme;
+use crate::ui::{format, layout};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Col {
+    Mark,
+    Date,
+    Age,
+    Kind,
+    Ios,
+    Size,
+    Unique,
+    Enc,
+    State,
+}
+
+/// Display order, with widths.
+const COLS: [(Col, &str, u16); 9] = [
+    (Col::Mark, "", 1),
+    (Col::Date, "Date", 16),
+    (Col::Age, "Age", 13),
+    (Col::Kind, "Kind", 8),
+    (Col::Ios, "iOS", 6),
+    (Col::Size, "Size", 8),
+    (Col::Unique, "Unique", 8),
+    (Col::Enc, "", 3),
+    (Col::State, "State", 11),
+];
+
+/// Which columns to show first when space runs short.
+const PRIORITY: [Col; 9] = [
+    Col::Mark,
+    Col::Date,
+    Col::Size,
+    Col::State,
+    Col::Unique,
+    Col::Age,
+    Col::Kind,
+    Col::Enc,
+    Col::Ios,
+];
+
+/// The columns that fit in `width`, in display order; the date loses its time under 60 columns.
+fn fit(width: u16) -> Vec<(Col, &'static str, u16)> {
+    let short = width < 60;
+    let width_of = |col: Col| match COLS.iter().find(|c| c.0 == col) {
+        Some((Col::Date, _, _)) if short => 10,
+        Some((_, _, w)) => *w,
+        None => 0,
+    };
+    let mut used = 0u16;
+    let mut chosen = Vec::new();
+    for col in PRIORITY {
+        let w = width_of(col) + u16::from(!chosen.is_empty());
+        if used + w <= width {
+            used += w;
+            chosen.push(col);
+        }
+    }
+    COLS.iter()
+        .filter(|c| chosen.contains(&c.0))
+        .map(|&(col, name, _)| (col, name, width_of(col)))
+        .collect()
+}
+
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.options.theme;
+    let focused = app.focus == Pane::Versions && app.modal().is_none();
+    let name = app
+        .device()
+        .map_or("-".into(), |d| d.display_name().to_string());
+    let mut block = pane(title(format!("Versions of {name}"), theme), focused, theme);
+    if let Some(summary) = app.marked_summary() {
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" {summary} "),
+            theme.marked(),
+        )));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let versions = app.visible_versions();
+    let cols = fit(inner.width);
+    let rows: Vec<Row> = versions.iter().map(|v| row(app, v, &cols, theme)).collect();
+    let header = Row::new(cols.iter().map(|c| Cell::from(align(c.0, c.1.to_string()))))
+        .style(theme.heading());
+    let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.2)).collect();
+    let selected = app.version_index();
+    let mut state = TableState::default()
+        .with_selected((!versions.is_empty()).then_some(selected))
+        .with_offset(layout::scroll_offset(selected, layout::table_rows(area, 1)));
+    let highlight = if focused {
+        theme.selected()
+    } else {
+        theme.selected_unfocused()
+    };
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(highlight);
+    frame.render_stateful_widget(table, table_area, &mut state);
+    let detail = detail(app, detail_area.width as usize, theme);
+    frame.render_widget(Paragraph::new(detail), detail_area);
+}
+
+fn align(col: Col, text: String) -> Line<'static> {
+    match col {
+        Col::Size | Col::Unique => Line::from(text).right_aligned(),
+        _ => Line::from(text),
+    }
+}
+
+fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> Row<'a> {
+    let usage = app.usage.get(&v.path);
+    let offset = app.options.offset;
+    let sized = |f: fn(&crate::library::usage::VersionUsage) -> u64| match usage {
+        Some(u) => format::size(f(u)),
+        None if app.failed.contains_key(&v.path) => "error".into(),
+        None => "...".into(),
+    };
+    let marked = app.marks.contains(&v.path);
+    let cells = cols.iter().map(|(col, _, _)| {
+        let text = match col {
+            Col::Mark => (if marked { theme.glyph_mark() } else { " " }).to_string(),
+            Col::Date => v
+                .date
+                .map_or("unknown date".into(), |d| format::date_time(d, offset)),
+            Col::Age => v.date.map_or(String::new(), |d| format::age(d, app.now)),
+            Col::Kind => v.kind.label().to_string(),
+            Col::Ios => v.ios.clone().unwrap_or_default(),
+            Col::Size => sized(|u| u.bytes),
+            Col::Unique => sized(|u| u.unique_bytes),
+            Col::Enc => (if v.encrypted { "enc" } else { "" }).to_string(),
+            Col::State => v.state.label().to_string(),
+        };
+        let cell = Cell::from(align(*col, text));
+        match col {
+            Col::Mark => cell.style(theme.marked()),
+            Col::State => cell.style(state_style(v.state, theme)),
+            _ => cell,
+        }
+    });
+    Row::new(cells.collect::<Vec<_>>()).style(match v.state {
+        BackupState::Damaged => theme.bad(),
+        _ => Style::new(),
+    })
+}
+
+fn state_style(state: BackupState, theme: &Theme) -> Style {
+    match state {
+        BackupState::Complete => theme.good(),
+        BackupState::InProgress | BackupState::Interrupted => theme.warn(),
+        BackupState::Damaged => theme.bad(),
+    }
+}
+
+fn detail(app: &App, width: usize, theme: &Theme) -> Line<'static> {
+    let Some(v) = app.version() else {
+        return Line::from(Span::styled("no versions", theme.muted()));
+    };
+    if let Some(problem) = &v.problem {
+        let style = state_style(v.state, theme);
+        return Line::from(vec![
+            Span::styled(format!("{}: ", v.state.label()), style),
+            Span::styled(problem.clone(), style),
+        ]);
+    }
+    if let Some(err) = app.failed.get(&v.path) {
+        return Line::from(Span::styled(format!("could not size: {err}"), theme.bad()));
+    }
+    let shown = format::path(&v.path, app.options.home.as_deref());
+    Line::from(Span::styled(
+        format::shorten_path(&shown, width),
+        theme.muted(),
+    ))
+}

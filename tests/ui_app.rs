@@ -1,0 +1,255 @@
+//! Journeys through `App::update`: keys in, state and effects out, a sentence per assert.
+
+#[path = "common/ui_fixture.rs"]
+mod ui_fixture;
+
+use std::path::PathBuf;
+
+use backtop::ui::{App, Effect, Pane, SortKey};
+use crossterm::event::KeyCode;
+use ui_fixture::*;
+
+fn device_names(app: &App) -> Vec<String> {
+    app.visible_devices()
+        .iter()
+        .map(|d| d.display_name().to_string())
+        .collect()
+}
+
+fn selected_device(app: &App) -> String {
+    app.device()
+        .map(|d| d.display_name().to_string())
+        .unwrap_or_default()
+}
+
+fn selected_version(app: &App) -> PathBuf {
+    app.version().map(|v| v.path.clone()).unwrap_or_default()
+}
+
+#[test]
+fn moving_between_devices_versions_and_breakdown() {
+    let mut app = scanned(options(true, false, false));
+    assert_eq!(app.focus, Pane::Devices, "it starts in the devices pane");
+    assert_eq!(
+        selected_device(&app),
+        "Ben's iPad",
+        "the device with the newest backup is first"
+    );
+
+    feed(&mut app, [ch('j')]);
+    assert_eq!(
+        selected_device(&app),
+        "Anna's iPhone",
+        "j selects the next device"
+    );
+    assert_eq!(
+        selected_version(&app),
+        p("phone-live"),
+        "its newest version is selected"
+    );
+
+    feed(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        app.focus,
+        Pane::Versions,
+        "Enter goes into the versions pane"
+    );
+    feed(&mut app, [key(KeyCode::Down)]);
+    assert_eq!(
+        selected_version(&app),
+        p("phone-snapshot"),
+        "Down selects the next version"
+    );
+    feed(&mut app, [ch('G')]);
+    assert_eq!(
+        selected_version(&app),
+        p("phone-archive"),
+        "G jumps to the oldest version"
+    );
+    feed(&mut app, [key(KeyCode::PageDown)]);
+    assert_eq!(
+        selected_version(&app),
+        p("phone-archive"),
+        "PgDn past the end stays on the last row"
+    );
+    feed(&mut app, [ch('g')]);
+    assert_eq!(
+        selected_version(&app),
+        p("phone-live"),
+        "g jumps back to the newest"
+    );
+
+    feed(&mut app, [ch('l')]);
+    assert_eq!(app.focus, Pane::Breakdown, "l goes into the breakdown");
+    feed(&mut app, [ch('j'), ch('j')]);
+    assert_eq!(app.breakdown_scroll, 2, "j scrolls the breakdown");
+    feed(&mut app, [ch('h'), ch('h')]);
+    assert_eq!(app.focus, Pane::Devices, "h twice goes back to devices");
+
+    feed(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(app.focus, Pane::Versions, "Tab focuses the next pane");
+    feed(&mut app, [key(KeyCode::Tab), key(KeyCode::Tab)]);
+    assert_eq!(app.focus, Pane::Devices, "Tab wraps around to devices");
+    feed(&mut app, [key(KeyCode::BackTab)]);
+    assert_eq!(app.focus, Pane::Breakdown, "Shift-Tab goes backwards");
+
+    feed(
+        &mut app,
+        [
+            key(KeyCode::BackTab),
+            key(KeyCode::BackTab),
+            ch('k'),
+            ch('k'),
+        ],
+    );
+    assert_eq!(
+        selected_device(&app),
+        "Ben's iPad",
+        "k stops at the first device"
+    );
+}
+
+#[test]
+fn sorting_cycles_and_keeps_the_selection() {
+    let mut app = scanned(options(true, false, false));
+    feed(&mut app, [ch('j')]);
+    feed(&mut app, [ch('s')]);
+    assert_eq!(app.sort, SortKey::Size, "s sorts by size");
+    assert_eq!(
+        device_names(&app),
+        [
+            "Anna's iPhone",
+            "Ben's iPad",
+            "Old iPhone",
+            "Unidentified backups"
+        ],
+        "the largest device comes first, unsized ones last"
+    );
+    assert_eq!(
+        selected_device(&app),
+        "Anna's iPhone",
+        "the selection follows the device, not the row"
+    );
+
+    feed(&mut app, [key(KeyCode::Enter), ch('s')]);
+    assert_eq!(
+        app.sort,
+        SortKey::Reclaimable,
+        "s again sorts by reclaimable bytes"
+    );
+    let versions: Vec<PathBuf> = app
+        .visible_versions()
+        .iter()
+        .map(|v| v.path.clone())
+        .collect();
+    assert_eq!(
+        versions,
+        [p("phone-archive"), p("phone-live"), p("phone-snapshot")],
+        "versions with most unique bytes come first"
+    );
+
+    feed(&mut app, [ch('s')]);
+    assert_eq!(app.sort, SortKey::Name, "then by name");
+    assert_eq!(
+        device_names(&app),
+        [
+            "Anna's iPhone",
+            "Ben's iPad",
+            "Old iPhone",
+            "Unidentified backups"
+        ],
+        "devices are in alphabetical order"
+    );
+    feed(&mut app, [ch('s')]);
+    assert_eq!(app.sort, SortKey::Date, "and back to date");
+}
+
+#[test]
+fn filtering_devices_by_typing() {
+    let mut app = scanned(options(true, false, false));
+    feed(&mut app, [ch('/')]);
+    assert!(app.filter_editing, "/ starts the filter input");
+    feed(&mut app, "IPAD".chars().map(ch));
+    assert_eq!(
+        app.filter, "IPAD",
+        "typed characters go into the filter, not the keymap"
+    );
+    assert_eq!(
+        device_names(&app),
+        ["Ben's iPad"],
+        "only matching devices are shown, case-insensitively"
+    );
+    feed(&mut app, [key(KeyCode::Backspace), key(KeyCode::Enter)]);
+    assert!(
+        !app.filter_editing,
+        "Enter keeps the filter and leaves the input"
+    );
+    assert_eq!(app.filter, "IPA", "Backspace erased one character");
+
+    feed(
+        &mut app,
+        [
+            ch('/'),
+            ch('z'),
+            ch('z'),
+            key(KeyCode::Enter),
+            ch('j'),
+            key(KeyCode::Enter),
+        ],
+    );
+    assert!(
+        device_names(&app).is_empty(),
+        "a filter matching nothing leaves an empty list"
+    );
+    assert!(
+        app.version().is_none(),
+        "and no version is selected, without a panic"
+    );
+
+    let effects = feed(&mut app, [key(KeyCode::Esc)]);
+    assert!(
+        effects.is_empty(),
+        "Esc with a filter set clears it instead of quitting"
+    );
+    assert_eq!(app.filter, "", "the filter is gone");
+    assert_eq!(device_names(&app).len(), 4, "every device is back");
+    assert_eq!(
+        feed(&mut app, [key(KeyCode::Esc)]),
+        [Effect::Quit],
+        "a second Esc quits"
+    );
+}
+
+#[test]
+fn help_overlay_opens_scrolls_and_closes() {
+    let mut app = scanned(options(true, false, false));
+    feed(&mut app, [ch('?')]);
+    assert!(app.help, "? opens the help overlay");
+    feed(&mut app, [ch('j'), ch('j'), ch('j')]);
+    assert_eq!(app.help_scroll, 3, "j scrolls the help");
+    feed(&mut app, (0..100).map(|_| ch('j')));
+    let bottom = app.help_scroll;
+    feed(&mut app, [ch('k')]);
+    assert_eq!(
+        app.help_scroll,
+        bottom - 1,
+        "scrolling stops at the end, so k moves at once"
+    );
+    assert_eq!(
+        selected_device(&app),
+        "Ben's iPad",
+        "keys under the overlay do not move the selection"
+    );
+    let effects = feed(&mut app, [ch('q')]);
+    assert!(
+        effects.is_empty() && !app.help,
+        "q closes the overlay rather than quitting"
+    );
+    feed(&mut app, [ch('?'), key(KeyCode::Esc)]);
+    assert!(!app.help, "Esc closes it too");
+    assert_eq!(
+        feed(&mut app, [ch('q')]),
+        [Effect::Quit],
+        "q quits once the overlay is closed"
+    );
+}

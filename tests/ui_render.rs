@@ -1,0 +1,274 @@
+//! Rendering tests: the real `draw` into ratatui's `TestBackend`, compared with text snapshots
+//! under `tests/snapshots/` (exact; set `UPDATE_SNAPSHOTS=1` to rewrite them after reading the
+//! diff), plus cell-level checks for NO_COLOR and ASCII mode.
+
+#[path = "common/ui_fixture.rs"]
+mod ui_fixture;
+
+use backtop::library::volume::VolumeUsage;
+use backtop::scan::ScanEvent;
+use backtop::ui::{draw, App, Msg};
+use crossterm::event::KeyCode;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ratatui::Terminal;
+use ui_fixture::*;
+
+fn render(app: &mut App, width: u16, height: u16) -> Buffer {
+    app.update(Msg::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal.draw(|f| draw(f, app)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let line: String = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn snapshot(name: &str, buf: &Buffer) {
+    let got = text(buf);
+    let file = format!("{}/tests/snapshots/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&file, &got).expect("write snapshot");
+        return;
+    }
+    let want = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        got == want,
+        "screen {name} differs from {file} (UPDATE_SNAPSHOTS=1 rewrites it)\n--- got ---\n{got}--- want ---\n{want}"
+    );
+}
+
+#[test]
+fn main_screen_at_80x24() {
+    let mut app = scanned(options(true, false, false));
+    snapshot("main_80x24", &render(&mut app, 80, 24));
+}
+
+#[test]
+fn main_screen_at_200x60_keeps_every_column() {
+    let mut app = scanned(options(true, false, false));
+    app.update(ch('j'));
+    let buf = render(&mut app, 200, 60);
+    let screen = text(&buf);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("2024-05-20 11:30"))
+        .expect("the snapshot row");
+    assert!(
+        row.starts_with(
+            "│  2024-05-20 11:30 3 weeks ago   snapshot 17.5      43 GB     3 GB     complete"
+        ),
+        "a wide versions pane shows date, age, kind, iOS, size, unique and state:\n{row}"
+    );
+    assert!(
+        screen.contains("Photos & videos    ███"),
+        "the breakdown has bars:\n{screen}"
+    );
+    assert!(
+        screen.contains("backups 141.1 GB"),
+        "the disk gauge has every figure:\n{screen}"
+    );
+}
+
+#[test]
+fn main_screen_at_160x48() {
+    let mut app = scanned(options(true, false, false));
+    snapshot("main_160x48", &render(&mut app, 160, 48));
+}
+
+#[test]
+fn phone_versions_with_marks_at_80x24() {
+    let mut app = scanned(options(true, false, false));
+    for m in [ch('j'), key(KeyCode::Enter), ch(' '), ch(' ')] {
+        app.update(m);
+    }
+    let buf = render(&mut app, 80, 24);
+    snapshot("phone_marked_80x24", &buf);
+}
+
+#[test]
+fn damaged_version_shows_its_reason() {
+    let mut app = scanned(options(true, false, false));
+    for m in [ch('G'), key(KeyCode::Enter)] {
+        app.update(m);
+    }
+    let buf = render(&mut app, 80, 24);
+    let screen = text(&buf);
+    assert!(
+        screen.contains("damaged"),
+        "the state column says damaged:\n{screen}"
+    );
+    assert!(
+        screen.contains("damaged: Status.plist is missing"),
+        "the detail line tells why:\n{screen}"
+    );
+    let row = (0..24)
+        .find(|y| line(&buf, *y).contains("2019-02-14  ") && line(&buf, *y).contains("damaged"))
+        .expect("the damaged row");
+    let cell = &buf[(20, row)];
+    assert_eq!(cell.fg, Color::Red, "the damaged row is red");
+}
+
+#[test]
+fn help_overlay_at_80x24() {
+    let mut app = scanned(options(true, false, false));
+    app.update(ch('?'));
+    snapshot("help_80x24", &render(&mut app, 80, 24));
+}
+
+#[test]
+fn delete_confirmation_at_80x24() {
+    let mut app = scanned(options(true, false, false));
+    for m in [ch('j'), key(KeyCode::Enter), ch('G'), ch('d')] {
+        app.update(m);
+    }
+    snapshot("confirm_80x24", &render(&mut app, 80, 24));
+}
+
+#[test]
+fn scanning_shows_progress_and_partial_figures() {
+    let mut app = fresh(options(true, false, false));
+    app.update(Msg::ScanStarted);
+    let (path, usage) = usages().remove(0);
+    app.update(Msg::Scan(ScanEvent::Sized { path, usage }));
+    app.update(Msg::Scan(ScanEvent::Progress {
+        path: p("phone-archive"),
+        files: 1_000,
+        bytes: 2_000_000_000,
+    }));
+    snapshot("scanning_80x24", &render(&mut app, 80, 24));
+}
+
+#[test]
+fn too_small_terminal_gets_a_message() {
+    let mut app = scanned(options(true, false, false));
+    let buf = render(&mut app, 40, 10);
+    let screen = text(&buf);
+    assert!(
+        screen
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("backtop needs at least 60\u{d7}16; this terminal is 40\u{d7}10"),
+        "the message names both sizes:\n{screen}"
+    );
+    for (w, h) in [(0, 0), (1, 1), (59, 24), (80, 15), (60, 16)] {
+        render(&mut app, w, h); // must not panic at any size
+    }
+}
+
+#[test]
+fn no_color_means_no_colour_in_any_cell() {
+    let mut app = scanned(options(false, false, false));
+    for m in [ch('j'), key(KeyCode::Enter), ch(' ')] {
+        app.update(m);
+    }
+    for (w, h) in [(80, 24), (160, 48)] {
+        let buf = render(&mut app, w, h);
+        for cell in buf.content() {
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (Color::Reset, Color::Reset),
+                "no colour at {w}x{h}: {cell:?}"
+            );
+        }
+    }
+    app.update(ch('?'));
+    let buf = render(&mut app, 80, 24);
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "nor in help"
+    );
+}
+
+#[test]
+fn default_colours_are_the_16_ansi_ones() {
+    let mut app = scanned(options(true, false, false));
+    let buf = render(&mut app, 160, 48);
+    for cell in buf.content() {
+        for c in [cell.fg, cell.bg] {
+            assert!(
+                !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                "only ANSI colours: {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn ascii_mode_draws_no_box_or_block_characters() {
+    let mut app = scanned(options(true, true, false));
+    for m in [ch('j'), key(KeyCode::Enter), ch(' ')] {
+        app.update(m);
+    }
+    let mut screens = vec![render(&mut app, 80, 24), render(&mut app, 160, 48)];
+    app.update(ch('?'));
+    screens.push(render(&mut app, 80, 24));
+    for buf in &screens {
+        for cell in buf.content() {
+            assert!(
+                cell.symbol().is_ascii(),
+                "only ASCII in ASCII mode: {:?}",
+                cell.symbol()
+            );
+        }
+    }
+    snapshot("ascii_80x24", &screens[0]);
+}
+
+#[test]
+fn odd_volumes_do_not_panic() {
+    let mut app = scanned(options(true, false, false));
+    let zero = VolumeUsage {
+        path: "/Volumes/Empty".into(),
+        total: 0,
+        free: 0,
+        backup_bytes: 0,
+        roots: vec![],
+    };
+    let over = VolumeUsage {
+        path: "/Volumes/Odd".into(),
+        total: 10,
+        free: 50,
+        backup_bytes: 900,
+        roots: vec![],
+    };
+    app.update(Msg::Scan(ScanEvent::Volumes(vec![zero, over])));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen.contains("0% used, 0 B free, backups 0 B"),
+        "a 0-byte volume shows zeros:\n{screen}"
+    );
+}
+
+#[test]
+fn footer_degrades_on_narrow_terminals() {
+    let mut app = scanned(options(true, false, false));
+    let wide = text(&render(&mut app, 200, 60));
+    let last = wide.lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        last, " / filter  Enter go in  h back  Tab pane  ? help  q quit  s sort  r rescan  p prune",
+        "a wide footer shows every hint of the devices pane"
+    );
+    let narrow = text(&render(&mut app, 60, 16));
+    let last = narrow.lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        last, " / filter  Enter go in  h back  Tab pane  ? help  more [?]",
+        "a narrow one ends in more [?]"
+    );
+}
+
+fn line(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}
