@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use backtop::cli::{Cli, Command};
 use backtop::commands::context::RunRoots;
-use backtop::commands::{demo, list, roots};
+use backtop::commands::{demo, list, roots, tui};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -28,6 +28,14 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     match &cli.command {
         Some(Command::Roots(arg)) => roots::run(&run_roots.discover().roots, arg.json),
         Some(Command::List(arg)) => list::run(&run_roots.discover(), arg.json),
+        None => {
+            let library = run_roots.discover();
+            let host = tui::ScanFn(|| crossbeam_channel::unbounded().1);
+            tui::run(
+                library,
+                tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host)),
+            )
+        }
         _ => anyhow::bail!("this command is not available in this build yet"),
     }
 }
