@@ -14,6 +14,9 @@ pub mod prune;
 pub mod remove;
 pub mod verify;
 
+#[cfg(test)]
+mod test_support;
+
 pub use delete::{delete_version, recover_markers, DeleteOutcome, DeleteStatus, MarkerRecovery};
 pub use guard::{check_delete, DeleteOptions, DeletePlanItem, Refusal, RefusalKind, Warning};
 pub use marker::{DeleteMode, DELETE_MARKER_PREFIX};
