@@ -13,6 +13,7 @@ pub mod open;
 pub mod prune;
 pub mod remove;
 pub mod verify;
+mod verify_rows;
 
 #[cfg(test)]
 mod test_support;
