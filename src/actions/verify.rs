@@ -120,15 +120,23 @@ pub fn verify(version: &Version, mut progress: impl FnMut(VerifyProgress)) -> Ve
     let mut notes = Vec::new();
     let plists = read_plists(dir, &mut problems);
     check_finished(dir, plists.status.as_ref(), &mut problems);
-    let encrypted = plists
+    let said_encrypted = plists
         .manifest
         .as_ref()
         .and_then(|m| m.as_dictionary())
         .and_then(|d| d.get("IsEncrypted"))
-        .and_then(|v| v.as_boolean())
-        .unwrap_or(version.encrypted);
+        .and_then(|v| v.as_boolean());
+    let encrypted = said_encrypted.unwrap_or(version.encrypted);
     let rows = match manifest_format(dir) {
         ManifestFormat::Db => match probe_db(&dir.join("Manifest.db")) {
+            Ok(DbKind::Encrypted) if said_encrypted == Some(false) => {
+                problems.add(ProblemKind::UnreadableManifest, || {
+                    "Manifest.db is not a SQLite database, and Manifest.plist says the backup \
+                     is not encrypted"
+                        .into()
+                });
+                None
+            }
             Ok(DbKind::Encrypted) => {
                 notes.push(
                     "Manifest.db is encrypted: file rows were not checked (no password)".into(),
