@@ -6,7 +6,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use backtop::actions::delete::{delete_version_with, recover_markers, recover_markers_with, TRASH_NOTE};
+use backtop::actions::delete::{
+    delete_version_with, recover_markers, recover_markers_with, TRASH_NOTE,
+};
 use backtop::actions::marker::{enter_marker, find_markers, write_note, MarkerNote, MARKER_NOTE};
 use backtop::actions::remove::{Remover, SystemRemover};
 use backtop::actions::{
@@ -33,7 +35,11 @@ fn write(path: &Path, date: OffsetDateTime) -> Version {
     spec.date = date;
     spec.files = vec![
         FileSpec::new("HomeDomain", "Library/SMS/sms.db", 4096),
-        FileSpec::new("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC", 10_000),
+        FileSpec::new(
+            "CameraRollDomain",
+            "Media/DCIM/100APPLE/IMG_0001.HEIC",
+            10_000,
+        ),
     ];
     write_backup(path, &spec).unwrap();
     let root = path.parent().unwrap();
@@ -59,8 +65,14 @@ fn fixture() -> Fixture {
     std::fs::write(outside.join("precious.txt"), b"keep me").unwrap();
     let versions = vec![
         write(&root.join(U), datetime!(2024-06-01 0:00 UTC)),
-        write(&root.join(format!("{U}-20240301-000000")), datetime!(2024-03-01 0:00 UTC)),
-        write(&root.join(format!("{U}-20240101-000000")), datetime!(2024-01-01 0:00 UTC)),
+        write(
+            &root.join(format!("{U}-20240301-000000")),
+            datetime!(2024-03-01 0:00 UTC),
+        ),
+        write(
+            &root.join(format!("{U}-20240101-000000")),
+            datetime!(2024-01-01 0:00 UTC),
+        ),
     ];
     let library = Library {
         roots: Vec::new(),
@@ -74,10 +86,18 @@ fn fixture() -> Fixture {
         }],
         damaged: Vec::new(),
     };
-    Fixture { _tmp: tmp, root, outside, library }
+    Fixture {
+        _tmp: tmp,
+        root,
+        outside,
+        library,
+    }
 }
 
 impl Fixture {
+    fn roots(&self) -> Vec<PathBuf> {
+        vec![self.root.clone()]
+    }
     fn archive(&self) -> PathBuf {
         self.root.join(format!("{U}-20240101-000000"))
     }
@@ -93,7 +113,11 @@ fn listing(dir: &Path) -> BTreeSet<(PathBuf, u64)> {
         .into_iter()
         .map(|e| {
             let e = e.unwrap();
-            let len = if e.file_type().is_file() { e.metadata().unwrap().len() } else { 0 };
+            let len = if e.file_type().is_file() {
+                e.metadata().unwrap().len()
+            } else {
+                0
+            };
             (e.path().to_path_buf(), len)
         })
         .collect()
@@ -108,17 +132,40 @@ fn guards_refuse_what_is_not_a_discovered_version() {
     let f = fixture();
     let no = DeleteOptions::default();
     let force = DeleteOptions { force: true, ..no };
-    assert_eq!(refusal(&f.outside, &f.library, force), RefusalKind::OutsideRoots);
+    assert_eq!(
+        refusal(&f.outside, &f.library, force),
+        RefusalKind::OutsideRoots
+    );
     assert_eq!(refusal(&f.root, &f.library, force), RefusalKind::Root);
-    assert_eq!(refusal(&f.root.join(U).join("Info.plist"), &f.library, force), RefusalKind::NotAVersion);
-    assert_eq!(refusal(&f.root.join("nope"), &f.library, force), RefusalKind::NotFound);
-    assert_eq!(refusal(&f.root.join(U), &f.library, no), RefusalKind::NewestComplete);
+    assert_eq!(
+        refusal(&f.root.join(U).join("Info.plist"), &f.library, force),
+        RefusalKind::NotAVersion
+    );
+    assert_eq!(
+        refusal(&f.root.join("nope"), &f.library, force),
+        RefusalKind::NotFound
+    );
+    assert_eq!(
+        refusal(&f.root.join(U), &f.library, no),
+        RefusalKind::NewestComplete
+    );
     assert!(check_delete(&f.root.join(U), &f.library, &force).is_ok());
-    let ro = DeleteOptions { read_only: true, force: true, confirm_imazing: true };
+    let ro = DeleteOptions {
+        read_only: true,
+        force: true,
+        confirm_imazing: true,
+    };
     assert_eq!(refusal(&f.archive(), &f.library, ro), RefusalKind::ReadOnly);
     // A path spelled with `..` still resolves to the version.
-    let dotted = f.root.join(U).join("..").join(format!("{U}-20240101-000000"));
-    assert_eq!(check_delete(&dotted, &f.library, &no).unwrap().path, f.archive());
+    let dotted = f
+        .root
+        .join(U)
+        .join("..")
+        .join(format!("{U}-20240101-000000"));
+    assert_eq!(
+        check_delete(&dotted, &f.library, &no).unwrap().path,
+        f.archive()
+    );
 }
 
 #[test]
@@ -126,7 +173,10 @@ fn an_in_progress_backup_is_refused() {
     let mut f = fixture();
     f.library.devices[0].versions[1].state = BackupState::InProgress;
     let p = f.root.join(format!("{U}-20240301-000000"));
-    assert_eq!(refusal(&p, &f.library, DeleteOptions::default()), RefusalKind::InProgress);
+    assert_eq!(
+        refusal(&p, &f.library, DeleteOptions::default()),
+        RefusalKind::InProgress
+    );
 }
 
 #[cfg(unix)]
@@ -139,7 +189,10 @@ fn a_version_that_is_a_symlink_is_refused() {
     v.path = link.clone();
     v.folder_name = link.file_name().unwrap().to_string_lossy().into();
     f.library.devices[0].versions.push(v);
-    let force = DeleteOptions { force: true, ..Default::default() };
+    let force = DeleteOptions {
+        force: true,
+        ..Default::default()
+    };
     assert_eq!(refusal(&link, &f.library, force), RefusalKind::Symlink);
     assert!(f.outside.join("precious.txt").exists());
 }
@@ -151,19 +204,29 @@ fn links_inside_a_version_are_removed_not_followed() {
     let v = f.archive();
     std::os::unix::fs::symlink(&f.outside, v.join("dir-link")).unwrap();
     std::fs::create_dir_all(v.join("00")).unwrap();
-    std::os::unix::fs::symlink(f.outside.join("precious.txt"), v.join("00").join("file-link")).unwrap();
+    std::os::unix::fs::symlink(
+        f.outside.join("precious.txt"),
+        v.join("00").join("file-link"),
+    )
+    .unwrap();
     let before = listing(&f.outside);
     let item = f.item(&v);
     let never = AtomicBool::new(false);
     let mut last = None;
-    let out = delete_version_with(&item, DeleteMode::Permanent, &never, &mut SystemRemover, &mut |p| last = Some(p));
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &never,
+        &mut SystemRemover,
+        &mut |p| last = Some(p),
+    );
     assert_eq!(out.status, DeleteStatus::Removed, "{out:?}");
     assert!(!v.exists());
     assert_eq!(listing(&f.outside), before);
     let last = last.unwrap();
     assert_eq!(last.bytes_removed, last.total_bytes);
     assert_eq!(out.bytes_removed, last.total_bytes);
-    assert!(find_markers(&[f.root.clone()]).is_empty());
+    assert!(find_markers(&f.roots()).is_empty());
     // The other versions are untouched.
     assert!(f.root.join(U).join("Info.plist").is_file());
 }
@@ -194,23 +257,54 @@ fn a_permission_denied_file_is_reported_and_the_rest_goes() {
     let f = fixture();
     let v = f.archive();
     let item = f.item(&v);
-    let mut denying = Denying { deny: vec!["Manifest.plist".into()] };
+    let mut denying = Denying {
+        deny: vec!["Manifest.plist".into()],
+    };
     let never = AtomicBool::new(false);
-    let out = delete_version_with(&item, DeleteMode::Permanent, &never, &mut denying, &mut |_| {});
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &never,
+        &mut denying,
+        &mut |_| {},
+    );
     assert_eq!(out.status, DeleteStatus::Incomplete);
     assert_eq!(out.error_count, 1, "{out:?}");
-    assert!(out.errors[0].ends_with("Manifest.plist: permission denied"), "{:?}", out.errors);
+    assert!(
+        out.errors[0].ends_with("Manifest.plist: permission denied"),
+        "{:?}",
+        out.errors
+    );
     let marker = out.marker.clone().unwrap();
     let left = listing(&marker);
-    let names: BTreeSet<String> = left.iter().map(|(p, _)| p.strip_prefix(&marker).unwrap().to_string_lossy().into_owned()).collect();
-    let want: BTreeSet<String> = ["", MARKER_NOTE, &format!("{U}-20240101-000000"), &format!("{U}-20240101-000000/Manifest.plist")]
-        .iter().map(|s| s.to_string()).collect();
+    let names: BTreeSet<String> = left
+        .iter()
+        .map(|(p, _)| {
+            p.strip_prefix(&marker)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let want: BTreeSet<String> = [
+        "",
+        MARKER_NOTE,
+        &format!("{U}-20240101-000000"),
+        &format!("{U}-20240101-000000/Manifest.plist"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     assert_eq!(names, want);
-    let note: MarkerNote = serde_json::from_slice(&std::fs::read(marker.join(MARKER_NOTE)).unwrap()).unwrap();
-    assert!(note.stopped.unwrap().starts_with("1 entries could not be removed"));
+    let note: MarkerNote =
+        serde_json::from_slice(&std::fs::read(marker.join(MARKER_NOTE)).unwrap()).unwrap();
+    assert!(note
+        .stopped
+        .unwrap()
+        .starts_with("1 entries could not be removed"));
     assert!(f.outside.join("precious.txt").exists());
     // The next start finishes the job.
-    let rec = recover_markers(&[f.root.clone()]);
+    let rec = recover_markers(&f.roots());
     assert_eq!(rec.len(), 1);
     assert!(rec[0].cleaned, "{rec:?}");
     assert_eq!(rec[0].original, v);
@@ -232,14 +326,20 @@ fn a_real_unwritable_folder_is_reported_when_not_root() {
     std::fs::write(locked.join("stuck"), b"x").unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
     let never = AtomicBool::new(false);
-    let out = delete_version_with(&item, DeleteMode::Permanent, &never, &mut SystemRemover, &mut |_| {});
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &never,
+        &mut SystemRemover,
+        &mut |_| {},
+    );
     let marker = out.marker.clone().unwrap();
     let inner = marker.join(v.file_name().unwrap()).join("00");
     std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(out.status, DeleteStatus::Incomplete);
     assert_eq!(out.error_count, 1, "{out:?}");
     assert!(inner.join("stuck").exists());
-    assert!(!recover_markers(&[f.root.clone()]).is_empty());
+    assert!(!recover_markers(&f.roots()).is_empty());
     assert!(!marker.exists());
 }
 
@@ -249,11 +349,17 @@ fn a_crash_between_rename_and_removal_is_finished_at_next_start() {
     let v = f.archive();
     let marker = enter_marker(&v, DeleteMode::Permanent).unwrap(); // then "crash"
     assert!(!v.exists());
-    assert_eq!(find_markers(&[f.root.clone()]).len(), 1);
-    let rec = recover_markers(&[f.root.clone()]);
+    assert_eq!(find_markers(&f.roots()).len(), 1);
+    let rec = recover_markers(&f.roots());
     assert_eq!(rec.len(), 1);
     assert!(rec[0].cleaned);
-    assert!(rec[0].message.starts_with("finished an interrupted delete: removed "), "{}", rec[0].message);
+    assert!(
+        rec[0]
+            .message
+            .starts_with("finished an interrupted delete: removed "),
+        "{}",
+        rec[0].message
+    );
     assert!(!marker.dir.exists());
     assert!(!v.exists());
     assert!(f.root.join(U).join("Info.plist").is_file());
@@ -264,12 +370,23 @@ fn a_crash_before_the_rename_leaves_the_version_untouched() {
     let f = fixture();
     let v = f.archive();
     let before = listing(&v);
-    let dir = f.root.join(format!(".backtop-deleting-{U}-20240101-000000-1-2"));
+    let dir = f
+        .root
+        .join(format!(".backtop-deleting-{U}-20240101-000000-1-2"));
     std::fs::create_dir(&dir).unwrap();
-    let note = MarkerNote { original_path: v.clone(), mode: DeleteMode::Permanent, started: 2, pid: 1, stopped: None };
+    let note = MarkerNote {
+        original_path: v.clone(),
+        mode: DeleteMode::Permanent,
+        started: 2,
+        pid: 1,
+        stopped: None,
+    };
     write_note(&dir, &note).unwrap();
-    let rec = recover_markers(&[f.root.clone()]);
-    assert_eq!(rec[0].message, "removed a marker of a delete that never started; the version is untouched");
+    let rec = recover_markers(&f.roots());
+    assert_eq!(
+        rec[0].message,
+        "removed a marker of a delete that never started; the version is untouched"
+    );
     assert!(!dir.exists());
     assert_eq!(listing(&v), before);
 }
@@ -281,10 +398,16 @@ fn cancel_before_removal_puts_the_version_back() {
     let before = listing(&v);
     let item = f.item(&v);
     let cancel = AtomicBool::new(true);
-    let out = delete_version_with(&item, DeleteMode::Permanent, &cancel, &mut SystemRemover, &mut |_| {});
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &cancel,
+        &mut SystemRemover,
+        &mut |_| {},
+    );
     assert_eq!(out.status, DeleteStatus::Cancelled { restored: true });
     assert_eq!(listing(&v), before);
-    assert!(find_markers(&[f.root.clone()]).is_empty());
+    assert!(find_markers(&f.roots()).is_empty());
 }
 
 /// Removes for real, raising the cancel flag after the first file.
@@ -309,11 +432,17 @@ fn cancel_midway_leaves_a_marker_that_recovery_finishes() {
     let v = f.archive();
     let item = f.item(&v);
     let cancel = AtomicBool::new(false);
-    let out = delete_version_with(&item, DeleteMode::Permanent, &cancel, &mut CancelAfterOne(&cancel), &mut |_| {});
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &cancel,
+        &mut CancelAfterOne(&cancel),
+        &mut |_| {},
+    );
     assert_eq!(out.status, DeleteStatus::Cancelled { restored: false });
     assert_eq!(out.files_removed, 1);
     assert!(out.marker.as_ref().unwrap().exists());
-    let rec = recover_markers(&[f.root.clone()]);
+    let rec = recover_markers(&f.roots());
     assert!(rec[0].cleaned, "{rec:?}");
     assert!(!v.exists());
 }
@@ -341,14 +470,20 @@ fn trash_keeps_the_real_name_and_says_the_space_is_still_used() {
     let trash = f.outside.join("Trash");
     std::fs::create_dir(&trash).unwrap();
     let never = AtomicBool::new(false);
-    let out = delete_version_with(&f.item(&v), DeleteMode::Trash, &never, &mut FolderTrash(trash.clone()), &mut |_| {});
+    let out = delete_version_with(
+        &f.item(&v),
+        DeleteMode::Trash,
+        &never,
+        &mut FolderTrash(trash.clone()),
+        &mut |_| {},
+    );
     assert_eq!(out.status, DeleteStatus::Trashed);
     assert_eq!(out.message, format!("moved to the trash; {TRASH_NOTE}"));
     let trashed = trash.join(v.file_name().unwrap());
     let after: BTreeSet<u64> = listing(&trashed).into_iter().map(|(_, n)| n).collect();
     assert_eq!(after, before);
     assert!(!v.exists());
-    assert!(find_markers(&[f.root.clone()]).is_empty());
+    assert!(find_markers(&f.roots()).is_empty());
 }
 
 #[test]
@@ -358,15 +493,26 @@ fn a_refusing_trash_puts_the_version_back() {
     let before = listing(&v);
     let never = AtomicBool::new(false);
     let mut denying = Denying { deny: vec![] };
-    let out = delete_version_with(&f.item(&v), DeleteMode::Trash, &never, &mut denying, &mut |_| {});
+    let out = delete_version_with(
+        &f.item(&v),
+        DeleteMode::Trash,
+        &never,
+        &mut denying,
+        &mut |_| {},
+    );
     assert_eq!(out.status, DeleteStatus::Failed);
-    assert_eq!(out.message, "nothing was deleted: the trash refused it (no trash here); try --permanent");
+    assert_eq!(
+        out.message,
+        "nothing was deleted: the trash refused it (no trash here); try --permanent"
+    );
     assert_eq!(listing(&v), before);
     // Recovery of a trash-mode crash uses the trash, and reports when it cannot.
     let m = enter_marker(&v, DeleteMode::Trash).unwrap();
-    let rec = recover_markers_with(&[f.root.clone()], &mut denying);
+    let rec = recover_markers_with(&f.roots(), &mut denying);
     assert!(!rec[0].cleaned);
-    assert!(rec[0].message.starts_with("could not finish an interrupted delete: nothing was deleted"));
+    assert!(rec[0]
+        .message
+        .starts_with("could not finish an interrupted delete: nothing was deleted"));
     assert!(!m.dir.exists());
     assert_eq!(listing(&v), before);
 }
@@ -386,14 +532,20 @@ fn rm(f: &Fixture, paths: &[PathBuf], opts: RmOptions, input: Option<&str>) -> (
 fn rm_asks_refuses_and_reports_exit_codes() {
     let f = fixture();
     let v = f.archive();
-    let perm = RmOptions { permanent: true, ..Default::default() };
+    let perm = RmOptions {
+        permanent: true,
+        ..Default::default()
+    };
     let before = listing(&f.root);
 
-    let (code, text) = rm(&f, &[v.clone()], perm, None);
+    let (code, text) = rm(&f, std::slice::from_ref(&v), perm, None);
     assert_eq!(code, 2);
-    assert!(text.ends_with("not a terminal: refusing to delete without --yes; nothing was deleted\n"), "{text}");
+    assert!(
+        text.ends_with("not a terminal: refusing to delete without --yes; nothing was deleted\n"),
+        "{text}"
+    );
 
-    let (code, text) = rm(&f, &[v.clone()], perm, Some("n\n"));
+    let (code, text) = rm(&f, std::slice::from_ref(&v), perm, Some("n\n"));
     assert_eq!(code, 3);
     assert!(text.contains(&format!("will delete permanently:\n  {}  (archive, Anna's iPhone, 2024-01-01, complete)\nDelete 1 version? [y/N] cancelled", v.display())), "{text}");
 
@@ -401,13 +553,29 @@ fn rm_asks_refuses_and_reports_exit_codes() {
     assert_eq!(code, 2);
     assert_eq!(text, format!("refused: {}: it is the device's newest complete backup (use --force to delete anyway)\nnothing was deleted\n", f.root.join(U).display()));
 
-    let ro = RmOptions { read_only: true, yes: true, ..perm };
-    let (code, text) = rm(&f, &[v.clone()], ro, None);
-    assert_eq!((code, text), (2, format!("refused: {}: backtop is in read-only mode\nnothing was deleted\n", v.display())));
+    let ro = RmOptions {
+        read_only: true,
+        yes: true,
+        ..perm
+    };
+    let (code, text) = rm(&f, std::slice::from_ref(&v), ro, None);
+    assert_eq!(
+        (code, text),
+        (
+            2,
+            format!(
+                "refused: {}: backtop is in read-only mode\nnothing was deleted\n",
+                v.display()
+            )
+        )
+    );
     assert_eq!(listing(&f.root), before);
 
-    let (code, text) = rm(&f, &[v.clone()], perm, Some("y\n"));
+    let (code, text) = rm(&f, std::slice::from_ref(&v), perm, Some("y\n"));
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains(&format!("{}: removed ", v.display())), "{text}");
+    assert!(
+        text.contains(&format!("{}: removed ", v.display())),
+        "{text}"
+    );
     assert!(!v.exists());
 }

@@ -15,7 +15,11 @@ fn spec(format: ManifestFormat) -> BackupSpec {
     s.format = format;
     s.files = vec![
         FileSpec::new("HomeDomain", "Library/SMS/sms.db", 300),
-        FileSpec::new("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC", 1000),
+        FileSpec::new(
+            "CameraRollDomain",
+            "Media/DCIM/100APPLE/IMG_0001.HEIC",
+            1000,
+        ),
         FileSpec::new("HomeDomain", "Library/Notes/notes.sqlite", 50),
     ];
     s
@@ -138,16 +142,36 @@ fn finds_an_unfinished_backup() {
 #[test]
 fn finds_unreadable_plists_and_manifests() {
     let cases = [
-        (Damage::MissingInfoPlist, ProblemKind::UnreadablePlist, "Info.plist is missing"),
-        (Damage::TruncatedInfoPlist, ProblemKind::UnreadablePlist, "Info.plist: "),
-        (Damage::GarbageStatusPlist, ProblemKind::UnreadablePlist, "Status.plist: "),
-        (Damage::GarbageManifestPlist, ProblemKind::UnreadablePlist, "Manifest.plist: "),
+        (
+            Damage::MissingInfoPlist,
+            ProblemKind::UnreadablePlist,
+            "Info.plist is missing",
+        ),
+        (
+            Damage::TruncatedInfoPlist,
+            ProblemKind::UnreadablePlist,
+            "Info.plist: ",
+        ),
+        (
+            Damage::GarbageStatusPlist,
+            ProblemKind::UnreadablePlist,
+            "Status.plist: ",
+        ),
+        (
+            Damage::GarbageManifestPlist,
+            ProblemKind::UnreadablePlist,
+            "Manifest.plist: ",
+        ),
         (
             Damage::GarbageManifestDb,
             ProblemKind::UnreadableManifest,
             "Manifest.db is not a SQLite database",
         ),
-        (Damage::EmptyManifestDb, ProblemKind::UnreadableManifest, "Manifest.db is empty"),
+        (
+            Damage::EmptyManifestDb,
+            ProblemKind::UnreadableManifest,
+            "Manifest.db is empty",
+        ),
         (
             Damage::MissingManifestDb,
             ProblemKind::UnreadableManifest,
@@ -178,7 +202,10 @@ fn reports_a_truncated_mbdb_and_checks_what_was_read() {
         .iter()
         .find(|p| p.kind == ProblemKind::UnreadableManifest)
         .expect("truncation reported");
-    assert!(p.examples[0].starts_with("Manifest.mbdb is truncated at byte "), "{p:?}");
+    assert!(
+        p.examples[0].starts_with("Manifest.mbdb is truncated at byte "),
+        "{p:?}"
+    );
 }
 
 #[test]

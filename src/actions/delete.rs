@@ -18,8 +18,7 @@ use super::marker::{self, mark_stopped, DeleteMode, Marker};
 use super::remove::{count_bytes, remove_tree, DeleteProgress, Remover, SystemRemover};
 
 /// The text shown with every trash result.
-pub const TRASH_NOTE: &str =
-    "trashed data still uses the volume until the Trash is emptied";
+pub const TRASH_NOTE: &str = "trashed data still uses the volume until the Trash is emptied";
 
 /// How a delete ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -58,8 +58,14 @@ mod tests {
             ("90", "\"90\": add a unit: d, w, m or y (e.g. 90d)"),
             ("d", "\"d\": expected a number then d, w, m or y (e.g. 90d)"),
             ("", "\"\": add a unit: d, w, m or y (e.g. 90d)"),
-            ("5h", "\"5h\": unknown unit \"h\"; use d, w, m or y (e.g. 90d)"),
-            ("-5d", "\"-5d\": expected a number then d, w, m or y (e.g. 90d)"),
+            (
+                "5h",
+                "\"5h\": unknown unit \"h\"; use d, w, m or y (e.g. 90d)",
+            ),
+            (
+                "-5d",
+                "\"-5d\": expected a number then d, w, m or y (e.g. 90d)",
+            ),
             ("99999999999999y", "\"99999999999999y\": too long"),
         ];
         for (text, err) in cases {

@@ -125,7 +125,10 @@ pub fn decide(
         ));
     }
     if !facts.exists {
-        return Err(refuse(RefusalKind::NotFound, "no such file or folder".into()));
+        return Err(refuse(
+            RefusalKind::NotFound,
+            "no such file or folder".into(),
+        ));
     }
     if facts.is_symlink {
         return Err(refuse(

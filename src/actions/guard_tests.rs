@@ -22,16 +22,25 @@ fn opts(force: bool, confirm_imazing: bool, read_only: bool) -> DeleteOptions {
     }
 }
 
-fn run(path: &str, f: TargetFacts, o: DeleteOptions, listing: Listing) -> Result<Vec<String>, (RefusalKind, String)> {
-    decide(Path::new(path), &f, &guard_library(), &o, |_| listing.clone())
-        .map(|item| item.warnings.into_iter().map(|w| w.message).collect())
-        .map_err(|r| (r.kind, r.reason))
+fn run(
+    path: &str,
+    f: TargetFacts,
+    o: DeleteOptions,
+    listing: Listing,
+) -> Result<Vec<String>, (RefusalKind, String)> {
+    decide(Path::new(path), &f, &guard_library(), &o, |_| {
+        listing.clone()
+    })
+    .map(|item| item.warnings.into_iter().map(|w| w.message).collect())
+    .map_err(|r| (r.kind, r.reason))
 }
 
 #[test]
 fn decides_each_case() {
     use RefusalKind::*;
-    let listed = Listing::Listed { table: "ZVERSION".into() };
+    let listed = Listing::Listed {
+        table: "ZVERSION".into(),
+    };
     let none = Listing::NotListed;
     let no = opts(false, false, false);
     let forced = opts(true, false, false);
@@ -85,7 +94,10 @@ fn decides_each_case() {
 fn newest_complete_prefers_date_then_order() {
     let lib = guard_library();
     let u1 = &lib.devices[0].versions;
-    assert_eq!(newest_complete(u1).map(|v| v.folder_name.as_str()), Some("U1"));
+    assert_eq!(
+        newest_complete(u1).map(|v| v.folder_name.as_str()),
+        Some("U1")
+    );
     let u2 = &lib.devices[1].versions;
     assert_eq!(
         newest_complete(u2).map(|v| v.folder_name.as_str()),

@@ -116,7 +116,10 @@ mod tests {
             }
         );
         assert_eq!(
-            snapshot_listing(&tmp.path().join("2023-01-01-00.00.00"), "2023-01-01-00.00.00"),
+            snapshot_listing(
+                &tmp.path().join("2023-01-01-00.00.00"),
+                "2023-01-01-00.00.00"
+            ),
             Listing::NotListed
         );
     }
@@ -147,7 +150,11 @@ mod tests {
                 reason: "Versions.db is missing".into()
             }
         );
-        std::fs::write(tmp.path().join("Versions.db"), b"not a database at all, really").unwrap();
+        std::fs::write(
+            tmp.path().join("Versions.db"),
+            b"not a database at all, really",
+        )
+        .unwrap();
         assert!(matches!(
             snapshot_listing(&snap, "s"),
             Listing::Unknown { .. }

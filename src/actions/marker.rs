@@ -224,7 +224,11 @@ mod tests {
 
     #[test]
     fn marker_names_round_trip() {
-        let n = marker_name("00008030-001A2B3C4D5E6F70-20240115-103000", 42, 1_700_000_000);
+        let n = marker_name(
+            "00008030-001A2B3C4D5E6F70-20240115-103000",
+            42,
+            1_700_000_000,
+        );
         assert_eq!(
             n,
             ".backtop-deleting-00008030-001A2B3C4D5E6F70-20240115-103000-42-1700000000"

@@ -166,7 +166,7 @@ fn plan_device<'a>(
         .iter()
         .filter(|v| v.is_complete() && v.date.is_some())
         .collect();
-    ranked.sort_by(|a, b| b.date.cmp(&a.date));
+    ranked.sort_by_key(|v| std::cmp::Reverse(v.date));
     let rank_of = |v: &Version| ranked.iter().position(|r| r.path == v.path).map(|i| i + 1);
     device
         .versions

@@ -61,33 +61,53 @@ fn names(entries: &[PlanEntry]) -> Vec<String> {
 fn plans_for_each_policy() {
     let cases: Vec<(Option<usize>, Option<i64>, Vec<&str>)> = vec![
         (None, None, vec![]),
-        (Some(3), None, vec![
-            "P-a40: number 4 by date, 40 days old",
-            "P-a100: number 5 by date, 100 days old",
-            "P-a200: number 6 by date, 200 days old",
-            "s300: number 7 by date, 300 days old",
-        ]),
-        (None, Some(90), vec![
-            "P-a100: number 5 by date, 100 days old",
-            "P-a200: number 6 by date, 200 days old",
-            "s300: number 7 by date, 300 days old",
-        ]),
-        (Some(5), Some(30), vec![
-            "P-a200: number 6 by date, 200 days old",
-            "s300: number 7 by date, 300 days old",
-        ]),
-        (Some(0), None, vec![
-            "s20: number 3 by date, 20 days old",
-            "P-a40: number 4 by date, 40 days old",
-            "P-a100: number 5 by date, 100 days old",
-            "P-a200: number 6 by date, 200 days old",
-            "s300: number 7 by date, 300 days old",
-        ]),
-        (None, Some(100), vec![
-            // exactly 100 days is not older than 100 days
-            "P-a200: number 6 by date, 200 days old",
-            "s300: number 7 by date, 300 days old",
-        ]),
+        (
+            Some(3),
+            None,
+            vec![
+                "P-a40: number 4 by date, 40 days old",
+                "P-a100: number 5 by date, 100 days old",
+                "P-a200: number 6 by date, 200 days old",
+                "s300: number 7 by date, 300 days old",
+            ],
+        ),
+        (
+            None,
+            Some(90),
+            vec![
+                "P-a100: number 5 by date, 100 days old",
+                "P-a200: number 6 by date, 200 days old",
+                "s300: number 7 by date, 300 days old",
+            ],
+        ),
+        (
+            Some(5),
+            Some(30),
+            vec![
+                "P-a200: number 6 by date, 200 days old",
+                "s300: number 7 by date, 300 days old",
+            ],
+        ),
+        (
+            Some(0),
+            None,
+            vec![
+                "s20: number 3 by date, 20 days old",
+                "P-a40: number 4 by date, 40 days old",
+                "P-a100: number 5 by date, 100 days old",
+                "P-a200: number 6 by date, 200 days old",
+                "s300: number 7 by date, 300 days old",
+            ],
+        ),
+        (
+            None,
+            Some(100),
+            vec![
+                // exactly 100 days is not older than 100 days
+                "P-a200: number 6 by date, 200 days old",
+                "s300: number 7 by date, 300 days old",
+            ],
+        ),
     ];
     for (keep, older, want) in cases {
         let policy = PrunePolicy {
@@ -130,7 +150,10 @@ fn says_why_each_version_stays() {
         NOW,
     );
     let kept = names(&young.keep);
-    assert!(kept.contains(&"P-a40: only 40 days old".to_string()), "{kept:?}");
+    assert!(
+        kept.contains(&"P-a40: only 40 days old".to_string()),
+        "{kept:?}"
+    );
 }
 
 #[test]

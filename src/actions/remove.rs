@@ -84,7 +84,7 @@ pub struct TreeRemoval {
 /// How many error messages a removal keeps.
 pub const MAX_ERRORS: usize = 20;
 
-/// Apparent bytes and number of files under `dir`, without following links; `None` when
+/// Apparent bytes of the files under `dir`, without following links; `None` when
 /// cancelled.
 pub fn count_bytes(dir: &Path, cancel: &AtomicBool) -> Option<u64> {
     let mut total = 0;
@@ -130,7 +130,10 @@ pub fn remove_tree(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.into());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.into());
                 record(&mut out, &mut tainted, dir, &path, &e.to_string());
                 continue;
             }

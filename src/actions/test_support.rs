@@ -46,7 +46,13 @@ pub fn guard_library() -> Library {
             device(
                 "U1",
                 vec![
-                    version(r, "/t/root/U1", Live, Complete, Some(datetime!(2024-05-01 0:00 UTC))),
+                    version(
+                        r,
+                        "/t/root/U1",
+                        Live,
+                        Complete,
+                        Some(datetime!(2024-05-01 0:00 UTC)),
+                    ),
                     version(
                         r,
                         "/t/root/U1-20240101-000000",
@@ -66,7 +72,13 @@ pub fn guard_library() -> Library {
             device(
                 "U2",
                 vec![
-                    version(r, "/t/root/U2", Live, InProgress, Some(datetime!(2024-06-01 0:00 UTC))),
+                    version(
+                        r,
+                        "/t/root/U2",
+                        Live,
+                        InProgress,
+                        Some(datetime!(2024-06-01 0:00 UTC)),
+                    ),
                     version(
                         r,
                         "/t/root/U2-20240201-000000",

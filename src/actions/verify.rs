@@ -149,7 +149,12 @@ pub fn verify(version: &Version, mut progress: impl FnMut(VerifyProgress)) -> Ve
                 None
             }
         },
-        ManifestFormat::Mbdb => Some(check_mbdb_rows(dir, encrypted, &mut problems, &mut progress)),
+        ManifestFormat::Mbdb => Some(check_mbdb_rows(
+            dir,
+            encrypted,
+            &mut problems,
+            &mut progress,
+        )),
         ManifestFormat::None => {
             problems.add(ProblemKind::UnreadableManifest, || {
                 "neither Manifest.db nor Manifest.mbdb is present".into()
@@ -188,7 +193,9 @@ fn read_plists(dir: &Path, problems: &mut Problems) -> Plists {
     let mut read = |name: &str| {
         let path = dir.join(name);
         if !path.exists() {
-            problems.add(ProblemKind::UnreadablePlist, || format!("{name} is missing"));
+            problems.add(ProblemKind::UnreadablePlist, || {
+                format!("{name} is missing")
+            });
             return None;
         }
         match plist::Value::from_file(&path) {

@@ -94,7 +94,16 @@ pub fn check_db_rows(
                             None
                         }
                     };
-                    check_file(dir, false, FileRow { id, name: &name, size }, problems);
+                    check_file(
+                        dir,
+                        false,
+                        FileRow {
+                            id,
+                            name: &name,
+                            size,
+                        },
+                        problems,
+                    );
                 }
             }
         }
@@ -161,7 +170,16 @@ pub fn check_mbdb_rows(
         if rec.is_file() {
             let name = || format!("{}/{}", rec.domain, rec.path);
             let size = (!encrypted).then_some(rec.size);
-            check_file(dir, true, FileRow { id, name: &name, size }, problems);
+            check_file(
+                dir,
+                true,
+                FileRow {
+                    id,
+                    name: &name,
+                    size,
+                },
+                problems,
+            );
         }
         if check.rows % PROGRESS_EVERY == 0 {
             progress(VerifyProgress {

@@ -80,7 +80,10 @@ pub fn run_with(
         return Ok(EXIT_DONE);
     }
     if args.read_only {
-        writeln!(console.out, "backtop is in read-only mode; nothing was deleted")?;
+        writeln!(
+            console.out,
+            "backtop is in read-only mode; nothing was deleted"
+        )?;
         return Ok(EXIT_REFUSED);
     }
     execute(library, args, &plan, console)
@@ -98,7 +101,10 @@ fn execute(
         return Ok(EXIT_DONE);
     }
     if args.json && !args.yes {
-        writeln!(console.out, "--json needs --yes or --dry-run; nothing was deleted")?;
+        writeln!(
+            console.out,
+            "--json needs --yes or --dry-run; nothing was deleted"
+        )?;
         return Ok(EXIT_REFUSED);
     }
     let opts = DeleteOptions {

@@ -133,7 +133,10 @@ pub fn confirm(console: &mut Console, yes: bool, count: usize) -> anyhow::Result
     if yes {
         return Ok(None);
     }
-    let question = format!("Delete {count} version{}?", if count == 1 { "" } else { "s" });
+    let question = format!(
+        "Delete {count} version{}?",
+        if count == 1 { "" } else { "s" }
+    );
     match console.ask(&question)? {
         None => {
             writeln!(
@@ -167,7 +170,11 @@ pub fn print_plan(
             .date
             .map(|d| d.date().to_string())
             .unwrap_or_else(|| "date unknown".into());
-        let device = v.device_name.as_deref().or(v.udid.as_deref()).unwrap_or("?");
+        let device = v
+            .device_name
+            .as_deref()
+            .or(v.udid.as_deref())
+            .unwrap_or("?");
         writeln!(
             out,
             "  {}  ({}, {}, {date}, {})",
