@@ -270,3 +270,47 @@ fn prune_needs_a_policy_and_a_valid_age() {
         )
     );
 }
+
+#[test]
+fn rm_of_a_listed_snapshot_needs_the_prompt_or_force() {
+    use backtop::commands::rm::{run_with as rm, RmOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let (lib, roots) = library(&base);
+    let snap = roots[1]
+        .join("iMazing.Versions/Versions")
+        .join(U)
+        .join(snapshot_name(NOW - Duration::days(120)));
+    let run = |opts: RmOptions| {
+        let mut out = Vec::new();
+        let mut console = Console {
+            out: &mut out,
+            input: None,
+        };
+        let code = rm(&lib, std::slice::from_ref(&snap), &opts, &mut console).unwrap();
+        (code, String::from_utf8(out).unwrap())
+    };
+    let yes = RmOptions {
+        yes: true,
+        permanent: true,
+        ..Default::default()
+    };
+    let (code, text) = run(yes);
+    assert_eq!(code, 2);
+    assert!(
+        text.starts_with(&format!(
+            "refused: {}: iMazing's Versions.db still lists this snapshot (table ",
+            snap.display()
+        )),
+        "{text}"
+    );
+    assert!(snap.is_dir());
+    let (code, text) = run(RmOptions { force: true, ..yes });
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("    warning: iMazing's Versions.db still lists this snapshot"),
+        "{text}"
+    );
+    assert!(!snap.exists());
+    assert!(roots[1].join(U).join("Manifest.db").is_file());
+}

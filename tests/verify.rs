@@ -221,3 +221,37 @@ fn skips_row_checks_of_an_encrypted_manifest() {
     );
     assert_eq!(r.rows_checked, 0);
 }
+
+#[test]
+fn the_verify_command_prints_counts_examples_and_exit_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = spec(ManifestFormat::Db);
+    s.missing_files = 2;
+    let path = tmp.path().join(UDID);
+    write_backup(&path, &s).unwrap();
+    let lib = backtop::library::Library::default();
+    let mut out = Vec::new();
+    let code =
+        backtop::commands::verify::run_with(&lib, std::slice::from_ref(&path), false, &mut out)
+            .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let sms = file_id("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC");
+    let notes = file_id("HomeDomain", "Library/Notes/notes.sqlite");
+    assert_eq!(code, 1);
+    assert!(
+        text.ends_with(&format!(
+            "  file missing for a manifest row: 2\n    \
+             CameraRollDomain/Media/DCIM/100APPLE/IMG_0001.HEIC ({sms})\n    \
+             HomeDomain/Library/Notes/notes.sqlite ({notes})\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.starts_with(&format!("PROBLEMS  {}  (", path.display())),
+        "{text}"
+    );
+    let mut out = Vec::new();
+    let missing = tmp.path().join("nope");
+    let code = backtop::commands::verify::run_with(&lib, &[missing], true, &mut out).unwrap();
+    assert_eq!(code, 2);
+}

@@ -200,11 +200,14 @@ fn not_a_version(
     library: &Library,
     refuse: impl Fn(RefusalKind, String) -> Refusal,
 ) -> Refusal {
+    // Roots may be links (users move them); compare both the link and where it leads.
     let roots: Vec<PathBuf> = library
         .roots
         .iter()
-        .map(|r| canonical_keep_last(&r.root.path))
-        .chain(library.versions().map(|v| canonical_keep_last(&v.root)))
+        .map(|r| r.root.path.as_path())
+        .chain(library.versions().map(|v| v.root.as_path()))
+        .flat_map(|r| [canonical_keep_last(r), r.canonicalize().unwrap_or_default()])
+        .filter(|r| !r.as_os_str().is_empty())
         .collect();
     if roots.iter().any(|r| r == canonical) {
         return refuse(
