@@ -1,1 +1,215 @@
-//! `backtop list`.
+//! `backtop list`: devices and their backup versions.
+//!
+//! # Human output
+//!
+//! One block per device, blank lines between blocks:
+//!
+//! ```text
+//! Ana's iPhone  iPhone 14 Pro (iPhone15,2)  iOS 17.5
+//!   UDID 00008120-001A2B3C4D5E6F70
+//!   2024-05-02 18:04 UTC  live      iOS 17.5     complete     encrypted      /path/to/version
+//!   2024-01-15 09:30 UTC  archive   iOS 17.2     damaged      not encrypted  /path/to/other
+//!       Manifest.db is empty (0 bytes)
+//! ```
+//!
+//! Dates are UTC. Versions whose device cannot be told follow under
+//! `Backups whose device cannot be told:`, each path with its problem indented under it.
+//! With nothing found at all, the output is `No backups found.` and every root looked at.
+//!
+//! # JSON (`--json`, a stable contract)
+//!
+//! ```json
+//! {
+//!   "roots":   [{"path": "/abs", "origin": "default|config|--root|--home|env|volume|user|demo"}],
+//!   "devices": [{
+//!     "udid": "UPPERCASE", "name": "…"|null, "product_type": "iPhone15,2"|null,
+//!     "model": "iPhone 14 Pro"|null, "ios": "17.5"|null,
+//!     "versions": [{
+//!       "path": "/abs", "kind": "live"|"archive"|"imazing_snapshot",
+//!       "date": "RFC 3339"|null, "ios": "17.5"|null, "encrypted": false,
+//!       "state": "complete"|"in_progress"|"interrupted"|"damaged",
+//!       "problem": "…"|null, "owner": "…"|null, "folder_name": "…"
+//!     }]
+//!   }],
+//!   "damaged": [{"path": "/abs", "problem": "…"|null}]
+//! }
+//! ```
+//!
+//! Devices come sorted by name, versions newest first. Paths are absolute; non-UTF-8 bytes are
+//! replaced by U+FFFD. The exit code is 0 even when some backups are damaged.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+use crate::library::{Device, Library, RootStatus, Version};
+
+/// Prints the library as text or JSON; returns the exit code (0).
+pub fn run(library: &Library, json: bool) -> anyhow::Result<i32> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&to_json(library))?);
+    } else {
+        print!("{}", render_text(library));
+    }
+    Ok(0)
+}
+
+/// The human listing (ends with a newline).
+pub fn render_text(library: &Library) -> String {
+    if library.devices.is_empty() && library.damaged.is_empty() {
+        return no_backups_report(library);
+    }
+    let mut blocks: Vec<String> = library.devices.iter().map(device_block).collect();
+    if !library.damaged.is_empty() {
+        let mut block = String::from("Backups whose device cannot be told:\n");
+        for version in &library.damaged {
+            block.push_str(&format!("  {}\n", display_path(&version.path)));
+            push_problem(&mut block, version);
+        }
+        blocks.push(block);
+    }
+    blocks.join("\n")
+}
+
+/// `No backups found.` and each root with its origin and status. Kept separate so a richer
+/// roots report can replace it.
+pub fn no_backups_report(library: &Library) -> String {
+    let mut out = String::from("No backups found.\n");
+    if library.roots.is_empty() {
+        out.push_str("No backup folders were looked at.\n");
+        return out;
+    }
+    out.push_str("Looked in:\n");
+    for report in &library.roots {
+        out.push_str(&format!(
+            "  {}  ({})  {}\n",
+            display_path(&report.root.path),
+            report.root.origin.as_str(),
+            status_text(&report.status)
+        ));
+    }
+    out
+}
+
+/// A root's status in a few words.
+pub fn status_text(status: &RootStatus) -> String {
+    match status {
+        RootStatus::Ok { backups: 1 } => "1 backup".to_string(),
+        RootStatus::Ok { backups } => format!("{backups} backups"),
+        RootStatus::Missing => "does not exist".to_string(),
+        RootStatus::NotAFolder => "not a folder".to_string(),
+        RootStatus::PermissionDenied { advice } => format!("permission denied: {advice}"),
+        RootStatus::PrivacyBlocked { advice } => format!("blocked by macOS privacy: {advice}"),
+        RootStatus::DriveNotConnected { .. } => "drive not connected".to_string(),
+        RootStatus::Error { message } => format!("error: {message}"),
+    }
+}
+
+/// One device: header, UDID, one line per version.
+fn device_block(device: &Device) -> String {
+    let model = match (&device.model, &device.product_type) {
+        (Some(model), Some(product)) if model != product => format!("{model} ({product})"),
+        (Some(model), _) => model.clone(),
+        (None, _) => "unknown model".to_string(),
+    };
+    let ios = device.ios.as_deref().unwrap_or("?");
+    let mut out = format!("{}  {model}  iOS {ios}\n", device.display_name());
+    out.push_str(&format!("  UDID {}\n", device.udid));
+    for version in &device.versions {
+        out.push_str(&version_line(version));
+        push_problem(&mut out, version);
+    }
+    out
+}
+
+/// `  date  kind  iOS  state  encryption  path`.
+fn version_line(v: &Version) -> String {
+    let encrypted = if v.encrypted {
+        "encrypted"
+    } else {
+        "not encrypted"
+    };
+    format!(
+        "  {:<20}  {:<8}  iOS {:<8} {:<11}  {:<13}  {}\n",
+        human_date(v.date),
+        v.kind.label(),
+        v.ios.as_deref().unwrap_or("?"),
+        v.state.label(),
+        encrypted,
+        display_path(&v.path)
+    )
+}
+
+/// The problem, indented under its version.
+fn push_problem(out: &mut String, v: &Version) {
+    if let Some(problem) = &v.problem {
+        out.push_str(&format!("      {problem}\n"));
+    }
+}
+
+/// `2024-05-02 18:04 UTC`, or `unknown date`.
+fn human_date(date: Option<OffsetDateTime>) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    date.and_then(|d| d.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        .unwrap_or_else(|| "unknown date".to_string())
+}
+
+/// The JSON document described in the module doc.
+pub fn to_json(library: &Library) -> Value {
+    let roots: Vec<Value> = library
+        .roots
+        .iter()
+        .map(|r| json!({"path": abs(&r.root.path), "origin": r.root.origin.as_str()}))
+        .collect();
+    let devices: Vec<Value> = library.devices.iter().map(device_json).collect();
+    let damaged: Vec<Value> = library
+        .damaged
+        .iter()
+        .map(|v| json!({"path": abs(&v.path), "problem": v.problem}))
+        .collect();
+    json!({"roots": roots, "devices": devices, "damaged": damaged})
+}
+
+/// One device in JSON.
+fn device_json(device: &Device) -> Value {
+    let versions: Vec<Value> = device.versions.iter().map(version_json).collect();
+    json!({
+        "udid": device.udid,
+        "name": device.name,
+        "product_type": device.product_type,
+        "model": device.model,
+        "ios": device.ios,
+        "versions": versions,
+    })
+}
+
+/// One version in JSON.
+fn version_json(v: &Version) -> Value {
+    json!({
+        "path": abs(&v.path),
+        "kind": v.kind,
+        "date": v.date.and_then(|d| d.format(&Rfc3339).ok()),
+        "ios": v.ios,
+        "encrypted": v.encrypted,
+        "state": v.state,
+        "problem": v.problem,
+        "owner": v.owner,
+        "folder_name": v.folder_name,
+    })
+}
+
+/// The absolute form of a path, as text.
+fn abs(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A path for human output (absolute, lossy UTF-8).
+fn display_path(path: &Path) -> String {
+    abs(path)
+}

@@ -9,9 +9,12 @@
 //! backup. `build_demo` lays out a whole macOS home with several roots and devices.
 //! Everything is deterministic for a seed (and a fixed `now`).
 
+mod catalog;
 mod content;
 mod damage;
+mod devices;
 mod entries;
+mod library;
 mod manifest_db;
 mod mbdb;
 mod plists;
@@ -21,6 +24,9 @@ mod versions_db;
 mod write;
 
 pub use entries::{DIR_MODE, FILE_MODE};
+pub use library::{
+    archive_name, build_demo, external_root, finder_root, imazing_root, DemoLibrary, DemoOptions,
+};
 pub use mbdb::MAGIC as MBDB_MAGIC;
 pub use rng::Rng;
 pub use spec::{

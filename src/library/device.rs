@@ -1,9 +1,14 @@
 //! Devices: backup versions grouped by UDID (case-insensitive) across all roots, and the
-//! whole [`Library`] a discovery produced.
+//! whole [`Library`] a discovery produced ([`discover_library`](super::discover::discover_library)
+//! builds it; [`group`] does the grouping).
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::backup::Version;
+use super::backup::{BackupState, Version};
+use super::models;
 use super::root::RootReport;
 
 /// One device and all its backup versions, newest first.
@@ -53,4 +58,73 @@ impl Library {
             .flat_map(|d| d.versions.iter())
             .chain(self.damaged.iter())
     }
+}
+
+/// Groups versions into devices by UDID (case-insensitive, across roots). Returns the devices
+/// sorted by display name (case-insensitive) then UDID, and the versions without a UDID
+/// sorted by path.
+///
+/// Each device's versions are newest first (versions without a date last, ties by path). Its
+/// name, product type and iOS come from the newest version that is not damaged and has the
+/// field, else from the newest version that has it; `model` is the marketing name of the
+/// product type, or the raw product type when unknown.
+pub fn group(versions: Vec<Version>) -> (Vec<Device>, Vec<Version>) {
+    let mut by_udid: BTreeMap<String, Vec<Version>> = BTreeMap::new();
+    let mut orphans = Vec::new();
+    for version in versions {
+        match &version.udid {
+            Some(udid) => by_udid
+                .entry(udid.to_ascii_uppercase())
+                .or_default()
+                .push(version),
+            None => orphans.push(version),
+        }
+    }
+    let mut devices: Vec<Device> = by_udid
+        .into_iter()
+        .map(|(udid, versions)| device_from(udid, versions))
+        .collect();
+    devices.sort_by(|a, b| {
+        let key = |d: &Device| d.display_name().to_lowercase();
+        key(a).cmp(&key(b)).then_with(|| a.udid.cmp(&b.udid))
+    });
+    orphans.sort_by(|a, b| a.path.cmp(&b.path));
+    (devices, orphans)
+}
+
+/// One device from its versions.
+fn device_from(udid: String, mut versions: Vec<Version>) -> Device {
+    versions.sort_by(|a, b| match (a.date, b.date) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.path.cmp(&b.path)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.path.cmp(&b.path),
+    });
+    let name = newest_field(&versions, |v| v.device_name.as_deref());
+    let product_type = newest_field(&versions, |v| v.product_type.as_deref());
+    let ios = newest_field(&versions, |v| v.ios.as_deref());
+    let model = product_type.as_deref().map(|p| {
+        models::marketing_name(p)
+            .map(str::to_string)
+            .unwrap_or_else(|| p.to_string())
+    });
+    Device {
+        udid,
+        name,
+        product_type,
+        model,
+        ios,
+        versions,
+    }
+}
+
+/// A field from the newest readable version that has it, else from any version that has it.
+fn newest_field(versions: &[Version], field: impl Fn(&Version) -> Option<&str>) -> Option<String> {
+    let readable = versions
+        .iter()
+        .filter(|v| v.state != BackupState::Damaged)
+        .find_map(&field);
+    readable
+        .or_else(|| versions.iter().find_map(&field))
+        .map(str::to_string)
 }

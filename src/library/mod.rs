@@ -11,9 +11,12 @@ pub mod locate;
 pub mod manifest;
 pub mod mbdb;
 pub mod models;
+pub mod names;
 pub mod plists;
+pub mod read_version;
 pub mod root;
 pub mod usage;
+pub mod version_state;
 pub mod volume;
 
 pub use backup::{BackupState, DateSource, ManifestFormat, Version, VersionKind};

@@ -1,0 +1,261 @@
+//! Whether a backup version is whole and finished: the checks behind [`BackupState`] and the
+//! `problem` sentences of [`Version`](super::Version). The sentences themselves are listed in
+//! the module doc of [`read_version`](super::read_version).
+
+use std::fs::{self, File};
+use std::io::{ErrorKind, Read};
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use time::OffsetDateTime;
+
+use super::backup::{BackupState, ManifestFormat};
+use super::error::Error;
+use super::plists::StatusPlist;
+
+/// How recent the last write into a version must be for an unfinished backup to count as
+/// running ([`BackupState::InProgress`]) rather than stopped ([`BackupState::Interrupted`]).
+pub const IN_PROGRESS_WINDOW: Duration = Duration::from_secs(30 * 60);
+
+/// The first 16 bytes of every SQLite database.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// The sentence for a plist that could not be read.
+pub fn plist_problem(name: &str, error: &Error) -> String {
+    match error {
+        Error::Io { source, .. } if source.kind() == ErrorKind::NotFound => {
+            format!("{name} is missing")
+        }
+        Error::Io { source, .. } => format!("{name} could not be read ({source})"),
+        Error::Plist { .. } => format!("{name} is not a readable plist (truncated or corrupt)"),
+        Error::Invalid { .. } | Error::Sqlite { .. } => {
+            format!("{name} is not a dictionary plist")
+        }
+    }
+}
+
+/// Which manifest `dir` has, and what is wrong with it. `encrypted` is `Manifest.plist`'s
+/// `IsEncrypted`, `None` when that plist could not be read (then a `Manifest.db` that is not
+/// SQLite is not reported on its own: the unreadable `Manifest.plist` already is).
+pub fn check_manifest(dir: &Path, encrypted: Option<bool>) -> (ManifestFormat, Option<String>) {
+    let db = dir.join("Manifest.db");
+    match fs::metadata(&db) {
+        Ok(meta) if meta.is_file() => (ManifestFormat::Db, check_db(&db, meta.len(), encrypted)),
+        Ok(_) => (
+            ManifestFormat::Db,
+            Some("Manifest.db is not a file".to_string()),
+        ),
+        Err(e) if e.kind() == ErrorKind::NotFound => check_mbdb(dir),
+        Err(e) => (
+            ManifestFormat::Db,
+            Some(format!("Manifest.db could not be read ({e})")),
+        ),
+    }
+}
+
+/// Checks `Manifest.db`: non-empty, SQLite (unless encrypted), readable by SQLite, with a
+/// `Files` table.
+fn check_db(db: &Path, len: u64, encrypted: Option<bool>) -> Option<String> {
+    if len == 0 {
+        return Some("Manifest.db is empty (0 bytes)".to_string());
+    }
+    let head = match read_head(db) {
+        Ok(head) => head,
+        Err(e) => return Some(format!("Manifest.db could not be read ({e})")),
+    };
+    if head.as_slice() != SQLITE_MAGIC {
+        return match encrypted {
+            Some(false) => Some("Manifest.db is not an SQLite database".to_string()),
+            _ => None,
+        };
+    }
+    match count_files_tables(db) {
+        Ok(0) => Some("Manifest.db has no Files table".to_string()),
+        Ok(_) => None,
+        Err(e) => Some(format!("Manifest.db is a damaged SQLite database ({e})")),
+    }
+}
+
+/// Checks `Manifest.mbdb` (when there is no `Manifest.db`): non-empty, starting with `mbdb`.
+fn check_mbdb(dir: &Path) -> (ManifestFormat, Option<String>) {
+    let mbdb = dir.join("Manifest.mbdb");
+    let problem = match fs::metadata(&mbdb) {
+        Ok(meta) if !meta.is_file() => Some("Manifest.mbdb is not a file".to_string()),
+        Ok(meta) if meta.len() == 0 => Some("Manifest.mbdb is empty (0 bytes)".to_string()),
+        Ok(_) => match read_head(&mbdb) {
+            Ok(head) if head.starts_with(b"mbdb") => None,
+            Ok(_) => Some("Manifest.mbdb does not start with \"mbdb\"".to_string()),
+            Err(e) => Some(format!("Manifest.mbdb could not be read ({e})")),
+        },
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return (
+                ManifestFormat::None,
+                Some("no Manifest.db or Manifest.mbdb".to_string()),
+            )
+        }
+        Err(e) => Some(format!("Manifest.mbdb could not be read ({e})")),
+    };
+    (ManifestFormat::Mbdb, problem)
+}
+
+/// Up to the first 16 bytes of a file.
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(16);
+    File::open(path)?.take(16).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// Opens a database read-only without writing anything next to it (`immutable=1`: no `-wal`
+/// or `-shm` files, no locks) and counts its `Files` tables. Paths that are not UTF-8, and
+/// every path on Windows (drive letters and UNC names make URIs fragile), are opened plainly
+/// read-only instead.
+fn count_files_tables(db: &Path) -> rusqlite::Result<i64> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let uri = db
+        .to_str()
+        .filter(|_| cfg!(unix))
+        .map(|path| format!("file:{}?immutable=1", uri_escape(path)));
+    let conn = match uri {
+        Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?,
+        None => Connection::open_with_flags(db, flags)?,
+    };
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'Files'",
+        [],
+        |row| row.get(0),
+    )
+}
+
+/// Escapes the characters that mean something in an SQLite URI path.
+fn uri_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3F"),
+            '#' => out.push_str("%23"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Signs of a backup being written into a version folder.
+#[derive(Debug, Clone, Copy)]
+pub struct Activity {
+    /// A `Snapshot/` staging folder exists.
+    pub snapshot_dir: bool,
+    /// The newest mtime of the folder, `Snapshot/`, `Status.plist`, `Manifest.db` and
+    /// `Manifest.db-wal`.
+    pub last_write: Option<OffsetDateTime>,
+}
+
+impl Activity {
+    /// Looks at `dir`.
+    pub fn of(dir: &Path) -> Self {
+        let snapshot = dir.join("Snapshot");
+        let snapshot_dir = fs::symlink_metadata(&snapshot).is_ok_and(|m| m.is_dir());
+        let last_write = [
+            dir.to_path_buf(),
+            snapshot,
+            dir.join("Status.plist"),
+            dir.join("Manifest.db"),
+            dir.join("Manifest.db-wal"),
+        ]
+        .iter()
+        .filter_map(|p| fs::symlink_metadata(p).and_then(|m| m.modified()).ok())
+        .map(OffsetDateTime::from)
+        .max();
+        Activity {
+            snapshot_dir,
+            last_write,
+        }
+    }
+}
+
+/// Decides the state from the damage found (`problems`), `Status.plist` and the activity,
+/// and builds the `problem` sentence (all sentences joined by `"; "`).
+pub fn decide(
+    mut problems: Vec<String>,
+    status: Option<&StatusPlist>,
+    activity: Activity,
+    now: OffsetDateTime,
+) -> (BackupState, Option<String>) {
+    let unfinished = status
+        .and_then(|s| s.snapshot_state.as_deref())
+        .filter(|state| *state != "finished");
+    if status.is_some_and(|s| s.snapshot_state.is_none()) {
+        problems.push("Status.plist has no SnapshotState".to_string());
+    }
+    let age = activity
+        .last_write
+        .map(|t| (now - t).whole_seconds().max(0).unsigned_abs());
+    let recent = age.is_some_and(|secs| secs < IN_PROGRESS_WINDOW.as_secs());
+    if (activity.snapshot_dir || unfinished.is_some()) && recent {
+        let ago = human_age(age.unwrap_or(0));
+        let sentence = format!("a backup is being written now (last write {ago} ago)");
+        return (BackupState::InProgress, Some(sentence));
+    }
+    let mut notes = Vec::new();
+    if let Some(state) = unfinished {
+        notes.push(match age {
+            Some(secs) => format!(
+                "backup did not finish (SnapshotState = {state}) and nothing has been written for {}",
+                human_age(secs)
+            ),
+            None => format!("backup did not finish (SnapshotState = {state})"),
+        });
+    } else if activity.snapshot_dir {
+        notes.push("a Snapshot/ folder is left from an unfinished backup".to_string());
+    }
+    let state = if !problems.is_empty() {
+        BackupState::Damaged
+    } else if !notes.is_empty() {
+        BackupState::Interrupted
+    } else {
+        BackupState::Complete
+    };
+    problems.extend(notes);
+    let problem = (!problems.is_empty()).then(|| problems.join("; "));
+    (state, problem)
+}
+
+/// A coarse age in words: `less than a minute`, `5 minutes`, `3 hours` (under 48 hours),
+/// `3 days`.
+pub fn human_age(secs: u64) -> String {
+    let plural = |n: u64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    match secs {
+        0..=59 => "less than a minute".to_string(),
+        60..=3599 => plural(secs / 60, "minute"),
+        3600..=172_799 => plural(secs / 3600, "hour"),
+        _ => plural(secs / 86_400, "day"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_in_words() {
+        assert_eq!(human_age(0), "less than a minute");
+        assert_eq!(human_age(60), "1 minute");
+        assert_eq!(human_age(45 * 60 + 59), "45 minutes");
+        assert_eq!(human_age(3600), "1 hour");
+        assert_eq!(human_age(47 * 3600), "47 hours");
+        assert_eq!(human_age(48 * 3600), "2 days");
+        assert_eq!(human_age(3 * 86_400 + 5), "3 days");
+    }
+
+    #[test]
+    fn uri_escaping() {
+        assert_eq!(uri_escape("/a b/c?d#e%f"), "/a b/c%3Fd%23e%25f");
+    }
+}

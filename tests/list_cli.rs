@@ -1,0 +1,270 @@
+//! `backtop list`: the human listing line by line and the JSON contract field by field.
+
+use std::path::Path;
+
+use backtop::commands::list::{render_text, run, to_json};
+use backtop::demo::{write_backup, BackupSpec, Damage};
+use backtop::library::discover::discover_library;
+use backtop::library::{Library, Root, RootOrigin};
+use serde_json::{json, Value};
+use time::macros::datetime;
+use time::OffsetDateTime;
+
+const UDID: &str = "00008110-001A2B3C4D5E6F70";
+const NOW: OffsetDateTime = datetime!(2024-06-01 12:00 UTC);
+
+fn root(path: &Path) -> Root {
+    Root {
+        path: path.to_path_buf(),
+        origin: RootOrigin::Flag,
+        owner: Some("anna".into()),
+        app: "test",
+    }
+}
+
+/// A live encrypted backup, a damaged archive of the same phone, and a folder whose device
+/// cannot be told.
+fn library(dir: &Path) -> Library {
+    let mut live = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
+    live.encrypted = true;
+    write_backup(&dir.join(UDID), &live).unwrap();
+    let mut archive = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
+    archive.date = datetime!(2024-01-15 09:30 UTC);
+    archive.ios = "17.2".into();
+    archive.damage = Some(Damage::EmptyManifestDb);
+    write_backup(&dir.join(format!("{UDID}-20240115-093000")), &archive).unwrap();
+    std::fs::create_dir(dir.join("Mystery")).unwrap();
+    std::fs::write(dir.join("Mystery").join("Status.plist"), b"garbage").unwrap();
+    discover_library(&[root(dir)], NOW)
+}
+
+#[test]
+fn human_listing_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path().display().to_string();
+    let text = render_text(&library(tmp.path()));
+    let expected = [
+        "Anna's iPhone  iPhone 14 Pro (iPhone15,2)  iOS 17.5".to_string(),
+        format!("  UDID {UDID}"),
+        format!("  2024-06-01 12:00 UTC  live      iOS 17.5     complete     encrypted      {r}/{UDID}"),
+        format!("  2024-01-15 09:30 UTC  archive   iOS 17.2     damaged      not encrypted  {r}/{UDID}-20240115-093000"),
+        "      Manifest.db is empty (0 bytes)".to_string(),
+        String::new(),
+        "Backups whose device cannot be told:".to_string(),
+        format!("  {r}/Mystery"),
+        "      Info.plist is missing; Manifest.plist is missing; Status.plist is not a readable plist (truncated or corrupt); no Manifest.db or Manifest.mbdb".to_string(),
+    ];
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines, expected);
+    assert!(text.ends_with('\n'));
+}
+
+#[test]
+fn json_contract_field_by_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path().display().to_string();
+    let doc = to_json(&library(tmp.path()));
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&doc), ["damaged", "devices", "roots"]);
+    assert_eq!(doc["roots"], json!([{"path": r, "origin": "--root"}]));
+
+    let device = &doc["devices"][0];
+    assert_eq!(doc["devices"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        keys(device),
+        ["ios", "model", "name", "product_type", "udid", "versions"]
+    );
+    assert_eq!(device["udid"], UDID);
+    assert_eq!(device["name"], "Anna's iPhone");
+    assert_eq!(device["product_type"], "iPhone15,2");
+    assert_eq!(device["model"], "iPhone 14 Pro");
+    assert_eq!(device["ios"], "17.5");
+
+    let versions = device["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        versions[0],
+        json!({
+            "path": format!("{r}/{UDID}"),
+            "kind": "live",
+            "date": "2024-06-01T12:00:00Z",
+            "ios": "17.5",
+            "encrypted": true,
+            "state": "complete",
+            "problem": null,
+            "owner": "anna",
+            "folder_name": UDID,
+        })
+    );
+    assert_eq!(
+        versions[1],
+        json!({
+            "path": format!("{r}/{UDID}-20240115-093000"),
+            "kind": "archive",
+            "date": "2024-01-15T09:30:00Z",
+            "ios": "17.2",
+            "encrypted": false,
+            "state": "damaged",
+            "problem": "Manifest.db is empty (0 bytes)",
+            "owner": "anna",
+            "folder_name": format!("{UDID}-20240115-093000"),
+        })
+    );
+    assert_eq!(
+        doc["damaged"],
+        json!([{
+            "path": format!("{r}/Mystery"),
+            "problem": "Info.plist is missing; Manifest.plist is missing; Status.plist is not a readable plist (truncated or corrupt); no Manifest.db or Manifest.mbdb",
+        }])
+    );
+}
+
+#[test]
+fn snapshot_and_in_progress_words_in_json() {
+    use backtop::demo::{write_imazing_snapshot, SpecState};
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join(UDID);
+    let mut running = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
+    running.state = SpecState::InProgress;
+    write_backup(&live, &running).unwrap();
+    let snap = tmp
+        .path()
+        .join("iMazing.Versions/Versions")
+        .join(UDID)
+        .join("2024-05-02-18.04.59");
+    let mut older = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
+    older.date = datetime!(2024-05-02 18:04:59 UTC);
+    write_imazing_snapshot(&live, &snap, &older, &[]).unwrap();
+    let doc = to_json(&discover_library(
+        &[root(tmp.path())],
+        OffsetDateTime::now_utc(),
+    ));
+    let versions = &doc["devices"][0]["versions"];
+    assert_eq!(versions[0]["kind"], "live");
+    assert_eq!(versions[0]["state"], "in_progress");
+    assert_eq!(versions[1]["kind"], "imazing_snapshot");
+    assert_eq!(versions[1]["state"], "complete");
+    assert_eq!(versions[1]["folder_name"], "2024-05-02-18.04.59");
+}
+
+#[test]
+fn nothing_found_lists_the_roots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path().display().to_string();
+    let library = discover_library(&[root(&tmp.path().join("nope")), root(tmp.path())], NOW);
+    assert_eq!(
+        render_text(&library),
+        format!("No backups found.\nLooked in:\n  {r}/nope  (--root)  does not exist\n  {r}  (--root)  0 backups\n")
+    );
+    assert_eq!(
+        to_json(&library),
+        json!({
+            "roots": [{"path": format!("{r}/nope"), "origin": "--root"}, {"path": r, "origin": "--root"}],
+            "devices": [],
+            "damaged": [],
+        })
+    );
+    assert_eq!(
+        render_text(&Library::default()),
+        "No backups found.\nNo backup folders were looked at.\n"
+    );
+}
+
+#[test]
+fn run_exits_zero_even_with_damaged_backups() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library = library(tmp.path());
+    assert_eq!(run(&library, false).unwrap(), 0);
+    assert_eq!(run(&library, true).unwrap(), 0);
+}
+
+#[test]
+fn the_demo_library_lists_every_device_and_state() {
+    use backtop::demo::{build_demo, DemoOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    let now = datetime!(2026-11-20 12:00 UTC);
+    let opts = DemoOptions {
+        seed: 7,
+        scale: 0.0001,
+        sparse: true,
+        now: Some(now),
+    };
+    let demo = build_demo(tmp.path(), &opts).unwrap();
+    let roots: Vec<Root> = demo.roots.iter().map(|p| root(p)).collect();
+    let library = discover_library(&roots, now);
+    let backups: Vec<_> = library.roots.iter().map(|r| r.status.clone()).collect();
+    let ok = |backups| backtop::library::RootStatus::Ok { backups };
+    assert_eq!(backups, vec![ok(6), ok(4), ok(2)]);
+    assert!(library.damaged.is_empty());
+    let summary: Vec<(String, String, Vec<String>)> = library
+        .devices
+        .iter()
+        .map(|d| {
+            let versions = d
+                .versions
+                .iter()
+                .map(|v| {
+                    let problem = v.problem.as_deref().unwrap_or("-");
+                    format!("{} {} {}", v.kind.label(), v.state.label(), problem)
+                })
+                .collect();
+            (
+                d.display_name().to_string(),
+                d.model.clone().unwrap(),
+                versions,
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    let versions = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                s("Anna's iPad"),
+                s("iPad Air (5th generation)"),
+                versions(&[
+                    "live interrupted backup did not finish (SnapshotState = uploading) and nothing has been written for 8 days",
+                    "live complete -",
+                ])
+            ),
+            (
+                s("Anna's iPhone"),
+                s("iPhone 14 Pro"),
+                versions(&[
+                    "live complete -",
+                    "live complete -",
+                    "snapshot complete -",
+                    "snapshot complete -",
+                    "archive complete -",
+                    "archive complete -",
+                ])
+            ),
+            (
+                s("Anna's old iPhone"),
+                s("iPhone 11"),
+                versions(&[
+                    "live complete -",
+                    "archive complete -",
+                    "archive damaged Info.plist is not a readable plist (truncated or corrupt)",
+                ])
+            ),
+            (
+                s("Dad's iPhone 6"),
+                s("iPhone 6"),
+                versions(&["live complete -"])
+            ),
+        ]
+    );
+    let dad = &library.devices[3];
+    assert_eq!(dad.udid.len(), 40);
+    assert_eq!(dad.udid, dad.udid.to_uppercase());
+    assert_eq!(
+        dad.versions[0].manifest,
+        backtop::library::ManifestFormat::Mbdb
+    );
+}
