@@ -579,3 +579,102 @@ fn rm_asks_refuses_and_reports_exit_codes() {
     );
     assert!(!v.exists());
 }
+
+/// The whole demo library, discovered for real: prune it, then crash a delete midway.
+#[test]
+fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
+    use backtop::commands::prune::{run_with as prune, PruneArgs};
+    use backtop::demo::{build_demo, DemoOptions};
+    use backtop::library::discover::discover_library;
+    use backtop::library::{Root, RootOrigin};
+
+    let now = datetime!(2024-07-01 12:00 UTC);
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = DemoOptions {
+        scale: 0.01,
+        now: Some(now),
+        ..Default::default()
+    };
+    let demo = build_demo(&tmp.path().canonicalize().unwrap(), &opts).unwrap();
+    let roots: Vec<Root> = demo
+        .roots
+        .iter()
+        .map(|p| Root {
+            path: p.clone(),
+            origin: RootOrigin::Demo,
+            owner: None,
+            app: "demo",
+        })
+        .collect();
+    let lib = discover_library(&roots, now);
+    let newest: Vec<PathBuf> = lib
+        .devices
+        .iter()
+        .filter_map(|d| backtop::actions::guard::newest_complete(&d.versions))
+        .map(|v| v.path.clone())
+        .collect();
+    let plan = backtop::actions::plan(
+        &lib,
+        &backtop::actions::PrunePolicy {
+            keep: Some(1),
+            older_than: None,
+        },
+        now,
+    );
+    assert!(
+        !plan.remove.is_empty(),
+        "the demo has old versions to prune"
+    );
+    assert!(plan
+        .remove
+        .iter()
+        .all(|e| e.kind != VersionKind::Live && !newest.contains(&e.path)));
+
+    let args = PruneArgs {
+        keep: Some(1),
+        yes: true,
+        permanent: true,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    let mut console = Console {
+        out: &mut out,
+        input: None,
+    };
+    let code = prune(&lib, &args, now, &mut console).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(code, 0, "{text}");
+    let after = discover_library(&roots, now);
+    let left: BTreeSet<PathBuf> = after.versions().map(|v| v.path.clone()).collect();
+    for e in &plan.remove {
+        assert!(
+            !e.path.exists() && !left.contains(&e.path),
+            "{} survived",
+            e.path.display()
+        );
+    }
+    assert!(
+        newest.iter().all(|p| left.contains(p)),
+        "a newest complete backup went"
+    );
+    assert_eq!(
+        after.versions().count(),
+        lib.versions().count() - plan.remove.len()
+    );
+
+    // A crash right after the rename: discovery no longer lists it; the next start finishes it.
+    let victim = after
+        .versions()
+        .find(|v| !newest.contains(&v.path))
+        .expect("a version that is not a newest backup remains")
+        .path
+        .clone();
+    enter_marker(&victim, DeleteMode::Permanent).unwrap();
+    let hidden = discover_library(&roots, now);
+    assert!(hidden.versions().all(|v| v.path != victim));
+    assert_eq!(hidden.versions().count(), after.versions().count() - 1);
+    let rec = recover_markers(&demo.roots);
+    assert_eq!(rec.len(), 1, "{rec:?}");
+    assert!(rec[0].cleaned && rec[0].original == victim, "{rec:?}");
+    assert!(find_markers(&demo.roots).is_empty());
+}

@@ -255,3 +255,37 @@ fn the_verify_command_prints_counts_examples_and_exit_code() {
     let code = backtop::commands::verify::run_with(&lib, &[missing], true, &mut out).unwrap();
     assert_eq!(code, 2);
 }
+
+/// On the demo library, verify and discovery agree: exactly the complete versions verify clean.
+#[test]
+fn verify_agrees_with_discovery_on_the_demo_library() {
+    use backtop::demo::{build_demo, DemoOptions};
+    use backtop::library::discover::discover_library;
+    use backtop::library::{Root, RootOrigin};
+    let now = time::macros::datetime!(2024-07-01 12:00 UTC);
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = DemoOptions {
+        scale: 0.01,
+        now: Some(now),
+        ..Default::default()
+    };
+    let demo = build_demo(tmp.path(), &opts).unwrap();
+    let roots: Vec<Root> = demo
+        .roots
+        .iter()
+        .map(|p| Root {
+            path: p.clone(),
+            origin: RootOrigin::Demo,
+            owner: None,
+            app: "demo",
+        })
+        .collect();
+    let lib = discover_library(&roots, now);
+    let mut checked = 0;
+    for v in lib.versions() {
+        let r = verify(v, |_| {});
+        assert_eq!(r.ok, v.is_complete(), "{v:?}\n{r:?}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked}");
+}
