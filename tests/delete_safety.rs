@@ -523,6 +523,7 @@ fn rm(f: &Fixture, paths: &[PathBuf], opts: RmOptions, input: Option<&str>) -> (
     let mut console = Console {
         out: &mut out,
         input: bytes.as_mut().map(|b| b as &mut dyn io::BufRead),
+        freed: None,
     };
     let code = run_with(&f.library, paths, &opts, &mut console).unwrap();
     (code, String::from_utf8(out).unwrap())
@@ -640,6 +641,7 @@ fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
     let mut console = Console {
         out: &mut out,
         input: None,
+        freed: None,
     };
     let code = prune(&lib, &args, now, &mut console).unwrap();
     let text = String::from_utf8(out).unwrap();

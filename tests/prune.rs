@@ -122,6 +122,7 @@ fn prune(lib: &Library, args: &PruneArgs, input: Option<&str>) -> (i32, String) 
     let mut console = Console {
         out: &mut out,
         input: bytes.as_mut().map(|b| b as &mut dyn io::BufRead),
+        freed: None,
     };
     let code = run_with(lib, args, NOW, &mut console).unwrap();
     (code, String::from_utf8(out).unwrap())
@@ -286,6 +287,7 @@ fn rm_of_a_listed_snapshot_needs_the_prompt_or_force() {
         let mut console = Console {
             out: &mut out,
             input: None,
+            freed: None,
         };
         let code = rm(&lib, std::slice::from_ref(&snap), &opts, &mut console).unwrap();
         (code, String::from_utf8(out).unwrap())
@@ -313,4 +315,54 @@ fn rm_of_a_listed_snapshot_needs_the_prompt_or_force() {
     );
     assert!(!snap.exists());
     assert!(roots[1].join(U).join("Manifest.db").is_file());
+}
+
+#[test]
+fn the_plan_shows_what_it_frees_when_sizes_are_known() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let (lib, _) = library(&base);
+    let asked = std::cell::RefCell::new(Vec::new());
+    let freed = |paths: &[PathBuf]| {
+        asked.borrow_mut().push(paths.len());
+        Some(paths.len() as u64 * 1024)
+    };
+    let run = |args: &PruneArgs| {
+        let mut out = Vec::new();
+        let mut console = Console {
+            out: &mut out,
+            input: None,
+            freed: Some(&freed),
+        };
+        let code = run_with(&lib, args, NOW, &mut console).unwrap();
+        (code, String::from_utf8(out).unwrap())
+    };
+    let dry = PruneArgs {
+        older_than: Some("100d".into()),
+        dry_run: true,
+        ..Default::default()
+    };
+    let (code, text) = run(&dry);
+    assert_eq!(code, 0);
+    assert!(
+        text.ends_with("frees 2 KiB (hard links counted once)\n"),
+        "{text}"
+    );
+    let (_, text) = run(&PruneArgs {
+        json: true,
+        ..dry.clone()
+    });
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["freed_bytes"], 2048);
+    // Without --yes and without a terminal the plan is shown (trash wording), nothing goes.
+    let (code, text) = run(&PruneArgs {
+        dry_run: false,
+        ..dry
+    });
+    assert_eq!(code, 2);
+    assert!(
+        text.contains("frees 2 KiB once the Trash is emptied (trashed data still uses the volume until the Trash is emptied)\n"),
+        "{text}"
+    );
+    assert_eq!(*asked.borrow(), vec![2, 2, 2]);
 }

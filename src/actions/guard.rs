@@ -140,10 +140,26 @@ pub fn decide(
         Some(v) => v,
         None => return Err(not_a_version(&facts.canonical, library, refuse)),
     };
+    let warnings =
+        state_warnings(version, library, opts, listing).map_err(|(k, r)| refuse(k, r))?;
+    Ok(DeletePlanItem {
+        path: facts.canonical.clone(),
+        version: version.clone(),
+        warnings,
+    })
+}
+
+/// The guards that `force` (or confirmation) overrides; their warnings when overridden.
+fn state_warnings(
+    version: &Version,
+    library: &Library,
+    opts: &DeleteOptions,
+    listing: impl Fn(&Version) -> Listing,
+) -> Result<Vec<Warning>, (RefusalKind, String)> {
     let mut warnings = Vec::new();
     if version.state == BackupState::InProgress {
         if !opts.force {
-            return Err(refuse(
+            return Err((
                 RefusalKind::InProgress,
                 "a backup is being written into it now (use --force to delete anyway)".into(),
             ));
@@ -152,7 +168,7 @@ pub fn decide(
     }
     if is_newest_complete(version, library) {
         if !opts.force {
-            return Err(refuse(
+            return Err((
                 RefusalKind::NewestComplete,
                 "it is the device's newest complete backup (use --force to delete anyway)".into(),
             ));
@@ -162,16 +178,12 @@ pub fn decide(
     if version.kind == VersionKind::ImazingSnapshot {
         if let Some(msg) = imazing_warning(&listing(version)) {
             if !(opts.force || opts.confirm_imazing) {
-                return Err(refuse(RefusalKind::NeedsConfirmation, msg));
+                return Err((RefusalKind::NeedsConfirmation, msg));
             }
             warnings.push(Warning { message: msg });
         }
     }
-    Ok(DeletePlanItem {
-        path: facts.canonical.clone(),
-        version: version.clone(),
-        warnings,
-    })
+    Ok(warnings)
 }
 
 fn warn(message: &str) -> Warning {

@@ -127,7 +127,45 @@ pub fn verify(version: &Version, mut progress: impl FnMut(VerifyProgress)) -> Ve
         .and_then(|d| d.get("IsEncrypted"))
         .and_then(|v| v.as_boolean());
     let encrypted = said_encrypted.unwrap_or(version.encrypted);
-    let rows = match manifest_format(dir) {
+    let rows = check_rows(
+        dir,
+        encrypted,
+        said_encrypted,
+        &mut problems,
+        &mut notes,
+        &mut progress,
+    );
+    if encrypted && rows.is_some() {
+        notes.push("encrypted backup: sizes were not compared (contents are padded)".into());
+    }
+    let (rows_checked, files_on_disk) = match rows {
+        Some(RowCheck { ids, rows, format }) => {
+            let files = check_unlisted(dir, format, &ids, &mut problems);
+            (rows, files)
+        }
+        None => (0, 0),
+    };
+    let problems: Vec<Problem> = problems.0.into_values().collect();
+    VerifyReport {
+        path: dir.to_path_buf(),
+        ok: problems.is_empty(),
+        rows_checked,
+        files_on_disk,
+        problems,
+        notes,
+    }
+}
+
+/// The row checks of whichever manifest is on disk; `None` when they could not run.
+fn check_rows(
+    dir: &Path,
+    encrypted: bool,
+    said_encrypted: Option<bool>,
+    problems: &mut Problems,
+    notes: &mut Vec<String>,
+    progress: &mut dyn FnMut(VerifyProgress),
+) -> Option<RowCheck> {
+    match manifest_format(dir) {
         ManifestFormat::Db => match probe_db(&dir.join("Manifest.db")) {
             Ok(DbKind::Encrypted) if said_encrypted == Some(false) => {
                 problems.add(ProblemKind::UnreadableManifest, || {
@@ -143,43 +181,19 @@ pub fn verify(version: &Version, mut progress: impl FnMut(VerifyProgress)) -> Ve
                 );
                 None
             }
-            Ok(_) => Some(check_db_rows(dir, encrypted, &mut problems, &mut progress)),
+            Ok(_) => check_db_rows(dir, encrypted, problems, progress),
             Err(e) => {
                 problems.add(ProblemKind::UnreadableManifest, || e.to_string());
                 None
             }
         },
-        ManifestFormat::Mbdb => Some(check_mbdb_rows(
-            dir,
-            encrypted,
-            &mut problems,
-            &mut progress,
-        )),
+        ManifestFormat::Mbdb => check_mbdb_rows(dir, encrypted, problems, progress),
         ManifestFormat::None => {
             problems.add(ProblemKind::UnreadableManifest, || {
                 "neither Manifest.db nor Manifest.mbdb is present".into()
             });
             None
         }
-    };
-    if encrypted && rows.is_some() {
-        notes.push("encrypted backup: sizes were not compared (contents are padded)".into());
-    }
-    let (rows_checked, files_on_disk) = match rows.flatten() {
-        Some(RowCheck { ids, rows, format }) => {
-            let files = check_unlisted(dir, format, &ids, &mut problems);
-            (rows, files)
-        }
-        None => (0, 0),
-    };
-    let problems: Vec<Problem> = problems.0.into_values().collect();
-    VerifyReport {
-        path: dir.to_path_buf(),
-        ok: problems.is_empty(),
-        rows_checked,
-        files_on_disk,
-        problems,
-        notes,
     }
 }
 

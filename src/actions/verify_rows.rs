@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::verify::{ProblemKind, Problems, VerifyProgress};
-use crate::library::manifest::{file_id_hex, for_each_row, open_db, parse_file_id};
+use crate::library::manifest::{file_id_hex, for_each_row, open_db, parse_file_id, ManifestRow};
 use crate::library::mbdb::read_mbdb;
 use crate::library::ManifestFormat;
 
@@ -79,34 +79,7 @@ pub fn check_db_rows(
     };
     let walked = for_each_row(dir, |row| {
         check.rows += 1;
-        let name = || format!("{}/{}", row.domain, row.relative_path);
-        match row.id() {
-            None => problems.add(ProblemKind::UnreadableRow, || {
-                format!("{}: fileID {:?} is not 40 hex digits", name(), row.file_id)
-            }),
-            Some(id) => {
-                check.ids.insert(id);
-                if row.is_file() {
-                    let size = match row.mbfile() {
-                        Ok(f) => (!encrypted).then_some(f.size),
-                        Err(e) => {
-                            problems.add(ProblemKind::UnreadableRow, || e.to_string());
-                            None
-                        }
-                    };
-                    check_file(
-                        dir,
-                        false,
-                        FileRow {
-                            id,
-                            name: &name,
-                            size,
-                        },
-                        problems,
-                    );
-                }
-            }
-        }
+        check_db_row(dir, encrypted, &row, &mut check.ids, problems);
         if check.rows % PROGRESS_EVERY == 0 {
             progress(VerifyProgress {
                 rows_checked: check.rows,
@@ -125,6 +98,43 @@ pub fn check_db_rows(
         rows_total: total.max(check.rows),
     });
     Some(check)
+}
+
+/// Checks one `Manifest.db` row and records its fileID.
+fn check_db_row(
+    dir: &Path,
+    encrypted: bool,
+    row: &ManifestRow,
+    ids: &mut HashSet<[u8; 20]>,
+    problems: &mut Problems,
+) {
+    let name = || format!("{}/{}", row.domain, row.relative_path);
+    let Some(id) = row.id() else {
+        problems.add(ProblemKind::UnreadableRow, || {
+            format!("{}: fileID {:?} is not 40 hex digits", name(), row.file_id)
+        });
+        return;
+    };
+    ids.insert(id);
+    if row.is_file() {
+        let size = match row.mbfile() {
+            Ok(f) => (!encrypted).then_some(f.size),
+            Err(e) => {
+                problems.add(ProblemKind::UnreadableRow, || e.to_string());
+                None
+            }
+        };
+        check_file(
+            dir,
+            false,
+            FileRow {
+                id,
+                name: &name,
+                size,
+            },
+            problems,
+        );
+    }
 }
 
 /// Rows in the `Files` table.

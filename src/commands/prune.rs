@@ -8,13 +8,18 @@
 //! read-only, no terminal without `--yes`), 3 cancelled at the prompt.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::rm::{confirm, delete_all, exit_code, print_plan, Console, EXIT_DONE, EXIT_REFUSED};
+use super::rm::{
+    confirm, delete_all, exit_code, freed_line, print_plan, Console, EXIT_DONE, EXIT_REFUSED,
+};
 use crate::actions::duration::parse_age;
-use crate::actions::{check_delete, plan, DeleteMode, DeleteOptions, PrunePlan, PrunePolicy};
+use crate::actions::{
+    check_delete, plan, DeleteMode, DeleteOptions, DeletePlanItem, PrunePlan, PrunePolicy, Refusal,
+};
 use crate::library::Library;
 
 /// The flags of `backtop prune`.
@@ -45,6 +50,7 @@ pub fn run(library: &Library, args: &PruneArgs) -> anyhow::Result<i32> {
     let mut console = Console {
         out: &mut stdout,
         input: if interactive { Some(&mut lock) } else { None },
+        freed: None,
     };
     run_with(library, args, OffsetDateTime::now_utc(), &mut console)
 }
@@ -76,7 +82,9 @@ pub fn run_with(
     };
     let plan = plan(library, &policy, now);
     if args.dry_run {
-        print(console.out, &plan, args.json)?;
+        let paths: Vec<PathBuf> = plan.remove.iter().map(|e| e.path.clone()).collect();
+        let freed = console.freed_by(&paths);
+        print(console.out, &plan, args.json, freed)?;
         return Ok(EXIT_DONE);
     }
     if args.read_only {
@@ -97,7 +105,7 @@ fn execute(
     console: &mut Console,
 ) -> anyhow::Result<i32> {
     if plan.remove.is_empty() {
-        print(console.out, plan, args.json)?;
+        print(console.out, plan, args.json, None)?;
         return Ok(EXIT_DONE);
     }
     if args.json && !args.yes {
@@ -107,31 +115,21 @@ fn execute(
         )?;
         return Ok(EXIT_REFUSED);
     }
-    let opts = DeleteOptions {
-        force: false,
-        confirm_imazing: true,
-        read_only: args.read_only,
-    };
-    let mut sink = std::io::sink();
-    let human: &mut dyn Write = if args.json { &mut sink } else { console.out };
-    let mut items = Vec::new();
-    let mut skipped = Vec::new();
-    for entry in &plan.remove {
-        match check_delete(&entry.path, library, &opts) {
-            Ok(item) => items.push(item),
-            Err(r) => {
-                writeln!(human, "skipped: {}: {}", entry.path.display(), r.reason)?;
-                skipped.push(r);
-            }
-        }
-    }
+    let (items, skipped) = guard_plan(library, plan, args.read_only);
     let mode = if args.permanent {
         DeleteMode::Permanent
     } else {
         DeleteMode::Trash
     };
+    let paths: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
+    let freed = console.freed_by(&paths);
+    let mut sink = std::io::sink();
+    let human: &mut dyn Write = if args.json { &mut sink } else { console.out };
+    for r in &skipped {
+        writeln!(human, "skipped: {}: {}", r.path.display(), r.reason)?;
+    }
     print_kept(human, plan)?;
-    print_plan(human, &items, mode)?;
+    print_plan(human, &items, mode, freed)?;
     if let Some(code) = confirm(console, args.yes, items.len())? {
         return Ok(code);
     }
@@ -146,10 +144,39 @@ fn execute(
     Ok(exit_code(&outcomes))
 }
 
-/// Prints the plan: JSON `{"remove": [...], "keep": [...]}`, or lines for people.
-fn print(out: &mut dyn Write, plan: &PrunePlan, json: bool) -> anyhow::Result<()> {
+/// Runs the guards on what the plan removes. Confirming the plan also confirms iMazing
+/// snapshots that `Versions.db` may list (the plan shows the warning).
+fn guard_plan(
+    library: &Library,
+    plan: &PrunePlan,
+    read_only: bool,
+) -> (Vec<DeletePlanItem>, Vec<Refusal>) {
+    let opts = DeleteOptions {
+        force: false,
+        confirm_imazing: true,
+        read_only,
+    };
+    let mut items = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in &plan.remove {
+        match check_delete(&entry.path, library, &opts) {
+            Ok(item) => items.push(item),
+            Err(r) => skipped.push(r),
+        }
+    }
+    (items, skipped)
+}
+
+/// Prints the plan: JSON `{"remove": [...], "keep": [...], "freed_bytes": n|null}`, or lines
+/// for people.
+fn print(
+    out: &mut dyn Write,
+    plan: &PrunePlan,
+    json: bool,
+    freed: Option<u64>,
+) -> anyhow::Result<()> {
     if json {
-        let doc = json!({ "remove": plan.remove, "keep": plan.keep });
+        let doc = json!({ "remove": plan.remove, "keep": plan.keep, "freed_bytes": freed });
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
         return Ok(());
     }
@@ -161,6 +188,9 @@ fn print(out: &mut dyn Write, plan: &PrunePlan, json: bool) -> anyhow::Result<()
     writeln!(out, "would delete:")?;
     for e in &plan.remove {
         writeln!(out, "  {}  {}", e.path.display(), e.reason.text())?;
+    }
+    if let Some(bytes) = freed {
+        writeln!(out, "{}", freed_line(bytes, DeleteMode::Permanent))?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use std::sync::atomic::AtomicBool;
 
 use humansize::{format_size, BINARY};
 
+use crate::actions::delete::TRASH_NOTE;
 use crate::actions::{
     check_delete, delete_version, DeleteMode, DeleteOptions, DeleteOutcome, DeletePlanItem,
 };
@@ -25,12 +26,26 @@ pub const EXIT_REFUSED: i32 = 2;
 /// Exit code: the user said no at the prompt.
 pub const EXIT_CANCELLED: i32 = 3;
 
-/// Where a command writes and, on a terminal, reads the answer to its question.
+/// What deleting a set of version folders frees, in bytes, when sizes are known (the caller
+/// wires `crate::library::usage::freed_by_deleting` here; hard links make sums lie).
+pub type FreedFn<'a> = &'a dyn Fn(&[PathBuf]) -> Option<u64>;
+
+/// Where a command writes, reads the answer to its question on a terminal, and learns what a
+/// delete frees.
 pub struct Console<'a> {
     /// Output.
     pub out: &'a mut dyn Write,
     /// The terminal's input; `None` when stdin is not a terminal.
     pub input: Option<&'a mut dyn BufRead>,
+    /// What deleting a set frees, when sizes are available.
+    pub freed: Option<FreedFn<'a>>,
+}
+
+impl Console<'_> {
+    /// What deleting `paths` frees, if known.
+    pub fn freed_by(&self, paths: &[PathBuf]) -> Option<u64> {
+        self.freed.and_then(|f| f(paths))
+    }
 }
 
 impl Console<'_> {
@@ -64,6 +79,7 @@ pub fn run(
     let mut console = Console {
         out: &mut stdout,
         input: if interactive { Some(&mut lock) } else { None },
+        freed: None,
     };
     let opts = RmOptions {
         yes,
@@ -120,7 +136,9 @@ pub fn run_with(
     } else {
         DeleteMode::Trash
     };
-    print_plan(console.out, &items, mode)?;
+    let paths: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
+    let freed = console.freed_by(&paths);
+    print_plan(console.out, &items, mode, freed)?;
     if let Some(code) = confirm(console, opts.yes, items.len())? {
         return Ok(code);
     }
@@ -153,11 +171,13 @@ pub fn confirm(console: &mut Console, yes: bool, count: usize) -> anyhow::Result
     }
 }
 
-/// Lists what will go, with the warnings the user accepts by confirming.
+/// Lists what will go, with the warnings the user accepts by confirming, and what it frees
+/// when known.
 pub fn print_plan(
     out: &mut dyn Write,
     items: &[DeletePlanItem],
     mode: DeleteMode,
+    freed: Option<u64>,
 ) -> anyhow::Result<()> {
     let how = match mode {
         DeleteMode::Trash => "to the trash",
@@ -187,7 +207,19 @@ pub fn print_plan(
             writeln!(out, "    warning: {}", w.message)?;
         }
     }
+    if let Some(bytes) = freed {
+        writeln!(out, "{}", freed_line(bytes, mode))?;
+    }
     Ok(())
+}
+
+/// "frees 1.2 GiB", with the trash caveat in trash mode.
+pub fn freed_line(bytes: u64, mode: DeleteMode) -> String {
+    let size = format_size(bytes, BINARY);
+    match mode {
+        DeleteMode::Permanent => format!("frees {size} (hard links counted once)"),
+        DeleteMode::Trash => format!("frees {size} once the Trash is emptied ({TRASH_NOTE})"),
+    }
 }
 
 /// Deletes each item in turn, printing each outcome.
