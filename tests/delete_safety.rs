@@ -572,8 +572,14 @@ fn rm_asks_refuses_and_reports_exit_codes() {
     );
     assert_eq!(listing(&f.root), before);
 
-    let (code, text) = rm(&f, std::slice::from_ref(&v), perm, Some("y\n"));
+    let (code, text) = rm(
+        &f,
+        &[v.clone(), v.join("..").join(v.file_name().unwrap())],
+        perm,
+        Some("y\n"),
+    );
     assert_eq!(code, 0, "{text}");
+    assert_eq!(text.matches(": removed ").count(), 1, "{text}");
     assert!(
         text.contains(&format!("{}: removed ", v.display())),
         "{text}"

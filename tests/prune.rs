@@ -307,7 +307,34 @@ fn rm_of_a_listed_snapshot_needs_the_prompt_or_force() {
         "{text}"
     );
     assert!(snap.is_dir());
+    // What deleting it frees: only files whose every link is inside (not those shared with
+    // the live backup by hard links).
+    #[cfg(unix)]
+    let expected = {
+        use std::os::unix::fs::MetadataExt;
+        let files: Vec<std::fs::Metadata> = walkdir::WalkDir::new(&snap)
+            .into_iter()
+            .map(|e| e.unwrap().metadata().unwrap())
+            .filter(|m| m.is_file())
+            .collect();
+        assert!(
+            files.iter().any(|m| m.nlink() > 1),
+            "the snapshot shares files"
+        );
+        let unique: u64 = files
+            .iter()
+            .filter(|m| m.nlink() == 1)
+            .map(|m| m.len())
+            .sum();
+        format!(
+            ": removed {} files ({})\n",
+            files.len(),
+            humansize::format_size(unique, humansize::BINARY)
+        )
+    };
     let (code, text) = run(RmOptions { force: true, ..yes });
+    #[cfg(unix)]
+    assert!(text.ends_with(&expected), "{text}\nwanted {expected}");
     assert_eq!(code, 0, "{text}");
     assert!(
         text.contains("    warning: iMazing's Versions.db still lists this snapshot"),

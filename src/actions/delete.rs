@@ -1,8 +1,10 @@
 //! Deleting one version, crash-safe: guard → marker → trash or permanent removal.
 //!
-//! [`delete_version`] takes a [`DeletePlanItem`] (only [`super::guard::check_delete`] makes
-//! them), moves the version into a hidden marker folder (see [`super::marker`]), then moves it
-//! to the trash or removes it with [`super::remove::remove_tree`] (never following a link).
+//! [`delete_version`] takes a [`DeletePlanItem`] (made by [`super::guard::check_delete`]),
+//! moves the version into a hidden marker folder (see [`super::marker`]), then moves it to the
+//! trash or removes it with [`super::remove::remove_tree`] (never following a link; progress
+//! counts bytes when a file's last link goes, so hard links shared with other versions free
+//! nothing). A trash move is one step and reports no byte progress.
 //! Cancel before anything was removed puts the version back; cancel or a failure midway leaves
 //! the marker with the reason in its note, and [`recover_markers`] finishes it at the next
 //! start. Nothing here prints; progress goes to a callback.

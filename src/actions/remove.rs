@@ -6,7 +6,7 @@
 //! removes the link, never its target. An entry that cannot be removed is recorded and the walk
 //! goes on; the folders above it then stay (reported once, at the entry that failed).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,10 +18,11 @@ use walkdir::WalkDir;
 pub struct DeleteProgress {
     /// Files and links unlinked so far.
     pub files_removed: u64,
-    /// Apparent bytes of the files unlinked so far (a hard-linked file frees its space only
-    /// when its last link goes).
+    /// Apparent bytes freed so far: a file counts when its last link goes (so an iMazing
+    /// snapshot's links to the live backup free nothing).
     pub bytes_removed: u64,
-    /// Apparent bytes of all files in the version, counted before removal started.
+    /// What the whole delete frees: bytes of the files whose every link lies inside the
+    /// version, counted before removal started.
     pub total_bytes: u64,
 }
 
@@ -84,19 +85,53 @@ pub struct TreeRemoval {
 /// How many error messages a removal keeps.
 pub const MAX_ERRORS: usize = 20;
 
-/// Apparent bytes of the files under `dir`, without following links; `None` when
-/// cancelled.
+/// What deleting `dir` frees: apparent bytes of the files whose every hard link lies under
+/// it, each inode once, without following links; `None` when cancelled.
 pub fn count_bytes(dir: &Path, cancel: &AtomicBool) -> Option<u64> {
     let mut total = 0;
+    // (dev, ino) → (links still unseen outside this walk, bytes), for multi-link files.
+    let mut shared: HashMap<(u64, u64), (u64, u64)> = HashMap::new();
     for entry in walker(dir).into_iter().flatten() {
         if cancel.load(Ordering::Relaxed) {
             return None;
         }
-        if entry.file_type().is_file() {
-            total += entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        match link_key(&meta) {
+            Some((key, nlink)) if nlink > 1 => {
+                let slot = shared.entry(key).or_insert((nlink, meta.len()));
+                slot.0 -= 1;
+                if slot.0 == 0 {
+                    total += slot.1;
+                }
+            }
+            _ => total += meta.len(),
         }
     }
     Some(total)
+}
+
+/// `((dev, ino), nlink)` of a file, where the platform tells them.
+#[cfg(unix)]
+fn link_key(meta: &std::fs::Metadata) -> Option<((u64, u64), u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some(((meta.dev(), meta.ino()), meta.nlink()))
+}
+
+/// `((dev, ino), nlink)` of a file, where the platform tells them.
+#[cfg(not(unix))]
+fn link_key(_meta: &std::fs::Metadata) -> Option<((u64, u64), u64)> {
+    None
+}
+
+/// Bytes an unlink frees: the file's length when this was its last link.
+fn freed_by_unlink(meta: &std::fs::Metadata) -> u64 {
+    match link_key(meta) {
+        Some((_, nlink)) if nlink > 1 => 0,
+        _ => meta.len(),
+    }
 }
 
 fn walker(dir: &Path) -> WalkDir {
@@ -145,13 +180,7 @@ pub fn remove_tree(
             }
             remover.remove_dir(path).map(|()| out.dirs_removed += 1)
         } else {
-            let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            unlink(remover, path, entry.file_type().is_symlink()).map(|()| {
-                out.progress.files_removed += 1;
-                if entry.file_type().is_file() {
-                    out.progress.bytes_removed += len;
-                }
-            })
+            unlink_entry(remover, &entry, &mut out.progress)
         };
         match result {
             Ok(()) => progress(out.progress),
@@ -159,6 +188,27 @@ pub fn remove_tree(
         }
     }
     out
+}
+
+/// Unlinks a file or link and counts it (and what it frees) in `progress`.
+fn unlink_entry(
+    remover: &mut dyn Remover,
+    entry: &walkdir::DirEntry,
+    progress: &mut DeleteProgress,
+) -> io::Result<()> {
+    let path = entry.path();
+    // Read just before the unlink: the link count then tells whether it is the last.
+    let freed = if entry.file_type().is_file() {
+        std::fs::symlink_metadata(path)
+            .map(|m| freed_by_unlink(&m))
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    unlink(remover, path, entry.file_type().is_symlink())?;
+    progress.files_removed += 1;
+    progress.bytes_removed += freed;
+    Ok(())
 }
 
 /// Unlinks a file or link; a directory link on Windows needs `remove_dir`.

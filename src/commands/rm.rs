@@ -120,6 +120,8 @@ pub fn run_with(
     let mut refused = 0;
     for path in paths {
         match check_delete(path, library, &guard_opts) {
+            // The same version named twice is deleted once.
+            Ok(item) if items.iter().any(|i: &DeletePlanItem| i.path == item.path) => {}
             Ok(item) => items.push(item),
             Err(r) => {
                 refused += 1;
