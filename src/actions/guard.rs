@@ -136,9 +136,12 @@ pub fn decide(
             "is a symbolic link, not a backup folder; backtop never deletes through links".into(),
         ));
     }
+    let roots = root_paths(library);
+    // A root that is itself a backup is a version too, but deleting it would delete the root
+    // (and put its marker outside every root): refuse.
     let version = match find_version(&facts.canonical, library) {
-        Some(v) => v,
-        None => return Err(not_a_version(&facts.canonical, library, refuse)),
+        Some(v) if !roots.contains(&facts.canonical) => v,
+        _ => return Err(not_a_version(&facts.canonical, &roots, library, refuse)),
     };
     let warnings =
         state_warnings(version, library, opts, listing).map_err(|(k, r)| refuse(k, r))?;
@@ -209,18 +212,10 @@ fn imazing_warning(listing: &Listing) -> Option<String> {
 /// Why a path that is not a discovered version is refused.
 fn not_a_version(
     canonical: &Path,
+    roots: &[PathBuf],
     library: &Library,
     refuse: impl Fn(RefusalKind, String) -> Refusal,
 ) -> Refusal {
-    // Roots may be links (users move them); compare both the link and where it leads.
-    let roots: Vec<PathBuf> = library
-        .roots
-        .iter()
-        .map(|r| r.root.path.as_path())
-        .chain(library.versions().map(|v| v.root.as_path()))
-        .flat_map(|r| [canonical_keep_last(r), r.canonicalize().unwrap_or_default()])
-        .filter(|r| !r.as_os_str().is_empty())
-        .collect();
     if roots.iter().any(|r| r == canonical) {
         return refuse(
             RefusalKind::Root,
@@ -235,13 +230,15 @@ fn not_a_version(
     }
     if let Some(v) = library
         .versions()
-        .find(|v| canonical.starts_with(canonical_keep_last(&v.path)))
+        .map(|v| &v.path)
+        .filter(|p| !roots.contains(&canonical_keep_last(p)))
+        .find(|p| canonical.starts_with(canonical_keep_last(p)))
     {
         return refuse(
             RefusalKind::NotAVersion,
             format!(
                 "is inside the backup {}; backtop deletes whole versions only",
-                v.path.display()
+                v.display()
             ),
         );
     }
@@ -249,6 +246,19 @@ fn not_a_version(
         RefusalKind::NotAVersion,
         "is not a backup version backtop found".into(),
     )
+}
+
+/// Every root of the library, canonical. Roots may be links (users move them), so both the
+/// link and where it leads are listed.
+fn root_paths(library: &Library) -> Vec<PathBuf> {
+    library
+        .roots
+        .iter()
+        .map(|r| r.root.path.as_path())
+        .chain(library.versions().map(|v| v.root.as_path()))
+        .flat_map(|r| [canonical_keep_last(r), r.canonicalize().unwrap_or_default()])
+        .filter(|r| !r.as_os_str().is_empty())
+        .collect()
 }
 
 /// The discovered version at `canonical`, comparing canonical paths.

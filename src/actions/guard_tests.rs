@@ -121,3 +121,35 @@ fn canonical_keeps_a_final_symlink() {
         tmp.path().canonicalize().unwrap().join("real")
     );
 }
+
+#[test]
+fn a_root_that_is_itself_a_backup_is_not_deleted() {
+    let mut lib = guard_library();
+    let mut v = lib.devices[0].versions[1].clone();
+    v.path = PathBuf::from("/t/single/U9");
+    v.root = PathBuf::from("/t/single/U9");
+    lib.devices[0].versions.push(v);
+    let f = facts("/t/single/U9", true, false);
+    let o = opts(true, true, false);
+    let r = decide(Path::new("/t/single/U9"), &f, &lib, &o, |_| {
+        Listing::NotListed
+    })
+    .unwrap_err();
+    assert_eq!(r.kind, RefusalKind::Root);
+    let inner = facts("/t/single/U9/Info.plist", true, false);
+    let r = decide(
+        Path::new("/t/single/U9/Info.plist"),
+        &inner,
+        &lib,
+        &o,
+        |_| Listing::NotListed,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (r.kind, r.reason.as_str()),
+        (
+            RefusalKind::NotAVersion,
+            "is not a backup version backtop found"
+        )
+    );
+}
