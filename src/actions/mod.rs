@@ -1,1 +1,25 @@
 //! Actions on versions: open/reveal, verify, delete (guards, trash or permanent, crash-safe) and prune.
+//!
+//! Every destructive path goes through [`guard::check_delete`], which alone makes the
+//! [`guard::DeletePlanItem`] that [`delete::delete_version`] takes. Nothing here prints or
+//! draws: results are data, progress goes to callbacks, cancel is an `AtomicBool`.
+
+pub mod delete;
+pub mod duration;
+pub mod guard;
+pub mod imazing;
+pub mod marker;
+pub mod open;
+pub mod prune;
+pub mod remove;
+pub mod verify;
+mod verify_rows;
+
+#[cfg(test)]
+mod test_support;
+
+pub use delete::{delete_version, recover_markers, DeleteOutcome, DeleteStatus, MarkerRecovery};
+pub use guard::{check_delete, DeleteOptions, DeletePlanItem, Refusal, RefusalKind, Warning};
+pub use marker::{DeleteMode, DELETE_MARKER_PREFIX};
+pub use prune::{plan, PlanEntry, PrunePlan, PrunePolicy, Reason};
+pub use remove::DeleteProgress;

@@ -1,1 +1,205 @@
-//! `backtop prune`.
+//! `backtop prune [--keep N] [--older-than AGE] [--dry-run] [--yes] [--permanent] [--json]`.
+//!
+//! Plans with [`crate::actions::prune::plan`], shows what goes and what stays (and why), then
+//! deletes after confirmation like `backtop rm`. `--dry-run` prints the plan and touches
+//! nothing (also in `--read-only`). Confirming the plan also confirms deleting iMazing
+//! snapshots that `Versions.db` may still list (each is marked in the plan). Exit codes: 0 done
+//! (or nothing to do, or dry run), 1 some deletes failed, 2 refused (no policy, bad age,
+//! read-only, no terminal without `--yes`), 3 cancelled at the prompt.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::rm::{
+    confirm, delete_all, exit_code, freed_line, print_plan, Console, EXIT_DONE, EXIT_REFUSED,
+};
+use crate::actions::duration::parse_age;
+use crate::actions::{
+    check_delete, plan, DeleteMode, DeleteOptions, DeletePlanItem, PrunePlan, PrunePolicy, Refusal,
+};
+use crate::library::Library;
+
+/// The flags of `backtop prune`.
+#[derive(Debug, Clone, Default)]
+pub struct PruneArgs {
+    /// `--keep N`.
+    pub keep: Option<usize>,
+    /// `--older-than AGE`, as typed.
+    pub older_than: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// `--yes`.
+    pub yes: bool,
+    /// `--permanent`.
+    pub permanent: bool,
+    /// `--json`.
+    pub json: bool,
+    /// `--read-only`.
+    pub read_only: bool,
+}
+
+/// Runs `backtop prune` on the process's terminal.
+pub fn run(library: &Library, args: &PruneArgs) -> anyhow::Result<i32> {
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut lock = stdin.lock();
+    let mut stdout = std::io::stdout();
+    let mut console = Console {
+        out: &mut stdout,
+        input: if interactive { Some(&mut lock) } else { None },
+        freed: None,
+    };
+    run_with(library, args, OffsetDateTime::now_utc(), &mut console)
+}
+
+/// [`run`] at time `now` with its console given (tests pass buffers).
+pub fn run_with(
+    library: &Library,
+    args: &PruneArgs,
+    now: OffsetDateTime,
+    console: &mut Console,
+) -> anyhow::Result<i32> {
+    let older_than = match args.older_than.as_deref().map(parse_age).transpose() {
+        Ok(d) => d,
+        Err(e) => {
+            writeln!(console.out, "--older-than {e}")?;
+            return Ok(EXIT_REFUSED);
+        }
+    };
+    if args.keep.is_none() && older_than.is_none() {
+        writeln!(
+            console.out,
+            "give a policy: --keep N and/or --older-than AGE (e.g. --keep 3 --older-than 90d)"
+        )?;
+        return Ok(EXIT_REFUSED);
+    }
+    let policy = PrunePolicy {
+        keep: args.keep,
+        older_than,
+    };
+    let plan = plan(library, &policy, now);
+    if args.dry_run {
+        let paths: Vec<PathBuf> = plan.remove.iter().map(|e| e.path.clone()).collect();
+        let freed = console.freed_by(&paths);
+        print(console.out, &plan, args.json, freed)?;
+        return Ok(EXIT_DONE);
+    }
+    if args.read_only {
+        writeln!(
+            console.out,
+            "backtop is in read-only mode; nothing was deleted"
+        )?;
+        return Ok(EXIT_REFUSED);
+    }
+    execute(library, args, &plan, console)
+}
+
+/// Guards, confirms and deletes what the plan removes.
+fn execute(
+    library: &Library,
+    args: &PruneArgs,
+    plan: &PrunePlan,
+    console: &mut Console,
+) -> anyhow::Result<i32> {
+    if plan.remove.is_empty() {
+        print(console.out, plan, args.json, None)?;
+        return Ok(EXIT_DONE);
+    }
+    if args.json && !args.yes {
+        writeln!(
+            console.out,
+            "--json needs --yes or --dry-run; nothing was deleted"
+        )?;
+        return Ok(EXIT_REFUSED);
+    }
+    let (items, skipped) = guard_plan(library, plan, args.read_only);
+    let mode = if args.permanent {
+        DeleteMode::Permanent
+    } else {
+        DeleteMode::Trash
+    };
+    let paths: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
+    let freed = console.freed_by(&paths);
+    let mut sink = std::io::sink();
+    let human: &mut dyn Write = if args.json { &mut sink } else { console.out };
+    for r in &skipped {
+        writeln!(human, "skipped: {}: {}", r.path.display(), r.reason)?;
+    }
+    print_kept(human, plan)?;
+    print_plan(human, &items, mode, freed)?;
+    if let Some(code) = confirm(console, args.yes, items.len())? {
+        return Ok(code);
+    }
+    let human: &mut dyn Write = if args.json { &mut sink } else { console.out };
+    let outcomes = delete_all(&items, mode, human)?;
+    if args.json {
+        let doc = json!({
+            "remove": plan.remove, "keep": plan.keep, "skipped": skipped, "results": outcomes
+        });
+        writeln!(console.out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(exit_code(&outcomes))
+}
+
+/// Runs the guards on what the plan removes. Confirming the plan also confirms iMazing
+/// snapshots that `Versions.db` may list (the plan shows the warning).
+fn guard_plan(
+    library: &Library,
+    plan: &PrunePlan,
+    read_only: bool,
+) -> (Vec<DeletePlanItem>, Vec<Refusal>) {
+    let opts = DeleteOptions {
+        force: false,
+        confirm_imazing: true,
+        read_only,
+    };
+    let mut items = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in &plan.remove {
+        match check_delete(&entry.path, library, &opts) {
+            Ok(item) => items.push(item),
+            Err(r) => skipped.push(r),
+        }
+    }
+    (items, skipped)
+}
+
+/// Prints the plan: JSON `{"remove": [...], "keep": [...], "freed_bytes": n|null}`, or lines
+/// for people.
+fn print(
+    out: &mut dyn Write,
+    plan: &PrunePlan,
+    json: bool,
+    freed: Option<u64>,
+) -> anyhow::Result<()> {
+    if json {
+        let doc = json!({ "remove": plan.remove, "keep": plan.keep, "freed_bytes": freed });
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        return Ok(());
+    }
+    print_kept(out, plan)?;
+    if plan.remove.is_empty() {
+        writeln!(out, "nothing to prune")?;
+        return Ok(());
+    }
+    writeln!(out, "would delete:")?;
+    for e in &plan.remove {
+        writeln!(out, "  {}  {}", e.path.display(), e.reason.text())?;
+    }
+    if let Some(bytes) = freed {
+        writeln!(out, "{}", freed_line(bytes, DeleteMode::Permanent))?;
+    }
+    Ok(())
+}
+
+/// Lists what stays and why.
+fn print_kept(out: &mut dyn Write, plan: &PrunePlan) -> anyhow::Result<()> {
+    writeln!(out, "keeps:")?;
+    for e in &plan.keep {
+        writeln!(out, "  {}  {}", e.path.display(), e.reason.text())?;
+    }
+    Ok(())
+}

@@ -1,1 +1,254 @@
-//! `backtop rm`.
+//! `backtop rm PATH... [--yes] [--permanent] [--force]`: delete backup versions.
+//!
+//! Every path goes through the guards first; if any is refused, nothing is deleted. Then the
+//! command shows exactly what will go and asks on a terminal (unless `--yes`; without a
+//! terminal and without `--yes` it refuses). Exit codes: 0 all deleted, 1 some deletes failed,
+//! 2 refused (nothing done), 3 cancelled at the prompt.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use humansize::{format_size, BINARY};
+
+use crate::actions::delete::TRASH_NOTE;
+use crate::actions::{
+    check_delete, delete_version, DeleteMode, DeleteOptions, DeleteOutcome, DeletePlanItem,
+};
+use crate::library::Library;
+
+/// Exit code: everything asked was done.
+pub const EXIT_DONE: i32 = 0;
+/// Exit code: some deletes failed (the others were done).
+pub const EXIT_SOME_FAILED: i32 = 1;
+/// Exit code: refused, nothing was done.
+pub const EXIT_REFUSED: i32 = 2;
+/// Exit code: the user said no at the prompt.
+pub const EXIT_CANCELLED: i32 = 3;
+
+/// What deleting a set of version folders frees, in bytes, when sizes are known (the caller
+/// wires `crate::library::usage::freed_by_deleting` here; hard links make sums lie).
+pub type FreedFn<'a> = &'a dyn Fn(&[PathBuf]) -> Option<u64>;
+
+/// Where a command writes, reads the answer to its question on a terminal, and learns what a
+/// delete frees.
+pub struct Console<'a> {
+    /// Output.
+    pub out: &'a mut dyn Write,
+    /// The terminal's input; `None` when stdin is not a terminal.
+    pub input: Option<&'a mut dyn BufRead>,
+    /// What deleting a set frees, when sizes are available.
+    pub freed: Option<FreedFn<'a>>,
+}
+
+impl Console<'_> {
+    /// What deleting `paths` frees, if known.
+    pub fn freed_by(&self, paths: &[PathBuf]) -> Option<u64> {
+        self.freed.and_then(|f| f(paths))
+    }
+}
+
+impl Console<'_> {
+    /// Asks a yes/no question; only `y` or `yes` is yes. `None` without a terminal.
+    pub fn ask(&mut self, question: &str) -> anyhow::Result<Option<bool>> {
+        let Some(input) = self.input.as_mut() else {
+            return Ok(None);
+        };
+        write!(self.out, "{question} [y/N] ")?;
+        self.out.flush()?;
+        let mut line = String::new();
+        input.read_line(&mut line)?;
+        let answer = line.trim().to_ascii_lowercase();
+        Ok(Some(answer == "y" || answer == "yes"))
+    }
+}
+
+/// Runs `backtop rm` on the process's terminal.
+pub fn run(
+    library: &Library,
+    paths: &[PathBuf],
+    yes: bool,
+    permanent: bool,
+    force: bool,
+    read_only: bool,
+) -> anyhow::Result<i32> {
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut lock = stdin.lock();
+    let mut stdout = std::io::stdout();
+    let mut console = Console {
+        out: &mut stdout,
+        input: if interactive { Some(&mut lock) } else { None },
+        freed: None,
+    };
+    let opts = RmOptions {
+        yes,
+        permanent,
+        force,
+        read_only,
+    };
+    run_with(library, paths, &opts, &mut console)
+}
+
+/// The flags of `backtop rm`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RmOptions {
+    /// Do not ask.
+    pub yes: bool,
+    /// Delete for good instead of trashing.
+    pub permanent: bool,
+    /// Override the newest-backup, in-progress and iMazing guards.
+    pub force: bool,
+    /// `--read-only`.
+    pub read_only: bool,
+}
+
+/// [`run`] with its console given (tests pass buffers).
+pub fn run_with(
+    library: &Library,
+    paths: &[PathBuf],
+    opts: &RmOptions,
+    console: &mut Console,
+) -> anyhow::Result<i32> {
+    let guard_opts = DeleteOptions {
+        force: opts.force,
+        // Confirming at the prompt, after the warning was shown, counts as confirmation.
+        confirm_imazing: opts.force || (!opts.yes && console.input.is_some()),
+        read_only: opts.read_only,
+    };
+    let mut items = Vec::new();
+    let mut refused = 0;
+    for path in paths {
+        match check_delete(path, library, &guard_opts) {
+            // The same version named twice is deleted once.
+            Ok(item) if items.iter().any(|i: &DeletePlanItem| i.path == item.path) => {}
+            Ok(item) => items.push(item),
+            Err(r) => {
+                refused += 1;
+                writeln!(console.out, "refused: {}: {}", path.display(), r.reason)?;
+            }
+        }
+    }
+    if refused > 0 {
+        writeln!(console.out, "nothing was deleted")?;
+        return Ok(EXIT_REFUSED);
+    }
+    let mode = if opts.permanent {
+        DeleteMode::Permanent
+    } else {
+        DeleteMode::Trash
+    };
+    let paths: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
+    let freed = console.freed_by(&paths);
+    print_plan(console.out, &items, mode, freed)?;
+    if let Some(code) = confirm(console, opts.yes, items.len())? {
+        return Ok(code);
+    }
+    let outcomes = delete_all(&items, mode, console.out)?;
+    Ok(exit_code(&outcomes))
+}
+
+/// Asks for confirmation unless `yes`; `Some(exit code)` when the command must stop.
+pub fn confirm(console: &mut Console, yes: bool, count: usize) -> anyhow::Result<Option<i32>> {
+    if yes {
+        return Ok(None);
+    }
+    let question = format!(
+        "Delete {count} version{}?",
+        if count == 1 { "" } else { "s" }
+    );
+    match console.ask(&question)? {
+        None => {
+            writeln!(
+                console.out,
+                "not a terminal: refusing to delete without --yes; nothing was deleted"
+            )?;
+            Ok(Some(EXIT_REFUSED))
+        }
+        Some(false) => {
+            writeln!(console.out, "cancelled; nothing was deleted")?;
+            Ok(Some(EXIT_CANCELLED))
+        }
+        Some(true) => Ok(None),
+    }
+}
+
+/// Lists what will go, with the warnings the user accepts by confirming, and what it frees
+/// when known.
+pub fn print_plan(
+    out: &mut dyn Write,
+    items: &[DeletePlanItem],
+    mode: DeleteMode,
+    freed: Option<u64>,
+) -> anyhow::Result<()> {
+    let how = match mode {
+        DeleteMode::Trash => "to the trash",
+        DeleteMode::Permanent => "permanently",
+    };
+    writeln!(out, "will delete {how}:")?;
+    for item in items {
+        let v = &item.version;
+        let date = v
+            .date
+            .map(|d| d.date().to_string())
+            .unwrap_or_else(|| "date unknown".into());
+        let device = v
+            .device_name
+            .as_deref()
+            .or(v.udid.as_deref())
+            .unwrap_or("?");
+        writeln!(
+            out,
+            "  {}  ({}, {}, {date}, {})",
+            item.path.display(),
+            v.kind.label(),
+            device,
+            v.state.label()
+        )?;
+        for w in &item.warnings {
+            writeln!(out, "    warning: {}", w.message)?;
+        }
+    }
+    if let Some(bytes) = freed {
+        writeln!(out, "{}", freed_line(bytes, mode))?;
+    }
+    Ok(())
+}
+
+/// "frees 1.2 GiB", with the trash caveat in trash mode.
+pub fn freed_line(bytes: u64, mode: DeleteMode) -> String {
+    let size = format_size(bytes, BINARY);
+    match mode {
+        DeleteMode::Permanent => format!("frees {size} (hard links counted once)"),
+        DeleteMode::Trash => format!("frees {size} once the Trash is emptied ({TRASH_NOTE})"),
+    }
+}
+
+/// Deletes each item in turn, printing each outcome.
+pub fn delete_all(
+    items: &[DeletePlanItem],
+    mode: DeleteMode,
+    out: &mut dyn Write,
+) -> anyhow::Result<Vec<DeleteOutcome>> {
+    let never = AtomicBool::new(false);
+    let mut outcomes = Vec::new();
+    for item in items {
+        let outcome = delete_version(item, mode, &never, |_| {});
+        writeln!(out, "{}: {}", outcome.path.display(), outcome.message)?;
+        outcomes.push(outcome);
+    }
+    let removed: u64 = outcomes.iter().map(|o| o.bytes_removed).sum();
+    if mode == DeleteMode::Permanent && outcomes.len() > 1 {
+        writeln!(out, "removed {} in all", format_size(removed, BINARY))?;
+    }
+    Ok(outcomes)
+}
+
+/// 0 when every delete was done, else 1.
+pub fn exit_code(outcomes: &[DeleteOutcome]) -> i32 {
+    if outcomes.iter().all(DeleteOutcome::is_done) {
+        EXIT_DONE
+    } else {
+        EXIT_SOME_FAILED
+    }
+}

@@ -1,1 +1,75 @@
-//! `backtop verify`.
+//! `backtop verify [PATH...] [--json]`: check versions against their manifests.
+//!
+//! Without paths every version found is verified; a path that is not a found version is
+//! verified as a plain backup folder. `--json` prints an array of reports. Exit codes: 0 every
+//! version is fine, 1 problems were found, 2 a path does not exist.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::actions::guard::canonical_keep_last;
+use crate::actions::verify::{verify, VerifyReport};
+use crate::library::{Library, Version, VersionKind};
+
+/// Runs `backtop verify` printing to stdout.
+pub fn run(library: &Library, paths: &[PathBuf], json: bool) -> anyhow::Result<i32> {
+    run_with(library, paths, json, &mut std::io::stdout())
+}
+
+/// [`run`] writing to `out`.
+pub fn run_with(
+    library: &Library,
+    paths: &[PathBuf],
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    let mut versions = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            writeln!(out, "{}: no such folder", p.display())?;
+            return Ok(2);
+        }
+        let canonical = canonical_keep_last(p);
+        let found = library
+            .versions()
+            .find(|v| canonical_keep_last(&v.path) == canonical);
+        versions.push(match found {
+            Some(v) => v.clone(),
+            None => Version::bare(p, p.parent().unwrap_or(p), VersionKind::Archive),
+        });
+    }
+    if paths.is_empty() {
+        versions.extend(library.versions().cloned());
+    }
+    let reports: Vec<VerifyReport> = versions.iter().map(|v| verify(v, |_| {})).collect();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&reports)?)?;
+    } else {
+        for r in &reports {
+            print_report(out, r)?;
+        }
+    }
+    Ok(if reports.iter().all(|r| r.ok) { 0 } else { 1 })
+}
+
+/// One report for people.
+fn print_report(out: &mut dyn Write, r: &VerifyReport) -> anyhow::Result<()> {
+    let verdict = if r.ok { "ok" } else { "PROBLEMS" };
+    writeln!(
+        out,
+        "{verdict}  {}  ({} rows, {} files)",
+        r.path.display(),
+        r.rows_checked,
+        r.files_on_disk
+    )?;
+    for p in &r.problems {
+        writeln!(out, "  {}: {}", p.kind.label(), p.count)?;
+        for e in &p.examples {
+            writeln!(out, "    {e}")?;
+        }
+    }
+    for n in &r.notes {
+        writeln!(out, "  note: {n}")?;
+    }
+    Ok(())
+}
