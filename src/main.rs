@@ -1,13 +1,16 @@
-//! The `backtop` binary: parse the CLI, resolve the roots, discover the library, then run the
-//! dashboard or a subcommand. Errors are printed with their context; the exit code comes from
-//! the command (see each command's module doc).
+//! The `backtop` binary: parse the CLI, resolve the roots, finish deletes a previous run left
+//! half done, discover the library, then run the dashboard or a subcommand. Errors are printed
+//! with their context; the exit code comes from the command (see each command's module doc).
 
 use std::process::ExitCode;
 
+use clap::Parser;
+
+use backtop::actions::delete::recover_markers;
 use backtop::cli::{Cli, Command};
 use backtop::commands::context::RunRoots;
-use backtop::commands::{demo, list, roots, tui};
-use clap::Parser;
+use backtop::commands::prune::PruneArgs;
+use backtop::commands::{demo, list, prune, rm, roots, tui, verify};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,17 +28,51 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         return demo::run(dir);
     }
     let run_roots = RunRoots::resolve(&cli.roots)?;
-    match &cli.command {
-        Some(Command::Roots(arg)) => roots::run(&run_roots.discover().roots, arg.json),
-        Some(Command::List(arg)) => list::run(&run_roots.discover(), arg.json),
+    if !cli.read_only {
+        // A crash or a cancel between the rename and the removal leaves a marker folder:
+        // finish that delete now, so a half-deleted backup is never shown as valid.
+        for recovery in recover_markers(&run_roots.paths()) {
+            eprintln!("backtop: {}", recovery.message);
+        }
+    }
+    let library = run_roots.discover();
+    match cli.command {
         None => {
-            let library = run_roots.discover();
             let host = tui::ScanFn(|| crossbeam_channel::unbounded().1);
             tui::run(
                 library,
                 tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host)),
             )
         }
-        _ => anyhow::bail!("this command is not available in this build yet"),
+        Some(Command::Roots(arg)) => roots::run(&library.roots, arg.json),
+        Some(Command::List(arg)) => list::run(&library, arg.json),
+        Some(Command::Verify { paths, json }) => verify::run(&library, &paths, json),
+        Some(Command::Rm {
+            paths,
+            yes,
+            permanent,
+            force,
+        }) => rm::run(&library, &paths, yes, permanent, force, cli.read_only),
+        Some(Command::Prune {
+            keep,
+            older_than,
+            dry_run,
+            yes,
+            permanent,
+            json,
+        }) => prune::run(
+            &library,
+            &PruneArgs {
+                keep,
+                older_than,
+                dry_run,
+                yes,
+                permanent,
+                json,
+                read_only: cli.read_only,
+            },
+        ),
+        Some(Command::Du(_)) => anyhow::bail!("`du` is not available in this build yet"),
+        Some(Command::Demo { .. }) => unreachable!("handled above"),
     }
 }
