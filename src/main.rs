@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use backtop::actions::delete::recover_markers;
+use backtop::actions::marker::find_markers;
 use backtop::cli::{Cli, Command};
 use backtop::commands::context::RunRoots;
 use backtop::commands::prune::PruneArgs;
@@ -23,18 +24,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// A crash or a cancel between a delete's rename and its removal leaves a marker folder
+/// (never shown as a backup). The commands that delete anyway (the dashboard, `rm`, `prune`)
+/// finish such deletes first; the others (and `--read-only`) only say they are there.
+fn finish_or_report_half_deletes(cli: &Cli, run_roots: &RunRoots) {
+    let deletes = matches!(
+        cli.command,
+        None | Some(Command::Rm { .. }) | Some(Command::Prune { .. })
+    );
+    let roots = run_roots.paths();
+    if deletes && !cli.read_only {
+        for recovery in recover_markers(&roots) {
+            eprintln!("backtop: {}", recovery.message);
+        }
+        return;
+    }
+    for marker in find_markers(&roots) {
+        eprintln!(
+            "backtop: {} was being deleted when backtop stopped; it is hidden from listings \
+             and is finished by the next `backtop rm`, `prune` or dashboard run ({})",
+            marker.original_path().display(),
+            marker.dir.display()
+        );
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<i32> {
     if let Some(Command::Demo { dir }) = &cli.command {
         return demo::run(dir);
     }
     let run_roots = RunRoots::resolve(&cli.roots)?;
-    if !cli.read_only {
-        // A crash or a cancel between the rename and the removal leaves a marker folder:
-        // finish that delete now, so a half-deleted backup is never shown as valid.
-        for recovery in recover_markers(&run_roots.paths()) {
-            eprintln!("backtop: {}", recovery.message);
-        }
-    }
+    finish_or_report_half_deletes(&cli, &run_roots);
     let library = run_roots.discover();
     match cli.command {
         None => {
