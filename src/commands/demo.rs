@@ -47,3 +47,43 @@ pub fn summary(lib: &DemoLibrary) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::demo::Written;
+
+    #[test]
+    fn summary_lists_roots_versions_and_totals() {
+        let home = PathBuf::from("/h");
+        let lib = DemoLibrary {
+            home: home.clone(),
+            roots: vec![home.join("R")],
+            versions: vec![
+                Written {
+                    path: home.join("R/A"),
+                    files: 10,
+                    content_bytes: 2_000_000,
+                    metadata_bytes: 500_000,
+                },
+                Written {
+                    path: home.join("R/B"),
+                    files: 5,
+                    content_bytes: 1_000_000_000,
+                    metadata_bytes: 0,
+                },
+            ],
+        };
+        assert_eq!(
+            summary(&lib),
+            concat!(
+                "Demo library in /h\n\nRoots:\n  R\n\nVersions:\n",
+                "      10 files   2.50 MB  R/A\n",
+                "       5 files      1 GB  R/B\n",
+                "\n2 versions, 15 files, 1.00 GB apparent (sparse files; hard links counted per link)\n"
+            )
+        );
+    }
+}

@@ -36,7 +36,7 @@ pub const MAIN_IPHONE: Profile = Profile {
     product_type: "iPhone15,2",
     ios: ("17.5.1", "21F90"),
     total_bytes: 60e9,
-    files: 2600,
+    files: 3000,
     modern: true,
     apps: 12,
     mix: &[
@@ -65,7 +65,7 @@ pub const IPAD: Profile = Profile {
     product_type: "iPad13,16",
     ios: ("17.4", "21E219"),
     total_bytes: 25e9,
-    files: 2000,
+    files: 2400,
     modern: true,
     apps: 16,
     mix: &[
@@ -90,7 +90,7 @@ pub const OLD_IPHONE: Profile = Profile {
     product_type: "iPhone12,1",
     ios: ("16.7.8", "20H343"),
     total_bytes: 14e9,
-    files: 1700,
+    files: 2000,
     modern: true,
     apps: 9,
     mix: &[
@@ -114,7 +114,7 @@ pub const IOS9_IPHONE: Profile = Profile {
     product_type: "iPhone7,2",
     ios: ("9.3.5", "13G36"),
     total_bytes: 8e9,
-    files: 1500,
+    files: 1600,
     modern: false,
     apps: 5,
     mix: &[

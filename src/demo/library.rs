@@ -200,7 +200,8 @@ fn main_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
 fn changed_files(files: &[FileSpec], rng: &mut Rng) -> Vec<FileSpec> {
     let mut out: Vec<FileSpec> = files
         .iter()
-        .filter(|f| super::devices::is_database(f))
+        .filter(|f| super::devices::is_database(f) && !f.path.contains("Caches/"))
+        .filter(|f| !f.path.starts_with("Library/Application Support/"))
         .map(|f| FileSpec {
             size: f.size - f.size / 7,
             ..f.clone()
