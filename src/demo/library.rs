@@ -19,8 +19,8 @@ use crate::library::{Error, ManifestFormat, Result};
 pub struct DemoOptions {
     /// Seed of every made-up name, size and key.
     pub seed: u64,
-    /// File counts grow with √`scale`: 1.0 ≈ 1,500–2,600 files per version (~25k in all),
-    /// 100 ≈ 250k in all. Byte totals stay life-size at every scale.
+    /// File counts grow with √`scale`: 1.0 ≈ 1,400–3,000 files per version (~28k in all),
+    /// 100 ≈ 275k in all. Byte totals stay life-size at every scale.
     pub scale: f64,
     /// Contents as sparse files (`set_len`); `false` writes every byte (tens of GB at scale 1).
     pub sparse: bool,
@@ -247,8 +247,14 @@ fn old_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     arch.damage = Some(Damage::TruncatedInfoPlist);
     arch.encoding = PlistEncoding::Binary;
     ctx.write(&roots[0].join(archive_name(&id, arch.date)), &arch)?;
-    // A copy made by hand before trading the phone in, under a name of the user's own.
-    ctx.write(&roots[2].join("iPhone 11 before trade-in"), &live)
+    // A copy made by hand before trading the phone in, under a name of the user's own: the
+    // copy stopped early (the last 3 files are missing) and caught two stray files.
+    let mut copy = live;
+    copy.missing_files = 3;
+    copy.unlisted_files = (0..2)
+        .map(|_| (hex::encode(rng.bytes(20)), rng.range(1 << 20, 40 << 20)))
+        .collect();
+    ctx.write(&roots[2].join("iPhone 11 before trade-in"), &copy)
 }
 
 fn ios9_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {

@@ -14,6 +14,7 @@ mod content;
 mod damage;
 mod devices;
 mod entries;
+mod known_files;
 mod library;
 mod manifest_db;
 mod mbdb;
