@@ -176,7 +176,12 @@ fn write_contents(
                 if !changed.contains(&(f.domain.as_str(), f.path.as_str())) =>
             {
                 let from = content_path(live, spec.format, &id);
-                let _ = std::fs::remove_file(&path);
+                match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::io(&path, e))
+                    }
+                    _ => {}
+                }
                 std::fs::hard_link(&from, &path).map_err(|e| Error::io(&from, e))?;
                 bytes += std::fs::metadata(&path)
                     .map_err(|e| Error::io(&path, e))?

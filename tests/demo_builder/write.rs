@@ -168,6 +168,53 @@ fn sparse_files_have_their_length() {
     assert_eq!(w.content_bytes, 5_000_000_000 + 2048 + 16);
 }
 
+/// The file a damage concerns.
+fn damaged_file(damage: Damage) -> &'static str {
+    use Damage::*;
+    match damage {
+        MissingInfoPlist | TruncatedInfoPlist => "Info.plist",
+        MissingManifestPlist | GarbageManifestPlist => "Manifest.plist",
+        MissingStatusPlist | GarbageStatusPlist => "Status.plist",
+        GarbageManifestDb | EmptyManifestDb | MissingManifestDb => "Manifest.db",
+        TruncatedMbdb => "Manifest.mbdb",
+    }
+}
+
+/// Checks the damaged file `got` against the clean one, `good`.
+fn check_damage(damage: Damage, bad: &std::path::Path, good: &[u8]) {
+    use Damage::*;
+    let path = bad.join(damaged_file(damage));
+    let got = std::fs::read(&path);
+    match damage {
+        MissingInfoPlist | MissingManifestPlist | MissingStatusPlist | MissingManifestDb => {
+            assert_eq!(
+                got.unwrap_err().kind(),
+                std::io::ErrorKind::NotFound,
+                "{damage:?}"
+            )
+        }
+        TruncatedInfoPlist | TruncatedMbdb => {
+            assert_eq!(got.unwrap(), good[..good.len() / 2], "{damage:?}")
+        }
+        EmptyManifestDb => assert!(got.unwrap().is_empty()),
+        GarbageManifestPlist | GarbageStatusPlist => {
+            let got = got.unwrap();
+            assert!(!got.is_empty());
+            assert!(
+                Value::from_reader(std::io::Cursor::new(got)).is_err(),
+                "{damage:?}"
+            );
+        }
+        GarbageManifestDb => {
+            assert!(!got.unwrap().starts_with(b"SQLite format 3\0"));
+            let rows = rusqlite::Connection::open(&path).and_then(|c| {
+                c.query_row("SELECT count(*) FROM Files", [], |r| r.get::<_, i64>(0))
+            });
+            assert!(rows.is_err());
+        }
+    }
+}
+
 #[test]
 fn each_damage_does_what_it_says() {
     use Damage::*;
@@ -185,60 +232,20 @@ fn each_damage_does_what_it_says() {
     ];
     for (damage, format) in cases {
         let tmp = tempfile::tempdir().unwrap();
-        let clean = tmp.path().join("clean");
-        let bad = tmp.path().join("bad");
+        let (clean, bad) = (tmp.path().join("clean"), tmp.path().join("bad"));
         let mut sp = spec();
         sp.format = format;
         write_backup(&clean, &sp).unwrap();
         sp.damage = Some(damage);
         write_backup(&bad, &sp).unwrap();
-        let name = match damage {
-            MissingInfoPlist | TruncatedInfoPlist => "Info.plist",
-            MissingManifestPlist | GarbageManifestPlist => "Manifest.plist",
-            MissingStatusPlist | GarbageStatusPlist => "Status.plist",
-            GarbageManifestDb | EmptyManifestDb | MissingManifestDb => "Manifest.db",
-            TruncatedMbdb => "Manifest.mbdb",
-        };
-        let good = std::fs::read(clean.join(name)).unwrap();
-        let got = std::fs::read(bad.join(name));
-        match damage {
-            MissingInfoPlist | MissingManifestPlist | MissingStatusPlist | MissingManifestDb => {
-                assert_eq!(
-                    got.unwrap_err().kind(),
-                    std::io::ErrorKind::NotFound,
-                    "{damage:?}"
-                )
-            }
-            TruncatedInfoPlist | TruncatedMbdb => {
-                assert_eq!(got.unwrap(), good[..good.len() / 2], "{damage:?}")
-            }
-            EmptyManifestDb => assert!(got.unwrap().is_empty()),
-            GarbageManifestPlist | GarbageStatusPlist => {
-                let got = got.unwrap();
-                assert!(!got.is_empty());
-                assert!(
-                    Value::from_reader(std::io::Cursor::new(got)).is_err(),
-                    "{damage:?}"
-                );
-            }
-            GarbageManifestDb => {
-                let got = got.unwrap();
-                assert!(!got.starts_with(b"SQLite format 3\0"));
-                assert!(rusqlite::Connection::open(bad.join(name))
-                    .and_then(
-                        |c| c.query_row("SELECT count(*) FROM Files", [], |r| r.get::<_, i64>(0))
-                    )
-                    .is_err());
-            }
-        }
+        let name = damaged_file(damage);
+        check_damage(damage, &bad, &std::fs::read(clean.join(name)).unwrap());
         // Everything else is untouched.
         for other in ["Info.plist", "Manifest.plist", "Status.plist"] {
             if other != name {
-                assert_eq!(
-                    std::fs::read(clean.join(other)).unwrap(),
-                    std::fs::read(bad.join(other)).unwrap(),
-                    "{damage:?} {other}"
-                );
+                let (a, b) = (clean.join(other), bad.join(other));
+                let same = std::fs::read(a).unwrap() == std::fs::read(b).unwrap();
+                assert!(same, "{damage:?} changed {other}");
             }
         }
     }
@@ -302,4 +309,20 @@ fn versions_db_lists_snapshot_names() {
             (2, names[1].to_string(), 1_706_745_600.0)
         ]
     );
+}
+
+#[test]
+fn rewriting_the_live_backup_leaves_snapshots_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("live");
+    let snap = tmp.path().join("snap");
+    write_backup(&live, &spec()).unwrap();
+    write_imazing_snapshot(&live, &snap, &spec(), &[]).unwrap();
+    let mut bigger = spec();
+    bigger.files[1].size = 9999;
+    write_backup(&live, &bigger).unwrap();
+    let id = file_id("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC");
+    let rel = std::path::Path::new(&id[..2]).join(&id);
+    assert_eq!(std::fs::metadata(live.join(&rel)).unwrap().len(), 9999);
+    assert_eq!(std::fs::metadata(snap.join(&rel)).unwrap().len(), 2048);
 }
