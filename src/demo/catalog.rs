@@ -106,7 +106,11 @@ fn whatsapp(rng: &mut Rng, _i: u64) -> Item {
         ("opus", 0.08),
         ("pdf", 0.5),
     ]);
-    let chat = format!("4917{:08}@s.whatsapp.net", rng.range(0, 100_000_000));
+    // About 30 chats, the same numbers on every device of a seed's library.
+    let chat = format!(
+        "4917{:08}@s.whatsapp.net",
+        rng.range(0, 30) * 3_141_593 % 100_000_000
+    );
     let path = format!(
         "Message/Media/{chat}/{:x}/{:x}/{}.{ext}",
         rng.range(0, 16),

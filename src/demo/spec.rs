@@ -95,7 +95,7 @@ pub struct BackupSpec {
     pub build: String,
     /// `Serial Number`.
     pub serial: String,
-    /// The backup's date (all three plists carry it).
+    /// The backup's date (all three plists carry it, in whole seconds).
     pub date: OffsetDateTime,
     /// Encrypted backup: key bag, encrypted `Manifest.db`, padded contents.
     pub encrypted: bool,
