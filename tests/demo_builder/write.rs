@@ -168,22 +168,10 @@ fn sparse_files_have_their_length() {
     assert_eq!(w.content_bytes, 5_000_000_000 + 2048 + 16);
 }
 
-/// The file a damage concerns.
-fn damaged_file(damage: Damage) -> &'static str {
-    use Damage::*;
-    match damage {
-        MissingInfoPlist | TruncatedInfoPlist => "Info.plist",
-        MissingManifestPlist | GarbageManifestPlist => "Manifest.plist",
-        MissingStatusPlist | GarbageStatusPlist => "Status.plist",
-        GarbageManifestDb | EmptyManifestDb | MissingManifestDb => "Manifest.db",
-        TruncatedMbdb => "Manifest.mbdb",
-    }
-}
-
 /// Checks the damaged file `got` against the clean one, `good`.
 fn check_damage(damage: Damage, bad: &std::path::Path, good: &[u8]) {
     use Damage::*;
-    let path = bad.join(damaged_file(damage));
+    let path = bad.join(damage.file());
     let got = std::fs::read(&path);
     match damage {
         MissingInfoPlist | MissingManifestPlist | MissingStatusPlist | MissingManifestDb => {
@@ -217,20 +205,8 @@ fn check_damage(damage: Damage, bad: &std::path::Path, good: &[u8]) {
 
 #[test]
 fn each_damage_does_what_it_says() {
-    use Damage::*;
-    let cases = [
-        (MissingInfoPlist, ManifestFormat::Db),
-        (MissingManifestPlist, ManifestFormat::Db),
-        (MissingStatusPlist, ManifestFormat::Db),
-        (TruncatedInfoPlist, ManifestFormat::Db),
-        (GarbageManifestPlist, ManifestFormat::Db),
-        (GarbageStatusPlist, ManifestFormat::Db),
-        (GarbageManifestDb, ManifestFormat::Db),
-        (EmptyManifestDb, ManifestFormat::Db),
-        (MissingManifestDb, ManifestFormat::Db),
-        (TruncatedMbdb, ManifestFormat::Mbdb),
-    ];
-    for (damage, format) in cases {
+    for damage in Damage::ALL {
+        let format = damage.needs_format().unwrap_or(ManifestFormat::Db);
         let tmp = tempfile::tempdir().unwrap();
         let (clean, bad) = (tmp.path().join("clean"), tmp.path().join("bad"));
         let mut sp = spec();
@@ -238,7 +214,7 @@ fn each_damage_does_what_it_says() {
         write_backup(&clean, &sp).unwrap();
         sp.damage = Some(damage);
         write_backup(&bad, &sp).unwrap();
-        let name = damaged_file(damage);
+        let name = damage.file();
         check_damage(damage, &bad, &std::fs::read(clean.join(name)).unwrap());
         // Everything else is untouched.
         for other in ["Info.plist", "Manifest.plist", "Status.plist"] {
