@@ -47,7 +47,8 @@ mod write;
 
 pub use entries::{DIR_MODE, FILE_MODE};
 pub use library::{
-    archive_name, build_demo, external_root, finder_root, imazing_root, DemoLibrary, DemoOptions,
+    archive_name, build_demo, external_root, finder_root, imazing_root, DemoDevice, DemoLibrary,
+    DemoOptions,
 };
 pub use mbdb::MAGIC as MBDB_MAGIC;
 pub use rng::Rng;

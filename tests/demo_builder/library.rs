@@ -81,6 +81,20 @@ fn layout_and_figures(lib: &DemoLibrary) {
         ]
     );
     assert_eq!(lib.versions.len(), 12);
+    let devices: Vec<(&str, &str, Vec<usize>)> = lib
+        .devices
+        .iter()
+        .map(|d| (d.name.as_str(), d.product_type.as_str(), d.versions.clone()))
+        .collect();
+    assert_eq!(
+        devices,
+        [
+            ("Anna's iPhone", "iPhone15,2", vec![0, 1, 2, 3, 4, 5]),
+            ("Anna's iPad", "iPad13,16", vec![6, 7]),
+            ("Anna's old iPhone", "iPhone12,1", vec![8, 9, 10]),
+            ("Dad's iPhone 6", "iPhone7,2", vec![11]),
+        ]
+    );
     for v in &lib.versions {
         let files = content_files(&v.path);
         assert_eq!(files.len() as u64, v.files, "{}", v.path.display());
