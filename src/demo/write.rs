@@ -50,6 +50,8 @@ pub fn write_backup(version_dir: &Path, spec: &BackupSpec) -> Result<Written> {
 /// sizes of `changed` for the same domain and path) plus any `changed` file not in `spec.files`;
 /// `changed` files are written fresh, every other present file is hard-linked from `live` (a
 /// version written by [`write_backup`] in the same format). Plists come from `spec`.
+/// Linked files keep the live backup's mtimes (they are the same inodes); an `Interrupted`
+/// snapshot would re-date them in the live backup too, so snapshots should be `Finished`.
 pub fn write_imazing_snapshot(
     live: &Path,
     snapshot_dir: &Path,

@@ -114,6 +114,13 @@ fn written_figures_are_exact() {
     .map(|n| std::fs::metadata(tmp.path().join(n)).unwrap().len())
     .sum();
     assert_eq!(w.metadata_bytes, meta);
+    // Contents of a finished backup are dated as the backup.
+    let sms = file_id("HomeDomain", "Library/SMS/sms.db");
+    let mtime = std::fs::metadata(tmp.path().join(&sms[..2]).join(&sms))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(mtime, std::time::SystemTime::from(sp.date));
     let missing = file_id("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0002.HEIC");
     assert!(!tmp.path().join(&missing[..2]).join(&missing).exists());
 }
