@@ -5,6 +5,7 @@
 
 use crate::library::category::Category;
 
+use super::known_files::fixed;
 use super::rng::Rng;
 
 /// Apps the demo devices have installed: (bundle id, display name).
@@ -27,12 +28,14 @@ pub const APPS: &[(&str, &str)] = &[
     ("com.airbnb.app", "Airbnb"),
 ];
 
-const MB: f64 = 1_048_576.0;
+/// One mebibyte, for weights.
+pub const MB: f64 = 1_048_576.0;
 
 /// One generated file: domain, path and relative weight (≈ a life-size byte count).
 pub type Item = (String, String, f64);
 
-fn item(domain: &str, path: &str, weight: f64) -> Item {
+/// An item from its parts.
+pub fn item(domain: &str, path: &str, weight: f64) -> Item {
     (domain.to_string(), path.to_string(), weight)
 }
 
@@ -47,151 +50,6 @@ pub fn uuid(rng: &mut Rng) -> String {
         &h[16..20],
         &h[20..]
     )
-}
-
-/// The well-known files of a category (no generator): same on every device.
-pub fn fixed(cat: Category, modern: bool) -> Vec<Item> {
-    let h = "HomeDomain";
-    match cat {
-        Category::Photos => vec![item(
-            "CameraRollDomain",
-            "Media/PhotoData/Photos.sqlite",
-            180.0 * MB,
-        )],
-        Category::Messages => vec![item(h, "Library/SMS/sms.db", 240.0 * MB)],
-        Category::Whatsapp => vec![
-            item(
-                "AppDomainGroup-group.net.whatsapp.WhatsApp.shared",
-                "ChatStorage.sqlite",
-                320.0 * MB,
-            ),
-            item(
-                "AppDomain-net.whatsapp.WhatsApp",
-                "Library/Preferences/net.whatsapp.WhatsApp.plist",
-                0.02 * MB,
-            ),
-        ],
-        Category::Contacts => vec![
-            item(h, "Library/AddressBook/AddressBook.sqlitedb", 6.0 * MB),
-            item(
-                h,
-                "Library/AddressBook/AddressBookImages.sqlitedb",
-                18.0 * MB,
-            ),
-        ],
-        Category::Calendars => vec![
-            item(h, "Library/Calendar/Calendar.sqlitedb", 22.0 * MB),
-            item(h, "Library/Calendar/Extras.db", 0.1 * MB),
-        ],
-        Category::Notes if modern => vec![
-            item(
-                "AppDomainGroup-group.com.apple.notes",
-                "NoteStore.sqlite",
-                48.0 * MB,
-            ),
-            item(h, "Library/Notes/notes.sqlite", 0.2 * MB),
-        ],
-        Category::Notes => vec![item(h, "Library/Notes/notes.sqlite", 3.0 * MB)],
-        Category::Calls => vec![
-            item(h, "Library/CallHistoryDB/CallHistory.storedata", 9.0 * MB),
-            item(h, "Library/Voicemail/voicemail.db", 0.3 * MB),
-        ],
-        Category::Health => vec![
-            item("HealthDomain", "Health/healthdb.sqlite", 12.0 * MB),
-            item("HealthDomain", "Health/healthdb_secure.sqlite", 640.0 * MB),
-        ],
-        Category::Safari => vec![
-            item(h, "Library/Safari/History.db", 14.0 * MB),
-            item(h, "Library/Safari/Bookmarks.db", 0.4 * MB),
-            item(
-                "AppDomain-com.apple.mobilesafari",
-                "Library/Safari/BrowserState.db",
-                2.0 * MB,
-            ),
-        ],
-        Category::Keychain => vec![item("KeychainDomain", "keychain-backup.plist", 1.2 * MB)],
-        Category::Home => vec![item(
-            "HomeKitDomain",
-            "Library/homed/datastore3.sqlite",
-            3.0 * MB,
-        )],
-        Category::System => system(),
-        _ => Vec::new(),
-    }
-}
-
-fn system() -> Vec<Item> {
-    let prefs = [
-        "com.apple.springboard",
-        "com.apple.Preferences",
-        "com.apple.mobilephone",
-        "com.apple.AppStore",
-        "com.apple.camera",
-        "com.apple.locationd",
-        "com.apple.MobileSMS",
-        "com.apple.mobileslideshow",
-        "com.apple.weather",
-        "com.apple.stocks",
-        "com.apple.Maps",
-        "com.apple.assistant.support",
-    ];
-    let mut v: Vec<Item> = prefs
-        .iter()
-        .map(|p| {
-            item(
-                "HomeDomain",
-                &format!("Library/Preferences/{p}.plist"),
-                0.01 * MB,
-            )
-        })
-        .collect();
-    v.extend([
-        item(
-            "SystemPreferencesDomain",
-            "SystemConfiguration/preferences.plist",
-            0.02 * MB,
-        ),
-        item(
-            "SystemPreferencesDomain",
-            "SystemConfiguration/com.apple.wifi.plist",
-            0.05 * MB,
-        ),
-        item(
-            "WirelessDomain",
-            "Library/Preferences/com.apple.commcenter.plist",
-            0.01 * MB,
-        ),
-        item(
-            "RootDomain",
-            "Library/Caches/locationd/clients.plist",
-            0.2 * MB,
-        ),
-        item("DatabaseDomain", "timezone/localtime", 0.001 * MB),
-        item(
-            "KeyboardDomain",
-            "Library/Keyboard/en-dynamic.lm/dynamic-lexicon.dat",
-            1.5 * MB,
-        ),
-        item(
-            "TonesDomain",
-            "Library/Preferences/com.apple.ringtones.plist",
-            0.01 * MB,
-        ),
-        item(
-            "ManagedPreferencesDomain",
-            "mobile/com.apple.webcontentfilter.plist",
-            0.001 * MB,
-        ),
-        item(
-            "MobileDeviceDomain",
-            "Library/Preferences/com.apple.MobileDevice.plist",
-            0.001 * MB,
-        ),
-        item("HomeDomain", "Library/Mail/Envelope Index", 95.0 * MB),
-        item("HomeDomain", "Library/Maps/History.mapsdata", 1.1 * MB),
-        item("HomeDomain", "Library/Recents/Recents", 2.0 * MB),
-    ]);
-    v
 }
 
 fn photo(rng: &mut Rng, i: u64) -> Item {
@@ -248,7 +106,11 @@ fn whatsapp(rng: &mut Rng, _i: u64) -> Item {
         ("opus", 0.08),
         ("pdf", 0.5),
     ]);
-    let chat = format!("4917{:08}@s.whatsapp.net", rng.range(0, 100_000_000));
+    // About 30 chats, the same numbers on every device of a seed's library.
+    let chat = format!(
+        "4917{:08}@s.whatsapp.net",
+        rng.range(0, 30) * 3_141_593 % 100_000_000
+    );
     let path = format!(
         "Message/Media/{chat}/{:x}/{:x}/{}.{ext}",
         rng.range(0, 16),
@@ -306,6 +168,28 @@ fn app_file(rng: &mut Rng, _i: u64, apps: &[(&str, &str)]) -> Item {
     }
 }
 
+fn voice_memo(rng: &mut Rng, i: u64, modern: bool) -> Item {
+    let (month, day, n) = (1 + i % 12, 1 + i % 28, 80_000 + i);
+    if modern {
+        let p = format!(
+            "Recordings/2024{month:02}{day:02} {n:06}-{}.m4a",
+            &uuid(rng)[..8]
+        );
+        let d = "AppDomainGroup-group.com.apple.VoiceMemos.shared";
+        item(d, &p, rng.range(1, 60) as f64 * MB)
+    } else {
+        let p = format!("Media/Recordings/2016{month:02}{day:02} {n:06}.m4a");
+        item("MediaDomain", &p, rng.range(1, 30) as f64 * MB)
+    }
+}
+
+fn download(rng: &mut Rng, i: u64) -> Item {
+    let (ext, w) = *rng.pick(&[("pdf", 2.0), ("zip", 40.0), ("pages", 1.0), ("mp4", 120.0)]);
+    let p = format!("File Provider Storage/Downloads/Document {}.{ext}", i + 1);
+    let d = "AppDomainGroup-group.com.apple.FileProvider.LocalStorage";
+    item(d, &p, w * MB * (0.5 + rng.unit()))
+}
+
 fn generated(
     cat: Category,
     rng: &mut Rng,
@@ -319,47 +203,15 @@ fn generated(
         Category::Whatsapp => whatsapp(rng, i),
         Category::Apps => app_file(rng, i, apps),
         Category::Notes if modern => {
-            let p = format!("Accounts/LocalAccount/Media/{}/{}.jpeg", uuid(rng), i);
+            let p = format!("Accounts/LocalAccount/Media/{}/{i}.jpeg", uuid(rng));
             item("AppDomainGroup-group.com.apple.notes", &p, 0.9 * MB)
         }
-        Category::Calls => item(
-            "HomeDomain",
-            &format!("Library/Voicemail/{}.amr", 100 + i),
-            0.06 * MB,
-        ),
-        Category::VoiceMemos if modern => {
-            let p = format!(
-                "Recordings/2024{:02}{:02} {:06}-{}.m4a",
-                1 + i % 12,
-                1 + i % 28,
-                80_000 + i,
-                &uuid(rng)[..8]
-            );
-            item(
-                "AppDomainGroup-group.com.apple.VoiceMemos.shared",
-                &p,
-                rng.range(1, 60) as f64 * MB,
-            )
+        Category::Calls => {
+            let p = format!("Library/Voicemail/{}.amr", 100 + i);
+            item("HomeDomain", &p, 0.06 * MB)
         }
-        Category::VoiceMemos => {
-            let p = format!(
-                "Media/Recordings/2016{:02}{:02} {:06}.m4a",
-                1 + i % 12,
-                1 + i % 28,
-                80_000 + i
-            );
-            item("MediaDomain", &p, rng.range(1, 30) as f64 * MB)
-        }
-        Category::Files => {
-            let (ext, w) =
-                *rng.pick(&[("pdf", 2.0), ("zip", 40.0), ("pages", 1.0), ("mp4", 120.0)]);
-            let p = format!("File Provider Storage/Downloads/Document {}.{ext}", i + 1);
-            item(
-                "AppDomainGroup-group.com.apple.FileProvider.LocalStorage",
-                &p,
-                w * MB * (0.5 + rng.unit()),
-            )
-        }
+        Category::VoiceMemos => voice_memo(rng, i, modern),
+        Category::Files => download(rng, i),
         Category::OtherMedia => {
             let p = format!(
                 "Media/iTunes_Control/Music/F{:02}/{}.m4a",

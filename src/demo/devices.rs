@@ -36,7 +36,7 @@ pub const MAIN_IPHONE: Profile = Profile {
     product_type: "iPhone15,2",
     ios: ("17.5.1", "21F90"),
     total_bytes: 60e9,
-    files: 2600,
+    files: 3000,
     modern: true,
     apps: 12,
     mix: &[
@@ -65,7 +65,7 @@ pub const IPAD: Profile = Profile {
     product_type: "iPad13,16",
     ios: ("17.4", "21E219"),
     total_bytes: 25e9,
-    files: 2000,
+    files: 2400,
     modern: true,
     apps: 16,
     mix: &[
@@ -90,7 +90,7 @@ pub const OLD_IPHONE: Profile = Profile {
     product_type: "iPhone12,1",
     ios: ("16.7.8", "20H343"),
     total_bytes: 14e9,
-    files: 1700,
+    files: 2000,
     modern: true,
     apps: 9,
     mix: &[
@@ -114,7 +114,7 @@ pub const IOS9_IPHONE: Profile = Profile {
     product_type: "iPhone7,2",
     ios: ("9.3.5", "13G36"),
     total_bytes: 8e9,
-    files: 1500,
+    files: 1600,
     modern: false,
     apps: 5,
     mix: &[
@@ -145,9 +145,11 @@ impl Profile {
     pub fn files(&self, rng: &mut Rng, scale: f64) -> Vec<FileSpec> {
         let apps: Vec<(&str, &str)> = APPS.iter().take(self.apps).copied().collect();
         let share_sum: f64 = self.mix.iter().map(|m| m.1).sum();
+        let count_sum: f64 = self.mix.iter().map(|m| m.2).sum::<f64>().max(f64::EPSILON);
         let mut out = Vec::new();
         for &(cat, bytes_share, count_share) in self.mix {
-            let n = (self.files as f64 * scale.max(0.0).sqrt() * count_share).round() as usize;
+            let n = self.files as f64 * scale.max(0.0).sqrt() * count_share / count_sum;
+            let n = n.round() as usize;
             let list = items(cat, n.max(1), rng, &apps, self.modern);
             let budget = self.total_bytes * bytes_share / share_sum;
             let weight: f64 = list.iter().map(|i| i.2).sum();
@@ -188,4 +190,45 @@ fn is_media(f: &FileSpec) -> bool {
         || f.path.starts_with("Library/SMS/Attachments/")
         || f.path.starts_with("Message/Media/")
         || f.path.starts_with("Media/PhotoData/Thumbnails/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_are_life_size_and_counts_grow_with_the_root_of_scale() {
+        let one = MAIN_IPHONE.files(&mut Rng::new(1), 1.0);
+        let hundred = MAIN_IPHONE.files(&mut Rng::new(1), 100.0);
+        let total = |v: &[FileSpec]| v.iter().map(|f| f.size).sum::<u64>() as f64;
+        assert!((total(&one) - 60e9).abs() < 1e6, "{}", total(&one));
+        assert!((total(&hundred) - 60e9).abs() < 1e6);
+        assert!((3000..3100).contains(&one.len()), "{}", one.len());
+        assert!(
+            (30_000..30_100).contains(&hundred.len()),
+            "{}",
+            hundred.len()
+        );
+    }
+
+    #[test]
+    fn other_seeds_give_other_files() {
+        let a = IPAD.files(&mut Rng::new(1), 1.0);
+        let b = IPAD.files(&mut Rng::new(2), 1.0);
+        assert_ne!(a, b);
+        assert_eq!(a, IPAD.files(&mut Rng::new(1), 1.0));
+    }
+
+    #[test]
+    fn older_drops_media_and_shrinks_databases() {
+        let files = vec![
+            FileSpec::new("HomeDomain", "Library/SMS/sms.db", 1000),
+            FileSpec::new("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC", 5),
+        ];
+        assert_eq!(
+            older(&files, &mut Rng::new(1), 1.0, 0.5),
+            [FileSpec::new("HomeDomain", "Library/SMS/sms.db", 500)]
+        );
+        assert_eq!(older(&files, &mut Rng::new(1), 0.0, 1.0), files);
+    }
 }

@@ -19,8 +19,8 @@ use crate::library::{Error, ManifestFormat, Result};
 pub struct DemoOptions {
     /// Seed of every made-up name, size and key.
     pub seed: u64,
-    /// File counts grow with √`scale`: 1.0 ≈ 1,500–2,600 files per version (~25k in all),
-    /// 100 ≈ 250k in all. Byte totals stay life-size at every scale.
+    /// File counts grow with √`scale`: 1.0 ≈ 1,400–3,000 files per version (~28k in all),
+    /// 100 ≈ 275k in all. Byte totals stay life-size at every scale.
     pub scale: f64,
     /// Contents as sparse files (`set_len`); `false` writes every byte (tens of GB at scale 1).
     pub sparse: bool,
@@ -50,6 +50,21 @@ pub struct DemoLibrary {
     pub roots: Vec<PathBuf>,
     /// Every version written, in the order written.
     pub versions: Vec<Written>,
+    /// The devices, in the order their versions were written.
+    pub devices: Vec<DemoDevice>,
+}
+
+/// One device of the demo library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoDevice {
+    /// Its UDID as used in folder names.
+    pub udid: String,
+    /// `Device Name`.
+    pub name: String,
+    /// `Product Type`.
+    pub product_type: String,
+    /// Indices into [`DemoLibrary::versions`] of its versions.
+    pub versions: Vec<usize>,
 }
 
 /// `~/Library/Application Support/MobileSync/Backup` under `home`.
@@ -93,6 +108,7 @@ struct Ctx<'a> {
     opts: &'a DemoOptions,
     now: OffsetDateTime,
     out: Vec<Written>,
+    devices: Vec<DemoDevice>,
 }
 
 impl Ctx<'_> {
@@ -111,8 +127,26 @@ impl Ctx<'_> {
     }
 
     fn write(&mut self, dir: &Path, spec: &BackupSpec) -> Result<()> {
-        self.out.push(write_backup(dir, spec)?);
+        let w = write_backup(dir, spec)?;
+        self.push(w);
         Ok(())
+    }
+
+    /// Starts a new device; the versions pushed next belong to it.
+    fn device(&mut self, p: &Profile, udid: &str) {
+        self.devices.push(DemoDevice {
+            udid: udid.to_string(),
+            name: p.name.to_string(),
+            product_type: p.product_type.to_string(),
+            versions: Vec::new(),
+        });
+    }
+
+    fn push(&mut self, w: Written) {
+        if let Some(d) = self.devices.last_mut() {
+            d.versions.push(self.out.len());
+        }
+        self.out.push(w);
     }
 }
 
@@ -134,6 +168,7 @@ pub fn build_demo(dir: &Path, opts: &DemoOptions) -> Result<DemoLibrary> {
         opts,
         now,
         out: Vec::new(),
+        devices: Vec::new(),
     };
     main_iphone(&mut ctx, &roots, &mut rng)?;
     ipad(&mut ctx, &roots, &mut rng)?;
@@ -143,6 +178,7 @@ pub fn build_demo(dir: &Path, opts: &DemoOptions) -> Result<DemoLibrary> {
         home: dir.to_path_buf(),
         roots,
         versions: ctx.out,
+        devices: ctx.devices,
     })
 }
 
@@ -153,6 +189,7 @@ fn h(hours: i64) -> Duration {
 fn main_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let p = &MAIN_IPHONE;
     let id = udid(rng, "00008120");
+    ctx.device(p, &id);
     let files = p.files(rng, ctx.opts.scale);
     // Finder: live (binary plists) and an archived copy from three months ago.
     let mut live = ctx.spec(p, &id, h(51), older(&files, rng, 0.01, 0.99));
@@ -184,7 +221,7 @@ fn main_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
         };
         let name = snapshot_name(snap.date);
         let w = write_imazing_snapshot(&im_dir, &device_dir.join(&name), &snap, &changed)?;
-        ctx.out.push(w);
+        ctx.push(w);
         names.push(name);
     }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -200,7 +237,8 @@ fn main_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
 fn changed_files(files: &[FileSpec], rng: &mut Rng) -> Vec<FileSpec> {
     let mut out: Vec<FileSpec> = files
         .iter()
-        .filter(|f| super::devices::is_database(f))
+        .filter(|f| super::devices::is_database(f) && !f.path.contains("Caches/"))
+        .filter(|f| !f.path.starts_with("Library/Application Support/"))
         .map(|f| FileSpec {
             size: f.size - f.size / 7,
             ..f.clone()
@@ -221,6 +259,7 @@ fn changed_files(files: &[FileSpec], rng: &mut Rng) -> Vec<FileSpec> {
 fn ipad(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let p = &IPAD;
     let id = udid(rng, "00008103");
+    ctx.device(p, &id);
     let files = p.files(rng, ctx.opts.scale);
     let mut live = ctx.spec(p, &id, h(9 * 24 + 4), files.clone());
     live.encrypted = true;
@@ -237,6 +276,7 @@ fn ipad(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
 fn old_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let p = &OLD_IPHONE;
     let id = udid(rng, "00008030");
+    ctx.device(p, &id);
     let files = p.files(rng, ctx.opts.scale);
     let live = ctx.spec(p, &id, h(320 * 24 + 6), files.clone());
     ctx.write(&roots[0].join(&id), &live)?;
@@ -246,13 +286,20 @@ fn old_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     arch.damage = Some(Damage::TruncatedInfoPlist);
     arch.encoding = PlistEncoding::Binary;
     ctx.write(&roots[0].join(archive_name(&id, arch.date)), &arch)?;
-    // A copy made by hand before trading the phone in, under a name of the user's own.
-    ctx.write(&roots[2].join("iPhone 11 before trade-in"), &live)
+    // A copy made by hand before trading the phone in, under a name of the user's own: the
+    // copy stopped early (the last 3 files are missing) and caught two stray files.
+    let mut copy = live;
+    copy.missing_files = 3;
+    copy.unlisted_files = (0..2)
+        .map(|_| (hex::encode(rng.bytes(20)), rng.range(1 << 20, 40 << 20)))
+        .collect();
+    ctx.write(&roots[2].join("iPhone 11 before trade-in"), &copy)
 }
 
 fn ios9_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let p = &IOS9_IPHONE;
     let id = udid(rng, "");
+    ctx.device(p, &id);
     let files = p.files(rng, ctx.opts.scale);
     let live = ctx.spec(p, &id, h(1170 * 24 + 8), files);
     ctx.write(&roots[0].join(&id), &live)
