@@ -22,8 +22,14 @@ fn row_photos_camera_roll() {
         &[
             ("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC"),
             ("CameraRollDomain", "Media/PhotoData/Photos.sqlite"),
-            ("CameraRollDomain", "Media/PhotoData/CPLAssets/group1/abc.JPG"),
-            ("CameraRollDomain", "Media/PhotoData/Thumbnails/V2/DCIM/x.jpg"),
+            (
+                "CameraRollDomain",
+                "Media/PhotoData/CPLAssets/group1/abc.JPG",
+            ),
+            (
+                "CameraRollDomain",
+                "Media/PhotoData/Thumbnails/V2/DCIM/x.jpg",
+            ),
         ],
     );
 }
@@ -44,7 +50,10 @@ fn row_messages_home_sms_and_media_attachments() {
         Category::OtherMedia
     );
     // A folder whose name merely starts like Library/SMS is not under it.
-    assert_eq!(classify("HomeDomain", "Library/SMSBackup/x").0, Category::System);
+    assert_eq!(
+        classify("HomeDomain", "Library/SMSBackup/x").0,
+        Category::System
+    );
 }
 
 #[test]
@@ -56,13 +65,19 @@ fn row_whatsapp_any_domain_with_net_whatsapp() {
                 "AppDomainGroup-group.net.whatsapp.WhatsApp.shared",
                 "ChatStorage.sqlite",
             ),
-            ("AppDomain-net.whatsapp.WhatsApp", "Library/Preferences/x.plist"),
+            (
+                "AppDomain-net.whatsapp.WhatsApp",
+                "Library/Preferences/x.plist",
+            ),
             (
                 "AppDomainGroup-group.net.whatsapp.WhatsAppSMB.shared",
                 "Message/Media/1/a.jpg",
             ),
             ("AppDomain-net.whatsapp.WhatsAppSMB", "Documents/x"),
-            ("AppDomainPlugin-net.whatsapp.WhatsApp.ShareExtension", "tmp/x"),
+            (
+                "AppDomainPlugin-net.whatsapp.WhatsApp.ShareExtension",
+                "tmp/x",
+            ),
         ],
     );
 }
@@ -73,7 +88,10 @@ fn row_contacts_address_book() {
         Category::Contacts,
         &[
             ("HomeDomain", "Library/AddressBook/AddressBook.sqlitedb"),
-            ("HomeDomain", "Library/AddressBook/AddressBookImages.sqlitedb"),
+            (
+                "HomeDomain",
+                "Library/AddressBook/AddressBookImages.sqlitedb",
+            ),
         ],
     );
 }
@@ -84,7 +102,10 @@ fn row_calendars_and_reminders() {
         Category::Calendars,
         &[
             ("HomeDomain", "Library/Calendar/Calendar.sqlitedb"),
-            ("HomeDomain", "Library/Reminders/Container_v1/Stores/Data-1.sqlite"),
+            (
+                "HomeDomain",
+                "Library/Reminders/Container_v1/Stores/Data-1.sqlite",
+            ),
         ],
     );
 }
@@ -119,8 +140,14 @@ fn row_voice_memos_recordings_and_domains() {
         &[
             ("MediaDomain", "Media/Recordings/20240101 120000.m4a"),
             ("MediaDomain", "Media/Recordings/CloudRecordings.db"),
-            ("AppDomainGroup-group.com.apple.VoiceMemos.shared", "Recordings/a.m4a"),
-            ("AppDomain-com.apple.VoiceMemos", "Library/Preferences/x.plist"),
+            (
+                "AppDomainGroup-group.com.apple.VoiceMemos.shared",
+                "Recordings/a.m4a",
+            ),
+            (
+                "AppDomain-com.apple.VoiceMemos",
+                "Library/Preferences/x.plist",
+            ),
         ],
     );
 }
@@ -143,7 +170,10 @@ fn row_safari_home_and_mobilesafari_domains() {
         &[
             ("HomeDomain", "Library/Safari/History.db"),
             ("HomeDomain", "Library/Safari/Bookmarks.db"),
-            ("AppDomain-com.apple.mobilesafari", "Library/Safari/SuspendState.plist"),
+            (
+                "AppDomain-com.apple.mobilesafari",
+                "Library/Safari/SuspendState.plist",
+            ),
             ("AppDomainGroup-group.com.apple.mobilesafari", "x.db"),
         ],
     );
@@ -179,7 +209,11 @@ fn row_home_kit_domain() {
 #[test]
 fn row_apps_three_prefixes_with_bundles() {
     let cases = [
-        ("AppDomain-com.spotify.client", "Documents/x", "com.spotify.client"),
+        (
+            "AppDomain-com.spotify.client",
+            "Documents/x",
+            "com.spotify.client",
+        ),
         (
             "AppDomainGroup-group.com.spotify.client",
             "Library/x",
@@ -193,7 +227,11 @@ fn row_apps_three_prefixes_with_bundles() {
         ("AppDomainGroup-group.ABCDE12345.com.foo", "x", "com.foo"),
         ("AppDomainGroup-ABCDE12345.com.foo", "x", "com.foo"),
         ("AppDomainGroup-ABCDE12345.group.com.foo", "x", "com.foo"),
-        ("AppDomain-com.apple.Pages", "Documents/a.pages", "com.apple.Pages"),
+        (
+            "AppDomain-com.apple.Pages",
+            "Documents/a.pages",
+            "com.apple.Pages",
+        ),
     ];
     for (domain, path, bundle) in cases {
         assert_eq!(
@@ -209,21 +247,36 @@ fn row_system_named_domains_and_rest_of_home() {
     assert_all(
         Category::System,
         &[
-            ("HomeDomain", "Library/Preferences/com.apple.springboard.plist"),
+            (
+                "HomeDomain",
+                "Library/Preferences/com.apple.springboard.plist",
+            ),
             ("HomeDomain", "Library/Mail/Envelope Index"),
-            ("SystemPreferencesDomain", "SystemConfiguration/preferences.plist"),
+            (
+                "SystemPreferencesDomain",
+                "SystemConfiguration/preferences.plist",
+            ),
             ("WirelessDomain", "Library/Databases/CellularUsage.db"),
-            ("ManagedPreferencesDomain", "mobile/com.apple.webcontentfilter.plist"),
+            (
+                "ManagedPreferencesDomain",
+                "mobile/com.apple.webcontentfilter.plist",
+            ),
             ("RootDomain", "Library/Caches/locationd/clients.plist"),
             ("DatabaseDomain", "timezone/localtime"),
-            ("MobileDeviceDomain", "ProvisioningProfiles/x.mobileprovision"),
+            (
+                "MobileDeviceDomain",
+                "ProvisioningProfiles/x.mobileprovision",
+            ),
             ("InstallDomain", "Library/MobileInstallation/x.plist"),
             ("KeyboardDomain", "Library/Keyboard/dynamic-text.dat"),
             ("TonesDomain", "Ringtones/a.m4r"),
             ("NetworkDomain", "Library/Preferences/x.plist"),
             ("ProtectedDomain", "trustd/private/TrustStore.sqlite3"),
             ("SysContainerDomain-com.apple.lsd", "Library/x.plist"),
-            ("SysSharedContainerDomain-systemgroup.com.apple.lsd", "Library/x.plist"),
+            (
+                "SysSharedContainerDomain-systemgroup.com.apple.lsd",
+                "Library/x.plist",
+            ),
         ],
     );
 }
@@ -265,7 +318,11 @@ fn first_match_wins() {
     );
     // Messages comes before Voice memos and Other media within MediaDomain.
     assert_eq!(
-        classify("MediaDomain", "Library/SMS/Attachments/Media/Recordings/a.m4a").0,
+        classify(
+            "MediaDomain",
+            "Library/SMS/Attachments/Media/Recordings/a.m4a"
+        )
+        .0,
         Category::Messages
     );
 }
@@ -274,15 +331,26 @@ fn first_match_wins() {
 fn domain_rules_reduce_to_path_tests_only_where_needed() {
     assert!(DomainRules::for_domain("HomeDomain").depends_on_path());
     assert!(DomainRules::for_domain("MediaDomain").depends_on_path());
-    for domain in ["CameraRollDomain", "AppDomain-com.foo", "KeychainDomain", "X"] {
-        assert!(!DomainRules::for_domain(domain).depends_on_path(), "{domain}");
+    for domain in [
+        "CameraRollDomain",
+        "AppDomain-com.foo",
+        "KeychainDomain",
+        "X",
+    ] {
+        assert!(
+            !DomainRules::for_domain(domain).depends_on_path(),
+            "{domain}"
+        );
     }
     assert_eq!(RULES.len(), 35);
 }
 
 #[test]
 fn app_bundle_of_strips_prefixes_and_team_ids() {
-    assert_eq!(app_bundle_of("AppDomain-com.spotify.client").as_deref(), Some("com.spotify.client"));
+    assert_eq!(
+        app_bundle_of("AppDomain-com.spotify.client").as_deref(),
+        Some("com.spotify.client")
+    );
     assert_eq!(
         app_bundle_of("AppDomainGroup-group.com.spotify.client").as_deref(),
         Some("com.spotify.client")
@@ -291,10 +359,19 @@ fn app_bundle_of_strips_prefixes_and_team_ids() {
         app_bundle_of("AppDomainPlugin-com.spotify.client.widget").as_deref(),
         Some("com.spotify.client.widget")
     );
-    assert_eq!(app_bundle_of("AppDomainGroup-group.ABCDE12345.com.foo").as_deref(), Some("com.foo"));
-    assert_eq!(app_bundle_of("AppDomainGroup-ABCDE12345.com.foo").as_deref(), Some("com.foo"));
+    assert_eq!(
+        app_bundle_of("AppDomainGroup-group.ABCDE12345.com.foo").as_deref(),
+        Some("com.foo")
+    );
+    assert_eq!(
+        app_bundle_of("AppDomainGroup-ABCDE12345.com.foo").as_deref(),
+        Some("com.foo")
+    );
     // Ten capitals without a digit are a name, not a team id.
-    assert_eq!(app_bundle_of("AppDomain-ABCDEFGHIJ.app").as_deref(), Some("ABCDEFGHIJ.app"));
+    assert_eq!(
+        app_bundle_of("AppDomain-ABCDEFGHIJ.app").as_deref(),
+        Some("ABCDEFGHIJ.app")
+    );
     assert_eq!(app_bundle_of("AppDomain-"), None);
     assert_eq!(app_bundle_of("AppDomainGroup-group."), None);
     assert_eq!(app_bundle_of("HomeDomain"), None);
@@ -303,10 +380,17 @@ fn app_bundle_of_strips_prefixes_and_team_ids() {
 
 #[test]
 fn group_under_takes_the_longest_known_bundle() {
-    let known: std::collections::HashSet<String> =
-        ["com.spotify.client", "com.spotify", "com.foo"].map(String::from).into();
-    assert_eq!(group_under("com.spotify.client.widget", &known), "com.spotify.client");
-    assert_eq!(group_under("com.spotify.client", &known), "com.spotify.client");
+    let known: std::collections::HashSet<String> = ["com.spotify.client", "com.spotify", "com.foo"]
+        .map(String::from)
+        .into();
+    assert_eq!(
+        group_under("com.spotify.client.widget", &known),
+        "com.spotify.client"
+    );
+    assert_eq!(
+        group_under("com.spotify.client", &known),
+        "com.spotify.client"
+    );
     assert_eq!(group_under("com.spotify.other", &known), "com.spotify");
     assert_eq!(group_under("com.foobar.x", &known), "com.foobar.x");
     assert_eq!(group_under("org.example", &known), "org.example");
@@ -326,7 +410,13 @@ fn metadata_files() {
     ] {
         assert!(is_metadata_file(name), "{name}");
     }
-    for name in ["manifest.db", "Manifest.db-journal", "Snapshot", "00", "info.plist"] {
+    for name in [
+        "manifest.db",
+        "Manifest.db-journal",
+        "Snapshot",
+        "00",
+        "info.plist",
+    ] {
         assert!(!is_metadata_file(name), "{name}");
     }
 }

@@ -100,7 +100,10 @@ fn absent_strings_are_empty_or_none() {
     let record = &parse.records[0];
     assert_eq!(record.domain, "MediaDomain");
     assert_eq!(record.path, "");
-    assert_eq!((record.link_target.as_deref(), record.data_hash.as_deref()), (None, None));
+    assert_eq!(
+        (record.link_target.as_deref(), record.data_hash.as_deref()),
+        (None, None)
+    );
     assert_eq!(record.encryption_key, None);
     assert_eq!(record.mode, 0x41ED);
     assert!(!record.is_file());
@@ -120,7 +123,10 @@ fn symlink_target_and_encryption_key_are_read() {
     let parse = parse_mbdb(&file_bytes(&[r])).unwrap();
     let record = &parse.records[0];
     assert_eq!(record.link_target.as_deref(), Some("/var/mobile/x"));
-    assert_eq!(record.encryption_key.as_deref(), Some(&[1, 0, 0, 0, 0xEE, 0xFF][..]));
+    assert_eq!(
+        record.encryption_key.as_deref(),
+        Some(&[1, 0, 0, 0, 0xEE, 0xFF][..])
+    );
     assert!(!record.is_file());
 }
 
@@ -152,7 +158,8 @@ fn only_the_header_is_an_empty_list() {
 fn a_wrong_header_is_an_error() {
     let err = parse_mbdb(b"mbdb\x04\x00").unwrap_err();
     assert!(
-        err.to_string().starts_with("Manifest.mbdb: not a Manifest.mbdb: header is"),
+        err.to_string()
+            .starts_with("Manifest.mbdb: not a Manifest.mbdb: header is"),
         "{err}"
     );
     let err = parse_mbdb(b"SQLite format 3\0").unwrap_err();
@@ -173,5 +180,8 @@ fn read_mbdb_names_the_real_path() {
     assert_eq!(parse.records.len(), 2);
     std::fs::write(&path, b"garbage!").unwrap();
     let err = read_mbdb(&path).unwrap_err();
-    assert!(err.to_string().starts_with(&path.display().to_string()), "{err}");
+    assert!(
+        err.to_string().starts_with(&path.display().to_string()),
+        "{err}"
+    );
 }
