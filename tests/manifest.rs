@@ -310,6 +310,11 @@ fn loading_never_writes_to_the_backup() {
     let dir = tempfile::tempdir().unwrap();
     write_db(dir.path(), PHONE);
     let db = dir.path().join("Manifest.db");
+    // In WAL mode an ordinary read-only open would create Manifest.db-shm (and -wal).
+    let conn = Connection::open(&db).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
     let before = std::fs::read(&db).unwrap();
     let mtime = std::fs::metadata(&db).unwrap().modified().unwrap();
     #[cfg(unix)]
