@@ -27,11 +27,16 @@ fn class(category: Category) -> Option<FileClass> {
 
 /// Checks the index of [`PHONE`], whichever manifest format it came from.
 fn assert_phone_index(index: &ManifestIndex) {
-    assert_eq!(index.len(), 16);
+    assert_eq!(index.len(), 17);
     assert!(!index.is_empty());
     assert_eq!(
         index.app_bundles(),
-        ["com.spotify.client", "com.other.tool.widget", "com.foo"]
+        [
+            "com.spotify.client",
+            "com.other.tool.widget",
+            "com.foo",
+            "com.bar"
+        ]
     );
     let app = |i| {
         Some(FileClass {
@@ -105,6 +110,9 @@ fn assert_phone_index(index: &ManifestIndex) {
             "ChatStorage.sqlite",
             class(Category::Whatsapp),
         ),
+        // com.bar's own container holds only a folder: its plugin still joins it.
+        ("AppDomain-com.bar", "Library", None),
+        ("AppDomainPlugin-com.bar.share", "tmp/x", app(3)),
         (
             "KeychainDomain",
             "keychain-backup.plist",
@@ -188,7 +196,7 @@ fn loading_never_writes_to_the_backup() {
         let rw = std::fs::Permissions::from_mode(0o755);
         std::fs::set_permissions(dir.path(), rw).unwrap();
     }
-    assert_eq!(index.unwrap().len(), 16);
+    assert_eq!(index.unwrap().len(), 17);
     assert_eq!(all.unwrap().len(), PHONE.len());
     let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -207,7 +215,7 @@ fn a_path_with_uri_characters_opens() {
     std::fs::create_dir(&odd).unwrap();
     write_db(&odd, PHONE);
     let index = ManifestIndex::load(&odd, ManifestFormat::Db).unwrap();
-    assert_eq!(index.len(), 16);
+    assert_eq!(index.len(), 17);
 }
 
 #[test]
@@ -234,7 +242,7 @@ fn rows_stream_every_row_with_blobs_decoded_on_demand() {
     .unwrap();
     assert_eq!(
         flags.into_iter().collect::<Vec<_>>(),
-        [(1, 16), (2, 2), (4, 1)]
+        [(1, 17), (2, 3), (4, 1)]
     );
     // An error from the callback stops the walk and comes back.
     let err = for_each_row(dir.path(), |_| Err(Error::invalid("x", "stop"))).unwrap_err();

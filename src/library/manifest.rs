@@ -55,6 +55,7 @@ fn load_mbdb(path: &Path) -> Result<ManifestIndex> {
     let mut builder = IndexBuilder::with_capacity(usize::try_from(guess).unwrap_or(0));
     while let Some(record) = reader.next_record()? {
         if !record.is_file() {
+            builder.add_other(record.domain.as_bytes());
             continue;
         }
         let added = builder.add_id(

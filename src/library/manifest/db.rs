@@ -110,8 +110,10 @@ fn immutable_uri(path: &Path) -> Result<String> {
     Ok(uri)
 }
 
-/// The index query: fileID, domain and path of file rows only, no blobs.
-const INDEX_QUERY: &str = "SELECT fileID, domain, relativePath FROM Files WHERE +flags = 1";
+/// The index query: fileID, domain, path and flags, no blobs. Every row is read, not only files
+/// (`WHERE +flags = 1` would scan the same pages): the domains of folder rows tell which apps
+/// exist when an app's own container holds only folders.
+const INDEX_QUERY: &str = "SELECT fileID, domain, relativePath, flags FROM Files";
 
 /// Loads the [`ManifestIndex`] of the Manifest.db at `path`.
 pub(crate) fn load_index(path: &Path) -> Result<ManifestIndex> {
@@ -131,6 +133,11 @@ pub(crate) fn load_index(path: &Path) -> Result<ManifestIndex> {
             Ok(ValueRef::Text(t)) => t,
             _ => b"",
         };
+        let is_file = matches!(row.get_ref(3), Ok(ValueRef::Integer(1)));
+        if !is_file {
+            builder.add_other(text(1));
+            continue;
+        }
         match builder.add(text(0), text(1), text(2)) {
             Ok(()) => {}
             Err(AddError::TooManyDomains) => {
