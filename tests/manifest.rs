@@ -3,6 +3,8 @@
 
 #[path = "manifest/bench.rs"]
 mod bench;
+#[path = "manifest/demo.rs"]
+mod demo;
 #[path = "manifest/errors.rs"]
 mod errors;
 #[path = "manifest/fixtures.rs"]

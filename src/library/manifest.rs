@@ -14,15 +14,17 @@ pub mod db;
 pub mod fileid;
 pub mod index;
 pub mod mbfile;
+pub mod probe;
 
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-pub use db::{for_each_row, open_db, probe_db, rows, DbKind, ManifestRow};
+pub use db::{for_each_row, open_db, rows, ManifestRow};
 pub use fileid::{file_id_hex, parse_file_id};
 pub use index::{FileClass, ManifestIndex};
 pub use mbfile::{decode_mbfile, MbFile};
+pub use probe::{probe_db, DbKind};
 
 use super::backup::ManifestFormat;
 use super::error::{Error, Result};

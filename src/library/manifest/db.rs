@@ -6,8 +6,6 @@
 //! blobs into Rust and uses `+flags` so SQLite scans the table in order instead of fetching
 //! rows one by one through the flags index.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::ValueRef;
@@ -15,65 +13,21 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::index::{AddError, IndexBuilder, ManifestIndex};
 use super::mbfile::{decode_mbfile, MbFile};
+use super::probe::{probe_db, DbKind};
 use crate::library::error::{Error, Result};
 
-/// The first 16 bytes of every SQLite database.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-
-/// What the first bytes of a Manifest.db say it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DbKind {
-    /// A SQLite database.
-    Sqlite,
-    /// A 0-byte file.
-    Empty,
-    /// Not SQLite, and looks like ciphertext (length a multiple of 16, mostly non-text bytes).
-    Encrypted,
-    /// Not SQLite, and not like ciphertext either: garbage.
-    NotSqlite,
-}
-
-/// Reads the header of the Manifest.db at `path` (at most 512 bytes) to tell what it is.
-pub fn probe_db(path: &Path) -> Result<DbKind> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    let mut head = Vec::with_capacity(512);
-    file.take(512)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::io(path, e))?;
-    Ok(if len == 0 {
-        DbKind::Empty
-    } else if head.starts_with(SQLITE_HEADER) {
-        DbKind::Sqlite
-    } else if len % 16 == 0 && looks_random(&head) {
-        DbKind::Encrypted
-    } else {
-        DbKind::NotSqlite
-    })
-}
-
-/// Ciphertext has about 60% bytes outside printable ASCII; text garbage has almost none.
-fn looks_random(head: &[u8]) -> bool {
-    let binary = head
-        .iter()
-        .filter(|&&b| !(b.is_ascii_graphic() || b.is_ascii_whitespace()))
-        .count();
-    head.len() >= 16 && binary * 4 > head.len()
-}
-
-/// Opens the Manifest.db at `path` read-only and immutable, after checking its header:
-/// an encrypted file gives `Error::Invalid` "Manifest.db is encrypted".
+/// Opens the Manifest.db at `path` read-only and immutable, after checking its header.
+/// A file that is not SQLite gives `Error::Invalid` "Manifest.db is encrypted" when the
+/// backup is encrypted (see [`probe_db`]), else an error saying what is wrong.
 pub fn open_db(path: &Path) -> Result<Connection> {
-    match probe_db(path)? {
-        DbKind::Sqlite => {}
-        DbKind::Empty => return Err(Error::invalid(path, "Manifest.db is empty (0 bytes)")),
-        DbKind::Encrypted => return Err(Error::invalid(path, "Manifest.db is encrypted")),
-        DbKind::NotSqlite => {
-            return Err(Error::invalid(
-                path,
-                "Manifest.db is not a SQLite database (its header is wrong)",
-            ))
-        }
+    let message = match probe_db(path)? {
+        DbKind::Sqlite => None,
+        DbKind::Empty => Some("Manifest.db is empty (0 bytes)"),
+        DbKind::Encrypted => Some("Manifest.db is encrypted"),
+        DbKind::NotSqlite => Some("Manifest.db is not a SQLite database (its header is wrong)"),
+    };
+    if let Some(message) = message {
+        return Err(Error::invalid(path, message));
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
