@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use backtop::demo::{file_id, write_backup, BackupSpec, Damage, FileSpec};
+use backtop::demo::{build_demo, file_id, write_backup, BackupSpec, Damage, DemoOptions, FileSpec};
 use backtop::library::backup::ManifestFormat;
-use backtop::library::category::Category;
-use backtop::library::manifest::{parse_file_id, FileClass, ManifestIndex};
+use backtop::library::category::{classify, Category};
+use backtop::library::manifest::{parse_file_id, rows, FileClass, ManifestIndex};
 use backtop::library::mbdb::read_mbdb;
 use backtop::library::Error;
 
@@ -316,4 +316,91 @@ fn demo_truncated_mbdb_keeps_the_records_before_the_cut() {
             assert_eq!(class.category, *category, "{domain} {path}");
         }
     }
+}
+
+/// Every version of a whole demo library: the index agrees with [`classify`] on every file
+/// row, counts exactly the file rows, and only encrypted or damaged manifests fail to load.
+#[test]
+fn every_version_of_the_demo_library_loads_consistently() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = DemoOptions {
+        seed: 7,
+        scale: 0.05,
+        sparse: true,
+        now: None,
+    };
+    let library = build_demo(dir.path(), &opts).unwrap();
+    let (mut loaded, mut failed) = (0, 0);
+    for version in &library.versions {
+        let format = if version.path.join("Manifest.mbdb").exists() {
+            ManifestFormat::Mbdb
+        } else {
+            ManifestFormat::Db
+        };
+        match ManifestIndex::load(&version.path, format) {
+            Ok(index) => {
+                check_against_classify(&version.path, format, &index);
+                loaded += 1;
+            }
+            Err(err) => {
+                // Encrypted exactly when Manifest.plist says so; otherwise named damage.
+                let text = err.to_string();
+                let plist = plist::Value::from_file(version.path.join("Manifest.plist"));
+                let encrypted = plist
+                    .ok()
+                    .and_then(|p| p.as_dictionary()?.get("IsEncrypted")?.as_boolean());
+                if encrypted == Some(true) {
+                    assert!(text.ends_with("Manifest.db is encrypted"), "{text}");
+                } else {
+                    assert!(
+                        ["is empty", "not a SQLite", "No such file"]
+                            .iter()
+                            .any(|m| text.contains(m)),
+                        "{text}"
+                    );
+                }
+                failed += 1;
+            }
+        }
+    }
+    assert!(
+        loaded >= 5 && failed >= 1,
+        "{loaded} loaded, {failed} failed"
+    );
+}
+
+fn check_against_classify(dir: &Path, format: ManifestFormat, index: &ManifestIndex) {
+    let rows: Vec<(String, String, bool)> = match format {
+        ManifestFormat::Mbdb => read_mbdb(&dir.join("Manifest.mbdb"))
+            .unwrap()
+            .records
+            .into_iter()
+            .map(|r| (r.domain.clone(), r.path.clone(), r.is_file()))
+            .collect(),
+        _ => rows(dir)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.domain, r.relative_path, r.flags == 1))
+            .collect(),
+    };
+    let mut files = 0;
+    for (domain, path, is_file) in rows {
+        let class = index.get(&id(&domain, &path));
+        if !is_file {
+            assert_eq!(class, None, "{domain} {path}");
+            continue;
+        }
+        files += 1;
+        let class = class.unwrap_or_else(|| panic!("{domain} {path} missing"));
+        let (category, bundle) = classify(&domain, &path);
+        assert_eq!(class.category, category, "{domain} {path}");
+        let app = class.app.map(|a| index.app_bundles()[a as usize].as_str());
+        match (bundle.as_deref(), app) {
+            (None, None) => {}
+            // Grouped under a known bundle: the row's own bundle extends it.
+            (Some(own), Some(app)) => assert!(own == app || own.starts_with(&format!("{app}."))),
+            other => panic!("{domain} {path}: {other:?}"),
+        }
+    }
+    assert_eq!(index.len(), files, "{}", dir.display());
 }
