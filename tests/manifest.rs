@@ -250,3 +250,23 @@ fn rows_stream_every_row_with_blobs_decoded_on_demand() {
     let err = for_each_row(dir.path(), |_| Err(Error::invalid("x", "stop"))).unwrap_err();
     assert_eq!(err.to_string(), "x: stop");
 }
+
+#[test]
+fn installed_apps_group_plugins_without_an_app_domain() {
+    let dir = tempfile::tempdir().unwrap();
+    write_db(dir.path(), PHONE);
+    let installed = ["com.other.tool", "com.not.in.backup"];
+    let index = ManifestIndex::load_with_apps(dir.path(), ManifestFormat::Db, installed).unwrap();
+    assert_eq!(
+        index.app_bundles(),
+        ["com.spotify.client", "com.other.tool", "com.foo", "com.bar"]
+    );
+    let plugin = id("AppDomainPlugin-com.other.tool.widget", "Library/t.plist");
+    assert_eq!(
+        index.get(&plugin),
+        Some(FileClass {
+            category: Category::Apps,
+            app: Some(1)
+        })
+    );
+}

@@ -37,19 +37,39 @@ impl ManifestIndex {
     /// encrypted"; a truncated Manifest.mbdb keeps the records before the cut
     /// ([`ManifestIndex::truncated_at`]); format `None` is an error.
     pub fn load(version_dir: &Path, format: ManifestFormat) -> Result<ManifestIndex> {
-        match format {
-            ManifestFormat::Db => db::load_index(&version_dir.join("Manifest.db")),
-            ManifestFormat::Mbdb => load_mbdb(&version_dir.join("Manifest.mbdb")),
-            ManifestFormat::None => Err(Error::invalid(
-                version_dir,
-                "no Manifest.db or Manifest.mbdb to read",
-            )),
-        }
+        Self::load_with_apps(version_dir, format, [])
+    }
+
+    /// Like [`ManifestIndex::load`], with the bundle ids of the installed apps (`Info.plist`
+    /// `Applications`, [`crate::library::Version::apps`]) also known for grouping: a plugin
+    /// `com.foo.widget` joins `com.foo` even when no `AppDomain-com.foo` row exists.
+    pub fn load_with_apps<'a>(
+        version_dir: &Path,
+        format: ManifestFormat,
+        installed: impl IntoIterator<Item = &'a str>,
+    ) -> Result<ManifestIndex> {
+        let path = match format {
+            ManifestFormat::Db => version_dir.join("Manifest.db"),
+            ManifestFormat::Mbdb => version_dir.join("Manifest.mbdb"),
+            ManifestFormat::None => {
+                return Err(Error::invalid(
+                    version_dir,
+                    "no Manifest.db or Manifest.mbdb to read",
+                ))
+            }
+        };
+        let mut builder = if format == ManifestFormat::Db {
+            db::load_rows(&path)?
+        } else {
+            load_mbdb(&path)?
+        };
+        builder.add_installed(installed);
+        Ok(builder.finish())
     }
 }
 
 /// Streams a Manifest.mbdb into an index; only records with mode `0x8000` are files.
-fn load_mbdb(path: &Path) -> Result<ManifestIndex> {
+fn load_mbdb(path: &Path) -> Result<IndexBuilder> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     // Records are about 150 bytes; a generous guess avoids most regrowth.
     let guess = file.metadata().map(|m| m.len() / 200).unwrap_or(0);
@@ -73,5 +93,5 @@ fn load_mbdb(path: &Path) -> Result<ManifestIndex> {
         }
     }
     builder.set_truncated_at(reader.truncated_at());
-    Ok(builder.finish())
+    Ok(builder)
 }

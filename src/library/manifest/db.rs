@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use super::index::{AddError, IndexBuilder, ManifestIndex};
+use super::index::{AddError, IndexBuilder};
 use super::mbfile::{decode_mbfile, MbFile};
 use super::probe::{probe_db, DbKind};
 use crate::library::error::{Error, Result};
@@ -69,8 +69,8 @@ fn immutable_uri(path: &Path) -> Result<String> {
 /// exist when an app's own container holds only folders.
 const INDEX_QUERY: &str = "SELECT fileID, domain, relativePath, flags FROM Files";
 
-/// Loads the [`ManifestIndex`] of the Manifest.db at `path`.
-pub(crate) fn load_index(path: &Path) -> Result<ManifestIndex> {
+/// Reads the rows of the Manifest.db at `path` into an index builder.
+pub(crate) fn load_rows(path: &Path) -> Result<IndexBuilder> {
     let conn = open_db(path)?;
     // max(rowid) is a B-tree descent, not a scan: an upper bound on the rows, to pre-size the map.
     let rows: i64 = conn
@@ -102,7 +102,7 @@ pub(crate) fn load_index(path: &Path) -> Result<ManifestIndex> {
             }
         }
     }
-    Ok(builder.finish())
+    Ok(builder)
 }
 
 /// One row of a Manifest.db's `Files` table, with its `MBFile` blob undecoded.

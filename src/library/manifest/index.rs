@@ -6,7 +6,7 @@
 //! look at paths (`HomeDomain`, `MediaDomain`), a prefix test. Each entry stores one `u32`:
 //! the category in the low byte and the domain index above it. App bundles are settled in
 //! [`IndexBuilder::finish`], once every domain is known: the bundles of `AppDomain-*` domains
-//! (of any row, files or not) are the known apps, and group/plugin domains join the longest known bundle they extend.
+//! (of any row, files or not) and the installed apps the caller names are the known apps, and group/plugin domains join the longest known bundle they extend.
 
 use ahash::{AHashMap, AHashSet};
 
@@ -97,6 +97,8 @@ pub(crate) struct IndexBuilder {
     last: Option<u32>,
     /// `AppDomain-*` domains seen only on rows that are not files (directories, symlinks).
     app_domains: AHashSet<Box<[u8]>>,
+    /// Bundles known from elsewhere (`Info.plist` `Applications`).
+    installed: Vec<String>,
 }
 
 /// Why a row could not be added.
@@ -117,7 +119,14 @@ impl IndexBuilder {
             ids: AHashMap::default(),
             last: None,
             app_domains: AHashSet::default(),
+            installed: Vec::new(),
         }
+    }
+
+    /// Adds bundles known to be apps (e.g. `Info.plist` `Applications`) for grouping.
+    pub(crate) fn add_installed<'a>(&mut self, bundles: impl IntoIterator<Item = &'a str>) {
+        self.installed
+            .extend(bundles.into_iter().map(str::to_string));
     }
 
     /// Adds one file row; a fileID that is not 40 hex digits is counted and skipped.
@@ -203,6 +212,7 @@ impl IndexBuilder {
             .cloned()
             .chain(other_domains)
             .filter_map(|d| app_bundle_of(&d))
+            .chain(std::mem::take(&mut self.installed))
             .collect();
         let mut app_ids: AHashMap<String, u32> = AHashMap::default();
         let mut app_bundles = Vec::new();
