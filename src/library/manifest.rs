@@ -1,11 +1,12 @@
 //! What each file of a backup is: the manifest of one version, read into a compact index.
 //!
-//! - Manifest.db (iOS 10+) is queried with SQLite, read-only and immutable ([`db`]): only
-//!   `fileID, domain, relativePath` of file rows, no blobs. `MBFile` blobs are decoded on
+//! - Manifest.db (iOS 10+) is queried with SQLite, read-only and immutable ([`db`]):
+//!   `fileID, domain, relativePath, flags` of every row, no blobs (folder rows only tell which
+//!   apps exist). `MBFile` blobs are decoded on
 //!   demand ([`decode_mbfile`], [`ManifestRow::mbfile`]), e.g. by verify.
 //! - Manifest.mbdb (iOS 9 and earlier) is streamed record by record ([`crate::library::mbdb`]).
 //!
-//! Either way the rows go through one [`index::IndexBuilder`], which classifies each distinct
+//! Either way the rows go through one index builder ([`index`]), which classifies each distinct
 //! domain once with the rule table of [`crate::library::category`] and groups app domains
 //! into bundles. The scan joins its directory walk to the index with [`parse_file_id`] and
 //! [`ManifestIndex::get`].

@@ -5,7 +5,7 @@
 //! of a run of equal domains costs one byte comparison and, for the few domains whose rules
 //! look at paths (`HomeDomain`, `MediaDomain`), a prefix test. Each entry stores one `u32`:
 //! the category in the low byte and the domain index above it. App bundles are settled in
-//! [`IndexBuilder::finish`], once every domain is known: the bundles of `AppDomain-*` domains
+//! `IndexBuilder::finish`, once every domain is known: the bundles of `AppDomain-*` domains
 //! (of any row, files or not) and the installed apps the caller names are the known apps, and group/plugin domains join the longest known bundle they extend.
 
 use ahash::{AHashMap, AHashSet};
