@@ -18,7 +18,7 @@ use backtop::library::manifest::{for_each_row, rows, FileClass, ManifestIndex};
 use backtop::library::Error;
 use rusqlite::Connection;
 
-use fixtures::{id, write_db, write_mbdb, PHONE};
+use fixtures::{file_id, id, mbfile_blob, write_db, write_mbdb, PHONE};
 
 fn class(category: Category) -> Option<FileClass> {
     Some(FileClass {
@@ -269,4 +269,34 @@ fn installed_apps_group_plugins_without_an_app_domain() {
             app: Some(1)
         })
     );
+}
+
+#[test]
+fn unusual_flags_fall_back_to_the_blob_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    write_db(dir.path(), &PHONE[..1]);
+    let conn = Connection::open(dir.path().join("Manifest.db")).unwrap();
+    let rows: [(&str, i64, Option<Vec<u8>>); 4] = [
+        ("a.db", 0, Some(mbfile_blob("a.db", 5, 0o100644, None))),
+        ("b", 8, Some(mbfile_blob("b", 0, 0o40755, None))),
+        ("c.db", 16, None),
+        ("d.db", 3, Some(b"garbage".to_vec())),
+    ];
+    for (path, flags, blob) in &rows {
+        conn.execute(
+            "INSERT INTO Files VALUES (?1, 'HomeDomain', ?2, ?3, ?4)",
+            rusqlite::params![file_id("HomeDomain", path), path, flags, blob],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let index = ManifestIndex::load(dir.path(), ManifestFormat::Db).unwrap();
+    assert_eq!(index.len(), 2);
+    assert_eq!(
+        index.get(&id("HomeDomain", "a.db")),
+        class(Category::System)
+    );
+    for path in ["b", "c.db", "d.db"] {
+        assert_eq!(index.get(&id("HomeDomain", path)), None, "{path}");
+    }
 }

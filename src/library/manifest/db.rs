@@ -64,10 +64,12 @@ fn immutable_uri(path: &Path) -> Result<String> {
     Ok(uri)
 }
 
-/// The index query: fileID, domain, path and flags, no blobs. Every row is read, not only files
+/// The index query: fileID, domain, path and flags. Every row is read, not only files
 /// (`WHERE +flags = 1` would scan the same pages): the domains of folder rows tell which apps
-/// exist when an app's own container holds only folders.
-const INDEX_QUERY: &str = "SELECT fileID, domain, relativePath, flags FROM Files";
+/// exist when an app's own container holds only folders. The blob comes only for rows whose
+/// flags are not 1, 2 or 4 (they occur): their blob's `Mode` says whether they are files.
+const INDEX_QUERY: &str = "SELECT fileID, domain, relativePath, flags, \
+     CASE WHEN flags IN (1, 2, 4) THEN NULL ELSE file END FROM Files";
 
 /// Reads the rows of the Manifest.db at `path` into an index builder.
 pub(crate) fn load_rows(path: &Path) -> Result<IndexBuilder> {
@@ -87,7 +89,14 @@ pub(crate) fn load_rows(path: &Path) -> Result<IndexBuilder> {
             Ok(ValueRef::Text(t)) => t,
             _ => b"",
         };
-        let is_file = matches!(row.get_ref(3), Ok(ValueRef::Integer(1)));
+        let is_file = match row.get_ref(3) {
+            Ok(ValueRef::Integer(1)) => true,
+            Ok(ValueRef::Integer(2 | 4)) => false,
+            _ => match row.get_ref(4) {
+                Ok(ValueRef::Blob(blob)) => decode_mbfile(blob).is_ok_and(|f| f.is_file()),
+                _ => false,
+            },
+        };
         if !is_file {
             builder.add_other(text(1));
             continue;
