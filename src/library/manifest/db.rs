@@ -42,26 +42,47 @@ fn sqlite(path: &Path, source: rusqlite::Error) -> Error {
     }
 }
 
-/// `file:<absolute path, percent-encoded>?immutable=1`.
+/// `file:<absolute path, percent-encoded>?immutable=1`. The path always starts with one `/`
+/// (`/C:/…` for a Windows drive) or with `////` for a `//server/share` path, so SQLite never
+/// reads a part of it as a URI authority.
 fn immutable_uri(path: &Path) -> Result<String> {
     let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
-    let mut uri = String::from("file:");
-    let bytes = absolute.as_os_str().as_encoded_bytes();
-    if cfg!(windows) && !bytes.starts_with(b"/") && !bytes.starts_with(b"\\") {
-        uri.push('/'); // file:/C:/…
-    }
-    for &b in bytes {
+    let mut encoded = String::new();
+    for &b in absolute.as_os_str().as_encoded_bytes() {
         match b {
-            b'\\' if cfg!(windows) => uri.push('/'),
-            b':' if cfg!(windows) => uri.push(':'),
+            b'\\' if cfg!(windows) => encoded.push('/'),
+            b':' if cfg!(windows) => encoded.push(':'),
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                uri.push(char::from(b))
+                encoded.push(char::from(b))
             }
-            _ => uri.push_str(&format!("%{b:02X}")),
+            _ => encoded.push_str(&format!("%{b:02X}")),
         }
     }
-    uri.push_str("?immutable=1");
-    Ok(uri)
+    let lead = if encoded.starts_with("//") {
+        "//"
+    } else if encoded.starts_with('/') {
+        ""
+    } else {
+        "/"
+    };
+    Ok(format!("file:{lead}{encoded}?immutable=1"))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::immutable_uri;
+    use std::path::Path;
+
+    #[test]
+    fn uris_escape_what_sqlite_would_read_as_syntax() {
+        let uri = immutable_uri(Path::new("/Users/a b/Backup?#%/Manifest.db")).unwrap();
+        assert_eq!(
+            uri,
+            "file:/Users/a%20b/Backup%3F%23%25/Manifest.db?immutable=1"
+        );
+        let uri = immutable_uri(Path::new("//server/share/Manifest.db")).unwrap();
+        assert_eq!(uri, "file:////server/share/Manifest.db?immutable=1");
+    }
 }
 
 /// The index query: fileID, domain, path and flags. Every row is read, not only files
