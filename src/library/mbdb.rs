@@ -279,3 +279,6 @@ fn read_record<R: Read>(f: &mut Fields<'_, R>) -> io::Result<MbdbRecord> {
         properties,
     })
 }
+
+#[cfg(test)]
+mod tests;
