@@ -6,14 +6,20 @@ use std::time::Instant;
 use anyhow::Context;
 use humansize::{format_size, DECIMAL};
 
-use crate::demo::{build_demo, DemoLibrary, DemoOptions};
+use crate::demo::{build_demo, DemoLibrary, DemoOptions, INTERACTIVE_SCALE};
 
 /// Builds the demo library in `dir` and prints its roots, devices, versions, files and
 /// apparent size.
 pub fn run(dir: &Path) -> anyhow::Result<i32> {
     let started = Instant::now();
-    let lib = build_demo(dir, &DemoOptions::default())
-        .with_context(|| format!("building the demo library in {}", dir.display()))?;
+    let lib = build_demo(
+        dir,
+        &DemoOptions {
+            scale: INTERACTIVE_SCALE,
+            ..Default::default()
+        },
+    )
+    .with_context(|| format!("building the demo library in {}", dir.display()))?;
     print!("{}", summary(&lib));
     println!("built in {:.1} s", started.elapsed().as_secs_f64());
     Ok(0)

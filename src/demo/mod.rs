@@ -48,7 +48,7 @@ mod write;
 pub use entries::{DIR_MODE, FILE_MODE};
 pub use library::{
     archive_name, build_demo, external_root, finder_root, imazing_root, DemoDevice, DemoLibrary,
-    DemoOptions,
+    DemoOptions, INTERACTIVE_SCALE,
 };
 pub use mbdb::MAGIC as MBDB_MAGIC;
 pub use rng::Rng;
