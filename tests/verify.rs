@@ -284,7 +284,18 @@ fn verify_agrees_with_discovery_on_the_demo_library() {
     let mut checked = 0;
     for v in lib.versions() {
         let r = verify(v, |_| {});
-        assert_eq!(r.ok, v.is_complete(), "{v:?}\n{r:?}");
+        if v.folder_name == "iPhone 11 before trade-in" {
+            // The demo's hand-made copy: complete by its plists, but 3 files lost and 2 strays.
+            let counts: Vec<(ProblemKind, u64)> =
+                r.problems.iter().map(|p| (p.kind, p.count)).collect();
+            assert_eq!(
+                counts,
+                vec![(ProblemKind::MissingFile, 3), (ProblemKind::UnlistedFile, 2)],
+                "{r:?}"
+            );
+        } else {
+            assert_eq!(r.ok, v.is_complete(), "{v:?}\n{r:?}");
+        }
         checked += 1;
     }
     assert!(checked >= 10, "{checked}");
