@@ -297,6 +297,7 @@ fn devices_without_name_or_model() {
             device(None, Some("iPhone99,1"), Some("iPhone99,1")),
             device(None, None, None),
         ],
+        unreadable: Vec::new(),
         damaged: vec![],
     };
     let text = render_text(&library);

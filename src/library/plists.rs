@@ -1,21 +1,26 @@
 //! The three plists of a backup (Info, Manifest, Status), XML or binary, read leniently into
 //! typed structs.
 //!
-//! Each reader parses the file with the `plist` crate (which tells XML from binary by itself)
-//! into a [`plist::Value`], then picks fields out of the top-level dictionary. Fields are
+//! Each reader parses the file with the `plist` crate (which tells XML from binary by itself),
+//! streaming through a buffer: `Info.plist` straight into a struct of the keys it needs (so
+//! app icons are never kept), the smaller two into a dictionary, then picks fields out of it.
+//! Files are opened with [`safe_fs::open_regular`]: links are not followed, FIFOs not opened. Fields are
 //! lenient: a missing key or a value of an unexpected type gives `None` rather than an error,
 //! strings may stand in for numbers (and the reverse), booleans may be written as integers, and
 //! `GUID` may be a string or data. Only an unreadable file, a file that is not a plist, or a
 //! plist whose top level is not a dictionary is an error.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use plist::{Dictionary, Value};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::error::{Error, Result};
+use super::safe_fs;
 
 /// `Info.plist`: written by the computer when a backup starts.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -119,28 +124,82 @@ impl StatusPlist {
     }
 }
 
-/// Reads `Info.plist` at `path`.
+/// The keys of `Info.plist` that [`read_info`] looks at; every other key (`PlaceholderIcon`
+/// images, iBooks data, iTunes files) is skipped by the parser without being kept.
+#[derive(Debug, Default, Deserialize)]
+struct InfoKeys {
+    #[serde(rename = "Device Name")]
+    device_name: Option<Value>,
+    #[serde(rename = "Display Name")]
+    display_name: Option<Value>,
+    #[serde(rename = "Product Type")]
+    product_type: Option<Value>,
+    #[serde(rename = "Product Version")]
+    product_version: Option<Value>,
+    #[serde(rename = "Build Version")]
+    build_version: Option<Value>,
+    #[serde(rename = "Serial Number")]
+    serial_number: Option<Value>,
+    #[serde(rename = "Unique Identifier")]
+    unique_identifier: Option<Value>,
+    #[serde(rename = "Target Identifier")]
+    target_identifier: Option<Value>,
+    #[serde(rename = "Last Backup Date")]
+    last_backup_date: Option<Value>,
+    #[serde(rename = "GUID")]
+    guid: Option<Value>,
+    #[serde(rename = "IMEI")]
+    imei: Option<Value>,
+    #[serde(rename = "Phone Number")]
+    phone_number: Option<Value>,
+    #[serde(rename = "Applications")]
+    applications: Option<BTreeMap<String, AppEntry>>,
+}
+
+/// One entry of `Applications`: only its metadata (the `PlaceholderIcon` PNG is skipped).
+#[derive(Debug, Default, Deserialize)]
+struct AppEntry {
+    #[serde(rename = "iTunesMetadata")]
+    itunes_metadata: Option<Value>,
+}
+
+/// Reads `Info.plist` at `path`. Only the identity keys and each app's metadata are parsed
+/// into values; the rest of the file (icons, often megabytes) is read past.
 pub fn read_info(path: &Path) -> Result<InfoPlist> {
-    let dict = read_dict(path)?;
+    let keys: InfoKeys = read_keys(path)?;
+    let text = |v: &Option<Value>| v.as_ref().and_then(value_string);
     Ok(InfoPlist {
-        device_name: string(&dict, "Device Name"),
-        display_name: string(&dict, "Display Name"),
-        product_type: string(&dict, "Product Type"),
-        product_version: string(&dict, "Product Version"),
-        build_version: string(&dict, "Build Version"),
-        serial_number: string(&dict, "Serial Number"),
-        unique_identifier: string(&dict, "Unique Identifier"),
-        target_identifier: string(&dict, "Target Identifier"),
-        last_backup_date: date(&dict, "Last Backup Date"),
-        guid: dict.get("GUID").and_then(guid),
-        imei: string(&dict, "IMEI"),
-        phone_number: string(&dict, "Phone Number"),
-        applications: dict
-            .get("Applications")
-            .and_then(Value::as_dictionary)
-            .map(applications)
+        device_name: text(&keys.device_name),
+        display_name: text(&keys.display_name),
+        product_type: text(&keys.product_type),
+        product_version: text(&keys.product_version),
+        build_version: text(&keys.build_version),
+        serial_number: text(&keys.serial_number),
+        unique_identifier: text(&keys.unique_identifier),
+        target_identifier: text(&keys.target_identifier),
+        last_backup_date: keys.last_backup_date.as_ref().and_then(value_date),
+        guid: keys.guid.as_ref().and_then(guid),
+        imei: text(&keys.imei),
+        phone_number: text(&keys.phone_number),
+        applications: keys
+            .applications
+            .map(|apps| {
+                apps.into_iter()
+                    .filter_map(|(bundle, entry)| {
+                        Some((bundle, app_name_from(entry.itunes_metadata?)?))
+                    })
+                    .collect()
+            })
             .unwrap_or_default(),
     })
+}
+
+/// Bundle id → display name of every app in the `Info.plist` of `version_dir` (empty when it
+/// cannot be read).
+pub fn read_app_names(version_dir: &Path) -> BTreeMap<String, String> {
+    read_info(&version_dir.join("Info.plist"))
+        .map(|info| info.applications)
+        .unwrap_or_default()
 }
 
 /// Reads `Manifest.plist` at `path`.
@@ -182,23 +241,60 @@ pub fn read_status(path: &Path) -> Result<StatusPlist> {
 
 /// Reads the file at `path` and parses it as a plist whose top level is a dictionary.
 ///
-/// Errors: [`Error::Io`] when the file cannot be read (its `source` kind tells a missing file),
-/// [`Error::Plist`] when it is not a plist (empty, truncated or garbage), [`Error::Invalid`]
-/// when its top level is not a dictionary.
+/// Errors: [`Error::Io`] when the file cannot be read (its `source` kind tells a missing file;
+/// a link or a FIFO is refused, see [`safe_fs::open_regular`]), [`Error::Plist`] when it is not
+/// a plist (empty, truncated or garbage), [`Error::Invalid`] when it is an XML or binary plist
+/// whose top level is not a dictionary.
 pub fn read_dict(path: &Path) -> Result<Dictionary> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let value = Value::from_reader(Cursor::new(bytes)).map_err(|source| Error::Plist {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    value
-        .into_dictionary()
-        .ok_or_else(|| Error::invalid(path, "the plist's top level is not a dictionary"))
+    read_keys(path)
+}
+
+/// Parses the plist at `path` (a regular file, read through a buffer) into `T`, a dictionary
+/// shape; on failure tells a non-dictionary plist from a file that is no plist at all.
+fn read_keys<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let file = safe_fs::open_regular(path).map_err(|e| Error::io(path, e))?;
+    match plist::from_reader(BufReader::new(file)) {
+        Ok(value) => Ok(value),
+        Err(source) => Err(parse_failure(path, source)),
+    }
+}
+
+/// The error for a plist that did not parse as a dictionary: [`Error::Invalid`] when the file
+/// is an XML (`<`) or binary (`bplist`) plist of another shape, else [`Error::Plist`].
+fn parse_failure(path: &Path, source: plist::Error) -> Error {
+    let head = safe_fs::open_regular(path).and_then(|f| {
+        let mut head = Vec::with_capacity(64);
+        f.take(64).read_to_end(&mut head)?;
+        Ok(head)
+    });
+    let head = head.unwrap_or_default();
+    let text = head.trim_ascii_start();
+    let text = text.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(text);
+    let real_plist = head.starts_with(b"bplist") || text.starts_with(b"<");
+    let other_shape = real_plist
+        && Value::from_reader(BufReader::new(match safe_fs::open_regular(path) {
+            Ok(f) => f,
+            Err(_) => return Error::Plist { path: path.to_path_buf(), source },
+        }))
+        .is_ok_and(|v| v.as_dictionary().is_none());
+    if other_shape {
+        Error::invalid(path, "the plist's top level is not a dictionary")
+    } else {
+        Error::Plist {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
 }
 
 /// A string field; numbers are turned into their decimal text. Empty strings count as absent.
 fn string(dict: &Dictionary, key: &str) -> Option<String> {
-    let text = match dict.get(key)? {
+    value_string(dict.get(key)?)
+}
+
+/// A string value, or a number as its decimal text; empty strings count as absent.
+fn value_string(value: &Value) -> Option<String> {
+    let text = match value {
         Value::String(s) => s.trim().to_string(),
         Value::Integer(i) => i.to_string(),
         Value::Real(r) => r.to_string(),
@@ -223,8 +319,13 @@ fn boolean(dict: &Dictionary, key: &str) -> Option<bool> {
 
 /// A date field: a plist date, or an RFC 3339 string.
 fn date(dict: &Dictionary, key: &str) -> Option<OffsetDateTime> {
-    match dict.get(key)? {
-        Value::Date(d) => Some(OffsetDateTime::from(std::time::SystemTime::from(*d))),
+    value_date(dict.get(key)?)
+}
+
+/// A date value (a plist date, or an RFC 3339 string); `None` past what the type holds.
+fn value_date(value: &Value) -> Option<OffsetDateTime> {
+    match value {
+        Value::Date(d) => safe_fs::to_offset(std::time::SystemTime::from(*d)),
         Value::String(s) => {
             OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok()
         }
@@ -241,25 +342,14 @@ fn guid(value: &Value) -> Option<String> {
     }
 }
 
-/// `Applications`: bundle id → `itemName` from each app's embedded `iTunesMetadata` plist.
-fn applications(apps: &Dictionary) -> BTreeMap<String, String> {
-    apps.iter()
-        .filter_map(|(bundle, entry)| {
-            let entry = entry.as_dictionary()?;
-            let name = app_name(entry)?;
-            Some((bundle.clone(), name))
-        })
-        .collect()
-}
-
-/// The display name of one app entry: `iTunesMetadata` (data holding a plist, or an inline
-/// dictionary) → `itemName`, else `bundleDisplayName`.
-fn app_name(entry: &Dictionary) -> Option<String> {
-    let metadata = match entry.get("iTunesMetadata")? {
+/// The display name in one app's `iTunesMetadata` (data holding a plist, or an inline
+/// dictionary): `itemName`, else `bundleDisplayName`.
+fn app_name_from(metadata: Value) -> Option<String> {
+    let metadata = match metadata {
         Value::Data(bytes) => Value::from_reader(Cursor::new(bytes.as_slice()))
             .ok()?
             .into_dictionary()?,
-        Value::Dictionary(d) => d.clone(),
+        Value::Dictionary(d) => d,
         _ => return None,
     };
     string(&metadata, "itemName").or_else(|| string(&metadata, "bundleDisplayName"))
@@ -357,7 +447,13 @@ mod tests {
             ),
             ("com.example.noentry", Value::String("x".into())),
         ]);
-        let names = applications(&apps);
+        let names: BTreeMap<String, String> = apps
+            .iter()
+            .filter_map(|(bundle, entry)| {
+                let meta = entry.as_dictionary()?.get("iTunesMetadata")?.clone();
+                Some((bundle.clone(), app_name_from(meta)?))
+            })
+            .collect();
         assert_eq!(names.len(), 2);
         assert_eq!(names["net.whatsapp.WhatsApp"], "WhatsApp");
         assert_eq!(names["com.example.inline"], "Ex");

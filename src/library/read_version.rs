@@ -30,14 +30,17 @@
 //! | sentence | meaning |
 //! |---|---|
 //! | `<plist> is missing` | no such file |
-//! | `<plist> could not be read (<io error>)` | the file exists but reading failed (permissions, a folder of that name) |
+//! | `<plist> could not be read (<io error>)` | the file exists but reading failed (permissions) |
+//! | `<plist> is a symbolic link (not followed)` | links inside a backup are never followed |
+//! | `<plist> is not a regular file` | a folder, FIFO, socket or device of that name (never opened) |
 //! | `<plist> is not a readable plist (truncated or corrupt)` | neither XML nor binary plist |
-//! | `<plist> is not a dictionary plist` | a plist whose top level is not a dictionary |
+//! | `<plist> is not a dictionary plist` | an XML or binary plist whose top level is not a dictionary |
 //! | `Manifest.db is empty (0 bytes)` | |
 //! | `Manifest.db is not an SQLite database` | wrong header, and `Manifest.plist` says not encrypted |
 //! | `Manifest.db is a damaged SQLite database (<sqlite error>)` | right header, but SQLite cannot read it |
 //! | `Manifest.db has no Files table` | |
 //! | `Manifest.db is not a file` / `Manifest.mbdb is not a file` | a folder of that name |
+//! | `Manifest.db is a symbolic link (not followed)` / `… is not a regular file` | a link, a FIFO (same for `Manifest.mbdb`) |
 //! | `Manifest.db could not be read (<io error>)` / same for `Manifest.mbdb` | |
 //! | `Manifest.mbdb is empty (0 bytes)` | |
 //! | `Manifest.mbdb does not start with "mbdb"` | |
@@ -163,9 +166,8 @@ fn fill_date(
         .map(|(_, date)| date)
         .or_else(|| names::parse_snapshot_name(name));
     let mtime = std::fs::metadata(&v.path)
-        .and_then(|m| m.modified())
         .ok()
-        .map(OffsetDateTime::from);
+        .and_then(|m| super::safe_fs::mtime_of(&m));
     let candidates = [
         (status.and_then(|s| s.date), DateSource::StatusPlist),
         (manifest.and_then(|m| m.date), DateSource::ManifestPlist),
