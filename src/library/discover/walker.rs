@@ -193,3 +193,36 @@ fn subfolders(listing: fs::ReadDir) -> Vec<(PathBuf, OsString)> {
     out.sort();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::{BackupState, RootOrigin};
+
+    #[test]
+    fn a_candidate_that_cannot_be_listed_is_damaged() {
+        let root = crate::library::locate::named_root(Path::new("/r"), RootOrigin::Flag);
+        let mut walker = Walker {
+            root: &root,
+            now: OffsetDateTime::UNIX_EPOCH,
+            found: Vec::new(),
+            unreadable: Vec::new(),
+        };
+        let path = Path::new("/r/00008110-001A2B3C4D5E6F70");
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        walker.damaged(path, VersionKind::Live, &denied);
+        walker.unreadable(Path::new("/r/Old copies"), &denied);
+        let v = &walker.found[0];
+        assert_eq!(v.state, BackupState::Damaged);
+        assert_eq!(v.udid.as_deref(), Some("00008110-001A2B3C4D5E6F70"));
+        assert_eq!(
+            v.problem.as_deref(),
+            Some("the folder could not be read (permission denied)")
+        );
+        assert_eq!(walker.unreadable[0].path, Path::new("/r/Old copies"));
+        assert_eq!(
+            walker.unreadable[0].reason,
+            "the folder could not be read (permission denied)"
+        );
+    }
+}
