@@ -269,12 +269,19 @@ fn parse_failure(path: &Path, source: plist::Error) -> Error {
     });
     let head = head.unwrap_or_default();
     let text = head.trim_ascii_start();
-    let text = text.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(text);
+    let text = text
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .unwrap_or(text);
     let real_plist = head.starts_with(b"bplist") || text.starts_with(b"<");
     let other_shape = real_plist
         && Value::from_reader(BufReader::new(match safe_fs::open_regular(path) {
             Ok(f) => f,
-            Err(_) => return Error::Plist { path: path.to_path_buf(), source },
+            Err(_) => {
+                return Error::Plist {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
         }))
         .is_ok_and(|v| v.as_dictionary().is_none());
     if other_shape {

@@ -117,7 +117,10 @@ mod tests {
         let far = UNIX_EPOCH + std::time::Duration::from_secs(300_000_000_000);
         assert_eq!(to_offset(far), None);
         let t = UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
-        assert_eq!(to_offset(t).map(|d| d.unix_timestamp()), Some(1_700_000_000));
+        assert_eq!(
+            to_offset(t).map(|d| d.unix_timestamp()),
+            Some(1_700_000_000)
+        );
         let before = UNIX_EPOCH - std::time::Duration::from_secs(86_400);
         assert_eq!(to_offset(before).map(|d| d.unix_timestamp()), Some(-86_400));
     }
