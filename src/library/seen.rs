@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::library::locate::IMAZING;
+use crate::library::locate::app_for;
 use crate::library::{Error, Result, Root, RootOrigin, RootReport, RootStatus};
 
 /// One remembered root on a removable volume.
@@ -124,7 +124,7 @@ impl SeenVolumes {
                         path: seen.path.clone(),
                         origin: RootOrigin::Volume,
                         owner: None,
-                        app: IMAZING,
+                        app: app_for(&seen.path),
                     },
                     status,
                 }),

@@ -109,15 +109,14 @@ impl Env {
     }
 }
 
-/// Mount points worth looking at for `iMazing.Backups/`: `/Volumes/*` on macOS (not the boot
-/// volume), `/media/*/*`, `/run/media/*/*` and `/mnt/*` on Linux, drive letters but the system
-/// drive on Windows. Unreadable folders give nothing.
+/// Mount points worth looking at for `iMazing.Backups/`: `/Volumes/*` on macOS (real folders
+/// only: the boot volume is a symbolic link to `/`; told from the directory entry, without
+/// touching the volumes, which could block on a stale network mount), `/media/*/*`,
+/// `/run/media/*/*` and `/mnt/*` on Linux, drive letters but the system drive on Windows.
+/// Unreadable folders give nothing.
 pub fn mounted_volumes(os: Os) -> Vec<PathBuf> {
     match os {
-        Os::MacOs => subdirs(Path::new("/Volumes"))
-            .into_iter()
-            .filter(|v| std::fs::canonicalize(v).map_or(true, |c| c != Path::new("/")))
-            .collect(),
+        Os::MacOs => mac_volumes(Path::new("/Volumes")),
         Os::Linux => {
             let mut out = Vec::new();
             for base in ["/media", "/run/media"] {
@@ -130,6 +129,21 @@ pub fn mounted_volumes(os: Os) -> Vec<PathBuf> {
         }
         Os::Windows => windows_drives(),
     }
+}
+
+/// The entries of `dir` that are folders by their directory entry (not links), sorted.
+fn mac_volumes(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
 }
 
 /// Drive letters `C:` to `Z:` that exist, except the system drive (`%SystemDrive%`).

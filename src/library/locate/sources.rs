@@ -67,6 +67,7 @@ pub fn is_user_name(name: &str) -> bool {
         "Default",
         "Default User",
         "All Users",
+        "Guest",
         "desktop.ini",
         "lost+found",
     ];
