@@ -50,8 +50,7 @@
 //! | `a Snapshot/ folder is left from an unfinished backup` | finished (or unknown) state, stale `Snapshot/` |
 //! | `a backup is being written now (last write <age> ago)` | the only sentence of an `InProgress` version |
 //!
-//! Folders that cannot be listed or have odd names get their sentence from
-//! [`discover`](super::discover).
+//! Folders that cannot be listed get their sentence from [`discover`](super::discover).
 
 use std::path::Path;
 
@@ -80,16 +79,16 @@ pub fn read_version(path: &Path, root: &Path, kind: VersionKind, now: OffsetDate
     problems.extend(manifest_problem);
 
     fill_identity(&mut version, info.as_ref(), manifest.as_ref());
-    fill_date(
-        &mut version,
-        info.as_ref(),
-        manifest.as_ref(),
-        status.as_ref(),
-    );
+    let dir_mtime = std::fs::metadata(path)
+        .ok()
+        .and_then(|m| super::safe_fs::mtime_of(&m));
+    let plists = (info.as_ref(), manifest.as_ref(), status.as_ref());
+    fill_date(&mut version, plists, dir_mtime);
     if let Some(info) = info {
         version.apps = info.applications;
     }
-    let (state, problem) = decide(problems, status.as_ref(), Activity::of(path), now);
+    let activity = Activity::of_with_dir_mtime(path, dir_mtime);
+    let (state, problem) = decide(problems, status.as_ref(), activity, now);
     version.state = state;
     version.problem = problem;
     version
@@ -154,20 +153,19 @@ pub fn udid_from_location(path: &Path, kind: VersionKind) -> Option<String> {
     names::udid_from_name(folder.file_name()?.to_str()?)
 }
 
-/// The date, in the order of [`DateSource`].
-fn fill_date(
-    v: &mut Version,
-    info: Option<&InfoPlist>,
-    manifest: Option<&ManifestPlist>,
-    status: Option<&StatusPlist>,
-) {
+/// The three plists as read (Info, Manifest, Status).
+type Plists<'a> = (
+    Option<&'a InfoPlist>,
+    Option<&'a ManifestPlist>,
+    Option<&'a StatusPlist>,
+);
+
+/// The date, in the order of [`DateSource`]; `mtime` is the folder's.
+fn fill_date(v: &mut Version, (info, manifest, status): Plists<'_>, mtime: Option<OffsetDateTime>) {
     let name = v.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let from_name = names::parse_archive_name(name)
         .map(|(_, date)| date)
         .or_else(|| names::parse_snapshot_name(name));
-    let mtime = std::fs::metadata(&v.path)
-        .ok()
-        .and_then(|m| super::safe_fs::mtime_of(&m));
     let candidates = [
         (status.and_then(|s| s.date), DateSource::StatusPlist),
         (manifest.and_then(|m| m.date), DateSource::ManifestPlist),

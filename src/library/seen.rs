@@ -304,6 +304,17 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_finder_root_keeps_its_app() {
+        let mut remembered = seen_t7(1, None);
+        remembered.path = "/Volumes/T7/MobileSync/Backup".into();
+        let seen = SeenVolumes {
+            roots: vec![remembered],
+        };
+        let out = seen.mark_disconnected(Vec::new(), &[]);
+        assert_eq!(out[0].root.app, crate::library::locate::FINDER);
+    }
+
+    #[test]
     fn the_store_round_trips_and_ignores_a_corrupt_file() {
         let tmp = tempfile::tempdir().unwrap();
         let store = SeenStore::at(tmp.path().join("cache").join("seen-volumes.json"));

@@ -171,19 +171,24 @@ pub struct Activity {
 impl Activity {
     /// Looks at `dir`.
     pub fn of(dir: &Path) -> Self {
+        let dir_mtime = fs::metadata(dir).ok().and_then(|m| safe_fs::mtime_of(&m));
+        Activity::of_with_dir_mtime(dir, dir_mtime)
+    }
+
+    /// Looks at `dir`, whose own mtime the caller already has.
+    pub fn of_with_dir_mtime(dir: &Path, dir_mtime: Option<OffsetDateTime>) -> Self {
         let snapshot = dir.join("Snapshot");
-        let snapshot_dir = fs::symlink_metadata(&snapshot).is_ok_and(|m| m.is_dir());
-        let last_write = [
-            dir.to_path_buf(),
-            snapshot,
-            dir.join("Status.plist"),
-            dir.join("Manifest.db"),
-            dir.join("Manifest.db-wal"),
-        ]
-        .iter()
-        .filter_map(|p| fs::symlink_metadata(p).ok())
-        .filter_map(|m| safe_fs::mtime_of(&m))
-        .max();
+        let snapshot_meta = fs::symlink_metadata(&snapshot).ok();
+        let snapshot_dir = snapshot_meta.as_ref().is_some_and(|m| m.is_dir());
+        let files = ["Status.plist", "Manifest.db", "Manifest.db-wal"]
+            .iter()
+            .filter_map(|name| fs::symlink_metadata(dir.join(name)).ok());
+        let last_write = snapshot_meta
+            .into_iter()
+            .chain(files)
+            .filter_map(|m| safe_fs::mtime_of(&m))
+            .chain(dir_mtime)
+            .max();
         Activity {
             snapshot_dir,
             last_write,
