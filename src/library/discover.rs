@@ -8,10 +8,10 @@
 //!
 //! | where | kind |
 //! |---|---|
-//! | `<root>/<UDID>/` | [`VersionKind::Live`] |
-//! | `<root>/<UDID>-YYYYMMDD-HHMMSS/` or `<root>/<any other name>/` with markers | [`VersionKind::Archive`] |
-//! | `<root>/<folder>/<any name>/` with markers (a copy one level down) | [`VersionKind::Archive`] |
-//! | `<root>/iMazing.Versions/Versions/<UDID>/<snapshot>/` | [`VersionKind::ImazingSnapshot`] (markers, or named `YYYY-MM-DD-HH.MM.SS`) |
+//! | `<root>/<UDID>/` | [`VersionKind::Live`](super::VersionKind::Live) |
+//! | `<root>/<UDID>-YYYYMMDD-HHMMSS/` or `<root>/<any other name>/` with markers | [`VersionKind::Archive`](super::VersionKind::Archive) |
+//! | `<root>/<folder>/<any name>/` with markers (a copy one level down) | [`VersionKind::Archive`](super::VersionKind::Archive) |
+//! | `<root>/iMazing.Versions/Versions/<UDID>/<snapshot>/` | [`VersionKind::ImazingSnapshot`](super::VersionKind::ImazingSnapshot) (markers, or named `YYYY-MM-DD-HH.MM.SS`) |
 //!
 //! A top-level UDID folder without markers (only a `Snapshot/` folder, or nothing) is a
 //! damaged version with the usual sentences. A top-level folder that is not a candidate but

@@ -4,69 +4,25 @@
 //! Each reader parses the file with the `plist` crate (which tells XML from binary by itself),
 //! streaming through a buffer: `Info.plist` straight into a struct of the keys it needs (so
 //! app icons are never kept), the smaller two into a dictionary, then picks fields out of it.
-//! Files are opened with [`safe_fs::open_regular`]: links are not followed, FIFOs not opened. Fields are
-//! lenient: a missing key or a value of an unexpected type gives `None` rather than an error,
+//! Files are opened with [`safe_fs::open_regular`]: links are not followed, FIFOs not opened.
+//! Fields are lenient: a missing key or a value of an unexpected type gives `None` rather than an error,
 //! strings may stand in for numbers (and the reverse), booleans may be written as integers, and
 //! `GUID` may be a string or data. Only an unreadable file, a file that is not a plist, or a
 //! plist whose top level is not a dictionary is an error.
 
-use std::collections::BTreeMap;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use plist::{Dictionary, Value};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::error::{Error, Result};
 use super::safe_fs;
 
-/// `Info.plist`: written by the computer when a backup starts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InfoPlist {
-    /// `Device Name`.
-    pub device_name: Option<String>,
-    /// `Display Name`.
-    pub display_name: Option<String>,
-    /// `Product Type`, e.g. `iPhone15,2`.
-    pub product_type: Option<String>,
-    /// `Product Version` (iOS version).
-    pub product_version: Option<String>,
-    /// `Build Version`.
-    pub build_version: Option<String>,
-    /// `Serial Number`.
-    pub serial_number: Option<String>,
-    /// `Unique Identifier` (the UDID), as written.
-    pub unique_identifier: Option<String>,
-    /// `Target Identifier` (also the UDID), as written.
-    pub target_identifier: Option<String>,
-    /// `Last Backup Date`: when the computer started the backup.
-    pub last_backup_date: Option<OffsetDateTime>,
-    /// `GUID`: a string, or data shown as uppercase hex.
-    pub guid: Option<String>,
-    /// `IMEI`.
-    pub imei: Option<String>,
-    /// `Phone Number`.
-    pub phone_number: Option<String>,
-    /// `Applications`: bundle id → display name (`itemName` of the embedded `iTunesMetadata`
-    /// plist). Apps without a readable name are left out.
-    pub applications: BTreeMap<String, String>,
-}
+mod info;
 
-impl InfoPlist {
-    /// The device's name: `Device Name`, else `Display Name`.
-    pub fn name(&self) -> Option<&str> {
-        self.device_name.as_deref().or(self.display_name.as_deref())
-    }
-
-    /// The UDID: `Unique Identifier`, else `Target Identifier`.
-    pub fn udid(&self) -> Option<&str> {
-        self.unique_identifier
-            .as_deref()
-            .or(self.target_identifier.as_deref())
-    }
-}
+pub use info::{read_app_names, read_info, InfoPlist};
 
 /// The `Lockdown` dictionary of `Manifest.plist`: what the device said about itself.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -122,84 +78,6 @@ impl StatusPlist {
     pub fn is_finished(&self) -> bool {
         self.snapshot_state.as_deref() == Some("finished")
     }
-}
-
-/// The keys of `Info.plist` that [`read_info`] looks at; every other key (`PlaceholderIcon`
-/// images, iBooks data, iTunes files) is skipped by the parser without being kept.
-#[derive(Debug, Default, Deserialize)]
-struct InfoKeys {
-    #[serde(rename = "Device Name")]
-    device_name: Option<Value>,
-    #[serde(rename = "Display Name")]
-    display_name: Option<Value>,
-    #[serde(rename = "Product Type")]
-    product_type: Option<Value>,
-    #[serde(rename = "Product Version")]
-    product_version: Option<Value>,
-    #[serde(rename = "Build Version")]
-    build_version: Option<Value>,
-    #[serde(rename = "Serial Number")]
-    serial_number: Option<Value>,
-    #[serde(rename = "Unique Identifier")]
-    unique_identifier: Option<Value>,
-    #[serde(rename = "Target Identifier")]
-    target_identifier: Option<Value>,
-    #[serde(rename = "Last Backup Date")]
-    last_backup_date: Option<Value>,
-    #[serde(rename = "GUID")]
-    guid: Option<Value>,
-    #[serde(rename = "IMEI")]
-    imei: Option<Value>,
-    #[serde(rename = "Phone Number")]
-    phone_number: Option<Value>,
-    #[serde(rename = "Applications")]
-    applications: Option<BTreeMap<String, AppEntry>>,
-}
-
-/// One entry of `Applications`: only its metadata (the `PlaceholderIcon` PNG is skipped).
-#[derive(Debug, Default, Deserialize)]
-struct AppEntry {
-    #[serde(rename = "iTunesMetadata")]
-    itunes_metadata: Option<Value>,
-}
-
-/// Reads `Info.plist` at `path`. Only the identity keys and each app's metadata are parsed
-/// into values; the rest of the file (icons, often megabytes) is read past.
-pub fn read_info(path: &Path) -> Result<InfoPlist> {
-    let keys: InfoKeys = read_keys(path)?;
-    let text = |v: &Option<Value>| v.as_ref().and_then(value_string);
-    Ok(InfoPlist {
-        device_name: text(&keys.device_name),
-        display_name: text(&keys.display_name),
-        product_type: text(&keys.product_type),
-        product_version: text(&keys.product_version),
-        build_version: text(&keys.build_version),
-        serial_number: text(&keys.serial_number),
-        unique_identifier: text(&keys.unique_identifier),
-        target_identifier: text(&keys.target_identifier),
-        last_backup_date: keys.last_backup_date.as_ref().and_then(value_date),
-        guid: keys.guid.as_ref().and_then(guid),
-        imei: text(&keys.imei),
-        phone_number: text(&keys.phone_number),
-        applications: keys
-            .applications
-            .map(|apps| {
-                apps.into_iter()
-                    .filter_map(|(bundle, entry)| {
-                        Some((bundle, app_name_from(entry.itunes_metadata?)?))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    })
-}
-
-/// Bundle id → display name of every app in the `Info.plist` of `version_dir` (empty when it
-/// cannot be read).
-pub fn read_app_names(version_dir: &Path) -> BTreeMap<String, String> {
-    read_info(&version_dir.join("Info.plist"))
-        .map(|info| info.applications)
-        .unwrap_or_default()
 }
 
 /// Reads `Manifest.plist` at `path`.
@@ -340,30 +218,9 @@ fn value_date(value: &Value) -> Option<OffsetDateTime> {
     }
 }
 
-/// `GUID` as a string, or data as uppercase hex.
-fn guid(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Data(d) if !d.is_empty() => Some(hex::encode_upper(d)),
-        _ => None,
-    }
-}
-
-/// The display name in one app's `iTunesMetadata` (data holding a plist, or an inline
-/// dictionary): `itemName`, else `bundleDisplayName`.
-fn app_name_from(metadata: Value) -> Option<String> {
-    let metadata = match metadata {
-        Value::Data(bytes) => Value::from_reader(Cursor::new(bytes.as_slice()))
-            .ok()?
-            .into_dictionary()?,
-        Value::Dictionary(d) => d,
-        _ => return None,
-    };
-    string(&metadata, "itemName").or_else(|| string(&metadata, "bundleDisplayName"))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::info::{app_name_from, guid};
     use super::*;
 
     fn dict(pairs: &[(&str, Value)]) -> Dictionary {
@@ -454,7 +311,7 @@ mod tests {
             ),
             ("com.example.noentry", Value::String("x".into())),
         ]);
-        let names: BTreeMap<String, String> = apps
+        let names: std::collections::BTreeMap<String, String> = apps
             .iter()
             .filter_map(|(bundle, entry)| {
                 let meta = entry.as_dictionary()?.get("iTunesMetadata")?.clone();

@@ -137,25 +137,35 @@ fn count_files_tables(db: &Path) -> rusqlite::Result<i64> {
 
 /// The SQLite URI opening `db` read-only and immutable: `file:<path>?immutable=1`, every byte
 /// outside `[A-Za-z0-9/._~-]` percent-encoded (so spaces, `%`, `#`, `?` and non-UTF-8 bytes
-/// survive). On Windows, backslashes become `/` and a drive path gets `file:///C:/…`.
+/// survive). On Windows the `\\?\` prefix is dropped, backslashes become `/`, a drive path
+/// gets `file:///C:/…` and a share `file:////server/share/…`.
 pub fn immutable_uri(db: &Path) -> String {
-    let bytes = db.as_os_str().as_encoded_bytes();
-    let mut out = String::from("file:");
-    if cfg!(windows) {
-        out.push_str("///");
-    }
+    #[cfg(windows)]
+    let plain = crate::library::locate::strip_verbatim(db).unwrap_or_else(|| db.to_path_buf());
+    #[cfg(windows)]
+    let db = plain.as_path();
+    uri_for(db.as_os_str().as_encoded_bytes(), cfg!(windows))
+}
+
+/// [`immutable_uri`] for the bytes of a path, with Windows rules or not.
+fn uri_for(bytes: &[u8], windows: bool) -> String {
+    let mut path = String::with_capacity(bytes.len() + 8);
     for &b in bytes {
         match b {
-            b'\\' if cfg!(windows) => out.push('/'),
-            b':' if cfg!(windows) => out.push(':'),
+            b'\\' if windows => path.push('/'),
+            b':' if windows => path.push(':'),
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'~' | b'-' => {
-                out.push(char::from(b))
+                path.push(char::from(b))
             }
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => path.push_str(&format!("%{b:02X}")),
         }
     }
-    out.push_str("?immutable=1");
-    out
+    let prefix = match (windows, path.starts_with("//")) {
+        (false, _) => "file:",
+        (true, true) => "file://",
+        (true, false) => "file:///",
+    };
+    format!("{prefix}{path}?immutable=1")
 }
 
 /// Signs of a backup being written into a version folder.
@@ -276,14 +286,19 @@ mod tests {
         assert_eq!(human_age(3 * 86_400 + 5), "3 days");
     }
 
-    #[cfg(unix)]
     #[test]
     fn uri_escaping() {
-        use std::os::unix::ffi::OsStrExt;
-        let path = Path::new(std::ffi::OsStr::from_bytes(b"/a b/c?d#e%f/\xff~x-y_z.db"));
         assert_eq!(
-            immutable_uri(path),
+            uri_for(b"/a b/c?d#e%f/\xff~x-y_z.db", false),
             "file:/a%20b/c%3Fd%23e%25f/%FF~x-y_z.db?immutable=1"
+        );
+        assert_eq!(
+            uri_for(br"C:\Users\ann\a b\Manifest.db", true),
+            "file:///C:/Users/ann/a%20b/Manifest.db?immutable=1"
+        );
+        assert_eq!(
+            uri_for(br"\\nas\share\Manifest.db", true),
+            "file:////nas/share/Manifest.db?immutable=1"
         );
     }
 }

@@ -109,14 +109,14 @@ impl Env {
     }
 }
 
-/// Mount points worth looking at for `iMazing.Backups/`: `/Volumes/*` on macOS (real folders
-/// only: the boot volume is a symbolic link to `/`; told from the directory entry, without
-/// touching the volumes, which could block on a stale network mount), `/media/*/*`,
-/// `/run/media/*/*` and `/mnt/*` on Linux, drive letters but the system drive on Windows.
-/// Unreadable folders give nothing.
+/// Mount points worth looking at for `iMazing.Backups/`: `/Volumes/*` on macOS (not the boot
+/// volume, which is a symbolic link to `/`), `/media/*/*`, `/run/media/*/*` and `/mnt/*` on
+/// Linux, drive letters but the system drive on Windows. Folders are told by their directory
+/// entry, without looking into the volumes (which could block on a stale network mount), and
+/// links are left out. Unreadable folders give nothing.
 pub fn mounted_volumes(os: Os) -> Vec<PathBuf> {
     match os {
-        Os::MacOs => mac_volumes(Path::new("/Volumes")),
+        Os::MacOs => subdirs(Path::new("/Volumes")),
         Os::Linux => {
             let mut out = Vec::new();
             for base in ["/media", "/run/media"] {
@@ -129,21 +129,6 @@ pub fn mounted_volumes(os: Os) -> Vec<PathBuf> {
         }
         Os::Windows => windows_drives(),
     }
-}
-
-/// The entries of `dir` that are folders by their directory entry (not links), sorted.
-fn mac_volumes(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.path())
-        .collect();
-    out.sort();
-    out
 }
 
 /// Drive letters `C:` to `Z:` that exist, except the system drive (`%SystemDrive%`).
@@ -159,7 +144,8 @@ fn windows_drives() -> Vec<PathBuf> {
         .collect()
 }
 
-/// The folders directly inside `dir`, sorted; nothing when it cannot be read.
+/// The folders directly inside `dir` by their directory entries (links and dot-names left
+/// out, nothing stat'ed), sorted; nothing when it cannot be read.
 fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -167,8 +153,8 @@ fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.path())
-        .filter(|p| p.is_dir())
         .collect();
     out.sort();
     out
