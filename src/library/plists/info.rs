@@ -157,3 +157,53 @@ pub(super) fn app_name_from(metadata: Value) -> Option<String> {
     };
     string(&metadata, "itemName").or_else(|| string(&metadata, "bundleDisplayName"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plist::Dictionary;
+
+    /// Dates, data, numbers and nested app metadata come through the streamed struct, in both
+    /// encodings; other keys (icons) are skipped.
+    #[test]
+    fn identity_keys_from_xml_and_binary() {
+        let t = time::macros::datetime!(2024-03-01 10:20:30 UTC);
+        let mut meta = Vec::new();
+        let mut item = Dictionary::new();
+        item.insert("itemName".into(), Value::String("WhatsApp".into()));
+        Value::Dictionary(item).to_writer_binary(&mut meta).unwrap();
+        let mut app = Dictionary::new();
+        app.insert("iTunesMetadata".into(), Value::Data(meta));
+        app.insert("PlaceholderIcon".into(), Value::Data(vec![7; 5000]));
+        let mut apps = Dictionary::new();
+        apps.insert("net.whatsapp.WhatsApp".into(), Value::Dictionary(app));
+        let mut d = Dictionary::new();
+        d.insert("Device Name".into(), Value::String(" Anna ".into()));
+        d.insert("Product Version".into(), Value::Integer(17.into()));
+        let date = plist::Date::from(std::time::SystemTime::from(t));
+        d.insert("Last Backup Date".into(), Value::Date(date));
+        d.insert("GUID".into(), Value::Data(vec![0x0a, 0xff]));
+        d.insert("Applications".into(), Value::Dictionary(apps));
+        d.insert(
+            "iTunes Files".into(),
+            Value::Array(vec![Value::Boolean(true)]),
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("Info.plist");
+        for binary in [false, true] {
+            let value = Value::Dictionary(d.clone());
+            if binary {
+                value.to_file_binary(&path).unwrap();
+            } else {
+                value.to_file_xml(&path).unwrap();
+            }
+            let info = read_info(&path).unwrap();
+            assert_eq!(info.device_name.as_deref(), Some("Anna"));
+            assert_eq!(info.product_version.as_deref(), Some("17"));
+            assert_eq!(info.last_backup_date, Some(t));
+            assert_eq!(info.guid.as_deref(), Some("0AFF"));
+            assert_eq!(info.applications["net.whatsapp.WhatsApp"], "WhatsApp");
+            assert_eq!(read_app_names(tmp.path()), info.applications);
+        }
+    }
+}
