@@ -135,19 +135,19 @@ fn count_files_tables(db: &Path) -> rusqlite::Result<i64> {
     )
 }
 
-/// The SQLite URI opening `db` read-only and immutable: `file:<path>?immutable=1`, every byte
-/// outside `[A-Za-z0-9/._~-]` percent-encoded (so spaces, `%`, `#`, `?` and non-UTF-8 bytes
-/// survive). On Windows the `\\?\` prefix is dropped, backslashes become `/`, a drive path
-/// gets `file:///C:/…` and a share `file:////server/share/…`.
+/// The SQLite URI opening `db` read-only and immutable: `file:<absolute path>?immutable=1`,
+/// every byte outside `[A-Za-z0-9/._~-]` percent-encoded (so spaces, `%`, `#`, `?` and
+/// non-UTF-8 bytes survive). The path always starts with one `/` (`/C:/…` for a Windows drive,
+/// backslashes turned into `/`, the `\\?\` prefix dropped) or with `////` for a
+/// `//server/share` path, so SQLite never reads a part of it as a URI authority.
 pub fn immutable_uri(db: &Path) -> String {
+    let absolute = std::path::absolute(db).unwrap_or_else(|_| db.to_path_buf());
     #[cfg(windows)]
-    let plain = crate::library::locate::strip_verbatim(db).unwrap_or_else(|| db.to_path_buf());
-    #[cfg(windows)]
-    let db = plain.as_path();
-    uri_for(db.as_os_str().as_encoded_bytes(), cfg!(windows))
+    let absolute = crate::library::locate::strip_verbatim(&absolute).unwrap_or(absolute);
+    uri_for(absolute.as_os_str().as_encoded_bytes(), cfg!(windows))
 }
 
-/// [`immutable_uri`] for the bytes of a path, with Windows rules or not.
+/// [`immutable_uri`] for the bytes of an absolute path, with Windows rules or not.
 fn uri_for(bytes: &[u8], windows: bool) -> String {
     let mut path = String::with_capacity(bytes.len() + 8);
     for &b in bytes {
@@ -160,12 +160,14 @@ fn uri_for(bytes: &[u8], windows: bool) -> String {
             _ => path.push_str(&format!("%{b:02X}")),
         }
     }
-    let prefix = match (windows, path.starts_with("//")) {
-        (false, _) => "file:",
-        (true, true) => "file://",
-        (true, false) => "file:///",
+    let lead = if path.starts_with("//") {
+        "//"
+    } else if path.starts_with('/') {
+        ""
+    } else {
+        "/"
     };
-    format!("{prefix}{path}?immutable=1")
+    format!("file:{lead}{path}?immutable=1")
 }
 
 /// Signs of a backup being written into a version folder.
@@ -294,11 +296,15 @@ mod tests {
         );
         assert_eq!(
             uri_for(br"C:\Users\ann\a b\Manifest.db", true),
-            "file:///C:/Users/ann/a%20b/Manifest.db?immutable=1"
+            "file:/C:/Users/ann/a%20b/Manifest.db?immutable=1"
         );
         assert_eq!(
             uri_for(br"\\nas\share\Manifest.db", true),
             "file:////nas/share/Manifest.db?immutable=1"
+        );
+        assert_eq!(
+            uri_for(b"//srv/x/Manifest.db", false),
+            "file:////srv/x/Manifest.db?immutable=1"
         );
     }
 }
