@@ -84,6 +84,7 @@ fn fixture() -> Fixture {
             ios: None,
             versions,
         }],
+        unreadable: Vec::new(),
         damaged: Vec::new(),
     };
     Fixture {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use backtop::commands::list::{render_text, run, to_json};
+use backtop::commands::list::{render_text, to_json};
 use backtop::demo::{write_backup, BackupSpec, Damage};
 use backtop::library::discover::discover_library;
 use backtop::library::{Library, Root, RootOrigin};
@@ -59,17 +59,19 @@ fn human_listing_lines() {
     assert!(text.ends_with('\n'));
 }
 
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
 #[test]
-fn json_contract_field_by_field() {
+fn json_contract_top_level_and_device() {
     let tmp = tempfile::tempdir().unwrap();
     let r = tmp.path().display().to_string();
     let doc = to_json(&library(tmp.path()));
-    let keys = |v: &Value| -> Vec<String> {
-        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-        k.sort();
-        k
-    };
-    assert_eq!(keys(&doc), ["damaged", "devices", "roots"]);
+    assert_eq!(keys(&doc), ["damaged", "devices", "roots", "unreadable"]);
+    assert_eq!(doc["unreadable"], json!([]));
     assert_eq!(doc["roots"], json!([{"path": r, "origin": "root"}]));
 
     let device = &doc["devices"][0];
@@ -83,8 +85,14 @@ fn json_contract_field_by_field() {
     assert_eq!(device["product_type"], "iPhone15,2");
     assert_eq!(device["model"], "iPhone 14 Pro");
     assert_eq!(device["ios"], "17.5");
+}
 
-    let versions = device["versions"].as_array().unwrap();
+#[test]
+fn json_contract_versions_and_damaged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path().display().to_string();
+    let doc = to_json(&library(tmp.path()));
+    let versions = doc["devices"][0]["versions"].as_array().unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(
         versions[0],
@@ -174,6 +182,7 @@ fn nothing_found_lists_the_roots() {
             "roots": [{"path": format!("{r}/nope"), "origin": "root"}, {"path": r, "origin": "root"}],
             "devices": [],
             "damaged": [],
+            "unreadable": [],
         })
     );
     assert_eq!(
@@ -182,12 +191,78 @@ fn nothing_found_lists_the_roots() {
     );
 }
 
+/// The real binary: `backtop list --only --root DIR --json` prints the contract and exits 0
+/// even with damaged backups.
 #[test]
-fn run_exits_zero_even_with_damaged_backups() {
+fn the_binary_lists_json_and_exits_zero() {
     let tmp = tempfile::tempdir().unwrap();
-    let library = library(tmp.path());
-    assert_eq!(run(&library, false).unwrap(), 0);
-    assert_eq!(run(&library, true).unwrap(), 0);
+    library(tmp.path());
+    let r = tmp.path().display().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_backtop"))
+        .args(["list", "--only", "--root", &r, "--json"])
+        .env_remove("BACKTOP_ROOTS")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(keys(&doc), ["damaged", "devices", "roots", "unreadable"]);
+    assert_eq!(doc["roots"], json!([{"path": r, "origin": "root"}]));
+    let versions = doc["devices"][0]["versions"].as_array().unwrap();
+    let states: Vec<&str> = versions
+        .iter()
+        .map(|v| v["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["complete", "damaged"]);
+    assert_eq!(doc["damaged"][0]["path"], format!("{r}/Mystery"));
+}
+
+/// A crafted `Info.plist` cannot clear the screen: control characters become `�`.
+#[test]
+fn control_characters_from_a_device_name_are_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = BackupSpec::new(UDID, "Evil\x1b[2J\nPhone", "iPhone15,2");
+    write_backup(&tmp.path().join(UDID), &spec).unwrap();
+    let text = render_text(&discover_library(&[root(tmp.path())], NOW));
+    assert!(!text.contains('\x1b'), "{text:?}");
+    assert_eq!(
+        text.lines().next(),
+        Some("Evil\u{FFFD}[2J\u{FFFD}Phone  iPhone 14 Pro (iPhone15,2)  iOS 17.5")
+    );
+}
+
+/// Folders that cannot be read and are not backups come last, human and JSON.
+#[cfg(unix)]
+#[test]
+fn unreadable_folders_are_listed_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path().display().to_string();
+    write_backup(
+        &tmp.path().join(UDID),
+        &BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2"),
+    )
+    .unwrap();
+    let versions = tmp.path().join("iMazing.Versions");
+    std::fs::create_dir(&versions).unwrap();
+    std::os::unix::fs::symlink("/nowhere", versions.join("Versions")).unwrap();
+    let library = discover_library(&[root(tmp.path())], NOW);
+    let text = render_text(&library);
+    let tail: Vec<&str> = text.lines().skip(3).collect();
+    let want = [
+        String::new(),
+        "Folders that could not be read:".to_string(),
+        format!("  {r}/iMazing.Versions/Versions"),
+        "      a symbolic link (not followed)".to_string(),
+    ];
+    assert_eq!(tail, want);
+    assert_eq!(
+        to_json(&library)["unreadable"],
+        json!([{"path": format!("{r}/iMazing.Versions/Versions"), "reason": "a symbolic link (not followed)"}])
+    );
 }
 
 #[test]
@@ -208,7 +283,22 @@ fn the_demo_library_lists_every_device_and_state() {
     let ok = |backups| backtop::library::RootStatus::Ok { backups };
     assert_eq!(backups, vec![ok(6), ok(4), ok(2)]);
     assert!(library.damaged.is_empty());
-    let summary: Vec<(String, String, Vec<String>)> = library
+    assert!(library.unreadable.is_empty());
+    assert_eq!(summary(&library), demo_summary());
+    let dad = &library.devices[3];
+    assert_eq!(dad.udid.len(), 40);
+    assert_eq!(dad.udid, dad.udid.to_uppercase());
+    assert_eq!(
+        dad.versions[0].manifest,
+        backtop::library::ManifestFormat::Mbdb
+    );
+}
+
+/// Per device: display name, model, and `kind state problem` of each version.
+type Summary = Vec<(String, String, Vec<String>)>;
+
+fn summary(library: &Library) -> Summary {
+    library
         .devices
         .iter()
         .map(|d| {
@@ -226,12 +316,14 @@ fn the_demo_library_lists_every_device_and_state() {
                 versions,
             )
         })
-        .collect();
+        .collect()
+}
+
+/// What the demo library (seed 7) holds.
+fn demo_summary() -> Summary {
     let s = |x: &str| x.to_string();
     let versions = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    assert_eq!(
-        summary,
-        vec![
+    vec![
             (
                 s("Anna's iPad"),
                 s("iPad Air (5th generation)"),
@@ -267,14 +359,6 @@ fn the_demo_library_lists_every_device_and_state() {
                 versions(&["live complete -"])
             ),
         ]
-    );
-    let dad = &library.devices[3];
-    assert_eq!(dad.udid.len(), 40);
-    assert_eq!(dad.udid, dad.udid.to_uppercase());
-    assert_eq!(
-        dad.versions[0].manifest,
-        backtop::library::ManifestFormat::Mbdb
-    );
 }
 
 #[test]
@@ -297,6 +381,7 @@ fn devices_without_name_or_model() {
             device(None, Some("iPhone99,1"), Some("iPhone99,1")),
             device(None, None, None),
         ],
+        unreadable: Vec::new(),
         damaged: vec![],
     };
     let text = render_text(&library);

@@ -334,6 +334,7 @@ fn users_dir_lists_real_users_and_uses_both_layouts() {
         "Public",
         "Default",
         "All Users",
+        "Guest",
         ".localized",
     ] {
         std::fs::create_dir_all(users.join(name)).unwrap();
@@ -370,6 +371,28 @@ fn users_dir_lists_real_users_and_uses_both_layouts() {
         users
             .join("bob")
             .join(p("AppData", &["Local", "iMazing", "Backups"]))
+    );
+    assert!(roots.iter().all(|r| r.origin == RootOrigin::User));
+}
+
+#[test]
+fn all_users_on_linux_looks_for_mac_and_windows_layouts() {
+    let env = Env {
+        users_dir: Some(p("/", &["home"])),
+        ..Env::empty(Os::Linux)
+    };
+    let spec = RootSpec {
+        all_users: true,
+        only: true,
+        users: vec!["ann".into()],
+        ..RootSpec::default()
+    };
+    let roots = candidates(&spec, &env);
+    assert_eq!(roots.len(), 6, "3 macOS and 3 Windows layouts");
+    assert_eq!(roots[0].path, p("/home/ann", MAC_FINDER));
+    assert_eq!(
+        roots[5].path,
+        p("/home/ann", &["AppData", "Local", "iMazing", "Backups"])
     );
     assert!(roots.iter().all(|r| r.origin == RootOrigin::User));
 }

@@ -90,6 +90,7 @@ fn library(base: &Path) -> (Library, Vec<PathBuf>) {
             ios: None,
             versions,
         }],
+        unreadable: Vec::new(),
         damaged: Vec::new(),
     };
     (lib, vec![finder, imazing])

@@ -43,6 +43,7 @@ fn library() -> Library {
                 ],
             ),
         ],
+        unreadable: Vec::new(),
         damaged: vec![version(r, "/f/junk", Archive, Damaged, None)],
     }
 }

@@ -89,6 +89,7 @@ pub fn guard_library() -> Library {
                 ],
             ),
         ],
+        unreadable: Vec::new(),
         damaged: vec![version(r, "/t/root/broken", Archive, Damaged, None)],
     }
 }

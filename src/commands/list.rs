@@ -14,7 +14,11 @@
 //! ```
 //!
 //! Dates are UTC. Versions whose device cannot be told follow under
-//! `Backups whose device cannot be told:`, each path with its problem indented under it.
+//! `Backups whose device cannot be told:`, each path with its problem indented under it;
+//! folders that could not be read and are not backups (never offered for deletion) follow
+//! under `Folders that could not be read:`, each path with its reason indented under it.
+//! Text read from disk (names, problems, paths) has its control characters replaced by `�`
+//! so a crafted `Info.plist` cannot send escape sequences to the terminal.
 //! With nothing found at all, the output is `No backups found.` and the roots report of
 //! `backtop roots` (every place looked, its status and the fix). Roots that need attention
 //! (unreadable, unplugged, or named and missing) are reported after a listing too.
@@ -34,7 +38,8 @@
 //!       "problem": "…"|null, "owner": "…"|null, "folder_name": "…"
 //!     }]
 //!   }],
-//!   "damaged": [{"path": "/abs", "problem": "…"|null}]
+//!   "damaged": [{"path": "/abs", "problem": "…"|null}],
+//!   "unreadable": [{"path": "/abs", "reason": "the folder could not be read (…)"}]
 //! }
 //! ```
 //!
@@ -45,10 +50,8 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::OffsetDateTime;
 
-use crate::commands::roots;
+use crate::commands::roots::{self, human_utc, printable};
 use crate::library::{access, Device, Library, RootReport, Version};
 
 /// Prints the library as text or JSON; returns the exit code (0).
@@ -63,15 +66,23 @@ pub fn run(library: &Library, json: bool) -> anyhow::Result<i32> {
 
 /// The human listing (ends with a newline).
 pub fn render_text(library: &Library) -> String {
-    if library.devices.is_empty() && library.damaged.is_empty() {
+    if library.devices.is_empty() && library.damaged.is_empty() && library.unreadable.is_empty() {
         return no_backups_report(library);
     }
     let mut blocks: Vec<String> = library.devices.iter().map(device_block).collect();
     if !library.damaged.is_empty() {
         let mut block = String::from("Backups whose device cannot be told:\n");
         for version in &library.damaged {
-            block.push_str(&format!("  {}\n", display_path(&version.path)));
+            block.push_str(&format!("  {}\n", human_path(&version.path)));
             push_problem(&mut block, version);
+        }
+        blocks.push(block);
+    }
+    if !library.unreadable.is_empty() {
+        let mut block = String::from("Folders that could not be read:\n");
+        for item in &library.unreadable {
+            block.push_str(&format!("  {}\n", human_path(&item.path)));
+            block.push_str(&format!("      {}\n", printable(&item.reason)));
         }
         blocks.push(block);
     }
@@ -109,11 +120,12 @@ fn device_block(device: &Device) -> String {
         (None, _) => "unknown model".to_string(),
     };
     let ios = device.ios.as_deref().unwrap_or("?");
-    let mut out = match &device.name {
-        Some(name) => format!("{name}  {model}  iOS {ios}\n"),
-        None => format!("{model}  iOS {ios}\n"),
+    let header = match &device.name {
+        Some(name) => format!("{name}  {model}  iOS {ios}"),
+        None => format!("{model}  iOS {ios}"),
     };
-    out.push_str(&format!("  UDID {}\n", device.udid));
+    let mut out = format!("{}\n", printable(&header));
+    out.push_str(&format!("  UDID {}\n", printable(&device.udid)));
     for version in &device.versions {
         out.push_str(&version_line(version));
         push_problem(&mut out, version);
@@ -130,27 +142,20 @@ fn version_line(v: &Version) -> String {
     };
     format!(
         "  {:<20}  {:<8}  iOS {:<8} {:<11}  {:<13}  {}\n",
-        human_date(v.date),
+        v.date.map_or_else(|| "unknown date".to_string(), human_utc),
         v.kind.label(),
-        v.ios.as_deref().unwrap_or("?"),
+        printable(v.ios.as_deref().unwrap_or("?")),
         v.state.label(),
         encrypted,
-        display_path(&v.path)
+        human_path(&v.path)
     )
 }
 
 /// The problem, indented under its version.
 fn push_problem(out: &mut String, v: &Version) {
     if let Some(problem) = &v.problem {
-        out.push_str(&format!("      {problem}\n"));
+        out.push_str(&format!("      {}\n", printable(problem)));
     }
-}
-
-/// `2024-05-02 18:04 UTC`, or `unknown date`.
-fn human_date(date: Option<OffsetDateTime>) -> String {
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    date.and_then(|d| d.to_offset(time::UtcOffset::UTC).format(&format).ok())
-        .unwrap_or_else(|| "unknown date".to_string())
 }
 
 /// The JSON document described in the module doc.
@@ -166,7 +171,12 @@ pub fn to_json(library: &Library) -> Value {
         .iter()
         .map(|v| json!({"path": abs(&v.path), "problem": v.problem}))
         .collect();
-    json!({"roots": roots, "devices": devices, "damaged": damaged})
+    let unreadable: Vec<Value> = library
+        .unreadable
+        .iter()
+        .map(|u| json!({"path": abs(&u.path), "reason": u.reason}))
+        .collect();
+    json!({"roots": roots, "devices": devices, "damaged": damaged, "unreadable": unreadable})
 }
 
 /// One device in JSON.
@@ -205,7 +215,7 @@ fn abs(path: &Path) -> String {
         .into_owned()
 }
 
-/// A path for human output (absolute, lossy UTF-8).
-fn display_path(path: &Path) -> String {
-    abs(path)
+/// A path for human output: absolute, lossy UTF-8, control characters replaced.
+fn human_path(path: &Path) -> String {
+    printable(&abs(path))
 }

@@ -1,8 +1,8 @@
 //! `backtop roots [--json]`: every place backtop looked for backups, where it came from, what
 //! was there, and how to fix access.
 //!
-//! The caller resolves and checks the roots (`RunRoots::resolve(..)?.report()`, or the roots of
-//! a discovered `Library`) and passes the reports to [`run`]. The exit code is 0 whatever the
+//! The caller discovers the roots (`RunRoots::resolve(..)?.discover().roots`) and passes the
+//! reports to [`run`]. The exit code is 0 whatever the
 //! statuses: the report is the result. [`render_roots_report`] is the human text, reused by
 //! other commands when they find nothing.
 
@@ -12,9 +12,9 @@ use anyhow::Context;
 use humansize::{format_size, FormatSizeOptions, DECIMAL};
 use serde::Serialize;
 use time::macros::format_description;
-use time::UtcOffset;
+use time::{OffsetDateTime, UtcOffset};
 
-use crate::library::{RootOrigin, RootReport, RootStatus};
+use crate::library::{RootReport, RootStatus};
 
 /// Width of the status column in the human report.
 const STATUS_WIDTH: usize = 14;
@@ -71,9 +71,9 @@ pub fn render_roots_report(reports: &[RootReport]) -> String {
 fn render_one(report: &RootReport) -> String {
     let root = &report.root;
     let pad = " ".repeat(STATUS_WIDTH);
-    let mut about = format!("{}, {}", root.app, origin_words(&root.origin));
+    let mut about = format!("{}, {}", root.app, root.origin.as_str());
     if let Some(owner) = &root.owner {
-        about.push_str(&format!(", user {owner}"));
+        about.push_str(&format!(", user {}", printable(owner)));
     }
     if let Some(figures) = figures(&report.status) {
         about.push_str(&format!(": {figures}"));
@@ -81,14 +81,16 @@ fn render_one(report: &RootReport) -> String {
     let mut out = format!(
         "{:<w$}{}\n{pad}{about}\n",
         status_word(&report.status),
-        root.path.display(),
+        printable(&root.path.to_string_lossy()),
         w = STATUS_WIDTH
     );
     match &report.status {
         RootStatus::PermissionDenied { advice } | RootStatus::PrivacyBlocked { advice } => {
-            out.push_str(&format!("{pad}fix: {advice}\n"));
+            out.push_str(&format!("{pad}fix: {}\n", printable(advice)));
         }
-        RootStatus::Error { message } => out.push_str(&format!("{pad}error: {message}\n")),
+        RootStatus::Error { message } => {
+            out.push_str(&format!("{pad}error: {}\n", printable(message)));
+        }
         _ => {}
     }
     out
@@ -107,20 +109,6 @@ fn status_word(status: &RootStatus) -> &'static str {
     }
 }
 
-/// Where a root came from, in words.
-fn origin_words(origin: &RootOrigin) -> &'static str {
-    match origin {
-        RootOrigin::Default => "default",
-        RootOrigin::Config => "config file",
-        RootOrigin::Flag => "--root",
-        RootOrigin::Home => "--home",
-        RootOrigin::Env => "BACKTOP_ROOTS",
-        RootOrigin::Volume => "volume",
-        RootOrigin::User => "all users",
-        RootOrigin::Demo => "demo",
-    }
-}
-
 /// The figures of a status that has some: a backup count, or the last sighting of a drive.
 fn figures(status: &RootStatus) -> Option<String> {
     match status {
@@ -130,12 +118,7 @@ fn figures(status: &RootStatus) -> Option<String> {
             backups,
             bytes,
         } => {
-            let when = last_seen
-                .to_offset(UtcOffset::UTC)
-                .format(format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] UTC"
-                ))
-                .unwrap_or_else(|_| last_seen.to_string());
+            let when = human_utc(*last_seen);
             let size = bytes.map_or(String::new(), |b| {
                 let opts = FormatSizeOptions::from(DECIMAL).decimal_places(1);
                 format!(" ({})", format_size(b, opts))
@@ -144,6 +127,22 @@ fn figures(status: &RootStatus) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `2024-05-02 18:04 UTC` (minutes, in UTC): how human output writes a time.
+pub fn human_utc(date: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    date.to_offset(UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_else(|_| date.to_string())
+}
+
+/// Text from disk made safe for a terminal: control characters (escape sequences from a
+/// crafted `Info.plist` or folder name, newlines, tabs) become `�`.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
 }
 
 /// "no backups", "1 backup", "3 backups".
@@ -158,7 +157,7 @@ fn count(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::library::Root;
+    use crate::library::{Root, RootOrigin};
     use std::path::PathBuf;
     use time::macros::datetime;
 
@@ -251,6 +250,15 @@ error         /srv/x
               error: Input/output error
 ";
         assert_eq!(render_roots_report(&sample()), want);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(
+            printable("Ann\x1b[2J\nx\u{9b}y"),
+            "Ann\u{FFFD}[2J\u{FFFD}x\u{FFFD}y"
+        );
+        assert_eq!(printable("Anna's iPhone ✓"), "Anna's iPhone ✓");
     }
 
     #[test]

@@ -97,14 +97,32 @@ fn permission_advice(env: &Env, owner: Option<&str>) -> String {
 
 /// The status of `root` from the result of listing it for versions
 /// ([`crate::library::discover::versions_in_root`]): the number of versions found, or the
-/// error that kept the root from being listed, turned into advice by [`status_for`].
+/// error that kept the root from being listed, turned into advice by [`status_for`]. A root
+/// that is a link to nothing (a drive unplugged, its link left behind) is an
+/// [`RootStatus::Error`] saying so.
 pub fn status_from_listing(root: &Root, listing: &io::Result<usize>, env: &Env) -> RootStatus {
     let path = root.path.as_path();
     match listing {
         Ok(backups) => RootStatus::Ok { backups: *backups },
         Err(_) if std::fs::metadata(path).is_ok_and(|m| !m.is_dir()) => RootStatus::NotAFolder,
-        Err(e) => status_for(classify(e), path, env, folder_owner(path).as_deref()),
+        Err(e) => match dangling_link(path) {
+            Some(message) => RootStatus::Error { message },
+            None => status_for(classify(e), path, env, folder_owner(path).as_deref()),
+        },
     }
+}
+
+/// When `path` is a symbolic link whose target does not exist: the sentence saying so.
+fn dangling_link(path: &Path) -> Option<String> {
+    let link = std::fs::symlink_metadata(path).ok()?;
+    if !link.file_type().is_symlink() || std::fs::metadata(path).is_ok() {
+        return None;
+    }
+    let target = std::fs::read_link(path).ok()?;
+    Some(format!(
+        "a link to {}, which does not exist (drive not connected?)",
+        target.display()
+    ))
 }
 
 /// True when a report deserves a word in a listing: access failed, the path is not a folder,
@@ -234,6 +252,24 @@ Settings → General → Sharing → Remote Login (i)";
         assert_eq!(kind(io::ErrorKind::NotFound), Failure::NotFound);
         assert_eq!(kind(io::ErrorKind::PermissionDenied), Failure::AccessDenied);
         assert_eq!(kind(io::ErrorKind::Other), Failure::Other("x".into()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_link_root_says_where_it_points() {
+        let tmp = tempfile::tempdir().unwrap();
+        let link = tmp.path().join("Backups");
+        let target = tmp.path().join("T7").join("iMazing.Backups");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let root = crate::library::locate::named_root(&link, RootOrigin::Flag);
+        let (_, listing) =
+            crate::library::discover::versions_in_root(&root, time::OffsetDateTime::UNIX_EPOCH);
+        let status = status_from_listing(&root, &listing, &Env::empty(Os::Linux));
+        let message = format!(
+            "a link to {}, which does not exist (drive not connected?)",
+            target.display()
+        );
+        assert_eq!(status, RootStatus::Error { message });
     }
 
     #[cfg(unix)]

@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -48,6 +49,19 @@ pub struct Library {
     pub devices: Vec<Device>,
     /// Versions whose device cannot be told (no readable UDID anywhere).
     pub damaged: Vec<Version>,
+    /// Folders that could not be read and are not backups themselves (a folder of copies,
+    /// iMazing's `Versions` folder, a device's folder of snapshots): never offered for
+    /// deletion, only reported.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A folder in a root that could not be read and is not a backup version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    /// The folder.
+    pub path: PathBuf,
+    /// Why, e.g. `the folder could not be read (Permission denied (os error 13))`.
+    pub reason: String,
 }
 
 impl Library {

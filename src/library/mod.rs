@@ -16,12 +16,13 @@ pub mod names;
 pub mod plists;
 pub mod read_version;
 pub mod root;
+pub mod safe_fs;
 pub mod seen;
 pub mod usage;
 pub mod version_state;
 pub mod volume;
 
 pub use backup::{BackupState, DateSource, ManifestFormat, Version, VersionKind};
-pub use device::{Device, Library};
+pub use device::{Device, Library, Unreadable};
 pub use error::{Error, Result};
 pub use root::{Root, RootOrigin, RootReport, RootStatus};

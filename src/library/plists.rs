@@ -1,67 +1,28 @@
 //! The three plists of a backup (Info, Manifest, Status), XML or binary, read leniently into
 //! typed structs.
 //!
-//! Each reader parses the file with the `plist` crate (which tells XML from binary by itself)
-//! into a [`plist::Value`], then picks fields out of the top-level dictionary. Fields are
-//! lenient: a missing key or a value of an unexpected type gives `None` rather than an error,
+//! Each reader parses the file with the `plist` crate (which tells XML from binary by itself),
+//! streaming through a buffer: `Info.plist` straight into a struct of the keys it needs (so
+//! app icons are never kept), the smaller two into a dictionary, then picks fields out of it.
+//! Files are opened with [`safe_fs::open_regular`]: links are not followed, FIFOs not opened.
+//! Fields are lenient: a missing key or a value of an unexpected type gives `None` rather than an error,
 //! strings may stand in for numbers (and the reverse), booleans may be written as integers, and
 //! `GUID` may be a string or data. Only an unreadable file, a file that is not a plist, or a
 //! plist whose top level is not a dictionary is an error.
 
-use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use plist::{Dictionary, Value};
+use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
 use super::error::{Error, Result};
+use super::safe_fs;
 
-/// `Info.plist`: written by the computer when a backup starts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InfoPlist {
-    /// `Device Name`.
-    pub device_name: Option<String>,
-    /// `Display Name`.
-    pub display_name: Option<String>,
-    /// `Product Type`, e.g. `iPhone15,2`.
-    pub product_type: Option<String>,
-    /// `Product Version` (iOS version).
-    pub product_version: Option<String>,
-    /// `Build Version`.
-    pub build_version: Option<String>,
-    /// `Serial Number`.
-    pub serial_number: Option<String>,
-    /// `Unique Identifier` (the UDID), as written.
-    pub unique_identifier: Option<String>,
-    /// `Target Identifier` (also the UDID), as written.
-    pub target_identifier: Option<String>,
-    /// `Last Backup Date`: when the computer started the backup.
-    pub last_backup_date: Option<OffsetDateTime>,
-    /// `GUID`: a string, or data shown as uppercase hex.
-    pub guid: Option<String>,
-    /// `IMEI`.
-    pub imei: Option<String>,
-    /// `Phone Number`.
-    pub phone_number: Option<String>,
-    /// `Applications`: bundle id → display name (`itemName` of the embedded `iTunesMetadata`
-    /// plist). Apps without a readable name are left out.
-    pub applications: BTreeMap<String, String>,
-}
+mod info;
 
-impl InfoPlist {
-    /// The device's name: `Device Name`, else `Display Name`.
-    pub fn name(&self) -> Option<&str> {
-        self.device_name.as_deref().or(self.display_name.as_deref())
-    }
-
-    /// The UDID: `Unique Identifier`, else `Target Identifier`.
-    pub fn udid(&self) -> Option<&str> {
-        self.unique_identifier
-            .as_deref()
-            .or(self.target_identifier.as_deref())
-    }
-}
+pub use info::{read_app_names, read_info, InfoPlist};
 
 /// The `Lockdown` dictionary of `Manifest.plist`: what the device said about itself.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -119,30 +80,6 @@ impl StatusPlist {
     }
 }
 
-/// Reads `Info.plist` at `path`.
-pub fn read_info(path: &Path) -> Result<InfoPlist> {
-    let dict = read_dict(path)?;
-    Ok(InfoPlist {
-        device_name: string(&dict, "Device Name"),
-        display_name: string(&dict, "Display Name"),
-        product_type: string(&dict, "Product Type"),
-        product_version: string(&dict, "Product Version"),
-        build_version: string(&dict, "Build Version"),
-        serial_number: string(&dict, "Serial Number"),
-        unique_identifier: string(&dict, "Unique Identifier"),
-        target_identifier: string(&dict, "Target Identifier"),
-        last_backup_date: date(&dict, "Last Backup Date"),
-        guid: dict.get("GUID").and_then(guid),
-        imei: string(&dict, "IMEI"),
-        phone_number: string(&dict, "Phone Number"),
-        applications: dict
-            .get("Applications")
-            .and_then(Value::as_dictionary)
-            .map(applications)
-            .unwrap_or_default(),
-    })
-}
-
 /// Reads `Manifest.plist` at `path`.
 pub fn read_manifest(path: &Path) -> Result<ManifestPlist> {
     let dict = read_dict(path)?;
@@ -182,23 +119,67 @@ pub fn read_status(path: &Path) -> Result<StatusPlist> {
 
 /// Reads the file at `path` and parses it as a plist whose top level is a dictionary.
 ///
-/// Errors: [`Error::Io`] when the file cannot be read (its `source` kind tells a missing file),
-/// [`Error::Plist`] when it is not a plist (empty, truncated or garbage), [`Error::Invalid`]
-/// when its top level is not a dictionary.
+/// Errors: [`Error::Io`] when the file cannot be read (its `source` kind tells a missing file;
+/// a link or a FIFO is refused, see [`safe_fs::open_regular`]), [`Error::Plist`] when it is not
+/// a plist (empty, truncated or garbage), [`Error::Invalid`] when it is an XML or binary plist
+/// whose top level is not a dictionary.
 pub fn read_dict(path: &Path) -> Result<Dictionary> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let value = Value::from_reader(Cursor::new(bytes)).map_err(|source| Error::Plist {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    value
-        .into_dictionary()
-        .ok_or_else(|| Error::invalid(path, "the plist's top level is not a dictionary"))
+    read_keys(path)
+}
+
+/// Parses the plist at `path` (a regular file, read through a buffer) into `T`, a dictionary
+/// shape; on failure tells a non-dictionary plist from a file that is no plist at all.
+fn read_keys<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let file = safe_fs::open_regular(path).map_err(|e| Error::io(path, e))?;
+    match plist::from_reader(BufReader::new(file)) {
+        Ok(value) => Ok(value),
+        Err(source) => Err(parse_failure(path, source)),
+    }
+}
+
+/// The error for a plist that did not parse as a dictionary: [`Error::Invalid`] when the file
+/// is an XML (`<`) or binary (`bplist`) plist of another shape, else [`Error::Plist`].
+fn parse_failure(path: &Path, source: plist::Error) -> Error {
+    let head = safe_fs::open_regular(path).and_then(|f| {
+        let mut head = Vec::with_capacity(64);
+        f.take(64).read_to_end(&mut head)?;
+        Ok(head)
+    });
+    let head = head.unwrap_or_default();
+    let text = head.trim_ascii_start();
+    let text = text
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .unwrap_or(text);
+    let real_plist = head.starts_with(b"bplist") || text.starts_with(b"<");
+    let other_shape = real_plist
+        && Value::from_reader(BufReader::new(match safe_fs::open_regular(path) {
+            Ok(f) => f,
+            Err(_) => {
+                return Error::Plist {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        }))
+        .is_ok_and(|v| v.as_dictionary().is_none());
+    if other_shape {
+        Error::invalid(path, "the plist's top level is not a dictionary")
+    } else {
+        Error::Plist {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
 }
 
 /// A string field; numbers are turned into their decimal text. Empty strings count as absent.
 fn string(dict: &Dictionary, key: &str) -> Option<String> {
-    let text = match dict.get(key)? {
+    value_string(dict.get(key)?)
+}
+
+/// A string value, or a number as its decimal text; empty strings count as absent.
+fn value_string(value: &Value) -> Option<String> {
+    let text = match value {
         Value::String(s) => s.trim().to_string(),
         Value::Integer(i) => i.to_string(),
         Value::Real(r) => r.to_string(),
@@ -223,8 +204,13 @@ fn boolean(dict: &Dictionary, key: &str) -> Option<bool> {
 
 /// A date field: a plist date, or an RFC 3339 string.
 fn date(dict: &Dictionary, key: &str) -> Option<OffsetDateTime> {
-    match dict.get(key)? {
-        Value::Date(d) => Some(OffsetDateTime::from(std::time::SystemTime::from(*d))),
+    value_date(dict.get(key)?)
+}
+
+/// A date value (a plist date, or an RFC 3339 string); `None` past what the type holds.
+fn value_date(value: &Value) -> Option<OffsetDateTime> {
+    match value {
+        Value::Date(d) => safe_fs::to_offset(std::time::SystemTime::from(*d)),
         Value::String(s) => {
             OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok()
         }
@@ -232,41 +218,9 @@ fn date(dict: &Dictionary, key: &str) -> Option<OffsetDateTime> {
     }
 }
 
-/// `GUID` as a string, or data as uppercase hex.
-fn guid(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Data(d) if !d.is_empty() => Some(hex::encode_upper(d)),
-        _ => None,
-    }
-}
-
-/// `Applications`: bundle id → `itemName` from each app's embedded `iTunesMetadata` plist.
-fn applications(apps: &Dictionary) -> BTreeMap<String, String> {
-    apps.iter()
-        .filter_map(|(bundle, entry)| {
-            let entry = entry.as_dictionary()?;
-            let name = app_name(entry)?;
-            Some((bundle.clone(), name))
-        })
-        .collect()
-}
-
-/// The display name of one app entry: `iTunesMetadata` (data holding a plist, or an inline
-/// dictionary) → `itemName`, else `bundleDisplayName`.
-fn app_name(entry: &Dictionary) -> Option<String> {
-    let metadata = match entry.get("iTunesMetadata")? {
-        Value::Data(bytes) => Value::from_reader(Cursor::new(bytes.as_slice()))
-            .ok()?
-            .into_dictionary()?,
-        Value::Dictionary(d) => d.clone(),
-        _ => return None,
-    };
-    string(&metadata, "itemName").or_else(|| string(&metadata, "bundleDisplayName"))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::info::{app_name_from, guid};
     use super::*;
 
     fn dict(pairs: &[(&str, Value)]) -> Dictionary {
@@ -357,7 +311,13 @@ mod tests {
             ),
             ("com.example.noentry", Value::String("x".into())),
         ]);
-        let names = applications(&apps);
+        let names: std::collections::BTreeMap<String, String> = apps
+            .iter()
+            .filter_map(|(bundle, entry)| {
+                let meta = entry.as_dictionary()?.get("iTunesMetadata")?.clone();
+                Some((bundle.clone(), app_name_from(meta)?))
+            })
+            .collect();
         assert_eq!(names.len(), 2);
         assert_eq!(names["net.whatsapp.WhatsApp"], "WhatsApp");
         assert_eq!(names["com.example.inline"], "Ex");

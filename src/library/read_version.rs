@@ -30,14 +30,17 @@
 //! | sentence | meaning |
 //! |---|---|
 //! | `<plist> is missing` | no such file |
-//! | `<plist> could not be read (<io error>)` | the file exists but reading failed (permissions, a folder of that name) |
+//! | `<plist> could not be read (<io error>)` | the file exists but reading failed (permissions) |
+//! | `<plist> is a symbolic link (not followed)` | links inside a backup are never followed |
+//! | `<plist> is not a regular file` | a folder, FIFO, socket or device of that name (never opened) |
 //! | `<plist> is not a readable plist (truncated or corrupt)` | neither XML nor binary plist |
-//! | `<plist> is not a dictionary plist` | a plist whose top level is not a dictionary |
+//! | `<plist> is not a dictionary plist` | an XML or binary plist whose top level is not a dictionary |
 //! | `Manifest.db is empty (0 bytes)` | |
 //! | `Manifest.db is not an SQLite database` | wrong header, and `Manifest.plist` says not encrypted |
 //! | `Manifest.db is a damaged SQLite database (<sqlite error>)` | right header, but SQLite cannot read it |
 //! | `Manifest.db has no Files table` | |
 //! | `Manifest.db is not a file` / `Manifest.mbdb is not a file` | a folder of that name |
+//! | `Manifest.db is a symbolic link (not followed)` / `… is not a regular file` | a link, a FIFO (same for `Manifest.mbdb`) |
 //! | `Manifest.db could not be read (<io error>)` / same for `Manifest.mbdb` | |
 //! | `Manifest.mbdb is empty (0 bytes)` | |
 //! | `Manifest.mbdb does not start with "mbdb"` | |
@@ -47,8 +50,7 @@
 //! | `a Snapshot/ folder is left from an unfinished backup` | finished (or unknown) state, stale `Snapshot/` |
 //! | `a backup is being written now (last write <age> ago)` | the only sentence of an `InProgress` version |
 //!
-//! Folders that cannot be listed or have odd names get their sentence from
-//! [`discover`](super::discover).
+//! Folders that cannot be listed get their sentence from [`discover`](super::discover).
 
 use std::path::Path;
 
@@ -77,16 +79,16 @@ pub fn read_version(path: &Path, root: &Path, kind: VersionKind, now: OffsetDate
     problems.extend(manifest_problem);
 
     fill_identity(&mut version, info.as_ref(), manifest.as_ref());
-    fill_date(
-        &mut version,
-        info.as_ref(),
-        manifest.as_ref(),
-        status.as_ref(),
-    );
+    let dir_mtime = std::fs::metadata(path)
+        .ok()
+        .and_then(|m| super::safe_fs::mtime_of(&m));
+    let plists = (info.as_ref(), manifest.as_ref(), status.as_ref());
+    fill_date(&mut version, plists, dir_mtime);
     if let Some(info) = info {
         version.apps = info.applications;
     }
-    let (state, problem) = decide(problems, status.as_ref(), Activity::of(path), now);
+    let activity = Activity::of_with_dir_mtime(path, dir_mtime);
+    let (state, problem) = decide(problems, status.as_ref(), activity, now);
     version.state = state;
     version.problem = problem;
     version
@@ -151,21 +153,19 @@ pub fn udid_from_location(path: &Path, kind: VersionKind) -> Option<String> {
     names::udid_from_name(folder.file_name()?.to_str()?)
 }
 
-/// The date, in the order of [`DateSource`].
-fn fill_date(
-    v: &mut Version,
-    info: Option<&InfoPlist>,
-    manifest: Option<&ManifestPlist>,
-    status: Option<&StatusPlist>,
-) {
+/// The three plists as read (Info, Manifest, Status).
+type Plists<'a> = (
+    Option<&'a InfoPlist>,
+    Option<&'a ManifestPlist>,
+    Option<&'a StatusPlist>,
+);
+
+/// The date, in the order of [`DateSource`]; `mtime` is the folder's.
+fn fill_date(v: &mut Version, (info, manifest, status): Plists<'_>, mtime: Option<OffsetDateTime>) {
     let name = v.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let from_name = names::parse_archive_name(name)
         .map(|(_, date)| date)
         .or_else(|| names::parse_snapshot_name(name));
-    let mtime = std::fs::metadata(&v.path)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(OffsetDateTime::from);
     let candidates = [
         (status.and_then(|s| s.date), DateSource::StatusPlist),
         (manifest.and_then(|m| m.date), DateSource::ManifestPlist),

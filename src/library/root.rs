@@ -30,16 +30,17 @@ pub enum RootOrigin {
 }
 
 impl RootOrigin {
-    /// The word used in human output and JSON.
+    /// Where the root came from, in the words of human output (`config file`,
+    /// `BACKTOP_ROOTS`, `all users`, …). JSON uses the serde names listed on the type.
     pub fn as_str(&self) -> &'static str {
         match self {
             RootOrigin::Default => "default",
-            RootOrigin::Config => "config",
+            RootOrigin::Config => "config file",
             RootOrigin::Flag => "--root",
             RootOrigin::Home => "--home",
-            RootOrigin::Env => "env",
+            RootOrigin::Env => "BACKTOP_ROOTS",
             RootOrigin::Volume => "volume",
-            RootOrigin::User => "user",
+            RootOrigin::User => "all users",
             RootOrigin::Demo => "demo",
         }
     }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::library::locate::IMAZING;
+use crate::library::locate::app_for;
 use crate::library::{Error, Result, Root, RootOrigin, RootReport, RootStatus};
 
 /// One remembered root on a removable volume.
@@ -124,7 +124,7 @@ impl SeenVolumes {
                         path: seen.path.clone(),
                         origin: RootOrigin::Volume,
                         owner: None,
-                        app: IMAZING,
+                        app: app_for(&seen.path),
                     },
                     status,
                 }),
@@ -301,6 +301,17 @@ mod tests {
         // Mounted: untouched.
         let out = seen.mark_disconnected(vec![other.clone()], &t7());
         assert_eq!(out, vec![other]);
+    }
+
+    #[test]
+    fn a_remembered_finder_root_keeps_its_app() {
+        let mut remembered = seen_t7(1, None);
+        remembered.path = "/Volumes/T7/MobileSync/Backup".into();
+        let seen = SeenVolumes {
+            roots: vec![remembered],
+        };
+        let out = seen.mark_disconnected(Vec::new(), &[]);
+        assert_eq!(out[0].root.app, crate::library::locate::FINDER);
     }
 
     #[test]

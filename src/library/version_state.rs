@@ -2,7 +2,7 @@
 //! `problem` sentences of [`Version`](super::Version). The sentences themselves are listed in
 //! the module doc of [`read_version`](super::read_version).
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::{ErrorKind, Read};
 use std::path::Path;
 use std::time::Duration;
@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use super::backup::{BackupState, ManifestFormat};
 use super::error::Error;
 use super::plists::StatusPlist;
+use super::safe_fs::{self, SpecialFile};
 
 /// How recent the last write into a version must be for an unfinished backup to count as
 /// running ([`BackupState::InProgress`]) rather than stopped ([`BackupState::Interrupted`]).
@@ -27,6 +28,10 @@ pub fn plist_problem(name: &str, error: &Error) -> String {
         Error::Io { source, .. } if source.kind() == ErrorKind::NotFound => {
             format!("{name} is missing")
         }
+        Error::Io { source, .. } if safe_fs::special_file(source).is_some() => {
+            let special = safe_fs::special_file(source).unwrap_or(SpecialFile::NotRegular);
+            format!("{name} {special}")
+        }
         Error::Io { source, .. } => format!("{name} could not be read ({source})"),
         Error::Plist { .. } => format!("{name} is not a readable plist (truncated or corrupt)"),
         Error::Invalid { .. } | Error::Sqlite { .. } => {
@@ -40,12 +45,9 @@ pub fn plist_problem(name: &str, error: &Error) -> String {
 /// SQLite is not reported on its own: the unreadable `Manifest.plist` already is).
 pub fn check_manifest(dir: &Path, encrypted: Option<bool>) -> (ManifestFormat, Option<String>) {
     let db = dir.join("Manifest.db");
-    match fs::metadata(&db) {
+    match fs::symlink_metadata(&db) {
         Ok(meta) if meta.is_file() => (ManifestFormat::Db, check_db(&db, meta.len(), encrypted)),
-        Ok(_) => (
-            ManifestFormat::Db,
-            Some("Manifest.db is not a file".to_string()),
-        ),
+        Ok(meta) => (ManifestFormat::Db, Some(not_a_file("Manifest.db", &meta))),
         Err(e) if e.kind() == ErrorKind::NotFound => check_mbdb(dir),
         Err(e) => (
             ManifestFormat::Db,
@@ -80,8 +82,8 @@ fn check_db(db: &Path, len: u64, encrypted: Option<bool>) -> Option<String> {
 /// Checks `Manifest.mbdb` (when there is no `Manifest.db`): non-empty, starting with `mbdb`.
 fn check_mbdb(dir: &Path) -> (ManifestFormat, Option<String>) {
     let mbdb = dir.join("Manifest.mbdb");
-    let problem = match fs::metadata(&mbdb) {
-        Ok(meta) if !meta.is_file() => Some("Manifest.mbdb is not a file".to_string()),
+    let problem = match fs::symlink_metadata(&mbdb) {
+        Ok(meta) if !meta.is_file() => Some(not_a_file("Manifest.mbdb", &meta)),
         Ok(meta) if meta.len() == 0 => Some("Manifest.mbdb is empty (0 bytes)".to_string()),
         Ok(_) => match read_head(&mbdb) {
             Ok(head) if head.starts_with(b"mbdb") => None,
@@ -99,27 +101,33 @@ fn check_mbdb(dir: &Path) -> (ManifestFormat, Option<String>) {
     (ManifestFormat::Mbdb, problem)
 }
 
-/// Up to the first 16 bytes of a file.
+/// The sentence for a manifest that is there but not a regular file: `is not a file` for a
+/// folder, else the [`SpecialFile`] words (a link, a FIFO).
+fn not_a_file(name: &str, meta: &fs::Metadata) -> String {
+    match safe_fs::special_kind(meta) {
+        Some(SpecialFile::Symlink) => format!("{name} {}", SpecialFile::Symlink),
+        _ if meta.is_dir() => format!("{name} is not a file"),
+        _ => format!("{name} {}", SpecialFile::NotRegular),
+    }
+}
+
+/// Up to the first 16 bytes of a regular file (never through a link, never blocking).
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(16);
-    File::open(path)?.take(16).read_to_end(&mut head)?;
+    safe_fs::open_regular(path)?
+        .take(16)
+        .read_to_end(&mut head)?;
     Ok(head)
 }
 
 /// Opens a database read-only without writing anything next to it (`immutable=1`: no `-wal`
-/// or `-shm` files, no locks) and counts its `Files` tables. Paths that are not UTF-8, and
-/// every path on Windows (drive letters and UNC names make URIs fragile), are opened plainly
-/// read-only instead.
+/// or `-shm` files, no locks, on every platform and for any path) and counts its `Files`
+/// tables.
 fn count_files_tables(db: &Path) -> rusqlite::Result<i64> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let uri = db
-        .to_str()
-        .filter(|_| cfg!(unix))
-        .map(|path| format!("file:{}?immutable=1", uri_escape(path)));
-    let conn = match uri {
-        Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?,
-        None => Connection::open_with_flags(db, flags)?,
-    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(immutable_uri(db), flags)?;
     conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'Files'",
         [],
@@ -127,18 +135,39 @@ fn count_files_tables(db: &Path) -> rusqlite::Result<i64> {
     )
 }
 
-/// Escapes the characters that mean something in an SQLite URI path.
-fn uri_escape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '?' => out.push_str("%3F"),
-            '#' => out.push_str("%23"),
-            _ => out.push(c),
+/// The SQLite URI opening `db` read-only and immutable: `file:<absolute path>?immutable=1`,
+/// every byte outside `[A-Za-z0-9/._~-]` percent-encoded (so spaces, `%`, `#`, `?` and
+/// non-UTF-8 bytes survive). The path always starts with one `/` (`/C:/…` for a Windows drive,
+/// backslashes turned into `/`, the `\\?\` prefix dropped) or with `////` for a
+/// `//server/share` path, so SQLite never reads a part of it as a URI authority.
+pub fn immutable_uri(db: &Path) -> String {
+    let absolute = std::path::absolute(db).unwrap_or_else(|_| db.to_path_buf());
+    #[cfg(windows)]
+    let absolute = crate::library::locate::strip_verbatim(&absolute).unwrap_or(absolute);
+    uri_for(absolute.as_os_str().as_encoded_bytes(), cfg!(windows))
+}
+
+/// [`immutable_uri`] for the bytes of an absolute path, with Windows rules or not.
+fn uri_for(bytes: &[u8], windows: bool) -> String {
+    let mut path = String::with_capacity(bytes.len() + 8);
+    for &b in bytes {
+        match b {
+            b'\\' if windows => path.push('/'),
+            b':' if windows => path.push(':'),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'~' | b'-' => {
+                path.push(char::from(b))
+            }
+            _ => path.push_str(&format!("%{b:02X}")),
         }
     }
-    out
+    let lead = if path.starts_with("//") {
+        "//"
+    } else if path.starts_with('/') {
+        ""
+    } else {
+        "/"
+    };
+    format!("file:{lead}{path}?immutable=1")
 }
 
 /// Signs of a backup being written into a version folder.
@@ -154,19 +183,24 @@ pub struct Activity {
 impl Activity {
     /// Looks at `dir`.
     pub fn of(dir: &Path) -> Self {
+        let dir_mtime = fs::metadata(dir).ok().and_then(|m| safe_fs::mtime_of(&m));
+        Activity::of_with_dir_mtime(dir, dir_mtime)
+    }
+
+    /// Looks at `dir`, whose own mtime the caller already has.
+    pub fn of_with_dir_mtime(dir: &Path, dir_mtime: Option<OffsetDateTime>) -> Self {
         let snapshot = dir.join("Snapshot");
-        let snapshot_dir = fs::symlink_metadata(&snapshot).is_ok_and(|m| m.is_dir());
-        let last_write = [
-            dir.to_path_buf(),
-            snapshot,
-            dir.join("Status.plist"),
-            dir.join("Manifest.db"),
-            dir.join("Manifest.db-wal"),
-        ]
-        .iter()
-        .filter_map(|p| fs::symlink_metadata(p).and_then(|m| m.modified()).ok())
-        .map(OffsetDateTime::from)
-        .max();
+        let snapshot_meta = fs::symlink_metadata(&snapshot).ok();
+        let snapshot_dir = snapshot_meta.as_ref().is_some_and(|m| m.is_dir());
+        let files = ["Status.plist", "Manifest.db", "Manifest.db-wal"]
+            .iter()
+            .filter_map(|name| fs::symlink_metadata(dir.join(name)).ok());
+        let last_write = snapshot_meta
+            .into_iter()
+            .chain(files)
+            .filter_map(|m| safe_fs::mtime_of(&m))
+            .chain(dir_mtime)
+            .max();
         Activity {
             snapshot_dir,
             last_write,
@@ -183,8 +217,8 @@ pub fn decide(
     now: OffsetDateTime,
 ) -> (BackupState, Option<String>) {
     let unfinished = status
-        .and_then(|s| s.snapshot_state.as_deref())
-        .filter(|state| *state != "finished");
+        .filter(|s| !s.is_finished())
+        .and_then(|s| s.snapshot_state.as_deref());
     if status.is_some_and(|s| s.snapshot_state.is_none()) {
         problems.push("Status.plist has no SnapshotState".to_string());
     }
@@ -256,6 +290,21 @@ mod tests {
 
     #[test]
     fn uri_escaping() {
-        assert_eq!(uri_escape("/a b/c?d#e%f"), "/a b/c%3Fd%23e%25f");
+        assert_eq!(
+            uri_for(b"/a b/c?d#e%f/\xff~x-y_z.db", false),
+            "file:/a%20b/c%3Fd%23e%25f/%FF~x-y_z.db?immutable=1"
+        );
+        assert_eq!(
+            uri_for(br"C:\Users\ann\a b\Manifest.db", true),
+            "file:/C:/Users/ann/a%20b/Manifest.db?immutable=1"
+        );
+        assert_eq!(
+            uri_for(br"\\nas\share\Manifest.db", true),
+            "file:////nas/share/Manifest.db?immutable=1"
+        );
+        assert_eq!(
+            uri_for(b"//srv/x/Manifest.db", false),
+            "file:////srv/x/Manifest.db?immutable=1"
+        );
     }
 }

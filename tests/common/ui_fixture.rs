@@ -204,6 +204,7 @@ pub fn library() -> Library {
                 )],
             ),
         ],
+        unreadable: Vec::new(),
         damaged: vec![version(
             "copy",
             FINDER,

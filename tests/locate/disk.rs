@@ -120,3 +120,45 @@ fn run_roots_with_only_uses_just_the_given_roots_and_reports_them() {
         vec![RootStatus::Ok { backups: 0 }, RootStatus::Missing]
     );
 }
+
+/// A root on a volume is remembered while it holds backups; once the drive is gone the run
+/// reports it as not connected, with the count it had.
+#[test]
+fn a_remembered_volume_root_is_reported_not_connected_when_its_drive_is_gone() {
+    use backtop::commands::context::RunRoots;
+    use backtop::demo::{write_backup, BackupSpec};
+    use backtop::library::seen::SeenStore;
+    use backtop::library::RootStatus;
+    let tmp = tempfile::tempdir().unwrap();
+    let volume = tmp.path().join("T7");
+    let root = volume.join(locate::VOLUME_FOLDER);
+    let udid = "00008110-001A2B3C4D5E6F70";
+    write_backup(
+        &root.join(udid),
+        &BackupSpec::new(udid, "Anna's iPhone", "iPhone15,2"),
+    )
+    .unwrap();
+    let run = |volumes: Vec<PathBuf>| RunRoots {
+        roots: vec![locate::named_root(&root, RootOrigin::Volume)],
+        demo_dir: None,
+        env: Env {
+            volumes,
+            ..Env::empty(Os::Linux)
+        },
+        seen: Some(SeenStore::at(tmp.path().join("cache").join("seen.json"))),
+    };
+    let plugged = run(vec![volume.clone()]).discover();
+    assert_eq!(plugged.roots[0].status, RootStatus::Ok { backups: 1 });
+    assert!(tmp.path().join("cache").join("seen.json").is_file());
+
+    std::fs::remove_dir_all(&volume).unwrap();
+    let unplugged = run(Vec::new()).discover();
+    assert_eq!(unplugged.roots.len(), 1);
+    match &unplugged.roots[0].status {
+        RootStatus::DriveNotConnected { backups, bytes, .. } => {
+            assert_eq!((*backups, *bytes), (1, None));
+        }
+        other => panic!("expected not connected, got {other:?}"),
+    }
+    assert_eq!(unplugged.roots[0].root.app, locate::IMAZING);
+}

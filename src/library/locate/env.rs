@@ -110,14 +110,13 @@ impl Env {
 }
 
 /// Mount points worth looking at for `iMazing.Backups/`: `/Volumes/*` on macOS (not the boot
-/// volume), `/media/*/*`, `/run/media/*/*` and `/mnt/*` on Linux, drive letters but the system
-/// drive on Windows. Unreadable folders give nothing.
+/// volume, which is a symbolic link to `/`), `/media/*/*`, `/run/media/*/*` and `/mnt/*` on
+/// Linux, drive letters but the system drive on Windows. Folders are told by their directory
+/// entry, without looking into the volumes (which could block on a stale network mount), and
+/// links are left out. Unreadable folders give nothing.
 pub fn mounted_volumes(os: Os) -> Vec<PathBuf> {
     match os {
-        Os::MacOs => subdirs(Path::new("/Volumes"))
-            .into_iter()
-            .filter(|v| std::fs::canonicalize(v).map_or(true, |c| c != Path::new("/")))
-            .collect(),
+        Os::MacOs => subdirs(Path::new("/Volumes")),
         Os::Linux => {
             let mut out = Vec::new();
             for base in ["/media", "/run/media"] {
@@ -145,7 +144,8 @@ fn windows_drives() -> Vec<PathBuf> {
         .collect()
 }
 
-/// The folders directly inside `dir`, sorted; nothing when it cannot be read.
+/// The folders directly inside `dir` by their directory entries (links and dot-names left
+/// out, nothing stat'ed), sorted; nothing when it cannot be read.
 fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -153,8 +153,8 @@ fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.path())
-        .filter(|p| p.is_dir())
         .collect();
     out.sort();
     out

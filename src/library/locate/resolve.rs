@@ -52,9 +52,10 @@ impl RootSpec {
     }
 
     /// The layouts used in other users' homes: both OSes' for `--users-dir` (another
-    /// computer's disk), else this OS's.
+    /// computer's disk) and on Linux (which has no backup app of its own: its homes are
+    /// copies of Mac or Windows homes on a file server), else this OS's.
     fn user_oses(&self, env: &Env) -> Vec<Os> {
-        if self.users_dir.is_some() {
+        if self.users_dir.is_some() || env.os == Os::Linux {
             vec![Os::MacOs, Os::Windows]
         } else {
             vec![env.os]

@@ -59,7 +59,7 @@ pub fn expand_tilde(path: &Path, home: Option<&Path>) -> PathBuf {
 }
 
 /// True for a folder name in a users folder that is a real user's home: not `Shared`, `Public`,
-/// `Default`, `Default User`, `All Users`, `Guest`-like system entries, nor a dotfile.
+/// `Default`, `Default User`, `All Users`, `Guest`, `desktop.ini`, `lost+found`, nor a dotfile.
 pub fn is_user_name(name: &str) -> bool {
     const SKIP: &[&str] = &[
         "Shared",
@@ -67,6 +67,7 @@ pub fn is_user_name(name: &str) -> bool {
         "Default",
         "Default User",
         "All Users",
+        "Guest",
         "desktop.ini",
         "lost+found",
     ];
