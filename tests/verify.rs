@@ -290,7 +290,10 @@ fn verify_agrees_with_discovery_on_the_demo_library() {
                 r.problems.iter().map(|p| (p.kind, p.count)).collect();
             assert_eq!(
                 counts,
-                vec![(ProblemKind::MissingFile, 3), (ProblemKind::UnlistedFile, 2)],
+                vec![
+                    (ProblemKind::MissingFile, 3),
+                    (ProblemKind::UnlistedFile, 2)
+                ],
                 "{r:?}"
             );
         } else {

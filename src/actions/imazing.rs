@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 /// What `Versions.db` says about one snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +36,7 @@ pub fn snapshot_listing(snapshot_dir: &Path, name: &str) -> Listing {
     if !db.is_file() {
         return unknown("Versions.db is missing");
     }
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    match Connection::open_with_flags(&db, flags) {
+    match crate::library::sqlite::open_read_only(&db) {
         Ok(conn) => match find_name(&conn, name) {
             Ok(Some(table)) => Listing::Listed { table },
             Ok(None) => Listing::NotListed,

@@ -18,6 +18,7 @@ pub mod read_version;
 pub mod root;
 pub mod safe_fs;
 pub mod seen;
+pub mod sqlite;
 pub mod usage;
 pub mod version_state;
 pub mod volume;

@@ -7,13 +7,13 @@ use std::io::{ErrorKind, Read};
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
 use time::OffsetDateTime;
 
 use super::backup::{BackupState, ManifestFormat};
 use super::error::Error;
 use super::plists::StatusPlist;
 use super::safe_fs::{self, SpecialFile};
+use super::sqlite;
 
 /// How recent the last write into a version must be for an unfinished backup to count as
 /// running ([`BackupState::InProgress`]) rather than stopped ([`BackupState::Interrupted`]).
@@ -124,50 +124,12 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 /// or `-shm` files, no locks, on every platform and for any path) and counts its `Files`
 /// tables.
 fn count_files_tables(db: &Path) -> rusqlite::Result<i64> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(immutable_uri(db), flags)?;
+    let conn = sqlite::open_read_only(db)?;
     conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'Files'",
         [],
         |row| row.get(0),
     )
-}
-
-/// The SQLite URI opening `db` read-only and immutable: `file:<absolute path>?immutable=1`,
-/// every byte outside `[A-Za-z0-9/._~-]` percent-encoded (so spaces, `%`, `#`, `?` and
-/// non-UTF-8 bytes survive). The path always starts with one `/` (`/C:/…` for a Windows drive,
-/// backslashes turned into `/`, the `\\?\` prefix dropped) or with `////` for a
-/// `//server/share` path, so SQLite never reads a part of it as a URI authority.
-pub fn immutable_uri(db: &Path) -> String {
-    let absolute = std::path::absolute(db).unwrap_or_else(|_| db.to_path_buf());
-    #[cfg(windows)]
-    let absolute = crate::library::locate::strip_verbatim(&absolute).unwrap_or(absolute);
-    uri_for(absolute.as_os_str().as_encoded_bytes(), cfg!(windows))
-}
-
-/// [`immutable_uri`] for the bytes of an absolute path, with Windows rules or not.
-fn uri_for(bytes: &[u8], windows: bool) -> String {
-    let mut path = String::with_capacity(bytes.len() + 8);
-    for &b in bytes {
-        match b {
-            b'\\' if windows => path.push('/'),
-            b':' if windows => path.push(':'),
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'~' | b'-' => {
-                path.push(char::from(b))
-            }
-            _ => path.push_str(&format!("%{b:02X}")),
-        }
-    }
-    let lead = if path.starts_with("//") {
-        "//"
-    } else if path.starts_with('/') {
-        ""
-    } else {
-        "/"
-    };
-    format!("file:{lead}{path}?immutable=1")
 }
 
 /// Signs of a backup being written into a version folder.
@@ -286,25 +248,5 @@ mod tests {
         assert_eq!(human_age(47 * 3600), "47 hours");
         assert_eq!(human_age(48 * 3600), "2 days");
         assert_eq!(human_age(3 * 86_400 + 5), "3 days");
-    }
-
-    #[test]
-    fn uri_escaping() {
-        assert_eq!(
-            uri_for(b"/a b/c?d#e%f/\xff~x-y_z.db", false),
-            "file:/a%20b/c%3Fd%23e%25f/%FF~x-y_z.db?immutable=1"
-        );
-        assert_eq!(
-            uri_for(br"C:\Users\ann\a b\Manifest.db", true),
-            "file:/C:/Users/ann/a%20b/Manifest.db?immutable=1"
-        );
-        assert_eq!(
-            uri_for(br"\\nas\share\Manifest.db", true),
-            "file:////nas/share/Manifest.db?immutable=1"
-        );
-        assert_eq!(
-            uri_for(b"//srv/x/Manifest.db", false),
-            "file:////srv/x/Manifest.db?immutable=1"
-        );
     }
 }

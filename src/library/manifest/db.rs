@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 use super::index::{AddError, IndexBuilder};
 use super::mbfile::{decode_mbfile, MbFile};
@@ -29,59 +29,13 @@ pub fn open_db(path: &Path) -> Result<Connection> {
     if let Some(message) = message {
         return Err(Error::invalid(path, message));
     }
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    Connection::open_with_flags(immutable_uri(path)?, flags).map_err(|e| sqlite(path, e))
+    crate::library::sqlite::open_read_only(path).map_err(|e| sqlite(path, e))
 }
 
 fn sqlite(path: &Path, source: rusqlite::Error) -> Error {
     Error::Sqlite {
         path: path.to_path_buf(),
         source,
-    }
-}
-
-/// `file:<absolute path, percent-encoded>?immutable=1`. The path always starts with one `/`
-/// (`/C:/…` for a Windows drive) or with `////` for a `//server/share` path, so SQLite never
-/// reads a part of it as a URI authority.
-fn immutable_uri(path: &Path) -> Result<String> {
-    let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
-    let mut encoded = String::new();
-    for &b in absolute.as_os_str().as_encoded_bytes() {
-        match b {
-            b'\\' if cfg!(windows) => encoded.push('/'),
-            b':' if cfg!(windows) => encoded.push(':'),
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                encoded.push(char::from(b))
-            }
-            _ => encoded.push_str(&format!("%{b:02X}")),
-        }
-    }
-    let lead = if encoded.starts_with("//") {
-        "//"
-    } else if encoded.starts_with('/') {
-        ""
-    } else {
-        "/"
-    };
-    Ok(format!("file:{lead}{encoded}?immutable=1"))
-}
-
-#[cfg(all(test, unix))]
-mod tests {
-    use super::immutable_uri;
-    use std::path::Path;
-
-    #[test]
-    fn uris_escape_what_sqlite_would_read_as_syntax() {
-        let uri = immutable_uri(Path::new("/Users/a b/Backup?#%/Manifest.db")).unwrap();
-        assert_eq!(
-            uri,
-            "file:/Users/a%20b/Backup%3F%23%25/Manifest.db?immutable=1"
-        );
-        let uri = immutable_uri(Path::new("//server/share/Manifest.db")).unwrap();
-        assert_eq!(uri, "file:////server/share/Manifest.db?immutable=1");
     }
 }
 
