@@ -12,6 +12,7 @@ pub mod format;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod task;
 pub mod terminal;
 pub mod theme;
 pub mod view;
@@ -48,9 +49,10 @@ pub trait Host {
     fn start_scan(&mut self) -> Receiver<ScanEvent>;
     /// Cancels the running scan, if any.
     fn cancel_scan(&mut self) {}
-    /// Carries out [`Effect::Open`], [`Effect::Verify`], [`Effect::Delete`] or
-    /// [`Effect::Prune`]; returns a line for the status bar. Must not block for long: start
-    /// long work on a thread.
+    /// Carries out [`Effect::Open`], [`Effect::Verify`], [`Effect::PlanDelete`],
+    /// [`Effect::Delete`], [`Effect::CancelTask`] or [`Effect::Shell`]; returns a line for the
+    /// status bar. Must not block for long: start long work on a thread. [`Effect::Shell`] is
+    /// the exception: it blocks while the shell runs (the loop redraws everything afterwards).
     fn perform(&mut self, effect: Effect) -> Option<String> {
         Some(format!("{}: not available yet", effect_name(&effect)))
     }
@@ -62,8 +64,9 @@ fn effect_name(effect: &Effect) -> &'static str {
         Effect::Rescan => "rescan",
         Effect::Open(_) => "open",
         Effect::Verify(_) => "verify",
-        Effect::Delete(_) => "delete",
-        Effect::Prune => "prune",
+        Effect::PlanDelete(_) | Effect::Delete(_) => "delete",
+        Effect::CancelTask => "cancel",
+        Effect::Shell(_) => "shell",
     }
 }
 
@@ -108,6 +111,14 @@ pub fn run_loop<B: Backend>(
                         host.cancel_scan();
                         scan = Some(host.start_scan());
                         app.update(Msg::ScanStarted);
+                    }
+                    Effect::Shell(dir) => {
+                        let line = host.perform(Effect::Shell(dir));
+                        // The shell drew over everything: repaint the whole screen.
+                        terminal.clear()?;
+                        let size = terminal.size()?;
+                        app.update(Msg::Resize(size.width, size.height));
+                        app.update(Msg::Status(line.unwrap_or_default()));
                     }
                     other => {
                         if let Some(line) = host.perform(other) {
