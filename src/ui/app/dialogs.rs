@@ -99,12 +99,17 @@ impl App {
         vec![Effect::PlanDelete(paths)]
     }
 
-    /// The guards answered: fill in the open delete dialog (if it is still the same one).
+    /// The guards answered: fill in the open delete dialog, in its order, if the answer is
+    /// about its paths (a late answer for an earlier dialog is ignored).
     pub(super) fn on_checks(&mut self, checks: Vec<TargetCheck>) {
         if let Some(Confirm::Delete(d)) = &mut self.confirm {
-            let same = checks.iter().map(|c| &c.path).eq(d.paths.iter());
-            if same {
-                d.checks = Some(checks);
+            let ordered: Option<Vec<TargetCheck>> = d
+                .paths
+                .iter()
+                .map(|p| checks.iter().find(|c| &c.path == p).cloned())
+                .collect();
+            if let (true, Some(ordered)) = (checks.len() == d.paths.len(), ordered) {
+                d.checks = Some(ordered);
             }
         }
     }
