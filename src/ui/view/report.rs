@@ -50,7 +50,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
 
 fn report_lines(r: &VerifyReport, app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let home = app.options.home.as_deref();
-    let name = format::shorten_path(&format::path(&r.path, home), 50);
+    let name = format::shorten_path(&format::path(&r.path, home), 40);
     let mut lines = vec![if r.ok {
         Line::from(vec![
             Span::raw(format!(" {name} ")),
