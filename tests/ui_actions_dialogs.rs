@@ -249,3 +249,52 @@ fn a_copied_path_offers_a_shell() {
         "and q quits again afterwards"
     );
 }
+
+#[test]
+fn dialog_keys_resolve_by_scope() {
+    use backtop::ui::keymap::{resolve, Action, Key};
+    let k = |code| Key { code, ctrl: false };
+    let c = |ch| k(KeyCode::Char(ch));
+    let cases: &[(Key, &[Scope], Option<Action>)] = &[
+        (c('t'), &[Scope::Confirm], Some(Action::ToggleMode)),
+        (c('y'), &[Scope::Typed], None),
+        (k(KeyCode::Tab), &[Scope::Typed], Some(Action::ToggleMode)),
+        (k(KeyCode::Enter), &[Scope::Typed], Some(Action::Confirm)),
+        (
+            c('+'),
+            &[Scope::Prune, Scope::Confirm],
+            Some(Action::KeepMore),
+        ),
+        (
+            c('-'),
+            &[Scope::Prune, Scope::Confirm],
+            Some(Action::KeepFewer),
+        ),
+        (
+            c('y'),
+            &[Scope::Prune, Scope::Confirm],
+            Some(Action::Confirm),
+        ),
+        (c('!'), &[Scope::Copied], Some(Action::Shell)),
+        (c('!'), &[Scope::Versions, Scope::Global], None),
+        (
+            k(KeyCode::Esc),
+            &[Scope::Versions, Scope::Task, Scope::Global],
+            Some(Action::CancelTask),
+        ),
+        (
+            k(KeyCode::Esc),
+            &[Scope::Versions, Scope::Global],
+            Some(Action::Quit),
+        ),
+        (c('q'), &[Scope::Report], Some(Action::Close)),
+    ];
+    for (key, scopes, want) in cases {
+        assert_eq!(
+            resolve(*key, scopes),
+            *want,
+            "{} in {scopes:?}",
+            key.label()
+        );
+    }
+}

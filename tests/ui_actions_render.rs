@@ -43,7 +43,10 @@ fn snapshot(name: &str, got: &str) {
 /// The phone's live backup and its iMazing snapshot marked, `d`, the guards' verdicts in.
 fn delete_dialog() -> App {
     let mut app = scanned(options(true, false, false));
-    feed(&mut app, [ch('j'), key(KeyCode::Enter), ch(' '), ch(' '), ch('d')]);
+    feed(
+        &mut app,
+        [ch('j'), key(KeyCode::Enter), ch(' '), ch(' '), ch('d')],
+    );
     app.update(Msg::DeleteChecks(vec![
         TargetCheck {
             path: p("phone-live"),

@@ -20,9 +20,7 @@ fn task(app: &mut App, event: TaskEvent) -> Vec<Effect> {
 
 fn footer(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test terminal");
-    terminal
-        .draw(|f| backtop::ui::draw(f, app))
-        .expect("draw");
+    terminal.draw(|f| backtop::ui::draw(f, app)).expect("draw");
     let buf = terminal.backend().buffer();
     (0..100)
         .map(|x| buf[(x, 29)].symbol().to_string())
@@ -42,8 +40,19 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
             total: 2,
         },
     );
-    task(&mut app, TaskEvent::Item { path: p("phone-archive") });
-    task(&mut app, TaskEvent::Removed { files: 1_200, bytes: 3_000_000_000 });
+    task(
+        &mut app,
+        TaskEvent::Item {
+            path: p("phone-archive"),
+        },
+    );
+    task(
+        &mut app,
+        TaskEvent::Removed {
+            files: 1_200,
+            bytes: 3_000_000_000,
+        },
+    );
     assert_eq!(
         footer(&app),
         " deleting 1/2: 1,200 files, freed 3 GB  Esc cancel",
@@ -61,7 +70,10 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
         before,
         "the dashboard still moves while deleting"
     );
-    assert!(feed(&mut app, [ch('d')]).is_empty(), "a second delete waits");
+    assert!(
+        feed(&mut app, [ch('d')]).is_empty(),
+        "a second delete waits"
+    );
     assert_eq!(
         app.status.as_deref(),
         Some("wait: a task is running (Esc cancels it)")
@@ -71,7 +83,10 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
         feed(&mut app, [key(KeyCode::Esc)]).is_empty(),
         "a second Esc neither cancels again nor quits"
     );
-    assert_eq!(footer(&app), " deleting 1/2: 1,200 files, freed 3 GB  cancelling…");
+    assert_eq!(
+        footer(&app),
+        " deleting 1/2: 1,200 files, freed 3 GB  cancelling…"
+    );
     task(
         &mut app,
         TaskEvent::Deleted {
@@ -103,7 +118,11 @@ fn a_trash_delete_reports_failures_and_the_trash_note() {
     assert_eq!(footer(&app), " moving 1/2 to the Trash  Esc cancel");
     for (name, done, message) in [
         ("phone-archive", true, "moved to the Trash"),
-        ("phone-snapshot", false, "nothing was deleted: cannot move it aside"),
+        (
+            "phone-snapshot",
+            false,
+            "nothing was deleted: cannot move it aside",
+        ),
     ] {
         task(
             &mut app,
@@ -132,10 +151,30 @@ fn a_trash_delete_reports_failures_and_the_trash_note() {
 fn verify_ends_in_a_results_dialog() {
     let mut app = scanned(options(true, false, false));
     feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
-    assert_eq!(feed(&mut app, [ch('v')]), [Effect::Verify(vec![p("phone-live")])]);
-    task(&mut app, TaskEvent::Started { kind: TaskKind::Verify, total: 1 });
-    task(&mut app, TaskEvent::Item { path: p("phone-live") });
-    task(&mut app, TaskEvent::Checked { rows: 500, total: 2_000 });
+    assert_eq!(
+        feed(&mut app, [ch('v')]),
+        [Effect::Verify(vec![p("phone-live")])]
+    );
+    task(
+        &mut app,
+        TaskEvent::Started {
+            kind: TaskKind::Verify,
+            total: 1,
+        },
+    );
+    task(
+        &mut app,
+        TaskEvent::Item {
+            path: p("phone-live"),
+        },
+    );
+    task(
+        &mut app,
+        TaskEvent::Checked {
+            rows: 500,
+            total: 2_000,
+        },
+    );
     assert_eq!(footer(&app), " verifying 1/1: 500/2,000 rows  Esc cancel");
     let report = VerifyReport {
         path: p("phone-live"),

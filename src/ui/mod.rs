@@ -5,7 +5,10 @@
 //! own thread, with signals folded in as [`Msg::Quit`]), the running scan's events, and a
 //! timer. Every queued message is drained and fed to [`App::update`] before drawing, and frames
 //! are drawn at most every [`FRAME`], so a burst of scan events costs one redraw and a key is
-//! answered within a frame. Effects other than quit and rescan go to the [`Host`].
+//! answered within a frame. Effects other than quit and rescan go to the [`Host`]; after
+//! [`Effect::Shell`] (the host ran a shell with the dashboard suspended) the whole screen is
+//! repainted. Workers the host starts report back through the same input channel
+//! ([`Msg::Task`], [`Msg::DeleteChecks`], [`Msg::Copied`]).
 
 pub mod app;
 pub mod format;
@@ -42,8 +45,9 @@ const BATCH: usize = 4096;
 /// The lead wires the real scan worker and action workers; tests use a fake.
 pub trait Host {
     /// Called once before the loop starts with a sender into the loop's message channel, so
-    /// workers the host starts (deletes, verifies) can report back with [`Msg::Status`],
-    /// [`Msg::Rescan`] or scan events.
+    /// workers the host starts can report back: [`Msg::DeleteChecks`] answering
+    /// [`Effect::PlanDelete`], [`Msg::Task`] progress of deletes and verifies, [`Msg::Copied`]
+    /// after an open without a desktop, [`Msg::Status`] or [`Msg::Rescan`].
     fn connect(&mut self, _messages: Sender<Msg>) {}
     /// Starts a scan; its events arrive on the returned receiver until it disconnects.
     fn start_scan(&mut self) -> Receiver<ScanEvent>;
@@ -105,30 +109,44 @@ pub fn run_loop<B: Backend>(
         for msg in batch {
             dirty = true;
             for effect in app.update(msg) {
-                match effect {
-                    Effect::Quit => return Ok(()),
-                    Effect::Rescan => {
-                        host.cancel_scan();
-                        scan = Some(host.start_scan());
-                        app.update(Msg::ScanStarted);
-                    }
-                    Effect::Shell(dir) => {
-                        let line = host.perform(Effect::Shell(dir));
-                        // The shell drew over everything: repaint the whole screen.
-                        terminal.clear()?;
-                        let size = terminal.size()?;
-                        app.update(Msg::Resize(size.width, size.height));
-                        app.update(Msg::Status(line.unwrap_or_default()));
-                    }
-                    other => {
-                        if let Some(line) = host.perform(other) {
-                            app.update(Msg::Status(line));
-                        }
-                    }
+                if carry_out(effect, terminal, app, host, &mut scan)? {
+                    return Ok(());
                 }
             }
         }
     }
+}
+
+/// Carries out one effect; true when the dashboard must end.
+fn carry_out<B: Backend>(
+    effect: Effect,
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    host: &mut dyn Host,
+    scan: &mut Option<Receiver<ScanEvent>>,
+) -> io::Result<bool> {
+    match effect {
+        Effect::Quit => return Ok(true),
+        Effect::Rescan => {
+            host.cancel_scan();
+            *scan = Some(host.start_scan());
+            app.update(Msg::ScanStarted);
+        }
+        Effect::Shell(dir) => {
+            let line = host.perform(Effect::Shell(dir));
+            // The shell drew over everything: repaint the whole screen.
+            terminal.clear()?;
+            let size = terminal.size()?;
+            app.update(Msg::Resize(size.width, size.height));
+            app.update(Msg::Status(line.unwrap_or_default()));
+        }
+        other => {
+            if let Some(line) = host.perform(other) {
+                app.update(Msg::Status(line));
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Waits up to `timeout` for the first message from input or the scan (a tick when nothing
