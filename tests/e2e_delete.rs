@@ -196,3 +196,26 @@ fn read_only_deletes_nothing() {
     quit_restored(&pty);
     assert!(f.versions.iter().all(|v| v.is_dir()), "nothing was deleted");
 }
+
+#[test]
+fn prune_previews_and_removes_beyond_the_two_newest() {
+    let f = fixture();
+    let pty = start(&f, &[]);
+    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
+    pty.send_key(Key::Char('p'));
+    pty.wait_for_text("Prune: 1 version to remove", WAIT)
+        .expect("the preview keeps the two newest by default");
+    pty.wait_for_text("00008120-001A2B3C4D5E6F70-20240105-090000", WAIT)
+        .expect("and names the January archive");
+    pty.send_key(Key::Char('-'));
+    pty.wait_for_text("Prune: 2 versions to remove", WAIT)
+        .expect("- keeps one fewer");
+    pty.send_key(Key::Char('+'));
+    pty.wait_for_text("Prune: 1 version to remove", WAIT)
+        .expect("+ keeps one more");
+    pty.send_key(Key::Char('y'));
+    pty.wait_for_text("2 versions", WAIT)
+        .expect("the rescan shows the version gone");
+    quit_restored(&pty);
+    assert_only_gone(&f, 2);
+}

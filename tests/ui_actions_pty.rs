@@ -85,3 +85,27 @@ fn open_over_ssh_copies_the_path_and_offers_a_shell_there() {
     assert_eq!(status.exit_code(), 0);
     pty.check_restored().expect("terminal restored");
 }
+
+#[test]
+fn verify_runs_in_the_background_and_shows_its_results() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = library(dir.path());
+    let home = dir.path().join("home");
+    let pty = Pty::spawn(
+        Path::new(env!("CARGO_BIN_EXE_backtop")),
+        &["--only", "--root", root.to_str().expect("utf-8")],
+        &[("HOME", home.to_str().expect("utf-8")), ("NO_COLOR", "1")],
+        100,
+        30,
+    );
+    pty.wait_for_text("1 version", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('v')]);
+    pty.wait_for_text("Verified 1 version: all ok", WAIT)
+        .expect("the results dialog");
+    pty.send_key(Key::Esc);
+    pty.wait_for_text_gone("Verified 1 version", WAIT)
+        .expect("Esc closes it");
+    pty.send_key(Key::Char('q'));
+    assert_eq!(pty.wait_exit(WAIT).map(|s| s.exit_code()), Some(0));
+    pty.check_restored().expect("terminal restored");
+}
