@@ -147,3 +147,32 @@ fn verify_results_at_100x30() {
     }
     snapshot("actions_verify_100x30", &got);
 }
+
+#[test]
+fn many_verify_results_are_cut_to_fit_with_a_note() {
+    let mut app = scanned(options(true, false, false));
+    app.update(Msg::Task(TaskEvent::Started {
+        kind: TaskKind::Verify,
+        total: 30,
+    }));
+    for _ in 0..30 {
+        app.update(Msg::Task(TaskEvent::Verified(VerifyReport {
+            path: p("phone-live"),
+            ok: true,
+            rows_checked: 10,
+            files_on_disk: 10,
+            problems: vec![],
+            notes: vec![],
+        })));
+    }
+    app.update(Msg::Task(TaskEvent::Finished { cancelled: false }));
+    let got = screen(&mut app, 80, 24);
+    assert!(
+        got.contains("… 15 more lines (`backtop verify` prints everything)"),
+        "{got}"
+    );
+    assert!(
+        got.contains("Esc/Enter/q close"),
+        "the close keys still show:\n{got}"
+    );
+}

@@ -28,11 +28,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
                     format!("{bad} with problems")
                 }
             );
-            let lines = reports
-                .iter()
-                .flat_map(|r| report_lines(r, app, theme))
-                .collect();
-            dialog(frame, area, app, head, lines);
+            dialog(frame, area, app, head, verify_lines(reports, area, app));
         }
         Some(Report::Copied(path)) => {
             let lines = vec![
@@ -46,6 +42,27 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         None => {}
     }
+}
+
+/// Problems first; cut to fit the screen, saying how much was left out.
+fn verify_lines(reports: &[VerifyReport], area: Rect, app: &App) -> Vec<Line<'static>> {
+    let theme = &app.options.theme;
+    let (bad, ok): (Vec<_>, Vec<_>) = reports.iter().partition(|r| !r.ok);
+    let mut lines: Vec<Line> = bad
+        .into_iter()
+        .chain(ok)
+        .flat_map(|r| report_lines(r, app, theme))
+        .collect();
+    let room = (area.height as usize).saturating_sub(8).max(2);
+    if lines.len() > room {
+        let cut = lines.len() - room + 1;
+        lines.truncate(room - 1);
+        lines.push(Line::from(Span::styled(
+            format!(" … {cut} more lines (`backtop verify` prints everything)"),
+            theme.muted(),
+        )));
+    }
+    lines
 }
 
 fn report_lines(r: &VerifyReport, app: &App, theme: &Theme) -> Vec<Line<'static>> {
