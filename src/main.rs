@@ -58,7 +58,12 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     let library = run_roots.discover();
     match cli.command {
         None => {
-            let host = tui::ScanFn(|| crossbeam_channel::unbounded().1);
+            let host = backtop::commands::host::DashboardHost::new(
+                run_roots,
+                library.clone(),
+                cli.read_only,
+                backtop::commands::host::DashboardHost::no_sizing(),
+            );
             tui::run(
                 library,
                 tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host)),

@@ -7,6 +7,7 @@ mod ui_fixture;
 use std::path::PathBuf;
 
 use backtop::scan::ScanEvent;
+use backtop::ui::task::{DeleteRequest, TargetCheck, Verdict};
 use backtop::ui::{App, Confirm, Effect, Msg, Pane};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ui_fixture::*;
@@ -35,32 +36,40 @@ fn marking_versions_and_deleting_them_after_confirmation() {
         Some("2 marked, frees 67.2 GB"),
         "the marked set frees its own bytes plus the 40 GB hard-linked between them"
     );
-    assert!(feed(&mut app, [ch('d')]).is_empty(), "d only asks");
-    let Some(Confirm::Delete {
-        paths,
-        freed,
-        warnings,
-    }) = app.confirm.clone()
-    else {
+    let both = vec![p("phone-live"), p("phone-snapshot")];
+    assert_eq!(
+        feed(&mut app, [ch('d')]),
+        [Effect::PlanDelete(both.clone())],
+        "d only asks: it opens the dialog and asks the guards"
+    );
+    let Some(Confirm::Delete(dialog)) = app.confirm.clone() else {
         panic!("d opens a delete confirmation");
     };
-    assert_eq!(paths.len(), 2, "the dialog lists the marked versions");
-    assert_eq!(freed, Some(67_200_000_000), "and what deleting them frees");
-    assert_eq!(
-        warnings.len(),
-        2,
-        "it warns about the newest complete backup and the iMazing snapshot"
-    );
+    assert_eq!(dialog.paths, both, "the dialog lists the marked versions");
     assert!(
         feed(&mut app, [ch('n')]).is_empty() && app.confirm.is_none(),
         "n closes it and deletes nothing"
     );
 
-    let effects = feed(&mut app, [ch('d'), ch('y')]);
+    feed(&mut app, [ch('d')]);
+    app.update(Msg::DeleteChecks(
+        both.iter()
+            .map(|path| TargetCheck {
+                path: path.clone(),
+                verdict: Verdict::Allowed { warnings: vec![] },
+            })
+            .collect(),
+    ));
+    let effects = feed(&mut app, [ch('y')]);
     assert_eq!(
         effects,
-        [Effect::Delete(vec![p("phone-live"), p("phone-snapshot")])],
-        "y confirms"
+        [Effect::Delete(DeleteRequest {
+            paths: both,
+            permanent: false,
+            force: false,
+            confirm_imazing: false,
+        })],
+        "y confirms, to the trash"
     );
     assert!(
         app.marks.is_empty(),
@@ -94,8 +103,13 @@ fn actions_become_effects() {
     assert_eq!(feed(&mut app, [ch('r')]), [Effect::Rescan], "r rescans");
     assert_eq!(
         feed(&mut app, [ch('p'), key(KeyCode::Enter)]),
-        [Effect::Prune],
-        "p then Enter prunes"
+        [Effect::Delete(DeleteRequest {
+            paths: vec![p("phone-archive")],
+            permanent: false,
+            force: false,
+            confirm_imazing: true,
+        })],
+        "p then Enter prunes what the default policy picks"
     );
     let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert_eq!(feed(&mut app, [ctrl_c]), [Effect::Quit], "Ctrl-C quits");

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod demo;
 pub mod du;
+pub mod host;
 pub mod list;
 pub mod prune;
 pub mod rm;

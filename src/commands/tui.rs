@@ -1,6 +1,7 @@
 //! The dashboard (no subcommand): builds the [`App`] from the discovered library, enters the
 //! terminal (restored on every exit path), and runs the event loop until the user quits or a
-//! signal arrives. The caller supplies the [`Host`] that starts scans and performs actions.
+//! signal arrives. The caller supplies the [`Host`] that starts scans and performs actions:
+//! [`crate::commands::host::DashboardHost`] in the binary, fakes in tests.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

@@ -60,6 +60,18 @@ pub enum Action {
     Confirm,
     /// No: close the dialog.
     Cancel,
+    /// Switch a delete between the trash and permanent removal.
+    ToggleMode,
+    /// Prune: keep one more version per device.
+    KeepMore,
+    /// Prune: keep one fewer version per device (at least one).
+    KeepFewer,
+    /// Stop the running delete or verify.
+    CancelTask,
+    /// Close a result dialog.
+    Close,
+    /// Suspend the dashboard and start a shell in the copied folder.
+    Shell,
 }
 
 /// Where a binding works.
@@ -79,6 +91,16 @@ pub enum Scope {
     Help,
     /// While a confirmation dialog is open.
     Confirm,
+    /// While a delete dialog asks for a device name to be typed.
+    Typed,
+    /// While the prune preview is open (with the confirmation keys).
+    Prune,
+    /// While a delete or verify runs (outside dialogs).
+    Task,
+    /// While a result dialog (verify results) is open.
+    Report,
+    /// While the copied-path dialog is open.
+    Copied,
 }
 
 impl Scope {
@@ -92,6 +114,11 @@ impl Scope {
             Scope::Filter => "Typing a filter",
             Scope::Help => "Help",
             Scope::Confirm => "Confirmation",
+            Scope::Typed => "Confirmation by typing the device name",
+            Scope::Prune => "Prune preview",
+            Scope::Task => "While a delete or verify runs",
+            Scope::Report => "Verify results",
+            Scope::Copied => "Copied path",
         }
     }
 }
@@ -200,6 +227,17 @@ use Scope as S;
 pub const BINDINGS: &[Binding] = &[
     b(&[ch('y'), code(K::Enter)], A::Confirm, "yes", "do it", S::Confirm),
     b(&[ch('n'), code(K::Esc)], A::Cancel, "no", "close the dialog", S::Confirm),
+    b(&[ch('t')], A::ToggleMode, "trash/permanent", "switch between the Trash and permanent removal", S::Confirm),
+    b(&[code(K::Enter)], A::Confirm, "yes", "delete, once the device name is typed", S::Typed),
+    b(&[code(K::Esc)], A::Cancel, "no", "close the dialog", S::Typed),
+    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Typed),
+    b(&[code(K::Tab)], A::ToggleMode, "trash/permanent", "switch between the Trash and permanent removal", S::Typed),
+    b(&[ch('+'), ch('=')], A::KeepMore, "keep more", "keep one more version per device", S::Prune),
+    b(&[ch('-')], A::KeepFewer, "keep fewer", "keep one fewer version per device", S::Prune),
+    b(&[ch('!')], A::Shell, "shell", "start a shell in that folder (exit to come back)", S::Copied),
+    b(&[code(K::Esc), code(K::Enter), ch('q')], A::Close, "close", "close", S::Copied),
+    b(&[code(K::Esc), code(K::Enter), ch('q')], A::Close, "close", "close", S::Report),
+    b(&[code(K::Esc)], A::CancelTask, "cancel", "cancel the running delete or verify", S::Task),
     b(&[code(K::Enter)], A::FilterKeep, "keep", "keep the filter", S::Filter),
     b(&[code(K::Esc)], A::FilterClear, "clear", "clear the filter", S::Filter),
     b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Filter),

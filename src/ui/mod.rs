@@ -5,13 +5,17 @@
 //! own thread, with signals folded in as [`Msg::Quit`]), the running scan's events, and a
 //! timer. Every queued message is drained and fed to [`App::update`] before drawing, and frames
 //! are drawn at most every [`FRAME`], so a burst of scan events costs one redraw and a key is
-//! answered within a frame. Effects other than quit and rescan go to the [`Host`].
+//! answered within a frame. Effects other than quit and rescan go to the [`Host`]; after
+//! [`Effect::Shell`] (the host ran a shell with the dashboard suspended) the whole screen is
+//! repainted. Workers the host starts report back through the same input channel
+//! ([`Msg::Task`], [`Msg::DeleteChecks`], [`Msg::Copied`]).
 
 pub mod app;
 pub mod format;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod task;
 pub mod terminal;
 pub mod theme;
 pub mod view;
@@ -41,16 +45,18 @@ const BATCH: usize = 4096;
 /// The lead wires the real scan worker and action workers; tests use a fake.
 pub trait Host {
     /// Called once before the loop starts with a sender into the loop's message channel, so
-    /// workers the host starts (deletes, verifies) can report back with [`Msg::Status`],
-    /// [`Msg::Rescan`] or scan events.
+    /// workers the host starts can report back: [`Msg::DeleteChecks`] answering
+    /// [`Effect::PlanDelete`], [`Msg::Task`] progress of deletes and verifies, [`Msg::Copied`]
+    /// after an open without a desktop, [`Msg::Status`] or [`Msg::Rescan`].
     fn connect(&mut self, _messages: Sender<Msg>) {}
     /// Starts a scan; its events arrive on the returned receiver until it disconnects.
     fn start_scan(&mut self) -> Receiver<ScanEvent>;
     /// Cancels the running scan, if any.
     fn cancel_scan(&mut self) {}
-    /// Carries out [`Effect::Open`], [`Effect::Verify`], [`Effect::Delete`] or
-    /// [`Effect::Prune`]; returns a line for the status bar. Must not block for long: start
-    /// long work on a thread.
+    /// Carries out [`Effect::Open`], [`Effect::Verify`], [`Effect::PlanDelete`],
+    /// [`Effect::Delete`], [`Effect::CancelTask`] or [`Effect::Shell`]; returns a line for the
+    /// status bar. Must not block for long: start long work on a thread. [`Effect::Shell`] is
+    /// the exception: it blocks while the shell runs (the loop redraws everything afterwards).
     fn perform(&mut self, effect: Effect) -> Option<String> {
         Some(format!("{}: not available yet", effect_name(&effect)))
     }
@@ -62,8 +68,9 @@ fn effect_name(effect: &Effect) -> &'static str {
         Effect::Rescan => "rescan",
         Effect::Open(_) => "open",
         Effect::Verify(_) => "verify",
-        Effect::Delete(_) => "delete",
-        Effect::Prune => "prune",
+        Effect::PlanDelete(_) | Effect::Delete(_) => "delete",
+        Effect::CancelTask => "cancel",
+        Effect::Shell(_) => "shell",
     }
 }
 
@@ -102,22 +109,44 @@ pub fn run_loop<B: Backend>(
         for msg in batch {
             dirty = true;
             for effect in app.update(msg) {
-                match effect {
-                    Effect::Quit => return Ok(()),
-                    Effect::Rescan => {
-                        host.cancel_scan();
-                        scan = Some(host.start_scan());
-                        app.update(Msg::ScanStarted);
-                    }
-                    other => {
-                        if let Some(line) = host.perform(other) {
-                            app.update(Msg::Status(line));
-                        }
-                    }
+                if carry_out(effect, terminal, app, host, &mut scan)? {
+                    return Ok(());
                 }
             }
         }
     }
+}
+
+/// Carries out one effect; true when the dashboard must end.
+fn carry_out<B: Backend>(
+    effect: Effect,
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    host: &mut dyn Host,
+    scan: &mut Option<Receiver<ScanEvent>>,
+) -> io::Result<bool> {
+    match effect {
+        Effect::Quit => return Ok(true),
+        Effect::Rescan => {
+            host.cancel_scan();
+            *scan = Some(host.start_scan());
+            app.update(Msg::ScanStarted);
+        }
+        Effect::Shell(dir) => {
+            let line = host.perform(Effect::Shell(dir));
+            // The shell drew over everything: repaint the whole screen.
+            terminal.clear()?;
+            let size = terminal.size()?;
+            app.update(Msg::Resize(size.width, size.height));
+            app.update(Msg::Status(line.unwrap_or_default()));
+        }
+        other => {
+            if let Some(line) = host.perform(other) {
+                app.update(Msg::Status(line));
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Waits up to `timeout` for the first message from input or the scan (a tick when nothing

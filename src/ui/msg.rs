@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crossterm::event::KeyEvent;
 use time::OffsetDateTime;
 
+use super::task::{DeleteRequest, TargetCheck, TaskEvent};
 use crate::scan::ScanEvent;
 
 /// Something that happened: a key, a mouse event, a resize, a clock tick or a scan result.
@@ -42,6 +43,12 @@ pub enum Msg {
     Rescan,
     /// A line to show in the footer (e.g. what an action did, or why it could not).
     Status(String),
+    /// The delete guards' answer to [`Effect::PlanDelete`], one check per target.
+    DeleteChecks(Vec<TargetCheck>),
+    /// Progress or a result of a running delete or verify.
+    Task(TaskEvent),
+    /// A version's path was put on the clipboard (no desktop here): show it and offer a shell.
+    Copied(PathBuf),
     /// Leave now (a signal, or the terminal went away).
     Quit,
 }
@@ -57,8 +64,12 @@ pub enum Effect {
     Open(PathBuf),
     /// Verify these version folders.
     Verify(Vec<PathBuf>),
+    /// Ask the delete guards about these version folders (answered by [`Msg::DeleteChecks`]).
+    PlanDelete(Vec<PathBuf>),
     /// Delete these version folders (already confirmed by the user).
-    Delete(Vec<PathBuf>),
-    /// Run the prune policy (already confirmed by the user).
-    Prune,
+    Delete(DeleteRequest),
+    /// Stop the running delete or verify.
+    CancelTask,
+    /// Suspend the dashboard and start the user's shell in this folder; resume when it exits.
+    Shell(PathBuf),
 }

@@ -6,9 +6,10 @@
 
 use std::io::{self, Stdout};
 use std::mem::ManuallyDrop;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Once;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 use crossterm::event::{
@@ -28,6 +29,16 @@ const HANGUP: i32 = 1;
 
 /// The signal that ended the dashboard, 0 if none.
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
+/// Set by [`suspend`]: the input thread must stop reading the terminal.
+static INPUT_PAUSED: AtomicBool = AtomicBool::new(false);
+/// Set by the input thread while it is paused (not inside `poll`/`read`).
+static INPUT_PARKED: AtomicBool = AtomicBool::new(false);
+/// A child program has the terminal: Ctrl-C and Ctrl-\ are its, not ours.
+static SUSPENDED: AtomicBool = AtomicBool::new(false);
+/// How long the input thread waits for an event before looking at [`INPUT_PAUSED`] again.
+const INPUT_POLL: Duration = Duration::from_millis(40);
+/// Longest [`suspend`] waits for the input thread to park.
+const PARK_WAIT: Duration = Duration::from_secs(1);
 
 /// The signal number that ended the dashboard, if one did (for exit code 128 + n).
 pub fn quit_signal() -> Option<i32> {
@@ -101,13 +112,30 @@ fn install_panic_hook() {
 }
 
 /// Reads terminal events on their own thread and forwards them as messages. A read error
-/// (EIO when the terminal is gone) sends [`Msg::Quit`] and ends the thread.
+/// (EIO when the terminal is gone) sends [`Msg::Quit`] and ends the thread. While [`suspend`]
+/// runs a program, the thread parks instead of reading, so that program gets every key.
 pub fn spawn_input(tx: Sender<Msg>) -> io::Result<()> {
     thread::Builder::new()
         .name("backtop-input".into())
         .spawn(move || loop {
-            let msg = match event::read() {
-                Ok(ev) => match to_msg(ev) {
+            if INPUT_PAUSED.load(Ordering::SeqCst) {
+                INPUT_PARKED.store(true, Ordering::SeqCst);
+                thread::sleep(INPUT_POLL);
+                continue;
+            }
+            INPUT_PARKED.store(false, Ordering::SeqCst);
+            if INPUT_PAUSED.load(Ordering::SeqCst) {
+                continue;
+            }
+            let msg = match event::poll(INPUT_POLL).and_then(|ready| {
+                if ready {
+                    event::read().map(Some)
+                } else {
+                    Ok(None)
+                }
+            }) {
+                Ok(None) => continue,
+                Ok(Some(ev)) => match to_msg(ev) {
                     Some(msg) => msg,
                     None => continue,
                 },
@@ -123,6 +151,32 @@ pub fn spawn_input(tx: Sender<Msg>) -> io::Result<()> {
             }
         })
         .map(|_| ())
+}
+
+/// Hands the terminal to `run` (e.g. a shell) and takes it back: parks the input thread, leaves
+/// raw mode and the alternate screen, runs `run`, then re-enters dashboard mode. The caller
+/// must redraw everything afterwards (`Terminal::clear`). Ctrl-C and Ctrl-\ meanwhile go to
+/// the program only; a hang-up or SIGTERM still ends the dashboard once it returns.
+pub fn suspend<T>(run: impl FnOnce() -> T) -> io::Result<T> {
+    INPUT_PAUSED.store(true, Ordering::SeqCst);
+    let start = Instant::now();
+    while !INPUT_PARKED.load(Ordering::SeqCst) && start.elapsed() < PARK_WAIT {
+        thread::sleep(Duration::from_millis(5));
+    }
+    SUSPENDED.store(true, Ordering::SeqCst);
+    restore();
+    let out = run();
+    SUSPENDED.store(false, Ordering::SeqCst);
+    let entered = enable_raw_mode().and_then(|()| {
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            crossterm::cursor::Hide
+        )
+    });
+    INPUT_PAUSED.store(false, Ordering::SeqCst);
+    entered.map(|()| out)
 }
 
 fn to_msg(ev: Event) -> Option<Msg> {
@@ -159,6 +213,9 @@ pub fn spawn_signals(tx: Sender<Msg>) -> io::Result<()> {
         .name("backtop-signals".into())
         .spawn(move || {
             for sig in signals.forever() {
+                if SUSPENDED.load(Ordering::SeqCst) && (sig == SIGINT || sig == SIGQUIT) {
+                    continue; // meant for the shell that has the terminal
+                }
                 if SIGNAL.swap(sig, Ordering::SeqCst) != 0 {
                     // A second signal: the loop did not end in time; leave now.
                     restore();

@@ -1,11 +1,12 @@
 //! The version actions: mark, open, verify, delete and prune. Delete and prune only open a
-//! [`Confirm`] dialog; the effect is emitted when the user answers yes (confirm and do are
-//! separate steps). Read-only mode refuses both with a status line.
+//! [`Confirm`] dialog (see [`super::dialogs`]); the effect is emitted when the user answers
+//! yes (confirm and do are separate steps). Read-only mode refuses both with a status line;
+//! while a delete or verify runs, another one is refused.
 
 use std::path::{Path, PathBuf};
 
+use super::dialogs::DEFAULT_KEEP;
 use super::{figures, App, Confirm};
-use crate::library::{BackupState, VersionKind};
 use crate::ui::format;
 use crate::ui::keymap::Action;
 use crate::ui::msg::Effect;
@@ -38,6 +39,9 @@ impl App {
                     .into_iter()
                     .collect()
             }
+            Action::Delete if self.options.read_only => self.refuse("delete"),
+            Action::Prune if self.options.read_only => self.refuse("prune"),
+            _ if self.busy() => {}
             Action::Verify => {
                 let paths = self.targets();
                 return if paths.is_empty() {
@@ -46,36 +50,18 @@ impl App {
                     vec![Effect::Verify(paths)]
                 };
             }
-            Action::Delete if self.options.read_only => self.refuse("delete"),
-            Action::Prune if self.options.read_only => self.refuse("prune"),
             Action::Delete => {
                 let paths = self.targets();
                 if !paths.is_empty() {
-                    let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-                    let freed = figures::freed_by_paths(self, &refs);
-                    let warnings = self.delete_warnings(&paths);
-                    self.confirm = Some(Confirm::Delete {
-                        paths,
-                        freed,
-                        warnings,
-                    });
+                    return self.open_delete(paths);
                 }
             }
-            Action::Prune => self.confirm = Some(Confirm::Prune),
+            Action::Prune => {
+                self.confirm = Some(Confirm::Prune(self.prune_dialog(DEFAULT_KEEP, false)))
+            }
             _ => {}
         }
         Vec::new()
-    }
-
-    pub(super) fn answer(&mut self, yes: bool) -> Vec<Effect> {
-        match (self.confirm.take(), yes) {
-            (Some(Confirm::Delete { paths, .. }), true) => {
-                self.marks.retain(|p| !paths.contains(p));
-                vec![Effect::Delete(paths)]
-            }
-            (Some(Confirm::Prune), true) => vec![Effect::Prune],
-            _ => Vec::new(),
-        }
     }
 
     fn toggle_mark(&mut self) {
@@ -90,33 +76,6 @@ impl App {
 
     fn refuse(&mut self, what: &str) {
         self.status = Some(format!("read-only: {what} is disabled"));
-    }
-
-    /// Reasons to think twice before deleting `paths`.
-    fn delete_warnings(&self, paths: &[PathBuf]) -> Vec<String> {
-        let mut out = Vec::new();
-        for device in self.all_devices() {
-            if let Some(kept) = figures::kept(device) {
-                if paths.contains(&kept.path) {
-                    out.push(format!(
-                        "includes the newest complete backup of {}",
-                        device.display_name()
-                    ));
-                }
-            }
-            for v in device.versions.iter().filter(|v| paths.contains(&v.path)) {
-                if v.state == BackupState::InProgress {
-                    out.push(format!("{} is being written now", v.folder_name));
-                }
-                if v.kind == VersionKind::ImazingSnapshot {
-                    out.push(format!(
-                        "{} is an iMazing snapshot its Versions.db still lists",
-                        v.folder_name
-                    ));
-                }
-            }
-        }
-        out
     }
 
     /// One line describing the marked set, e.g. `2 marked, frees 12.3 GB`.

@@ -6,11 +6,13 @@
 //! sizes arrive keeps the cursor on the same item.
 
 mod actions;
+mod dialogs;
 pub(crate) mod figures;
 mod lists;
 mod mouse;
 mod nav;
 mod scan;
+mod tasks;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -25,7 +27,9 @@ use crate::library::usage::VersionUsage;
 use crate::library::volume::VolumeUsage;
 use crate::library::{Device, Library};
 
+pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use scan::ScanProgress;
+pub use tasks::{Report, TaskState};
 
 /// The focusable panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,16 +92,9 @@ impl SortKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     /// Delete these versions.
-    Delete {
-        /// Version folders.
-        paths: Vec<PathBuf>,
-        /// What deleting them frees, when sized.
-        freed: Option<u64>,
-        /// Reasons to think twice (newest complete backup, snapshot listed by iMazing, ...).
-        warnings: Vec<String>,
-    },
-    /// Run the prune policy.
-    Prune,
+    Delete(DeleteDialog),
+    /// Delete what the prune policy picks.
+    Prune(PruneDialog),
 }
 
 /// How the dashboard was started.
@@ -161,6 +158,10 @@ pub struct App {
     pub marks: BTreeSet<PathBuf>,
     /// Open confirmation dialog.
     pub confirm: Option<Confirm>,
+    /// The running delete or verify.
+    pub task: Option<TaskState>,
+    /// A result dialog (verify results, a copied path).
+    pub report: Option<Report>,
     /// Last status line (action results, refusals).
     pub status: Option<String>,
     /// "Now", for ages.
@@ -192,6 +193,8 @@ impl App {
             help_scroll: 0,
             marks: BTreeSet::new(),
             confirm: None,
+            task: None,
+            report: None,
             status: None,
             now,
             size: (80, 24),
@@ -231,7 +234,16 @@ impl App {
                 Vec::new()
             }
             Msg::Status(text) => {
-                self.status = Some(text);
+                self.status = (!text.is_empty()).then_some(text);
+                Vec::new()
+            }
+            Msg::DeleteChecks(checks) => {
+                self.on_checks(checks);
+                Vec::new()
+            }
+            Msg::Task(event) => self.on_task(event),
+            Msg::Copied(path) => {
+                self.report = Some(Report::Copied(path));
                 Vec::new()
             }
             Msg::Rescan => vec![Effect::Rescan],
@@ -241,8 +253,17 @@ impl App {
 
     /// The modal layer that takes keys now, if any.
     pub fn modal(&self) -> Option<Scope> {
-        if self.confirm.is_some() {
-            Some(Scope::Confirm)
+        if let Some(confirm) = &self.confirm {
+            Some(match confirm {
+                Confirm::Delete(d) if d.required_name().is_some() => Scope::Typed,
+                Confirm::Delete(_) => Scope::Confirm,
+                Confirm::Prune(_) => Scope::Prune,
+            })
+        } else if let Some(report) = &self.report {
+            Some(match report {
+                Report::Copied(_) => Scope::Copied,
+                Report::Verify(_) => Scope::Report,
+            })
         } else if self.filter_editing {
             Some(Scope::Filter)
         } else if self.help {
@@ -254,7 +275,13 @@ impl App {
 
     /// Keymap scopes active now, most specific first.
     pub fn scopes(&self) -> Vec<Scope> {
-        keymap::active_scopes(self.modal(), self.focus.scope())
+        match self.modal() {
+            // The prune preview answers like any confirmation, plus +/-.
+            Some(Scope::Prune) => vec![Scope::Prune, Scope::Confirm],
+            Some(m) => vec![m],
+            None if self.task.is_some() => vec![self.focus.scope(), Scope::Task, Scope::Global],
+            None => keymap::active_scopes(None, self.focus.scope()),
+        }
     }
 
     fn on_key(&mut self, key: Key) -> Vec<Effect> {
@@ -262,7 +289,12 @@ impl App {
         match keymap::resolve(key, &self.scopes()) {
             Some(action) => self.act(action, key),
             None => {
-                if let (true, KeyCode::Char(c), false) = (self.filter_editing, key.code, key.ctrl) {
+                let typing = self.modal() == Some(Scope::Typed);
+                if let (true, KeyCode::Char(c), false) = (typing, key.code, key.ctrl) {
+                    self.type_in_dialog(Some(c));
+                } else if let (true, KeyCode::Char(c), false) =
+                    (self.filter_editing, key.code, key.ctrl)
+                {
                     self.filter.push(c);
                     self.selected_device = None;
                     self.selected_version = None;
@@ -295,6 +327,7 @@ impl App {
             }
             Action::FilterKeep => self.filter_editing = false,
             Action::FilterClear => self.clear_filter(),
+            Action::FilterBackspace if self.confirm.is_some() => self.type_in_dialog(None),
             Action::FilterBackspace => {
                 self.filter.pop();
             }
@@ -307,6 +340,15 @@ impl App {
                 return self.version_action(action)
             }
             Action::Confirm | Action::Cancel => return self.answer(action == Action::Confirm),
+            Action::ToggleMode => self.toggle_permanent(),
+            Action::KeepMore | Action::KeepFewer => self.adjust_keep(action == Action::KeepMore),
+            Action::CancelTask => return self.cancel_task(),
+            Action::Close => self.report = None,
+            Action::Shell => {
+                if let Some(Report::Copied(path)) = self.report.take() {
+                    return vec![Effect::Shell(path)];
+                }
+            }
         }
         Vec::new()
     }

@@ -1,39 +1,54 @@
-//! The confirmation dialog for delete and prune: what will go, what it frees, and reasons to
-//! think twice. The answer keys come from the keymap's confirm rows.
+//! The delete confirmation: every version that will go with its size, what the set frees
+//! (computed for the set: hard links shared inside it count), trash or permanent, and for
+//! each target what the delete guards said (refused, needs the device name typed, warned).
+//! Also the frame every dialog shares, with its answer keys read from the keymap.
+
+use std::path::PathBuf;
 
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{centered, pane, title};
-use crate::ui::app::{App, Confirm};
-use crate::ui::keymap::{self, Scope};
+use crate::actions::delete::TRASH_NOTE;
+use crate::ui::app::{figures, App, Confirm, DeleteDialog};
+use crate::ui::keymap;
+use crate::ui::task::Verdict;
 use crate::ui::{format, theme::Theme};
 
-const LISTED: usize = 6;
+/// Versions listed before "and N more".
+pub(super) const LISTED: usize = 6;
+/// Widest a dialog gets.
+const WIDTH: u16 = 72;
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(confirm) = &app.confirm else {
-        return;
-    };
+    match &app.confirm {
+        Some(Confirm::Delete(d)) => {
+            let head = format!(
+                "Delete {}?",
+                format::plural(d.paths.len() as i64, "version")
+            );
+            dialog(frame, area, app, head, delete_lines(app, d));
+        }
+        Some(Confirm::Prune(p)) => super::prune::render(frame, area, app, p),
+        None => {}
+    }
+}
+
+/// Draws a centred dialog titled `head` with `lines`, then the answer keys of the scopes
+/// active now (from the keymap).
+pub(super) fn dialog(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    head: String,
+    mut lines: Vec<Line<'static>>,
+) {
     let theme = &app.options.theme;
-    let (head, mut lines) = match confirm {
-        Confirm::Delete {
-            paths,
-            freed,
-            warnings,
-        } => delete_lines(app, paths, *freed, warnings, theme),
-        Confirm::Prune => (
-            "Prune".to_string(),
-            vec![
-                Line::raw("Delete old versions by the prune policy,"),
-                Line::raw("never a device's newest complete backup?"),
-            ],
-        ),
-    };
     lines.push(Line::raw(""));
-    let answers: Vec<Span> = keymap::rows_for(&[Scope::Confirm])
+    let answers: Vec<Span> = keymap::rows_for(&app.scopes())
         .into_iter()
         .flat_map(|r| {
             [
@@ -43,8 +58,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     lines.push(Line::from(answers));
-    let width = 64.min(area.width.saturating_sub(4));
-    let rect = centered(area, width, lines.len() as u16 + 2);
+    let width = WIDTH.min(area.width.saturating_sub(4));
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let rect = centered(area, width, rows as u16 + 2);
     let block = pane(title(head, theme), true, theme);
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -55,39 +72,95 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-fn delete_lines(
-    app: &App,
-    paths: &[std::path::PathBuf],
-    freed: Option<u64>,
-    warnings: &[String],
-    theme: &Theme,
-) -> (String, Vec<Line<'static>>) {
-    let head = format!("Delete {}?", format::plural(paths.len() as i64, "version"));
+/// One line per version: its path and size.
+pub(super) fn version_line(app: &App, path: &std::path::Path, style: Style) -> Line<'static> {
     let home = app.options.home.as_deref();
-    let mut lines: Vec<Line> = paths
-        .iter()
-        .take(LISTED)
-        .map(|p| {
-            Line::raw(format!(
-                "  {}",
-                format::shorten_path(&format::path(p, home), 58)
-            ))
-        })
-        .collect();
-    if paths.len() > LISTED {
-        lines.push(Line::raw(format!("  and {} more", paths.len() - LISTED)));
+    let size = app
+        .usage
+        .get(path)
+        .map_or_else(|| "not sized".to_string(), |u| format::size(u.bytes));
+    let room = (WIDTH as usize).saturating_sub(size.len() + 6);
+    let shown = format::shorten_path(&format::path(path, home), room);
+    let pad = room.saturating_sub(shown.chars().count());
+    Line::from(vec![
+        Span::styled(format!(" {shown}"), style),
+        Span::raw(format!("{:pad$} {size}", "")),
+    ])
+}
+
+fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {
+    let theme = &app.options.theme;
+    let mut lines = Vec::new();
+    for (i, path) in d.paths.iter().enumerate().take(LISTED) {
+        let verdict = d.checks.as_ref().and_then(|c| c.get(i)).map(|c| &c.verdict);
+        let refused = matches!(verdict, Some(Verdict::Refused { .. }));
+        let style = if refused {
+            theme.muted()
+        } else {
+            Style::default()
+        };
+        lines.push(version_line(app, path, style));
+        lines.extend(verdict_lines(verdict, theme));
     }
-    lines.push(Line::from(match freed {
-        Some(b) => Span::styled(
-            format!("Frees {} (once the Trash is emptied).", format::size(b)),
-            theme.good(),
-        ),
-        None => Span::styled("Not every version is sized yet.".to_string(), theme.muted()),
-    }));
-    lines.extend(
-        warnings
-            .iter()
-            .map(|w| Line::from(Span::styled(format!("Warning: {w}"), theme.warn()))),
-    );
-    (head, lines)
+    if d.paths.len() > LISTED {
+        lines.push(Line::raw(format!(" and {} more", d.paths.len() - LISTED)));
+    }
+    let going: Vec<PathBuf> = match &d.checks {
+        Some(_) => d.deletable(),
+        None => d.paths.clone(),
+    };
+    lines.push(frees_line(app, &going, theme));
+    lines.push(mode_line(d.permanent, theme));
+    if let Some(name) = d.required_name() {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" Type {name} to confirm: "), theme.warn()),
+            Span::styled(format!("{}_", d.typed), theme.key()),
+        ]));
+    }
+    lines
+}
+
+fn verdict_lines(verdict: Option<&Verdict>, theme: &Theme) -> Vec<Line<'static>> {
+    let warn = |text: String| Line::from(Span::styled(format!("   {text}"), theme.warn()));
+    match verdict {
+        None => vec![Line::from(Span::styled("   checking…", theme.muted()))],
+        Some(Verdict::Allowed { warnings }) => warnings.iter().map(|w| warn(w.clone())).collect(),
+        Some(Verdict::NeedsTyping { reason, .. }) => vec![warn(reason.clone())],
+        Some(Verdict::NeedsConfirm { reason }) => {
+            vec![warn(format!("{reason}; yes deletes it anyway"))]
+        }
+        Some(Verdict::Refused { reason }) => vec![Line::from(Span::styled(
+            format!("   refused: {reason}"),
+            theme.bad(),
+        ))],
+    }
+}
+
+/// "Frees X" for the set, or why it is not known.
+pub(super) fn frees_line(app: &App, going: &[PathBuf], theme: &Theme) -> Line<'static> {
+    let refs: Vec<&std::path::Path> = going.iter().map(PathBuf::as_path).collect();
+    let text = match (going.is_empty(), figures::freed_by_paths(app, &refs)) {
+        (true, _) => return Line::from(Span::styled(" Nothing here may be deleted.", theme.bad())),
+        (false, None) => {
+            return Line::from(Span::styled(
+                " Not every version is sized yet.",
+                theme.muted(),
+            ))
+        }
+        (false, Some(b)) if going.len() == 1 => format!(" Frees {}.", format::size(b)),
+        (false, Some(b)) => format!(" Together they free {}.", format::size(b)),
+    };
+    Line::from(Span::styled(text, theme.good()))
+}
+
+/// Trash or permanent, in words.
+pub(super) fn mode_line(permanent: bool, theme: &Theme) -> Line<'static> {
+    if permanent {
+        Line::from(Span::styled(
+            " Deletes PERMANENTLY: this cannot be undone.",
+            theme.bad(),
+        ))
+    } else {
+        Line::from(Span::raw(format!(" To the Trash: {TRASH_NOTE}.")))
+    }
 }

@@ -7,8 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::ui::app::App;
+use crate::ui::app::{App, TaskState};
+use crate::ui::format;
 use crate::ui::keymap::{self, Action, Binding, Scope};
+use crate::ui::task::TaskKind;
 
 const OBVIOUS: [Action; 7] = [
     Action::Top,
@@ -25,6 +27,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(status) = &app.status {
         let line = Line::from(Span::styled(format!(" {status}"), theme.warn()));
         frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    if let (Some(task), None) = (&app.task, app.modal()) {
+        frame.render_widget(Paragraph::new(task_line(task, app)), area);
         return;
     }
     let modal = app.modal();
@@ -68,4 +74,34 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(m, theme.key()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The running delete or verify: which version, how far, what it freed, and the cancel key.
+fn task_line(task: &TaskState, app: &App) -> Line<'static> {
+    let theme = &app.options.theme;
+    let n = format!("{}/{}", (task.done + 1).min(task.total), task.total);
+    let what = match task.kind {
+        TaskKind::Delete { permanent: true } => format!(
+            "deleting {n}: {} files, freed {}",
+            format::count(task.files),
+            format::size(task.freed_so_far())
+        ),
+        TaskKind::Delete { permanent: false } => format!("moving {n} to the Trash"),
+        TaskKind::Verify => format!(
+            "verifying {n}: {}/{} rows",
+            format::count(task.rows.0),
+            format::count(task.rows.1)
+        ),
+    };
+    let cancel = keymap::key_for(Action::CancelTask, Scope::Task).map(|k| k.label());
+    let mut spans = vec![Span::styled(format!(" {what}  "), theme.warn())];
+    match (task.cancelling, cancel) {
+        (true, _) => spans.push(Span::styled("cancelling…", theme.muted())),
+        (false, Some(k)) => {
+            spans.push(Span::styled(k, theme.key()));
+            spans.push(Span::raw(" cancel"));
+        }
+        (false, None) => {}
+    }
+    Line::from(spans)
 }

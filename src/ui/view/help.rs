@@ -11,13 +11,18 @@ use crate::ui::app::App;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
-const ORDER: [Scope; 7] = [
+const ORDER: [Scope; 12] = [
     Scope::Global,
     Scope::Devices,
     Scope::Versions,
     Scope::Breakdown,
     Scope::Filter,
+    Scope::Task,
     Scope::Confirm,
+    Scope::Typed,
+    Scope::Prune,
+    Scope::Report,
+    Scope::Copied,
     Scope::Help,
 ];
 

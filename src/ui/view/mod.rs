@@ -9,6 +9,8 @@ mod footer;
 mod header;
 pub(crate) mod help;
 mod progress;
+mod prune;
+mod report;
 mod too_small;
 mod versions;
 
@@ -37,6 +39,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     footer::render(frame, panes.footer, app);
     if app.help {
         help::render(frame, area, app);
+    }
+    if app.report.is_some() {
+        report::render(frame, area, app);
     }
     if app.confirm.is_some() {
         confirm::render(frame, area, app);

@@ -1,0 +1,229 @@
+//! The delete and prune dialogs: their state, and what `y`, `t`, `+`/`-` and typing do.
+//!
+//! A delete dialog opens at once and asks the host for the guards' verdicts
+//! ([`Effect::PlanDelete`] → [`Msg::DeleteChecks`](crate::ui::Msg::DeleteChecks)); until they
+//! arrive, `y` does nothing. A target that needs `force` (a device's newest complete backup, a
+//! backup in progress) makes the dialog ask for the device name to be typed; a warned iMazing
+//! snapshot is allowed by answering yes after the warning is shown. The prune dialog is the
+//! pure [`prune::plan`] for "keep the N newest complete versions of each device"
+//! ([`DEFAULT_KEEP`], adjusted with `+`/`-`); confirming it confirms iMazing snapshots too (as
+//! `backtop prune` does).
+
+use std::path::PathBuf;
+
+use super::{App, Confirm};
+use crate::actions::prune::{self, PrunePolicy};
+use crate::library::VersionKind;
+use crate::ui::msg::Effect;
+use crate::ui::task::{DeleteRequest, TargetCheck, Verdict};
+
+/// Versions per device the prune dialog keeps at first.
+pub const DEFAULT_KEEP: usize = 2;
+/// The most the prune dialog can keep.
+const MAX_KEEP: usize = 99;
+
+/// The delete confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteDialog {
+    /// The version folders asked for.
+    pub paths: Vec<PathBuf>,
+    /// The guards' verdicts, once the host answered.
+    pub checks: Option<Vec<TargetCheck>>,
+    /// Remove for good instead of moving to the trash (`t` toggles; trash by default).
+    pub permanent: bool,
+    /// What the user typed so far (when a device name must be typed).
+    pub typed: String,
+}
+
+impl DeleteDialog {
+    /// A dialog for `paths`, waiting for the guards.
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        DeleteDialog {
+            paths,
+            checks: None,
+            permanent: false,
+            typed: String::new(),
+        }
+    }
+
+    /// The paths the guards allow (possibly after typing or confirming), in order.
+    pub fn deletable(&self) -> Vec<PathBuf> {
+        self.checks
+            .iter()
+            .flatten()
+            .filter(|c| !matches!(c.verdict, Verdict::Refused { .. }))
+            .map(|c| c.path.clone())
+            .collect()
+    }
+
+    /// The text to type before yes counts: the device names that need it, joined by ", ".
+    pub fn required_name(&self) -> Option<String> {
+        let mut names: Vec<&str> = Vec::new();
+        for c in self.checks.iter().flatten() {
+            if let Verdict::NeedsTyping { name, .. } = &c.verdict {
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+        }
+        (!names.is_empty()).then(|| names.join(", "))
+    }
+
+    fn needs_imazing(&self) -> bool {
+        self.checks
+            .iter()
+            .flatten()
+            .any(|c| matches!(c.verdict, Verdict::NeedsConfirm { .. }))
+    }
+}
+
+/// The prune preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PruneDialog {
+    /// Complete versions kept per device (`+`/`-`).
+    pub keep: usize,
+    /// Versions the plan removes, in library order.
+    pub remove: Vec<PathBuf>,
+    /// Why each goes (device, rank, age), parallel to `remove`.
+    pub reasons: Vec<String>,
+    /// iMazing snapshots among them (Versions.db may list them).
+    pub snapshots: usize,
+    /// Remove for good instead of moving to the trash.
+    pub permanent: bool,
+}
+
+impl App {
+    /// Opens the delete dialog for `paths` and asks the guards about them.
+    pub(super) fn open_delete(&mut self, paths: Vec<PathBuf>) -> Vec<Effect> {
+        self.confirm = Some(Confirm::Delete(DeleteDialog::new(paths.clone())));
+        vec![Effect::PlanDelete(paths)]
+    }
+
+    /// The guards answered: fill in the open delete dialog, in its order, if the answer is
+    /// about its paths (a late answer for an earlier dialog is ignored).
+    pub(super) fn on_checks(&mut self, checks: Vec<TargetCheck>) {
+        if let Some(Confirm::Delete(d)) = &mut self.confirm {
+            let ordered: Option<Vec<TargetCheck>> = d
+                .paths
+                .iter()
+                .map(|p| checks.iter().find(|c| &c.path == p).cloned())
+                .collect();
+            if let (true, Some(ordered)) = (checks.len() == d.paths.len(), ordered) {
+                d.checks = Some(ordered);
+            }
+        }
+    }
+
+    /// The prune plan keeping `keep` complete versions per device.
+    pub fn prune_dialog(&self, keep: usize, permanent: bool) -> PruneDialog {
+        let policy = PrunePolicy {
+            keep: Some(keep),
+            older_than: None,
+        };
+        let plan = prune::plan(&self.library, &policy, self.now);
+        let name = |e: &prune::PlanEntry| e.device.clone().unwrap_or_else(|| "unknown".into());
+        PruneDialog {
+            keep,
+            remove: plan.remove.iter().map(|e| e.path.clone()).collect(),
+            reasons: plan
+                .remove
+                .iter()
+                .map(|e| format!("{}: {}", name(e), e.reason.text()))
+                .collect(),
+            snapshots: plan
+                .remove
+                .iter()
+                .filter(|e| e.kind == VersionKind::ImazingSnapshot)
+                .count(),
+            permanent,
+        }
+    }
+
+    /// `+`/`-` in the prune dialog.
+    pub(super) fn adjust_keep(&mut self, more: bool) {
+        if let Some(Confirm::Prune(p)) = &self.confirm {
+            let keep = if more {
+                (p.keep + 1).min(MAX_KEEP)
+            } else {
+                p.keep.saturating_sub(1).max(1)
+            };
+            self.confirm = Some(Confirm::Prune(self.prune_dialog(keep, p.permanent)));
+        }
+    }
+
+    /// `t`: trash or permanent.
+    pub(super) fn toggle_permanent(&mut self) {
+        match &mut self.confirm {
+            Some(Confirm::Delete(d)) => d.permanent = !d.permanent,
+            Some(Confirm::Prune(p)) => p.permanent = !p.permanent,
+            None => {}
+        }
+    }
+
+    /// A typed character or backspace in a dialog that asks for a device name.
+    pub(super) fn type_in_dialog(&mut self, c: Option<char>) {
+        if let Some(Confirm::Delete(d)) = &mut self.confirm {
+            match c {
+                Some(c) => d.typed.push(c),
+                None => {
+                    d.typed.pop();
+                }
+            }
+        }
+    }
+
+    /// Yes or no to the open dialog.
+    pub(super) fn answer(&mut self, yes: bool) -> Vec<Effect> {
+        let Some(confirm) = self.confirm.take() else {
+            return Vec::new();
+        };
+        if !yes {
+            return Vec::new();
+        }
+        match confirm {
+            Confirm::Delete(d) => self.confirm_delete(d),
+            Confirm::Prune(p) if p.remove.is_empty() => {
+                self.status = Some(format!("nothing to prune when keeping {}", p.keep));
+                Vec::new()
+            }
+            Confirm::Prune(p) => self.start_delete(DeleteRequest {
+                paths: p.remove,
+                permanent: p.permanent,
+                force: false,
+                confirm_imazing: true,
+            }),
+        }
+    }
+
+    fn confirm_delete(&mut self, d: DeleteDialog) -> Vec<Effect> {
+        if d.checks.is_none() {
+            self.status = Some("still checking what may be deleted".into());
+            self.confirm = Some(Confirm::Delete(d));
+            return Vec::new();
+        }
+        let required = d.required_name();
+        if let Some(name) = &required {
+            if d.typed.trim() != name {
+                self.status = Some(format!("type {name} to confirm"));
+                self.confirm = Some(Confirm::Delete(d));
+                return Vec::new();
+            }
+        }
+        let paths = d.deletable();
+        if paths.is_empty() {
+            self.status = Some("nothing here may be deleted".into());
+            return Vec::new();
+        }
+        self.start_delete(DeleteRequest {
+            paths,
+            permanent: d.permanent,
+            force: required.is_some(),
+            confirm_imazing: d.needs_imazing(),
+        })
+    }
+
+    fn start_delete(&mut self, request: DeleteRequest) -> Vec<Effect> {
+        self.marks.retain(|p| !request.paths.contains(p));
+        vec![Effect::Delete(request)]
+    }
+}

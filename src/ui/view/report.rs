@@ -1,0 +1,99 @@
+//! Result dialogs: verify results (ok, or each problem with its count and first examples) and
+//! the copied path (no desktop here), which offers `!` for a shell in that folder.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+
+use super::confirm::dialog;
+use crate::actions::verify::VerifyReport;
+use crate::ui::app::{App, Report};
+use crate::ui::{format, theme::Theme};
+
+/// Examples shown per problem.
+const EXAMPLES: usize = 2;
+
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.options.theme;
+    let home = app.options.home.as_deref();
+    match &app.report {
+        Some(Report::Verify(reports)) => {
+            let bad = reports.iter().filter(|r| !r.ok).count();
+            let head = format!(
+                "Verified {}: {}",
+                format::plural(reports.len() as i64, "version"),
+                if bad == 0 {
+                    "all ok".to_string()
+                } else {
+                    format!("{bad} with problems")
+                }
+            );
+            dialog(frame, area, app, head, verify_lines(reports, area, app));
+        }
+        Some(Report::Copied(path)) => {
+            let lines = vec![
+                Line::raw(" No desktop here: the path is on your clipboard (OSC 52)."),
+                Line::from(Span::styled(
+                    format!(" {}", format::path(path, home)),
+                    theme.key(),
+                )),
+            ];
+            dialog(frame, area, app, "Copied path".into(), lines);
+        }
+        None => {}
+    }
+}
+
+/// Problems first; cut to fit the screen, saying how much was left out.
+fn verify_lines(reports: &[VerifyReport], area: Rect, app: &App) -> Vec<Line<'static>> {
+    let theme = &app.options.theme;
+    let (bad, ok): (Vec<_>, Vec<_>) = reports.iter().partition(|r| !r.ok);
+    let mut lines: Vec<Line> = bad
+        .into_iter()
+        .chain(ok)
+        .flat_map(|r| report_lines(r, app, theme))
+        .collect();
+    let room = (area.height as usize).saturating_sub(8).max(2);
+    if lines.len() > room {
+        let cut = lines.len() - room + 1;
+        lines.truncate(room - 1);
+        lines.push(Line::from(Span::styled(
+            format!(" … {cut} more lines (`backtop verify` prints everything)"),
+            theme.muted(),
+        )));
+    }
+    lines
+}
+
+fn report_lines(r: &VerifyReport, app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let home = app.options.home.as_deref();
+    let name = format::shorten_path(&format::path(&r.path, home), 40);
+    let mut lines = vec![if r.ok {
+        Line::from(vec![
+            Span::raw(format!(" {name} ")),
+            Span::styled("ok", theme.good()),
+            Span::styled(
+                format!(", {} rows checked", format::count(r.rows_checked)),
+                theme.muted(),
+            ),
+        ])
+    } else {
+        Line::from(vec![
+            Span::raw(format!(" {name} ")),
+            Span::styled(
+                format::plural(r.problems.len() as i64, "problem"),
+                theme.bad(),
+            ),
+        ])
+    }];
+    for p in &r.problems {
+        lines.push(Line::from(Span::styled(
+            format!("   {}: {}", p.kind.label(), format::count(p.count)),
+            theme.warn(),
+        )));
+        for e in p.examples.iter().take(EXAMPLES) {
+            lines.push(Line::from(Span::styled(format!("     {e}"), theme.muted())));
+        }
+    }
+    lines
+}

@@ -1,0 +1,223 @@
+//! End to end: the real `backtop` binary in a pseudo-terminal, on a small library built with
+//! the fixture builder. Keys go to the version list, mark an old archived version, delete it
+//! through the confirmation dialog, and the test waits for the dashboard to show it gone, quits,
+//! checks the terminal was restored, then checks the disk: that folder gone (in the Trash, or
+//! removed for good), every other version intact.
+
+#![cfg(unix)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use backtop::demo::{write_backup, BackupSpec, FileSpec};
+use support::keys::Key;
+use support::pty::Pty;
+use time::macros::datetime;
+
+const WAIT: Duration = Duration::from_secs(30);
+const UDID: &str = "00008120-001A2B3C4D5E6F70";
+
+/// A root with one iPhone: the live backup and two archived copies (March, then January).
+struct Fixture {
+    dir: tempfile::TempDir,
+    root: PathBuf,
+    versions: Vec<PathBuf>,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("Backup");
+    let dated = [
+        (UDID.to_string(), datetime!(2024-06-01 10:00 UTC)),
+        (
+            format!("{UDID}-20240301-101500"),
+            datetime!(2024-03-01 10:15 UTC),
+        ),
+        (
+            format!("{UDID}-20240105-090000"),
+            datetime!(2024-01-05 09:00 UTC),
+        ),
+    ];
+    let mut versions = Vec::new();
+    for (name, date) in dated {
+        let mut spec = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
+        spec.date = date;
+        spec.files = vec![
+            FileSpec::new(
+                "CameraRollDomain",
+                "Media/DCIM/100APPLE/IMG_0001.HEIC",
+                3_000,
+            ),
+            FileSpec::new("HomeDomain", "Library/SMS/sms.db", 2_000),
+        ];
+        let path = root.join(name);
+        write_backup(&path, &spec).expect("write backup");
+        versions.push(path);
+    }
+    Fixture {
+        dir,
+        root,
+        versions,
+    }
+}
+
+/// The dashboard over the fixture's root only, with home and trash inside the temp dir.
+fn start(f: &Fixture, extra: &[&str]) -> Pty {
+    let home = f.dir.path().join("home");
+    let data = f.dir.path().join("data");
+    let mut args = vec!["--only", "--root", f.root.to_str().expect("utf-8 path")];
+    args.extend_from_slice(extra);
+    Pty::spawn(
+        Path::new(env!("CARGO_BIN_EXE_backtop")),
+        &args,
+        &[
+            ("HOME", home.to_str().expect("utf-8")),
+            ("XDG_DATA_HOME", data.to_str().expect("utf-8")),
+            ("XDG_CONFIG_HOME", home.to_str().expect("utf-8")),
+            ("NO_COLOR", "1"),
+        ],
+        100,
+        30,
+    )
+}
+
+/// Goes to the versions of the one device, down to the March archive, marks it, presses d.
+fn mark_march_archive_and_ask(pty: &Pty) {
+    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('j'), Key::Char(' '), Key::Char('d')]);
+    pty.wait_for_text("Delete 1 version?", WAIT)
+        .expect("the delete dialog");
+}
+
+fn quit_restored(pty: &Pty) {
+    pty.send_key(Key::Char('q'));
+    let status = pty.wait_exit(WAIT).expect("backtop exits after q");
+    assert_eq!(status.exit_code(), 0, "q ends with exit code 0");
+    pty.check_restored().expect("terminal restored");
+}
+
+fn assert_only_gone(f: &Fixture, gone: usize) {
+    for (i, v) in f.versions.iter().enumerate() {
+        if i == gone {
+            assert!(!v.exists(), "{} was deleted", v.display());
+        } else {
+            assert!(
+                v.join("Manifest.db").is_file() && v.join("Info.plist").is_file(),
+                "{} is intact",
+                v.display()
+            );
+        }
+    }
+    let left: Vec<String> = std::fs::read_dir(&f.root)
+        .expect("root readable")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left.len(), 2, "no marker folder is left behind: {left:?}");
+}
+
+/// Not on macOS: there the system Trash ignores XDG_DATA_HOME and would be the user's own.
+#[test]
+#[cfg(not(target_os = "macos"))]
+fn marks_an_old_archive_and_moves_it_to_the_trash() {
+    let f = fixture();
+    let pty = start(&f, &[]);
+    mark_march_archive_and_ask(&pty);
+    pty.wait_for_text("To the Trash", WAIT)
+        .expect("trash by default");
+    pty.wait_for_text("00008120-001A2B3C4D5E6F70-20240301-101500", WAIT)
+        .expect("the dialog names the version");
+    pty.send_key(Key::Char('y'));
+    pty.wait_for_text("2 versions", WAIT)
+        .expect("the rescan shows the version gone");
+    pty.wait_for_text("moved 1 version to the Trash", WAIT)
+        .expect("the status line says where it went");
+    quit_restored(&pty);
+    assert_only_gone(&f, 1);
+    let trashed = f.dir.path().join("data/Trash/files");
+    let names: Vec<String> = std::fs::read_dir(&trashed)
+        .expect("the freedesktop trash in XDG_DATA_HOME")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "one folder in the Trash: {names:?}");
+    assert!(
+        trashed.join(&names[0]).join("Manifest.db").is_file(),
+        "the trashed folder holds the backup"
+    );
+}
+
+#[test]
+fn t_switches_to_permanent_removal() {
+    let f = fixture();
+    let pty = start(&f, &[]);
+    mark_march_archive_and_ask(&pty);
+    pty.wait_for_text("To the Trash", WAIT).expect("checked");
+    pty.send_key(Key::Char('t'));
+    pty.wait_for_text("PERMANENTLY", WAIT)
+        .expect("t switches to permanent");
+    pty.send_key(Key::Enter);
+    pty.wait_for_text("2 versions", WAIT)
+        .expect("the rescan shows the version gone");
+    pty.wait_for_text("deleted 1 version", WAIT)
+        .expect("the status line says it was deleted");
+    quit_restored(&pty);
+    assert_only_gone(&f, 1);
+    assert!(
+        !f.dir.path().join("data/Trash").exists(),
+        "nothing went to the Trash"
+    );
+}
+
+#[test]
+fn the_newest_backup_needs_its_device_name_typed() {
+    let f = fixture();
+    let pty = start(&f, &[]);
+    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('d')]);
+    pty.wait_for_text("Type Anna's iPhone to confirm", WAIT)
+        .expect("the newest complete backup asks for the device name");
+    pty.send_key(Key::Enter);
+    pty.wait_for_text("type Anna's iPhone to confirm", WAIT)
+        .expect("Enter without the name does nothing");
+    pty.send_key(Key::Esc);
+    pty.wait_for_text_gone("Delete 1 version?", WAIT)
+        .expect("Esc closes the dialog");
+    quit_restored(&pty);
+    assert!(f.versions.iter().all(|v| v.is_dir()), "nothing was deleted");
+}
+
+#[test]
+fn read_only_deletes_nothing() {
+    let f = fixture();
+    let pty = start(&f, &["--read-only"]);
+    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('j'), Key::Char('d')]);
+    pty.wait_for_text("read-only: delete is disabled", WAIT)
+        .expect("d is refused");
+    quit_restored(&pty);
+    assert!(f.versions.iter().all(|v| v.is_dir()), "nothing was deleted");
+}
+
+#[test]
+fn prune_previews_and_removes_beyond_the_two_newest() {
+    let f = fixture();
+    let pty = start(&f, &[]);
+    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
+    pty.send_key(Key::Char('p'));
+    pty.wait_for_text("Prune: 1 version to remove", WAIT)
+        .expect("the preview keeps the two newest by default");
+    pty.wait_for_text("00008120-001A2B3C4D5E6F70-20240105-090000", WAIT)
+        .expect("and names the January archive");
+    pty.send_key(Key::Char('-'));
+    pty.wait_for_text("Prune: 2 versions to remove", WAIT)
+        .expect("- keeps one fewer");
+    pty.send_key(Key::Char('+'));
+    pty.wait_for_text("Prune: 1 version to remove", WAIT)
+        .expect("+ keeps one more");
+    pty.send_key(Key::Char('y'));
+    pty.wait_for_text("2 versions", WAIT)
+        .expect("the rescan shows the version gone");
+    quit_restored(&pty);
+    assert_only_gone(&f, 2);
+}

@@ -1,0 +1,111 @@
+//! Open over SSH, end to end in a pseudo-terminal: `o` copies the version's path with OSC 52
+//! and shows it; `!` suspends the dashboard and starts `$SHELL` in that folder, the shell gets
+//! every key (the input thread is parked, Ctrl-C is the shell's), and exiting it brings the
+//! dashboard back, redrawn, still answering keys.
+
+#![cfg(unix)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use backtop::demo::{write_backup, BackupSpec};
+use support::keys::Key;
+use support::pty::Pty;
+
+const WAIT: Duration = Duration::from_secs(30);
+const UDID: &str = "00008120-001A2B3C4D5E6F70";
+
+fn library(dir: &Path) -> PathBuf {
+    let root = dir.join("Backup");
+    let spec = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
+    write_backup(&root.join(UDID), &spec).expect("write backup");
+    root
+}
+
+#[test]
+fn open_over_ssh_copies_the_path_and_offers_a_shell_there() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = library(dir.path());
+    let home = dir.path().join("home");
+    let pty = Pty::spawn(
+        Path::new(env!("CARGO_BIN_EXE_backtop")),
+        &["--only", "--root", root.to_str().expect("utf-8")],
+        &[
+            ("HOME", home.to_str().expect("utf-8")),
+            ("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22"),
+            ("SHELL", "/bin/sh"),
+            ("PS1", "$ "),
+            ("NO_COLOR", "1"),
+        ],
+        100,
+        30,
+    );
+    pty.wait_for_text("1 version", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('o')]);
+    pty.wait_for_text("Copied path", WAIT)
+        .expect("o over SSH shows the copied path");
+    let screen = pty
+        .wait_for_text("! shell", WAIT)
+        .expect("the dialog offers a shell");
+    assert!(
+        screen.contains(&format!("Backup/{UDID}")),
+        "the dialog shows the path:\n{screen}"
+    );
+    let osc = b"\x1b]52;c;";
+    assert!(
+        pty.raw_output().windows(osc.len()).any(|w| w == osc),
+        "the OSC 52 clipboard sequence was written"
+    );
+
+    pty.send_key(Key::Char('!'));
+    pty.wait_for_text("exit it to return to the dashboard", WAIT)
+        .expect("the shell starts");
+    pty.send_keys(b"echo in-$(basename \"$PWD\")-$((6*7))\r");
+    pty.wait_for_text(&format!("in-{UDID}-42"), WAIT)
+        .expect("the shell runs in the version folder and gets every key");
+    pty.send_key(Key::Ctrl('c'));
+    // The shell drops the line being typed on Ctrl-C: wait for its fresh prompt.
+    pty.wait_for_text("^C\n$", WAIT)
+        .expect("the shell gets Ctrl-C and prompts again");
+    pty.send_keys(b"echo still-$((1+1))\r");
+    pty.wait_for_text("still-2", WAIT)
+        .expect("Ctrl-C belongs to the shell, not the dashboard");
+    pty.send_keys(b"exit\r");
+    pty.wait_for_text("back from /bin/sh", WAIT)
+        .expect("the dashboard is back after the shell exits");
+    let screen = pty.wait_for_text("Versions of", WAIT).expect("redrawn");
+    assert!(
+        !screen.contains("still-2"),
+        "the dashboard repainted over the shell:\n{screen}"
+    );
+    pty.send_key(Key::Char('q'));
+    let status = pty.wait_exit(WAIT).expect("q still quits");
+    assert_eq!(status.exit_code(), 0);
+    pty.check_restored().expect("terminal restored");
+}
+
+#[test]
+fn verify_runs_in_the_background_and_shows_its_results() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = library(dir.path());
+    let home = dir.path().join("home");
+    let pty = Pty::spawn(
+        Path::new(env!("CARGO_BIN_EXE_backtop")),
+        &["--only", "--root", root.to_str().expect("utf-8")],
+        &[("HOME", home.to_str().expect("utf-8")), ("NO_COLOR", "1")],
+        100,
+        30,
+    );
+    pty.wait_for_text("1 version", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('v')]);
+    pty.wait_for_text("Verified 1 version: all ok", WAIT)
+        .expect("the results dialog");
+    pty.send_key(Key::Esc);
+    pty.wait_for_text_gone("Verified 1 version", WAIT)
+        .expect("Esc closes it");
+    pty.send_key(Key::Char('q'));
+    assert_eq!(pty.wait_exit(WAIT).map(|s| s.exit_code()), Some(0));
+    pty.check_restored().expect("terminal restored");
+}

@@ -1,0 +1,178 @@
+//! Rendering snapshots of the action dialogs: the delete confirmation (sizes, what the set
+//! frees, the guards' verdicts, the typed device name, trash or permanent), the prune preview
+//! and the verify results. Exact text under `tests/snapshots/` (`UPDATE_SNAPSHOTS=1` rewrites).
+
+#[path = "common/ui_fixture.rs"]
+mod ui_fixture;
+
+use backtop::actions::verify::{Problem, ProblemKind, VerifyReport};
+use backtop::ui::task::{TargetCheck, TaskEvent, TaskKind, Verdict};
+use backtop::ui::{draw, App, Msg};
+use crossterm::event::KeyCode;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use ui_fixture::*;
+
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    app.update(Msg::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal.draw(|f| draw(f, app)).expect("draw");
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let line: String = (0..width).map(|x| buf[(x, y)].symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn snapshot(name: &str, got: &str) {
+    let file = format!("{}/tests/snapshots/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&file, got).expect("write snapshot");
+        return;
+    }
+    let want = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        got == want,
+        "screen {name} differs from {file} (UPDATE_SNAPSHOTS=1 rewrites it)\n--- got ---\n{got}--- want ---\n{want}"
+    );
+}
+
+/// The phone's live backup and its iMazing snapshot marked, `d`, the guards' verdicts in.
+fn delete_dialog() -> App {
+    let mut app = scanned(options(true, false, false));
+    feed(
+        &mut app,
+        [ch('j'), key(KeyCode::Enter), ch(' '), ch(' '), ch('d')],
+    );
+    app.update(Msg::DeleteChecks(vec![
+        TargetCheck {
+            path: p("phone-live"),
+            verdict: Verdict::NeedsTyping {
+                reason: "the newest complete backup of Anna's iPhone".into(),
+                name: "Anna's iPhone".into(),
+            },
+        },
+        TargetCheck {
+            path: p("phone-snapshot"),
+            verdict: Verdict::NeedsConfirm {
+                reason: "iMazing's Versions.db still lists this snapshot".into(),
+            },
+        },
+    ]));
+    feed(&mut app, "Anna".chars().map(ch));
+    app
+}
+
+#[test]
+fn delete_confirmation_with_verdicts_at_100x30() {
+    let mut app = delete_dialog();
+    let got = screen(&mut app, 100, 30);
+    for want in [
+        "Delete 2 versions?",
+        "125.3 GB",
+        "Together they free 67.2 GB.",
+        "To the Trash: trashed data still uses the volume until the Trash is",
+        "Type Anna's iPhone to confirm: Anna_",
+        "Enter yes",
+    ] {
+        assert!(got.contains(want), "{want:?} missing:\n{got}");
+    }
+    snapshot("actions_delete_100x30", &got);
+}
+
+#[test]
+fn permanent_delete_says_so_at_80x24() {
+    let mut app = delete_dialog();
+    feed(&mut app, [key(KeyCode::Tab)]);
+    let got = screen(&mut app, 80, 24);
+    assert!(got.contains("Deletes PERMANENTLY"), "{got}");
+    snapshot("actions_delete_permanent_80x24", &got);
+}
+
+#[test]
+fn prune_preview_at_100x30() {
+    let mut app = scanned(options(true, false, false));
+    feed(&mut app, [ch('p'), ch('-')]);
+    let got = screen(&mut app, 100, 30);
+    for want in [
+        "Prune: 2 versions to remove",
+        "Keep the 1 newest complete versions of each device",
+        "Anna's iPhone: number 2 by date, 21 days old",
+        "1 iMazing snapshot: iMazing's Versions.db may still list them",
+        "+/= keep more",
+    ] {
+        assert!(got.contains(want), "{want:?} missing:\n{got}");
+    }
+    snapshot("actions_prune_100x30", &got);
+}
+
+#[test]
+fn verify_results_at_100x30() {
+    let mut app = scanned(options(true, false, false));
+    app.update(Msg::Task(TaskEvent::Started {
+        kind: TaskKind::Verify,
+        total: 2,
+    }));
+    for (name, problems) in [
+        ("phone-live", vec![]),
+        (
+            "phone-archive",
+            vec![Problem {
+                kind: ProblemKind::MissingFile,
+                count: 3,
+                examples: vec!["CameraRollDomain Media/DCIM/100APPLE/IMG_0001.HEIC".into()],
+            }],
+        ),
+    ] {
+        app.update(Msg::Task(TaskEvent::Verified(VerifyReport {
+            path: p(name),
+            ok: problems.is_empty(),
+            rows_checked: 41_250,
+            files_on_disk: 41_247,
+            problems,
+            notes: vec![],
+        })));
+    }
+    app.update(Msg::Task(TaskEvent::Finished { cancelled: false }));
+    let got = screen(&mut app, 100, 30);
+    for want in [
+        "Verified 2 versions: 1 with problems",
+        "ok, 41,250 rows checked",
+        "file missing for a manifest row: 3",
+    ] {
+        assert!(got.contains(want), "{want:?} missing:\n{got}");
+    }
+    snapshot("actions_verify_100x30", &got);
+}
+
+#[test]
+fn many_verify_results_are_cut_to_fit_with_a_note() {
+    let mut app = scanned(options(true, false, false));
+    app.update(Msg::Task(TaskEvent::Started {
+        kind: TaskKind::Verify,
+        total: 30,
+    }));
+    for _ in 0..30 {
+        app.update(Msg::Task(TaskEvent::Verified(VerifyReport {
+            path: p("phone-live"),
+            ok: true,
+            rows_checked: 10,
+            files_on_disk: 10,
+            problems: vec![],
+            notes: vec![],
+        })));
+    }
+    app.update(Msg::Task(TaskEvent::Finished { cancelled: false }));
+    let got = screen(&mut app, 80, 24);
+    assert!(
+        got.contains("… 15 more lines (`backtop verify` prints everything)"),
+        "{got}"
+    );
+    assert!(
+        got.contains("Esc/Enter/q close"),
+        "the close keys still show:\n{got}"
+    );
+}
