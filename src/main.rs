@@ -30,7 +30,7 @@ fn main() -> ExitCode {
 fn finish_or_report_half_deletes(cli: &Cli, run_roots: &RunRoots) {
     let deletes = matches!(
         cli.command,
-        None | Some(Command::Rm { .. }) | Some(Command::Prune { .. })
+        None | Some(Command::Rm { .. }) | Some(Command::Prune { dry_run: false, .. })
     );
     let roots = run_roots.paths();
     if deletes && !cli.read_only {
