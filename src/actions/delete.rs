@@ -1,10 +1,12 @@
 //! Deleting one version, crash-safe: guard → marker → trash or permanent removal.
 //!
-//! [`delete_version`] takes a [`DeletePlanItem`] (made by [`super::guard::check_delete`]),
-//! moves the version into a hidden marker folder (see [`super::marker`]), then moves it to the
-//! trash or removes it with [`super::remove::remove_tree`] (never following a link; progress
-//! counts bytes when a file's last link goes, so hard links shared with other versions free
-//! nothing). A trash move is one step and reports no byte progress.
+//! [`delete_version`] takes a [`DeletePlanItem`] (made by [`super::guard::check_delete`]) and
+//! first looks at the folder again ([`super::recheck`]). A trash delete moves the version to
+//! the trash from where it is (one step, no byte progress; refused when the trash is on
+//! another disk, see [`super::trash_check`]). A permanent delete moves the version into a
+//! hidden, locked marker folder (see [`super::marker`]), then removes it with
+//! [`super::remove::remove_tree`] (never following a link; progress counts bytes when a file's
+//! last link goes, so hard links shared with other versions free nothing).
 //! Cancel before anything was removed puts the version back; cancel or a failure midway leaves
 //! the marker with the reason in its note, and [`recover_markers`] finishes it at the next
 //! start. Nothing here prints; progress goes to a callback.
@@ -17,7 +19,9 @@ use serde::Serialize;
 
 use super::guard::DeletePlanItem;
 use super::marker::{self, mark_stopped, DeleteMode, Marker};
+use super::recheck::recheck;
 use super::remove::{count_bytes, remove_tree, DeleteProgress, Remover, SystemRemover};
+use super::trash_check;
 
 /// The text shown with every trash result.
 pub const TRASH_NOTE: &str = "trashed data still uses the volume until the Trash is emptied";
@@ -93,6 +97,9 @@ pub fn delete_version(
 }
 
 /// [`delete_version`] through a [`Remover`] (the seam tests use to inject failures).
+///
+/// Right before acting, the folder is looked at again ([`recheck`]): it must still be the
+/// same folder (device and inode), not a link, and not a backup being written now.
 pub fn delete_version_with(
     item: &DeletePlanItem,
     mode: DeleteMode,
@@ -101,27 +108,35 @@ pub fn delete_version_with(
     progress: &mut dyn FnMut(DeleteProgress),
 ) -> DeleteOutcome {
     let path = item.path.as_path();
-    let total = match mode {
-        DeleteMode::Trash => 0,
-        DeleteMode::Permanent => match count_bytes(path, cancel) {
-            Some(t) => t,
-            None => return cancelled_untouched(path),
-        },
-    };
-    let marker = match marker::enter_marker(path, mode) {
-        Ok(m) => m,
-        Err(e) => {
-            return DeleteOutcome::new(
-                path,
-                DeleteStatus::Failed,
-                format!("nothing was deleted: cannot move it aside ({e})"),
-            )
-        }
-    };
-    match mode {
-        DeleteMode::Trash => trash_marker(&marker, remover),
-        DeleteMode::Permanent => remove_marker(&marker, total, cancel, remover, progress),
+    if let Err(why) = recheck(item) {
+        return failed(path, format!("nothing was deleted: {why} since it was checked"));
     }
+    match mode {
+        DeleteMode::Trash => trash_in_place(path, remover),
+        DeleteMode::Permanent => delete_permanently(path, cancel, remover, progress),
+    }
+}
+
+fn failed(path: &Path, message: String) -> DeleteOutcome {
+    DeleteOutcome::new(path, DeleteStatus::Failed, message)
+}
+
+fn delete_permanently(
+    path: &Path,
+    cancel: &AtomicBool,
+    remover: &mut dyn Remover,
+    progress: &mut dyn FnMut(DeleteProgress),
+) -> DeleteOutcome {
+    let Some(total) = count_bytes(path, cancel) else {
+        return cancelled_untouched(path);
+    };
+    // The lock on the note is held until this function returns: recovery in another
+    // backtop leaves the marker alone meanwhile.
+    let (marker, _lock) = match marker::enter_marker_locked(path, DeleteMode::Permanent) {
+        Ok(m) => m,
+        Err(e) => return failed(path, format!("nothing was deleted: cannot move it aside ({e})")),
+    };
+    remove_marker(&marker, total, cancel, remover, progress)
 }
 
 fn cancelled_untouched(path: &Path) -> DeleteOutcome {
@@ -132,49 +147,28 @@ fn cancelled_untouched(path: &Path) -> DeleteOutcome {
     )
 }
 
-/// Moves the marker's version to the trash; on failure puts it back.
-fn trash_marker(marker: &Marker, remover: &mut dyn Remover) -> DeleteOutcome {
-    let original = marker.original_path();
-    match remover.trash(&marker.content()) {
-        Ok(()) => {
-            let mut out = DeleteOutcome::new(
-                &original,
-                DeleteStatus::Trashed,
-                format!("moved to the trash; {TRASH_NOTE}"),
-            );
-            if let Err(e) = marker::remove_empty_marker(&marker.dir) {
-                out.marker = Some(marker.dir.clone());
-                out.errors.push(e.to_string());
-                out.error_count = 1;
-            }
-            out
-        }
-        Err(e) => match marker::restore(marker) {
-            Ok(_) => DeleteOutcome::new(
-                &original,
-                DeleteStatus::Failed,
-                format!("nothing was deleted: the trash refused it ({e}); try --permanent"),
-            ),
-            Err(back) => {
-                mark_stopped(marker, &format!("trash failed: {e}"));
-                let mut out = DeleteOutcome::new(
-                    &original,
-                    DeleteStatus::Failed,
-                    format!(
-                        "the trash refused it ({e}) and it could not be put back ({back}); \
-                         it is intact at {}",
-                        marker.content().display()
-                    ),
-                );
-                out.marker = Some(marker.dir.clone());
-                out
-            }
-        },
+/// Moves the version to the trash from where it is (one rename on the same volume, so the
+/// Trash's "Put Back" returns it to its real place). Refused when the only usable trash is
+/// on another disk (the move would be a full copy).
+pub(crate) fn trash_in_place(path: &Path, remover: &mut dyn Remover) -> DeleteOutcome {
+    if let Err(why) = trash_check::same_volume_trash(path) {
+        return failed(path, format!("nothing was deleted: {why}"));
+    }
+    match remover.trash(path) {
+        Ok(()) => DeleteOutcome::new(
+            path,
+            DeleteStatus::Trashed,
+            format!("moved to the trash; {TRASH_NOTE}"),
+        ),
+        Err(e) => failed(
+            path,
+            format!("nothing was deleted: the trash refused it ({e}); try --permanent"),
+        ),
     }
 }
 
 /// Removes the marker's version for good.
-fn remove_marker(
+pub(crate) fn remove_marker(
     marker: &Marker,
     total: u64,
     cancel: &AtomicBool,
@@ -228,63 +222,4 @@ fn remove_marker(
     out
 }
 
-/// What happened to one leftover marker at start-up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MarkerRecovery {
-    /// The marker folder.
-    pub marker: PathBuf,
-    /// Where the version was.
-    pub original: PathBuf,
-    /// The marker is gone (its delete was finished or it held nothing).
-    pub cleaned: bool,
-    /// What was done, in words.
-    pub message: String,
-}
-
-/// Finishes every delete a previous run left behind in `roots` (a crash, a cancel or a
-/// failure midway), or reports why it cannot. Read-only callers use
-/// [`marker::find_markers`] instead, which only lists them.
-pub fn recover_markers(roots: &[PathBuf]) -> Vec<MarkerRecovery> {
-    recover_markers_with(roots, &mut SystemRemover)
-}
-
-/// [`recover_markers`] through a [`Remover`].
-pub fn recover_markers_with(roots: &[PathBuf], remover: &mut dyn Remover) -> Vec<MarkerRecovery> {
-    marker::find_markers(roots)
-        .iter()
-        .map(|m| recover_one(m, remover))
-        .collect()
-}
-
-fn recover_one(m: &Marker, remover: &mut dyn Remover) -> MarkerRecovery {
-    let original = m.original_path();
-    let report = |cleaned: bool, message: String| MarkerRecovery {
-        marker: m.dir.clone(),
-        original: original.clone(),
-        cleaned,
-        message,
-    };
-    if std::fs::symlink_metadata(m.content()).is_err() {
-        return match marker::remove_empty_marker(&m.dir) {
-            Ok(()) if original.exists() => report(
-                true,
-                "removed a marker of a delete that never started; the version is untouched".into(),
-            ),
-            Ok(()) => report(true, "removed the marker of a finished delete".into()),
-            Err(e) => report(false, format!("cannot remove the leftover marker: {e}")),
-        };
-    }
-    let mode = m.note.as_ref().map_or(DeleteMode::Permanent, |n| n.mode);
-    let never = AtomicBool::new(false);
-    let out = match mode {
-        DeleteMode::Trash => trash_marker(m, remover),
-        DeleteMode::Permanent => remove_marker(m, 0, &never, remover, &mut |_| {}),
-    };
-    let cleaned = out.is_done() && out.marker.is_none();
-    let message = if out.is_done() {
-        format!("finished an interrupted delete: {}", out.message)
-    } else {
-        format!("could not finish an interrupted delete: {}", out.message)
-    };
-    report(cleaned, message)
-}
+pub use super::recovery::{recover_markers, recover_markers_with, MarkerRecovery};

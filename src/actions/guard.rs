@@ -1,7 +1,10 @@
 //! The delete guards: may this path be deleted, and what must the user confirm first?
 //!
-//! [`check_delete`] gathers a few facts from the disk (is the target a symlink, its canonical
-//! path, what iMazing's `Versions.db` says) and hands them to a pure decision
+//! [`check_delete`] refuses any path with a `..` component (it would be resolved by text,
+//! and `link/..` is not the link's folder), canonicalizes the parent through the file system,
+//! then gathers facts with `lstat` on exactly the path that will be renamed or removed (is it
+//! a symlink, its device and inode, its owner when running as root, what iMazing's
+//! `Versions.db` says) and hands them to a pure decision
 //! ([`decide`]) that is table-tested. Only a version folder that discovery found inside a root
 //! can be deleted; a device's newest complete backup and a backup in progress need `force`; an
 //! iMazing snapshot that `Versions.db` may still list needs an explicit confirmation.
@@ -11,6 +14,9 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use super::imazing::{snapshot_listing, Listing};
+use super::index::LibraryIndex;
+pub use super::index::canonical_keep_last;
+use super::recheck::{file_id, FileId};
 use crate::library::{BackupState, Library, Version, VersionKind};
 
 /// What the user allowed for a delete.
@@ -46,6 +52,10 @@ pub enum RefusalKind {
     InProgress,
     /// An iMazing snapshot that `Versions.db` may still list (needs confirmation or `force`).
     NeedsConfirmation,
+    /// The path has a `..` component (it would be resolved by text, not by the disk).
+    DotDot,
+    /// backtop runs as root and the folder belongs to another user (needs `force`).
+    ForeignOwner,
 }
 
 /// A refused delete, with the reason in words.
@@ -75,6 +85,8 @@ pub struct DeletePlanItem {
     pub version: Version,
     /// Warnings the user accepted (iMazing still lists it, newest backup forced, ...).
     pub warnings: Vec<Warning>,
+    /// Device and inode when checked (unix): the delete refuses a folder swapped meanwhile.
+    pub identity: Option<FileId>,
 }
 
 /// Facts about a target gathered from the disk, the input of [`decide`].
@@ -86,6 +98,10 @@ pub struct TargetFacts {
     pub is_symlink: bool,
     /// The target's canonical path (parent canonicalized, final component kept).
     pub canonical: PathBuf,
+    /// Device and inode of the canonical path (`lstat`), where known.
+    pub identity: Option<FileId>,
+    /// backtop runs as root and the folder belongs to this other uid.
+    pub foreign_owner: Option<u32>,
 }
 
 /// Checks whether `target` may be deleted, reading the disk for facts.
@@ -94,22 +110,66 @@ pub fn check_delete(
     library: &Library,
     opts: &DeleteOptions,
 ) -> Result<DeletePlanItem, Refusal> {
-    let meta = std::fs::symlink_metadata(target);
+    check_delete_in(target, &LibraryIndex::new(library), opts)
+}
+
+/// [`check_delete`] against an index built once (for many targets).
+pub fn check_delete_in(
+    target: &Path,
+    index: &LibraryIndex,
+    opts: &DeleteOptions,
+) -> Result<DeletePlanItem, Refusal> {
+    if has_dot_dot(target) {
+        return Err(Refusal {
+            path: target.to_path_buf(),
+            kind: RefusalKind::DotDot,
+            reason: "has a `..` component; give the version folder's path without `..`".into(),
+        });
+    }
+    let canonical = canonical_keep_last(target);
+    // Every fact comes from exactly the path that will be renamed or removed.
+    let meta = std::fs::symlink_metadata(&canonical);
     let facts = TargetFacts {
         exists: meta.is_ok(),
-        is_symlink: meta.map(|m| m.file_type().is_symlink()).unwrap_or(false),
-        canonical: canonical_keep_last(target),
+        is_symlink: meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()),
+        identity: meta.as_ref().ok().and_then(file_id),
+        foreign_owner: meta.as_ref().ok().and_then(foreign_owner),
+        canonical,
     };
-    decide(target, &facts, library, opts, |v| {
+    decide(target, &facts, index, opts, |v| {
         snapshot_listing(&v.path, &v.folder_name)
     })
+}
+
+/// True when `path` has a `..` component (or ends in `.`).
+pub fn has_dot_dot(path: &Path) -> bool {
+    path.components().any(|c| matches!(c, Component::ParentDir))
+        || path
+            .as_os_str()
+            .to_str()
+            .is_some_and(|s| s == "." || s.ends_with("/.") || s.ends_with("\\."))
+}
+
+/// (unix) The owner of the entry when backtop runs as root and it belongs to another user.
+#[cfg(unix)]
+fn foreign_owner(meta: &std::fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    (euid == 0 && meta.uid() != euid).then(|| meta.uid())
+}
+
+/// (non-unix) Not checked.
+#[cfg(not(unix))]
+fn foreign_owner(_meta: &std::fs::Metadata) -> Option<u32> {
+    None
 }
 
 /// The pure decision: `listing` answers whether iMazing still lists a snapshot version.
 pub fn decide(
     target: &Path,
     facts: &TargetFacts,
-    library: &Library,
+    index: &LibraryIndex,
     opts: &DeleteOptions,
     listing: impl Fn(&Version) -> Listing,
 ) -> Result<DeletePlanItem, Refusal> {
@@ -136,19 +196,32 @@ pub fn decide(
             "is a symbolic link, not a backup folder; backtop never deletes through links".into(),
         ));
     }
-    let roots = root_paths(library);
     // A root that is itself a backup is a version too, but deleting it would delete the root
     // (and put its marker outside every root): refuse.
-    let version = match find_version(&facts.canonical, library) {
-        Some(v) if !roots.contains(&facts.canonical) => v,
-        _ => return Err(not_a_version(&facts.canonical, &roots, library, refuse)),
+    let version = match index.version_at(&facts.canonical) {
+        Some(v) if !index.roots.contains(&facts.canonical) => v,
+        _ => return Err(not_a_version(&facts.canonical, index, refuse)),
     };
-    let warnings =
-        state_warnings(version, library, opts, listing).map_err(|(k, r)| refuse(k, r))?;
+    let mut warnings =
+        state_warnings(version, index.library, opts, listing).map_err(|(k, r)| refuse(k, r))?;
+    if let Some(uid) = facts.foreign_owner {
+        if !opts.force {
+            return Err(refuse(
+                RefusalKind::ForeignOwner,
+                format!(
+                    "backtop runs as root and the folder belongs to another user (uid {uid}); use --force to delete anyway"
+                ),
+            ));
+        }
+        warnings.push(Warning {
+            message: format!("it belonged to another user (uid {uid})"),
+        });
+    }
     Ok(DeletePlanItem {
         path: facts.canonical.clone(),
         version: version.clone(),
         warnings,
+        identity: facts.identity,
     })
 }
 
@@ -212,10 +285,10 @@ fn imazing_warning(listing: &Listing) -> Option<String> {
 /// Why a path that is not a discovered version is refused.
 fn not_a_version(
     canonical: &Path,
-    roots: &[PathBuf],
-    library: &Library,
+    index: &LibraryIndex,
     refuse: impl Fn(RefusalKind, String) -> Refusal,
 ) -> Refusal {
+    let roots = &index.roots;
     if roots.iter().any(|r| r == canonical) {
         return refuse(
             RefusalKind::Root,
@@ -228,17 +301,12 @@ fn not_a_version(
             "is outside every backup root backtop looked at".into(),
         );
     }
-    if let Some(v) = library
-        .versions()
-        .map(|v| &v.path)
-        .filter(|p| !roots.contains(&canonical_keep_last(p)))
-        .find(|p| canonical.starts_with(canonical_keep_last(p)))
-    {
+    if let Some(v) = index.version_containing(canonical) {
         return refuse(
             RefusalKind::NotAVersion,
             format!(
                 "is inside the backup {}; backtop deletes whole versions only",
-                v.display()
+                v.path.display()
             ),
         );
     }
@@ -246,26 +314,6 @@ fn not_a_version(
         RefusalKind::NotAVersion,
         "is not a backup version backtop found".into(),
     )
-}
-
-/// Every root of the library, canonical. Roots may be links (users move them), so both the
-/// link and where it leads are listed.
-fn root_paths(library: &Library) -> Vec<PathBuf> {
-    library
-        .roots
-        .iter()
-        .map(|r| r.root.path.as_path())
-        .chain(library.versions().map(|v| v.root.as_path()))
-        .flat_map(|r| [canonical_keep_last(r), r.canonicalize().unwrap_or_default()])
-        .filter(|r| !r.as_os_str().is_empty())
-        .collect()
-}
-
-/// The discovered version at `canonical`, comparing canonical paths.
-fn find_version<'a>(canonical: &Path, library: &'a Library) -> Option<&'a Version> {
-    library
-        .versions()
-        .find(|v| canonical_keep_last(&v.path) == canonical)
 }
 
 /// True when `version` is the newest complete backup of its device.
@@ -288,41 +336,6 @@ pub fn newest_complete(versions: &[Version]) -> Option<&Version> {
             Some(b) if b.date >= v.date => Some(b),
             _ => Some(v),
         })
-}
-
-/// The canonical form of `path` without resolving its final component (so a symlink stays a
-/// symlink); falls back to a lexical clean-up when the parent cannot be resolved.
-pub fn canonical_keep_last(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    let clean = lexical_clean(&abs);
-    match (clean.parent(), clean.file_name()) {
-        (Some(parent), Some(name)) => match parent.canonicalize() {
-            Ok(p) => p.join(name),
-            Err(_) => clean,
-        },
-        _ => clean.canonicalize().unwrap_or(clean),
-    }
-}
-
-/// Removes `.` and resolves `..` lexically.
-fn lexical_clean(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ fn facts(path: &str, exists: bool, is_symlink: bool) -> TargetFacts {
         exists,
         is_symlink,
         canonical: PathBuf::from(path),
+        identity: None,
+        foreign_owner: None,
     }
 }
 
@@ -28,7 +30,8 @@ fn run(
     o: DeleteOptions,
     listing: Listing,
 ) -> Result<Vec<String>, (RefusalKind, String)> {
-    decide(Path::new(path), &f, &guard_library(), &o, |_| {
+    let library = guard_library();
+    decide(Path::new(path), &f, &LibraryIndex::new(&library), &o, |_| {
         listing.clone()
     })
     .map(|item| item.warnings.into_iter().map(|w| w.message).collect())
@@ -113,7 +116,7 @@ fn canonical_keeps_a_final_symlink() {
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(&real, tmp.path().join("link")).unwrap();
-        let c = canonical_keep_last(&tmp.path().join("x/../link"));
+        let c = canonical_keep_last(&tmp.path().join("./link"));
         assert_eq!(c, tmp.path().canonicalize().unwrap().join("link"));
     }
     assert_eq!(
@@ -131,7 +134,8 @@ fn a_root_that_is_itself_a_backup_is_not_deleted() {
     lib.devices[0].versions.push(v);
     let f = facts("/t/single/U9", true, false);
     let o = opts(true, true, false);
-    let r = decide(Path::new("/t/single/U9"), &f, &lib, &o, |_| {
+    let index = LibraryIndex::new(&lib);
+    let r = decide(Path::new("/t/single/U9"), &f, &index, &o, |_| {
         Listing::NotListed
     })
     .unwrap_err();
@@ -140,7 +144,7 @@ fn a_root_that_is_itself_a_backup_is_not_deleted() {
     let r = decide(
         Path::new("/t/single/U9/Info.plist"),
         &inner,
-        &lib,
+        &index,
         &o,
         |_| Listing::NotListed,
     )
@@ -151,5 +155,43 @@ fn a_root_that_is_itself_a_backup_is_not_deleted() {
             RefusalKind::NotAVersion,
             "is not a backup version backtop found"
         )
+    );
+}
+
+#[test]
+fn dot_dot_anywhere_is_refused_before_any_lookup() {
+    for p in ["/t/root/lnk/../U1", "../x", "/t/root/U1/..", "/t/root/U1/."] {
+        assert!(has_dot_dot(Path::new(p)), "{p}");
+    }
+    assert!(!has_dot_dot(Path::new("/t/root/U1..x/y.")));
+    let r = check_delete(
+        Path::new("/t/root/lnk/../U1"),
+        &guard_library(),
+        &opts(true, true, false),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (r.kind, r.reason.as_str()),
+        (
+            RefusalKind::DotDot,
+            "has a `..` component; give the version folder's path without `..`"
+        )
+    );
+}
+
+#[test]
+fn a_folder_of_another_user_needs_force_when_root() {
+    let path = "/t/root/U1-20240101-000000";
+    let mut f = facts(path, true, false);
+    f.foreign_owner = Some(501);
+    let want = "backtop runs as root and the folder belongs to another user (uid 501); use \
+                --force to delete anyway";
+    assert_eq!(
+        run(path, f.clone(), opts(false, false, false), Listing::NotListed),
+        Err((RefusalKind::ForeignOwner, want.to_string()))
+    );
+    assert_eq!(
+        run(path, f, opts(true, false, false), Listing::NotListed),
+        Ok(vec!["it belonged to another user (uid 501)".to_string()])
     );
 }

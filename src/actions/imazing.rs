@@ -4,7 +4,9 @@
 //! `Versions/<UDID>/Versions.db`. Its schema is undocumented, so the database is opened
 //! read-only and introspected: every table from `sqlite_master`, every column of each, looking
 //! for a text value equal to the snapshot's folder name (or a path ending in `/<name>`).
-//! A database that cannot be read counts as "may still list it".
+//! "Not listed" is answered only when the database names at least one sibling snapshot folder
+//! (so its layout is understood); when it names none, or cannot be read, the answer is
+//! "may still list it".
 
 use std::path::Path;
 
@@ -39,7 +41,11 @@ pub fn snapshot_listing(snapshot_dir: &Path, name: &str) -> Listing {
     match crate::library::sqlite::open_read_only(&db) {
         Ok(conn) => match find_name(&conn, name) {
             Ok(Some(table)) => Listing::Listed { table },
-            Ok(None) => Listing::NotListed,
+            Ok(None) => match names_a_sibling(&conn, parent, name) {
+                Ok(true) => Listing::NotListed,
+                Ok(false) => unknown("it names none of the snapshot folders next to it"),
+                Err(e) => unknown(&e.to_string()),
+            },
             Err(e) => unknown(&e.to_string()),
         },
         Err(e) => unknown(&e.to_string()),
@@ -50,6 +56,24 @@ fn unknown(reason: &str) -> Listing {
     Listing::Unknown {
         reason: reason.to_string(),
     }
+}
+
+/// True when the database names another snapshot folder of `dir` than `name`.
+fn names_a_sibling(conn: &Connection, dir: &Path, name: &str) -> rusqlite::Result<bool> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(false);
+    };
+    for entry in entries.flatten() {
+        let sibling = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || sibling == name || sibling.starts_with('.') {
+            continue;
+        }
+        if find_name(conn, &sibling)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The first table with a text value naming `name`, if any.
@@ -108,6 +132,7 @@ mod tests {
              INSERT INTO \"Snap shots\" VALUES (1, x'00', '2024-01-15-10.30.00');",
         );
         let snap = tmp.path().join("2024-01-15-10.30.00");
+        std::fs::create_dir(&snap).unwrap();
         assert_eq!(
             snapshot_listing(&snap, "2024-01-15-10.30.00"),
             Listing::Listed {
@@ -131,12 +156,31 @@ mod tests {
             "CREATE TABLE v (p TEXT); INSERT INTO v VALUES ('/x/Versions/U/2024-01-15-10.30.00/');",
         );
         let snap = tmp.path().join("2024-01-15-10.30.00");
+        std::fs::create_dir(&snap).unwrap();
         assert!(matches!(
             snapshot_listing(&snap, "2024-01-15-10.30.00"),
             Listing::Listed { .. }
         ));
         // A longer name sharing a suffix does not count.
         assert_eq!(snapshot_listing(&snap, "30.00"), Listing::NotListed);
+    }
+
+    #[test]
+    fn a_db_naming_no_sibling_is_not_understood() {
+        let tmp = tempfile::tempdir().unwrap();
+        db_with(
+            tmp.path(),
+            "CREATE TABLE v (p TEXT); INSERT INTO v VALUES ('something else');",
+        );
+        let snap = tmp.path().join("2024-01-15-10.30.00");
+        std::fs::create_dir(&snap).unwrap();
+        std::fs::create_dir(tmp.path().join("2023-01-01-00.00.00")).unwrap();
+        assert_eq!(
+            snapshot_listing(&snap, "2024-01-15-10.30.00"),
+            Listing::Unknown {
+                reason: "it names none of the snapshot folders next to it".into()
+            }
+        );
     }
 
     #[test]

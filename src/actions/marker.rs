@@ -7,9 +7,14 @@
 //! version (it skips [`DELETE_MARKER_PREFIX`]). The version keeps its own name inside the
 //! marker, so a trashed version shows up in the Trash under its real name.
 //!
-//! If backtop dies before the marker is gone, [`super::delete::recover_markers`] finds it at
-//! the next start: a marker without its version is just removed (the version was never moved,
-//! or was already deleted); a marker with its version is deleted as the note says.
+//! Markers are for permanent deletes only: a trash move is one `rename` and needs none (and a
+//! version trashed from inside a marker would be "put back" into it). While a delete runs,
+//! its backtop holds an advisory lock on the note ([`MarkerLock`]).
+//!
+//! If backtop dies before the marker is gone, [`super::recovery`] finds it at the next start
+//! and acts only on markers it can prove are its own and abandoned (see
+//! [`super::recovery::why_not_recoverable`]): the original place is always
+//! `<marker's parent>/<name from the marker's folder name>`, never a path read from the note.
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +38,17 @@ pub enum DeleteMode {
     Permanent,
 }
 
+impl DeleteMode {
+    /// `Permanent` when `permanent`, else `Trash` (the `--permanent` flag, the `t` toggle).
+    pub fn from_permanent(permanent: bool) -> Self {
+        if permanent {
+            DeleteMode::Permanent
+        } else {
+            DeleteMode::Trash
+        }
+    }
+}
+
 /// The note kept inside a marker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarkerNote {
@@ -54,7 +70,7 @@ pub struct MarkerNote {
 pub struct Marker {
     /// The marker folder.
     pub dir: PathBuf,
-    /// The version's original folder name (from the note, else from the marker's name).
+    /// The version's original folder name, parsed from the marker's folder name.
     pub name: String,
     /// The note, when it could be read.
     pub note: Option<MarkerNote>,
@@ -66,16 +82,13 @@ impl Marker {
         self.dir.join(&self.name)
     }
 
-    /// Where the version was before the delete.
+    /// Where the version was before the delete: always the marker's parent joined with the
+    /// name from the marker's folder name (the note's path is only compared with it).
     pub fn original_path(&self) -> PathBuf {
-        match &self.note {
-            Some(n) => n.original_path.clone(),
-            None => self
-                .dir
-                .parent()
-                .map(|p| p.join(&self.name))
-                .unwrap_or_else(|| PathBuf::from(&self.name)),
-        }
+        self.dir
+            .parent()
+            .map(|p| p.join(&self.name))
+            .unwrap_or_else(|| PathBuf::from(&self.name))
     }
 
     /// Reads a marker folder; `None` when `dir`'s name is not a marker name.
@@ -85,14 +98,9 @@ impl Marker {
         let note = std::fs::read(dir.join(MARKER_NOTE))
             .ok()
             .and_then(|b| serde_json::from_slice::<MarkerNote>(&b).ok());
-        let name = note
-            .as_ref()
-            .and_then(|n| n.original_path.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or(from_name);
         Some(Marker {
             dir: dir.to_path_buf(),
-            name,
+            name: from_name,
             note,
         })
     }
@@ -114,9 +122,39 @@ pub fn parse_marker_name(marker: &str) -> Option<String> {
     (numeric(unix) && numeric(pid) && !name.is_empty()).then(|| name.to_string())
 }
 
-/// Moves `version` into a new marker folder next to it; returns the marker.
-/// On failure nothing is left behind (the empty marker is removed again).
+/// An advisory exclusive lock on a marker's note, held for the whole delete (released on
+/// drop). Recovery skips a marker whose lock another process holds.
+#[derive(Debug)]
+pub struct MarkerLock {
+    _file: std::fs::File,
+}
+
+/// Takes the lock on the note of the marker at `dir`: `Ok(None)` when another process holds it.
+pub fn try_lock(dir: &Path) -> Result<Option<MarkerLock>> {
+    use fs4::fs_std::FileExt;
+    let path = dir.join(MARKER_NOTE);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match FileExt::try_lock_exclusive(&file) {
+        Ok(true) => Ok(Some(MarkerLock { _file: file })),
+        Ok(false) => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// Moves `version` into a new marker folder next to it; returns the marker (its lock is
+/// released at once: see [`enter_marker_locked`]).
 pub fn enter_marker(version: &Path, mode: DeleteMode) -> Result<Marker> {
+    enter_marker_locked(version, mode).map(|(m, _)| m)
+}
+
+/// Moves `version` into a new marker folder next to it, the note locked before the rename;
+/// returns the marker and the lock to hold until the delete ends.
+/// On failure nothing is left behind (the empty marker is removed again).
+pub fn enter_marker_locked(version: &Path, mode: DeleteMode) -> Result<(Marker, MarkerLock)> {
     let (parent, name) = match (version.parent(), version.file_name()) {
         (Some(p), Some(n)) => (p, n.to_string_lossy().into_owned()),
         _ => return Err(Error::invalid(version, "has no parent folder")),
@@ -138,10 +176,12 @@ pub fn enter_marker(version: &Path, mode: DeleteMode) -> Result<Marker> {
         note: Some(note.clone()),
     };
     let moved = write_note(&dir, &note).and_then(|_| {
-        std::fs::rename(version, marker.content()).map_err(|e| Error::io(version, e))
+        let lock = try_lock(&dir)?.ok_or_else(|| Error::invalid(&dir, "its note is locked"))?;
+        std::fs::rename(version, marker.content()).map_err(|e| Error::io(version, e))?;
+        Ok(lock)
     });
     match moved {
-        Ok(()) => Ok(marker),
+        Ok(lock) => Ok((marker, lock)),
         Err(e) => {
             let _ = std::fs::remove_file(dir.join(MARKER_NOTE));
             let _ = std::fs::remove_dir(&dir);
@@ -168,9 +208,15 @@ pub fn mark_stopped(marker: &Marker, reason: &str) {
 }
 
 /// Moves the version back to where it was and removes the marker (a cancel before anything
-/// was removed).
+/// was removed). Refuses when something already sits at the original place.
 pub fn restore(marker: &Marker) -> Result<PathBuf> {
     let original = marker.original_path();
+    if std::fs::symlink_metadata(&original).is_ok() {
+        return Err(Error::invalid(
+            &original,
+            "already exists; the version stays in its marker",
+        ));
+    }
     std::fs::rename(marker.content(), &original).map_err(|e| Error::io(&original, e))?;
     remove_empty_marker(&marker.dir)?;
     Ok(original)

@@ -8,18 +8,27 @@ pub mod delete;
 pub mod duration;
 pub mod guard;
 pub mod imazing;
+pub mod index;
 pub mod marker;
 pub mod open;
 pub mod prune;
+pub mod recheck;
+pub mod recovery;
 pub mod remove;
+pub mod trash_check;
 pub mod verify;
 mod verify_rows;
 
 #[cfg(test)]
 mod test_support;
 
-pub use delete::{delete_version, recover_markers, DeleteOutcome, DeleteStatus, MarkerRecovery};
-pub use guard::{check_delete, DeleteOptions, DeletePlanItem, Refusal, RefusalKind, Warning};
+pub use delete::{delete_version, DeleteOutcome, DeleteStatus};
+pub use recovery::{recover_markers, MarkerRecovery};
+pub use guard::{
+    check_delete, check_delete_in, DeleteOptions, DeletePlanItem, Refusal, RefusalKind, Warning,
+};
+pub use index::LibraryIndex;
 pub use marker::{DeleteMode, DELETE_MARKER_PREFIX};
+pub use recheck::FileId;
 pub use prune::{plan, PlanEntry, PrunePlan, PrunePolicy, Reason};
 pub use remove::DeleteProgress;
