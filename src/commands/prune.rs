@@ -3,22 +3,26 @@
 //! Plans with [`crate::actions::prune::plan`], shows what goes and what stays (and why), then
 //! deletes after confirmation like `backtop rm`. `--dry-run` prints the plan and touches
 //! nothing (also in `--read-only`). Confirming the plan also confirms deleting iMazing
-//! snapshots that `Versions.db` may still list (each is marked in the plan). Exit codes: 0 done
-//! (or nothing to do, or dry run), 1 some deletes failed, 2 refused (no policy, bad age,
-//! read-only, no terminal without `--yes`), 3 cancelled at the prompt.
+//! snapshots that `Versions.db` may still list (each is marked in the plan). Versions the
+//! guards refuse are reported as skipped; when none is left nothing is asked. Exit codes: 0
+//! done (or nothing to do, or dry run), 1 some deletes failed or versions were skipped,
+//! 2 refused (no policy, bad age, read-only, no terminal without `--yes`), 3 cancelled at the
+//! prompt (and 4 for an error, set by `main`).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use serde_json::json;
 use time::OffsetDateTime;
 
 use super::rm::{
-    confirm, delete_all, exit_code, freed_line, print_plan, Console, EXIT_DONE, EXIT_REFUSED,
+    confirm, delete_all, exit_code, freed_line, print_plan, with_terminal, Console, FreedFn,
+    EXIT_DONE, EXIT_REFUSED, EXIT_SOME_FAILED,
 };
 use crate::actions::duration::parse_age;
 use crate::actions::{
-    check_delete, plan, DeleteMode, DeleteOptions, DeletePlanItem, PrunePlan, PrunePolicy, Refusal,
+    check_delete_in, plan, DeleteMode, DeleteOptions, DeletePlanItem, LibraryIndex, PrunePlan,
+    PrunePolicy, Refusal,
 };
 use crate::library::Library;
 
@@ -41,18 +45,21 @@ pub struct PruneArgs {
     pub read_only: bool,
 }
 
-/// Runs `backtop prune` on the process's terminal.
+/// Runs `backtop prune` on the process's terminal, sizes unknown.
 pub fn run(library: &Library, args: &PruneArgs) -> anyhow::Result<i32> {
-    let stdin = std::io::stdin();
-    let interactive = stdin.is_terminal();
-    let mut lock = stdin.lock();
-    let mut stdout = std::io::stdout();
-    let mut console = Console {
-        out: &mut stdout,
-        input: if interactive { Some(&mut lock) } else { None },
-        freed: None,
-    };
-    run_with(library, args, OffsetDateTime::now_utc(), &mut console)
+    run_on_terminal(library, args, None)
+}
+
+/// Runs `backtop prune` on the process's terminal; `freed` tells what deleting a set frees
+/// (the hook for `crate::library::usage::freed_by_deleting` once sizes are scanned).
+pub fn run_on_terminal(
+    library: &Library,
+    args: &PruneArgs,
+    freed: Option<FreedFn>,
+) -> anyhow::Result<i32> {
+    with_terminal(freed, |console| {
+        run_with(library, args, OffsetDateTime::now_utc(), console)
+    })
 }
 
 /// [`run`] at time `now` with its console given (tests pass buffers).
@@ -116,11 +123,7 @@ fn execute(
         return Ok(EXIT_REFUSED);
     }
     let (items, skipped) = guard_plan(library, plan, args.read_only);
-    let mode = if args.permanent {
-        DeleteMode::Permanent
-    } else {
-        DeleteMode::Trash
-    };
+    let mode = DeleteMode::from_permanent(args.permanent);
     let paths: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
     let freed = console.freed_by(&paths);
     let mut sink = std::io::sink();
@@ -129,6 +132,16 @@ fn execute(
         writeln!(human, "skipped: {}: {}", r.path.display(), r.reason)?;
     }
     print_kept(human, plan)?;
+    if items.is_empty() {
+        writeln!(human, "every version to prune was skipped; nothing was deleted")?;
+        if args.json {
+            let doc = json!({
+                "remove": plan.remove, "keep": plan.keep, "skipped": skipped, "results": []
+            });
+            writeln!(console.out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        return Ok(EXIT_SOME_FAILED);
+    }
     print_plan(human, &items, mode, freed)?;
     if let Some(code) = confirm(console, args.yes, items.len())? {
         return Ok(code);
@@ -140,6 +153,9 @@ fn execute(
             "remove": plan.remove, "keep": plan.keep, "skipped": skipped, "results": outcomes
         });
         writeln!(console.out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    }
+    if !skipped.is_empty() {
+        return Ok(EXIT_SOME_FAILED);
     }
     Ok(exit_code(&outcomes))
 }
@@ -156,10 +172,11 @@ fn guard_plan(
         confirm_imazing: true,
         read_only,
     };
+    let index = LibraryIndex::new(library);
     let mut items = Vec::new();
     let mut skipped = Vec::new();
     for entry in &plan.remove {
-        match check_delete(&entry.path, library, &opts) {
+        match check_delete_in(&entry.path, &index, &opts) {
             Ok(item) => items.push(item),
             Err(r) => skipped.push(r),
         }

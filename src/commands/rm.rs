@@ -3,7 +3,10 @@
 //! Every path goes through the guards first; if any is refused, nothing is deleted. Then the
 //! command shows exactly what will go and asks on a terminal (unless `--yes`; without a
 //! terminal and without `--yes` it refuses). Exit codes: 0 all deleted, 1 some deletes failed,
-//! 2 refused (nothing done), 3 cancelled at the prompt.
+//! 2 refused (nothing done), 3 cancelled at the prompt (and 4 for an error, set by `main`).
+//!
+//! What a delete frees is shown when the caller passes a [`FreedFn`] ([`run_on_terminal`]);
+//! [`run`] passes none.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -13,18 +16,21 @@ use humansize::{format_size, BINARY};
 
 use crate::actions::delete::TRASH_NOTE;
 use crate::actions::{
-    check_delete, delete_version, DeleteMode, DeleteOptions, DeleteOutcome, DeletePlanItem,
+    check_delete_in, delete_version, DeleteMode, DeleteOptions, DeleteOutcome, DeletePlanItem,
+    LibraryIndex,
 };
 use crate::library::Library;
 
 /// Exit code: everything asked was done.
 pub const EXIT_DONE: i32 = 0;
-/// Exit code: some deletes failed (the others were done).
+/// Exit code: some deletes failed or were skipped (the others were done).
 pub const EXIT_SOME_FAILED: i32 = 1;
 /// Exit code: refused, nothing was done.
 pub const EXIT_REFUSED: i32 = 2;
 /// Exit code: the user said no at the prompt.
 pub const EXIT_CANCELLED: i32 = 3;
+/// Exit code `main` should use for an error (a command returning `Err`).
+pub const EXIT_ERROR: i32 = 4;
 
 /// What deleting a set of version folders frees, in bytes, when sizes are known (the caller
 /// wires `crate::library::usage::freed_by_deleting` here; hard links make sums lie).
@@ -63,7 +69,7 @@ impl Console<'_> {
     }
 }
 
-/// Runs `backtop rm` on the process's terminal.
+/// Runs `backtop rm` on the process's terminal, sizes unknown.
 pub fn run(
     library: &Library,
     paths: &[PathBuf],
@@ -72,6 +78,28 @@ pub fn run(
     force: bool,
     read_only: bool,
 ) -> anyhow::Result<i32> {
+    let opts = RmOptions {
+        yes,
+        permanent,
+        force,
+        read_only,
+    };
+    run_on_terminal(library, paths, &opts, None)
+}
+
+/// Runs `backtop rm` on the process's terminal; `freed` tells what deleting a set frees
+/// (the hook for `crate::library::usage::freed_by_deleting` once sizes are scanned).
+pub fn run_on_terminal(
+    library: &Library,
+    paths: &[PathBuf],
+    opts: &RmOptions,
+    freed: Option<FreedFn>,
+) -> anyhow::Result<i32> {
+    with_terminal(freed, |console| run_with(library, paths, opts, console))
+}
+
+/// Runs `f` with a [`Console`] on stdout, reading answers from stdin when it is a terminal.
+pub fn with_terminal<R>(freed: Option<FreedFn>, f: impl FnOnce(&mut Console) -> R) -> R {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut lock = stdin.lock();
@@ -79,15 +107,9 @@ pub fn run(
     let mut console = Console {
         out: &mut stdout,
         input: if interactive { Some(&mut lock) } else { None },
-        freed: None,
+        freed,
     };
-    let opts = RmOptions {
-        yes,
-        permanent,
-        force,
-        read_only,
-    };
-    run_with(library, paths, &opts, &mut console)
+    f(&mut console)
 }
 
 /// The flags of `backtop rm`.
@@ -116,10 +138,11 @@ pub fn run_with(
         confirm_imazing: opts.force || (!opts.yes && console.input.is_some()),
         read_only: opts.read_only,
     };
+    let index = LibraryIndex::new(library);
     let mut items = Vec::new();
     let mut refused = 0;
     for path in paths {
-        match check_delete(path, library, &guard_opts) {
+        match check_delete_in(path, &index, &guard_opts) {
             // The same version named twice is deleted once.
             Ok(item) if items.iter().any(|i: &DeletePlanItem| i.path == item.path) => {}
             Ok(item) => items.push(item),
@@ -133,11 +156,7 @@ pub fn run_with(
         writeln!(console.out, "nothing was deleted")?;
         return Ok(EXIT_REFUSED);
     }
-    let mode = if opts.permanent {
-        DeleteMode::Permanent
-    } else {
-        DeleteMode::Trash
-    };
+    let mode = DeleteMode::from_permanent(opts.permanent);
     let paths: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
     let freed = console.freed_by(&paths);
     print_plan(console.out, &items, mode, freed)?;

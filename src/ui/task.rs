@@ -13,8 +13,9 @@ pub struct DeleteRequest {
     pub paths: Vec<PathBuf>,
     /// Remove for good instead of moving to the trash.
     pub permanent: bool,
-    /// The user typed the device name: the newest complete backup or a backup in progress may go.
-    pub force: bool,
+    /// The paths whose device name the user typed: only these may go although they are the
+    /// newest complete backup or a backup in progress (the guards are forced for them alone).
+    pub forced: Vec<PathBuf>,
     /// The user confirmed after the warning that iMazing's `Versions.db` may list a snapshot.
     pub confirm_imazing: bool,
 }
@@ -44,6 +45,25 @@ pub enum Verdict {
         /// Why.
         reason: String,
     },
+}
+
+impl Verdict {
+    /// Display rank in the dialog: what needs typing or confirming first, then warned, then
+    /// refused, then plain targets.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Verdict::NeedsTyping { .. } => 0,
+            Verdict::NeedsConfirm { .. } => 1,
+            Verdict::Allowed { warnings } if !warnings.is_empty() => 2,
+            Verdict::Refused { .. } => 3,
+            Verdict::Allowed { .. } => 4,
+        }
+    }
+
+    /// True when the dialog shows a warning or a refusal for it.
+    pub fn is_flagged(&self) -> bool {
+        self.rank() < 4
+    }
 }
 
 /// The guards' answer for one target path.

@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Sender;
 
 use crate::actions::delete::{delete_version, DeleteStatus};
-use crate::actions::guard::{check_delete, DeleteOptions, DeletePlanItem, Refusal, RefusalKind};
+use crate::actions::guard::{
+    check_delete_in, DeleteOptions, DeletePlanItem, Refusal, RefusalKind,
+};
+use crate::actions::LibraryIndex;
 use crate::actions::marker::DeleteMode;
 use crate::actions::verify::verify;
 use crate::library::{Library, Version};
@@ -69,18 +72,11 @@ impl Worker {
         });
     }
 
-    /// Deletes each version in turn, the guards checked again with what the user allowed.
+    /// Deletes each version in turn, the guards checked again with what the user allowed
+    /// (forced: only the paths in `request.forced`).
     pub fn delete(self, request: &DeleteRequest) {
-        let mode = if request.permanent {
-            DeleteMode::Permanent
-        } else {
-            DeleteMode::Trash
-        };
-        let opts = DeleteOptions {
-            force: request.force,
-            confirm_imazing: request.confirm_imazing,
-            read_only: self.read_only,
-        };
+        let mode = DeleteMode::from_permanent(request.permanent);
+        let index = LibraryIndex::new(&self.library);
         self.send(TaskEvent::Started {
             kind: TaskKind::Delete {
                 permanent: request.permanent,
@@ -92,7 +88,13 @@ impl Worker {
                 break;
             }
             self.send(TaskEvent::Item { path: path.clone() });
-            let event = match check_delete(path, &self.library, &opts) {
+            // Only the targets whose device name was typed are forced.
+            let opts = DeleteOptions {
+                force: request.forced.contains(path),
+                confirm_imazing: request.confirm_imazing,
+                read_only: self.read_only,
+            };
+            let event = match check_delete_in(path, &index, &opts) {
                 Ok(item) => self.delete_one(&item, mode),
                 Err(refusal) => TaskEvent::Deleted {
                     path: path.clone(),
@@ -141,11 +143,12 @@ pub(super) fn check_all(paths: &[PathBuf], library: &Library, read_only: bool) -
         read_only,
         ..DeleteOptions::default()
     };
+    let index = LibraryIndex::new(library);
     paths
         .iter()
         .map(|path| TargetCheck {
             path: path.clone(),
-            verdict: verdict(check_delete(path, library, &opts), find(library, path)),
+            verdict: verdict(check_delete_in(path, &index, &opts), find(library, path)),
         })
         .collect()
 }

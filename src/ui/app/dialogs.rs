@@ -2,9 +2,12 @@
 //!
 //! A delete dialog opens at once and asks the host for the guards' verdicts
 //! ([`Effect::PlanDelete`] → [`Msg::DeleteChecks`](crate::ui::Msg::DeleteChecks)); until they
-//! arrive, `y` does nothing. A target that needs `force` (a device's newest complete backup, a
-//! backup in progress) makes the dialog ask for the device name to be typed; a warned iMazing
-//! snapshot is allowed by answering yes after the warning is shown. The prune dialog is the
+//! arrive, only Esc does something. The answer reorders the targets: what needs typing or
+//! confirming and what carries a warning first, so nothing warned hides below the fold (the
+//! list scrolls with the arrows, or j/k when nothing is typed). A target that needs `force` (a
+//! device's newest complete backup, a backup in progress) makes the dialog ask for the device
+//! name to be typed, and only those typed targets are forced; a warned iMazing snapshot is
+//! allowed by answering yes after the warning is shown. The prune dialog is the
 //! pure [`prune::plan`] for "keep the N newest complete versions of each device"
 //! ([`DEFAULT_KEEP`], adjusted with `+`/`-`); confirming it confirms iMazing snapshots too (as
 //! `backtop prune` does).
@@ -33,6 +36,8 @@ pub struct DeleteDialog {
     pub permanent: bool,
     /// What the user typed so far (when a device name must be typed).
     pub typed: String,
+    /// The first target shown (the list scrolls).
+    pub scroll: usize,
 }
 
 impl DeleteDialog {
@@ -43,7 +48,33 @@ impl DeleteDialog {
             checks: None,
             permanent: false,
             typed: String::new(),
+            scroll: 0,
         }
+    }
+
+    /// The paths whose device name must be typed (forced once it is).
+    pub fn typed_paths(&self) -> Vec<PathBuf> {
+        self.checks
+            .iter()
+            .flatten()
+            .filter(|c| matches!(c.verdict, Verdict::NeedsTyping { .. }))
+            .map(|c| c.path.clone())
+            .collect()
+    }
+
+    /// Targets with a warning or a refusal (shown first).
+    pub fn flagged(&self) -> usize {
+        self.checks
+            .iter()
+            .flatten()
+            .filter(|c| c.verdict.is_flagged())
+            .count()
+    }
+
+    /// Scrolls the list by `delta` rows, within `0..paths.len()`.
+    pub fn scroll_by(&mut self, delta: isize) {
+        let last = self.paths.len().saturating_sub(1);
+        self.scroll = self.scroll.saturating_add_signed(delta).min(last);
     }
 
     /// The paths the guards allow (possibly after typing or confirming), in order.
@@ -99,8 +130,8 @@ impl App {
         vec![Effect::PlanDelete(paths)]
     }
 
-    /// The guards answered: fill in the open delete dialog, in its order, if the answer is
-    /// about its paths (a late answer for an earlier dialog is ignored).
+    /// The guards answered: fill in the open delete dialog if the answer is about its paths
+    /// (a late answer for an earlier dialog is ignored), flagged targets first (stable).
     pub(super) fn on_checks(&mut self, checks: Vec<TargetCheck>) {
         if let Some(Confirm::Delete(d)) = &mut self.confirm {
             let ordered: Option<Vec<TargetCheck>> = d
@@ -108,9 +139,19 @@ impl App {
                 .iter()
                 .map(|p| checks.iter().find(|c| &c.path == p).cloned())
                 .collect();
-            if let (true, Some(ordered)) = (checks.len() == d.paths.len(), ordered) {
+            if let (true, Some(mut ordered)) = (checks.len() == d.paths.len(), ordered) {
+                ordered.sort_by_key(|c| c.verdict.rank());
+                d.paths = ordered.iter().map(|c| c.path.clone()).collect();
                 d.checks = Some(ordered);
+                d.scroll = 0;
             }
+        }
+    }
+
+    /// Up/Down (or j/k) in the delete dialog.
+    pub(super) fn scroll_dialog(&mut self, delta: isize) {
+        if let Some(Confirm::Delete(d)) = &mut self.confirm {
+            d.scroll_by(delta);
         }
     }
 
@@ -189,7 +230,7 @@ impl App {
             Confirm::Prune(p) => self.start_delete(DeleteRequest {
                 paths: p.remove,
                 permanent: p.permanent,
-                force: false,
+                forced: Vec::new(),
                 confirm_imazing: true,
             }),
         }
@@ -217,7 +258,7 @@ impl App {
         self.start_delete(DeleteRequest {
             paths,
             permanent: d.permanent,
-            force: required.is_some(),
+            forced: d.typed_paths(),
             confirm_imazing: d.needs_imazing(),
         })
     }

@@ -286,6 +286,18 @@ impl App {
 
     fn on_key(&mut self, key: Key) -> Vec<Effect> {
         self.status = None;
+        // Until the guards answered, a key typed ahead must not act on the dialog (`t`, `n`,
+        // `y`): only Esc closes it.
+        if let Some(Confirm::Delete(d)) = &self.confirm {
+            if d.checks.is_none() && key.code != KeyCode::Esc {
+                self.status = Some("still checking what may be deleted (Esc closes)".into());
+                return Vec::new();
+            }
+        }
+        if let Some(delta) = self.dialog_scroll_key(key) {
+            self.scroll_dialog(delta);
+            return Vec::new();
+        }
         match keymap::resolve(key, &self.scopes()) {
             Some(action) => self.act(action, key),
             None => {
@@ -301,6 +313,23 @@ impl App {
                 }
                 Vec::new()
             }
+        }
+    }
+
+    /// Rows to scroll the delete dialog by for `key`: the arrows, and j/k when nothing is
+    /// being typed.
+    fn dialog_scroll_key(&self, key: Key) -> Option<isize> {
+        let Some(Confirm::Delete(_)) = &self.confirm else {
+            return None;
+        };
+        let typing = self.modal() == Some(Scope::Typed);
+        match key.code {
+            _ if key.ctrl => None,
+            KeyCode::Down => Some(1),
+            KeyCode::Up => Some(-1),
+            KeyCode::Char('j') if !typing => Some(1),
+            KeyCode::Char('k') if !typing => Some(-1),
+            _ => None,
         }
     }
 

@@ -90,8 +90,15 @@ pub(super) fn version_line(app: &App, path: &std::path::Path, style: Style) -> L
 
 fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {
     let theme = &app.options.theme;
-    let mut lines = Vec::new();
-    for (i, path) in d.paths.iter().enumerate().take(LISTED) {
+    let mut lines = vec![summary_line(d, theme)];
+    let start = d.scroll.min(d.paths.len().saturating_sub(1));
+    if start > 0 {
+        lines.push(Line::from(Span::styled(
+            format!(" ↑ {} above", start),
+            theme.muted(),
+        )));
+    }
+    for (i, path) in d.paths.iter().enumerate().skip(start).take(LISTED) {
         let verdict = d.checks.as_ref().and_then(|c| c.get(i)).map(|c| &c.verdict);
         let refused = matches!(verdict, Some(Verdict::Refused { .. }));
         let style = if refused {
@@ -102,8 +109,9 @@ fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {
         lines.push(version_line(app, path, style));
         lines.extend(verdict_lines(verdict, theme));
     }
-    if d.paths.len() > LISTED {
-        lines.push(Line::raw(format!(" and {} more", d.paths.len() - LISTED)));
+    let below = d.paths.len().saturating_sub(start + LISTED);
+    if below > 0 {
+        lines.push(Line::raw(format!(" ↓ {below} more (Down/Up scroll)")));
     }
     let going: Vec<PathBuf> = match &d.checks {
         Some(_) => d.deletable(),
@@ -118,6 +126,19 @@ fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {
         ]));
     }
     lines
+}
+
+/// "12 versions, 3 with warnings or refused" (warned targets are listed first).
+fn summary_line(d: &DeleteDialog, theme: &Theme) -> Line<'static> {
+    let all = format::plural(d.paths.len() as i64, "version");
+    match (&d.checks, d.flagged()) {
+        (None, _) => Line::from(Span::styled(format!(" {all}, checking…"), theme.muted())),
+        (Some(_), 0) => Line::raw(format!(" {all}, no warnings")),
+        (Some(_), n) => Line::from(Span::styled(
+            format!(" {all}, {n} with warnings or refused (listed first)"),
+            theme.warn(),
+        )),
+    }
 }
 
 fn verdict_lines(verdict: Option<&Verdict>, theme: &Theme) -> Vec<Line<'static>> {
