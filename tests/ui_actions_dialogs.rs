@@ -94,10 +94,11 @@ fn the_newest_backup_goes_only_after_typing_the_device_name() {
         [Effect::Delete(DeleteRequest {
             paths: vec![p("phone-live"), p("phone-snapshot")],
             permanent: true,
-            force: true,
+            forced: vec![p("phone-live")],
             confirm_imazing: true,
         })],
-        "the refused archive is left out; typing forces, answering after the warning confirms"
+        "the refused archive is left out; typing forces the typed target only, answering \
+         after the warning confirms"
     );
     assert!(app.confirm.is_none(), "the dialog closed");
     assert_eq!(
@@ -125,13 +126,14 @@ fn yes_waits_for_the_guards_and_refused_sets_go_nowhere() {
     );
     assert_eq!(effects, [Effect::PlanDelete(vec![p("phone-archive")])]);
     assert!(
-        feed(&mut app, [ch('y')]).is_empty(),
-        "no verdict yet: y waits"
+        feed(&mut app, [ch('y'), ch('t'), ch('n'), key(KeyCode::Enter)]).is_empty(),
+        "no verdict yet: y, t, n and Enter do nothing"
     );
     assert_eq!(
         app.status.as_deref(),
-        Some("still checking what may be deleted")
+        Some("still checking what may be deleted (Esc closes)")
     );
+    assert!(!dialog(&app).permanent, "t typed ahead did not switch to permanent");
     assert!(app.confirm.is_some(), "the dialog stays open");
     app.update(Msg::DeleteChecks(vec![check(
         "phone-live",
@@ -173,7 +175,7 @@ fn t_toggles_permanent_and_yes_deletes_the_allowed_archive() {
         [Effect::Delete(DeleteRequest {
             paths: vec![p("phone-archive")],
             permanent: true,
-            force: false,
+            forced: vec![],
             confirm_imazing: false,
         })]
     );
@@ -219,7 +221,7 @@ fn prune_preview_follows_plus_and_minus() {
         [Effect::Delete(DeleteRequest {
             paths: vec![p("phone-snapshot"), p("phone-archive")],
             permanent: true,
-            force: false,
+            forced: vec![],
             confirm_imazing: true,
         })],
         "confirming the preview deletes its set; it confirms the iMazing warning too"
@@ -297,4 +299,45 @@ fn dialog_keys_resolve_by_scope() {
             key.label()
         );
     }
+}
+
+/// `n` versions marked (any paths: the dialog only shows them), `d`, and their verdicts.
+fn dialog_of(verdicts: Vec<(PathBuf, Verdict)>) -> App {
+    let mut app = scanned(options(true, false, false));
+    feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
+    app.marks = verdicts.iter().map(|(p, _)| p.clone()).collect();
+    let effects = feed(&mut app, [ch('d')]);
+    assert!(matches!(effects[..], [Effect::PlanDelete(_)]), "{effects:?}");
+    let checks = verdicts
+        .into_iter()
+        .map(|(path, verdict)| TargetCheck { path, verdict })
+        .collect();
+    app.update(Msg::DeleteChecks(checks));
+    app
+}
+
+#[test]
+fn warned_targets_come_first_and_the_list_scrolls() {
+    let path = |i: usize| PathBuf::from(format!("/b/v{i:02}"));
+    let plain = || Verdict::Allowed { warnings: vec![] };
+    let mut verdicts: Vec<(PathBuf, Verdict)> = (0..12).map(|i| (path(i), plain())).collect();
+    verdicts[9].1 = Verdict::Allowed {
+        warnings: vec!["it was the device's newest complete backup".into()],
+    };
+    verdicts[11].1 = Verdict::NeedsConfirm {
+        reason: "iMazing may list it".into(),
+    };
+    let mut app = dialog_of(verdicts);
+    let d = dialog(&app);
+    assert_eq!(d.paths[..3], [path(11), path(9), path(0)], "flagged first, then in order");
+    assert_eq!(d.flagged(), 2);
+    feed(&mut app, [ch('j'), key(KeyCode::Down), ch('k')]);
+    assert_eq!(dialog(&app).scroll, 1, "j/Down scroll down, k up");
+    feed(&mut app, (0..20).map(|_| ch('j')));
+    assert_eq!(dialog(&app).scroll, 11, "never past the last target");
+    let effects = feed(&mut app, [ch('y')]);
+    assert!(
+        matches!(&effects[..], [Effect::Delete(r)] if r.paths.len() == 12 && r.forced.is_empty() && r.confirm_imazing),
+        "{effects:?}"
+    );
 }

@@ -181,7 +181,7 @@ fn a_permanent_delete_streams_progress_and_leaves_the_rest() {
     host.perform(Effect::Delete(DeleteRequest {
         paths: vec![old.clone()],
         permanent: true,
-        force: false,
+        forced: vec![],
         confirm_imazing: false,
     }));
     let events = task_events(&rx);
@@ -227,23 +227,40 @@ fn forcing_is_what_lets_the_newest_backup_go() {
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("Backup");
     let live = backup(&root, UDID, datetime!(2024-06-01 10:00 UTC));
+    let old = backup(
+        &root,
+        &format!("{UDID}-20240301-101500"),
+        datetime!(2024-03-01 10:15 UTC),
+    );
     let (mut host, rx) = host(std::slice::from_ref(&root));
-    let request = |force| DeleteRequest {
+    let request = |forced: Vec<PathBuf>| DeleteRequest {
         paths: vec![live.clone()],
         permanent: true,
-        force,
+        forced,
         confirm_imazing: false,
     };
-    host.perform(Effect::Delete(request(false)));
+    let refused_live = |events: &[TaskEvent]| {
+        events.iter().any(|e| {
+            matches!(e, TaskEvent::Deleted { path, done: false, .. } if path == &live)
+        })
+    };
+    host.perform(Effect::Delete(request(vec![])));
     let refused = task_events(&rx);
     assert!(
-        refused
-            .iter()
-            .any(|e| matches!(e, TaskEvent::Deleted { done: false, .. })),
+        refused_live(&refused),
         "without force the worker's guard refuses: {refused:?}"
     );
+    // Typing confirmed another target: the newest backup is not forced with it.
+    host.perform(Effect::Delete(DeleteRequest {
+        paths: vec![old.clone(), live.clone()],
+        forced: vec![old.clone()],
+        ..request(vec![])
+    }));
+    let events = task_events(&rx);
+    assert!(refused_live(&events), "only typed paths are forced: {events:?}");
+    assert!(!old.exists(), "the archive went");
     assert!(live.is_dir(), "still there");
-    host.perform(Effect::Delete(request(true)));
+    host.perform(Effect::Delete(request(vec![live.clone()])));
     task_events(&rx);
     assert!(!live.exists(), "typed confirmation (force) deletes it");
 }

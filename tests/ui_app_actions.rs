@@ -66,7 +66,7 @@ fn marking_versions_and_deleting_them_after_confirmation() {
         [Effect::Delete(DeleteRequest {
             paths: both,
             permanent: false,
-            force: false,
+            forced: vec![],
             confirm_imazing: false,
         })],
         "y confirms, to the trash"
@@ -106,7 +106,7 @@ fn actions_become_effects() {
         [Effect::Delete(DeleteRequest {
             paths: vec![p("phone-archive")],
             permanent: false,
-            force: false,
+            forced: vec![],
             confirm_imazing: true,
         })],
         "p then Enter prunes what the default policy picks"
