@@ -133,7 +133,10 @@ fn yes_waits_for_the_guards_and_refused_sets_go_nowhere() {
         app.status.as_deref(),
         Some("still checking what may be deleted (Esc closes)")
     );
-    assert!(!dialog(&app).permanent, "t typed ahead did not switch to permanent");
+    assert!(
+        !dialog(&app).permanent,
+        "t typed ahead did not switch to permanent"
+    );
     assert!(app.confirm.is_some(), "the dialog stays open");
     app.update(Msg::DeleteChecks(vec![check(
         "phone-live",
@@ -307,7 +310,10 @@ fn dialog_of(verdicts: Vec<(PathBuf, Verdict)>) -> App {
     feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
     app.marks = verdicts.iter().map(|(p, _)| p.clone()).collect();
     let effects = feed(&mut app, [ch('d')]);
-    assert!(matches!(effects[..], [Effect::PlanDelete(_)]), "{effects:?}");
+    assert!(
+        matches!(effects[..], [Effect::PlanDelete(_)]),
+        "{effects:?}"
+    );
     let checks = verdicts
         .into_iter()
         .map(|(path, verdict)| TargetCheck { path, verdict })
@@ -329,7 +335,11 @@ fn warned_targets_come_first_and_the_list_scrolls() {
     };
     let mut app = dialog_of(verdicts);
     let d = dialog(&app);
-    assert_eq!(d.paths[..3], [path(11), path(9), path(0)], "flagged first, then in order");
+    assert_eq!(
+        d.paths[..3],
+        [path(11), path(9), path(0)],
+        "flagged first, then in order"
+    );
     assert_eq!(d.flagged(), 2);
     feed(&mut app, [ch('j'), key(KeyCode::Down), ch('k')]);
     assert_eq!(dialog(&app).scroll, 1, "j/Down scroll down, k up");

@@ -240,9 +240,9 @@ fn forcing_is_what_lets_the_newest_backup_go() {
         confirm_imazing: false,
     };
     let refused_live = |events: &[TaskEvent]| {
-        events.iter().any(|e| {
-            matches!(e, TaskEvent::Deleted { path, done: false, .. } if path == &live)
-        })
+        events
+            .iter()
+            .any(|e| matches!(e, TaskEvent::Deleted { path, done: false, .. } if path == &live))
     };
     host.perform(Effect::Delete(request(vec![])));
     let refused = task_events(&rx);
@@ -257,7 +257,10 @@ fn forcing_is_what_lets_the_newest_backup_go() {
         ..request(vec![])
     }));
     let events = task_events(&rx);
-    assert!(refused_live(&events), "only typed paths are forced: {events:?}");
+    assert!(
+        refused_live(&events),
+        "only typed paths are forced: {events:?}"
+    );
     assert!(!old.exists(), "the archive went");
     assert!(live.is_dir(), "still there");
     host.perform(Effect::Delete(request(vec![live.clone()])));

@@ -109,7 +109,10 @@ pub fn delete_version_with(
 ) -> DeleteOutcome {
     let path = item.path.as_path();
     if let Err(why) = recheck(item) {
-        return failed(path, format!("nothing was deleted: {why} since it was checked"));
+        return failed(
+            path,
+            format!("nothing was deleted: {why} since it was checked"),
+        );
     }
     match mode {
         DeleteMode::Trash => trash_in_place(path, remover),
@@ -134,7 +137,12 @@ fn delete_permanently(
     // backtop leaves the marker alone meanwhile.
     let (marker, _lock) = match marker::enter_marker_locked(path, DeleteMode::Permanent) {
         Ok(m) => m,
-        Err(e) => return failed(path, format!("nothing was deleted: cannot move it aside ({e})")),
+        Err(e) => {
+            return failed(
+                path,
+                format!("nothing was deleted: cannot move it aside ({e})"),
+            )
+        }
     };
     remove_marker(&marker, total, cancel, remover, progress)
 }

@@ -14,8 +14,8 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use super::imazing::{snapshot_listing, Listing};
-use super::index::LibraryIndex;
 pub use super::index::canonical_keep_last;
+use super::index::LibraryIndex;
 use super::recheck::{file_id, FileId};
 use crate::library::{BackupState, Library, Version, VersionKind};
 

@@ -31,9 +31,13 @@ fn run(
     listing: Listing,
 ) -> Result<Vec<String>, (RefusalKind, String)> {
     let library = guard_library();
-    decide(Path::new(path), &f, &LibraryIndex::new(&library), &o, |_| {
-        listing.clone()
-    })
+    decide(
+        Path::new(path),
+        &f,
+        &LibraryIndex::new(&library),
+        &o,
+        |_| listing.clone(),
+    )
     .map(|item| item.warnings.into_iter().map(|w| w.message).collect())
     .map_err(|r| (r.kind, r.reason))
 }
@@ -187,7 +191,12 @@ fn a_folder_of_another_user_needs_force_when_root() {
     let want = "backtop runs as root and the folder belongs to another user (uid 501); use \
                 --force to delete anyway";
     assert_eq!(
-        run(path, f.clone(), opts(false, false, false), Listing::NotListed),
+        run(
+            path,
+            f.clone(),
+            opts(false, false, false),
+            Listing::NotListed
+        ),
         Err((RefusalKind::ForeignOwner, want.to_string()))
     );
     assert_eq!(

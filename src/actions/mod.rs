@@ -23,12 +23,12 @@ mod verify_rows;
 mod test_support;
 
 pub use delete::{delete_version, DeleteOutcome, DeleteStatus};
-pub use recovery::{recover_markers, MarkerRecovery};
 pub use guard::{
     check_delete, check_delete_in, DeleteOptions, DeletePlanItem, Refusal, RefusalKind, Warning,
 };
 pub use index::LibraryIndex;
 pub use marker::{DeleteMode, DELETE_MARKER_PREFIX};
-pub use recheck::FileId;
 pub use prune::{plan, PlanEntry, PrunePlan, PrunePolicy, Reason};
+pub use recheck::FileId;
+pub use recovery::{recover_markers, MarkerRecovery};
 pub use remove::DeleteProgress;

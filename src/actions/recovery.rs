@@ -153,9 +153,7 @@ fn recover_one(m: &Marker, remover: &mut dyn Remover) -> MarkerRecovery {
             Ok(path) => trash_in_place(&path, remover),
             Err(e) => return left_alone(format!("cannot put it back ({e})")),
         },
-        DeleteMode::Permanent => {
-            remove_marker(m, 0, &AtomicBool::new(false), remover, &mut |_| {})
-        }
+        DeleteMode::Permanent => remove_marker(m, 0, &AtomicBool::new(false), remover, &mut |_| {}),
     };
     let cleaned = std::fs::symlink_metadata(&m.dir).is_err();
     let message = if out.is_done() {

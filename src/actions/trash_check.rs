@@ -45,16 +45,26 @@ pub fn copy_refusal(bytes: u64) -> String {
 /// `Err(reason)` when trashing `path` would copy it to another disk.
 #[cfg(all(unix, not(target_os = "macos")))]
 pub fn same_volume_trash(path: &Path) -> Result<(), String> {
+    trash_problem(path, home_trash().as_deref(), writable)
+}
+
+/// [`same_volume_trash`] with the home trash folder given and `can_create(top)` telling
+/// whether a `.Trash-<uid>` could be made in a volume's top folder (tests pass their own).
+#[cfg(all(unix, not(target_os = "macos")))]
+pub fn trash_problem(
+    path: &Path,
+    home_trash: Option<&Path>,
+    can_create: impl Fn(&Path) -> bool,
+) -> Result<(), String> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot look at it ({e})"))?;
     let dev = meta.dev();
-    let home_dev = home_trash()
-        .and_then(|h| nearest_existing(&h))
-        .map(|m| m.dev());
+    let home_dev = home_trash.and_then(nearest_existing).map(|m| m.dev());
     if trash_spot(dev, home_dev, false) == TrashSpot::HomeSameDevice {
         return Ok(());
     }
-    let volume_usable = top_of_device(path, dev).is_some_and(|top| volume_trash_usable(&top));
+    let volume_usable =
+        top_of_device(path, dev).is_some_and(|top| volume_trash_usable(&top, &can_create));
     match trash_spot(dev, home_dev, volume_usable) {
         TrashSpot::HomeOtherDevice => Err(copy_refusal(apparent_bytes(path))),
         _ => Ok(()),
@@ -94,9 +104,9 @@ fn top_of_device(path: &Path, dev: u64) -> Option<std::path::PathBuf> {
 }
 
 /// The volume trash at `top` exists or can be made: `.Trash/<uid>` in a real, sticky
-/// `.Trash`, or `.Trash-<uid>` (existing, or `top` writable to make it).
+/// `.Trash`, or `.Trash-<uid>` (existing, or `can_create(top)`).
 #[cfg(all(unix, not(target_os = "macos")))]
-fn volume_trash_usable(top: &Path) -> bool {
+fn volume_trash_usable(top: &Path, can_create: impl Fn(&Path) -> bool) -> bool {
     use std::os::unix::fs::PermissionsExt;
     // SAFETY: getuid has no preconditions and cannot fail.
     let uid = unsafe { libc::getuid() };
@@ -106,7 +116,7 @@ fn volume_trash_usable(top: &Path) -> bool {
         && shared.join(uid.to_string()).is_dir();
     let own = top.join(format!(".Trash-{uid}"));
     let own_ok = std::fs::symlink_metadata(&own).is_ok_and(|m| m.is_dir());
-    shared_ok || own_ok || writable(top)
+    shared_ok || own_ok || can_create(top)
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]

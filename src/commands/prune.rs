@@ -133,7 +133,10 @@ fn execute(
     }
     print_kept(human, plan)?;
     if items.is_empty() {
-        writeln!(human, "every version to prune was skipped; nothing was deleted")?;
+        writeln!(
+            human,
+            "every version to prune was skipped; nothing was deleted"
+        )?;
         if args.json {
             let doc = json!({
                 "remove": plan.remove, "keep": plan.keep, "skipped": skipped, "results": []

@@ -11,12 +11,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Sender;
 
 use crate::actions::delete::{delete_version, DeleteStatus};
-use crate::actions::guard::{
-    check_delete_in, DeleteOptions, DeletePlanItem, Refusal, RefusalKind,
-};
-use crate::actions::LibraryIndex;
+use crate::actions::guard::{check_delete_in, DeleteOptions, DeletePlanItem, Refusal, RefusalKind};
 use crate::actions::marker::DeleteMode;
 use crate::actions::verify::verify;
+use crate::actions::LibraryIndex;
 use crate::library::{Library, Version};
 use crate::ui::task::{DeleteRequest, TargetCheck, TaskEvent, TaskKind, Verdict};
 use crate::ui::Msg;

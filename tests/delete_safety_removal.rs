@@ -1,0 +1,198 @@
+//! Delete safety, permanent removal on real folders: links inside a version are removed, not
+//! followed; a permission-denied file midway is reported and the rest goes; cancel before or
+//! during removal; what is left behind is finished by the next start.
+
+#[path = "delete_safety/fixture.rs"]
+mod fixture;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::AtomicBool;
+
+use backtop::actions::delete::{delete_version_with, recover_markers};
+use backtop::actions::marker::{find_markers, MarkerNote, MARKER_NOTE};
+use backtop::actions::remove::SystemRemover;
+use backtop::actions::{DeleteMode, DeleteStatus};
+use fixture::*;
+
+#[cfg(unix)]
+#[test]
+fn links_inside_a_version_are_removed_not_followed() {
+    let f = fixture();
+    let v = f.archive();
+    std::os::unix::fs::symlink(&f.outside, v.join("dir-link")).unwrap();
+    std::fs::create_dir_all(v.join("00")).unwrap();
+    std::os::unix::fs::symlink(
+        f.outside.join("precious.txt"),
+        v.join("00").join("file-link"),
+    )
+    .unwrap();
+    let before = listing(&f.outside);
+    let item = f.item(&v);
+    let never = AtomicBool::new(false);
+    let mut last = None;
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &never,
+        &mut SystemRemover,
+        &mut |p| last = Some(p),
+    );
+    assert_eq!(out.status, DeleteStatus::Removed, "{out:?}");
+    assert!(!v.exists());
+    assert_eq!(listing(&f.outside), before);
+    let last = last.unwrap();
+    assert_eq!(last.bytes_removed, last.total_bytes);
+    assert_eq!(out.bytes_removed, last.total_bytes);
+    assert!(find_markers(&f.roots()).is_empty());
+    // The other versions are untouched.
+    assert!(f.root.join(U).join("Info.plist").is_file());
+}
+
+#[test]
+fn a_permission_denied_file_is_reported_and_the_rest_goes() {
+    let f = fixture();
+    let v = f.archive();
+    let item = f.item(&v);
+    let mut denying = Denying {
+        deny: vec!["Manifest.plist".into()],
+    };
+    let never = AtomicBool::new(false);
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &never,
+        &mut denying,
+        &mut |_| {},
+    );
+    assert_eq!(out.status, DeleteStatus::Incomplete);
+    assert_eq!(out.error_count, 1, "{out:?}");
+    assert!(
+        out.errors[0].ends_with("Manifest.plist: permission denied"),
+        "{:?}",
+        out.errors
+    );
+    let marker = out.marker.clone().unwrap();
+    let left = listing(&marker);
+    let names: BTreeSet<String> = left
+        .iter()
+        .map(|(p, _)| {
+            p.strip_prefix(&marker)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let want: BTreeSet<String> = [
+        "",
+        MARKER_NOTE,
+        &format!("{U}-20240101-000000"),
+        &format!("{U}-20240101-000000/Manifest.plist"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_eq!(names, want);
+    let note: MarkerNote =
+        serde_json::from_slice(&std::fs::read(marker.join(MARKER_NOTE)).unwrap()).unwrap();
+    assert!(note
+        .stopped
+        .unwrap()
+        .starts_with("1 entries could not be removed"));
+    assert!(f.outside.join("precious.txt").exists());
+    // The next start finishes the job, once the process that started it is gone.
+    let stuck = marker.join(v.file_name().unwrap()).join("Manifest.plist");
+    let size = std::fs::metadata(&stuck).unwrap().len();
+    abandon(&marker);
+    let rec = recover_markers(&f.roots());
+    assert_eq!(rec.len(), 1);
+    assert!(rec[0].cleaned, "{rec:?}");
+    assert_eq!(
+        rec[0].message,
+        format!("finished an interrupted delete: removed 1 files ({size} B)")
+    );
+    assert_eq!(rec[0].original, v);
+    assert!(!marker.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_real_unwritable_folder_is_reported_when_not_root() {
+    use std::os::unix::fs::PermissionsExt;
+    if unsafe { libc::geteuid() } == 0 {
+        return; // root ignores permissions; the seam test above covers this case
+    }
+    let f = fixture();
+    let v = f.archive();
+    let item = f.item(&v);
+    let locked = v.join("00");
+    std::fs::create_dir_all(&locked).unwrap();
+    std::fs::write(locked.join("stuck"), b"x").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let never = AtomicBool::new(false);
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &never,
+        &mut SystemRemover,
+        &mut |_| {},
+    );
+    let marker = out.marker.clone().unwrap();
+    let inner = marker.join(v.file_name().unwrap()).join("00");
+    std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status, DeleteStatus::Incomplete);
+    assert_eq!(out.error_count, 1, "{out:?}");
+    assert!(inner.join("stuck").exists());
+    abandon(&marker);
+    let rec = recover_markers(&f.roots());
+    assert_eq!(rec.len(), 1);
+    assert!(rec[0].cleaned, "{rec:?}");
+    assert_eq!(
+        rec[0].message,
+        "finished an interrupted delete: removed 1 files (1 B)"
+    );
+    assert!(!marker.exists());
+}
+
+#[test]
+fn cancel_before_removal_puts_the_version_back() {
+    let f = fixture();
+    let v = f.archive();
+    let before = listing(&v);
+    let item = f.item(&v);
+    let cancel = AtomicBool::new(true);
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &cancel,
+        &mut SystemRemover,
+        &mut |_| {},
+    );
+    assert_eq!(out.status, DeleteStatus::Cancelled { restored: true });
+    assert_eq!(listing(&v), before);
+    assert!(find_markers(&f.roots()).is_empty());
+}
+
+#[test]
+fn cancel_midway_leaves_a_marker_that_recovery_finishes() {
+    let f = fixture();
+    let v = f.archive();
+    let item = f.item(&v);
+    let cancel = AtomicBool::new(false);
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &cancel,
+        &mut CancelAfterOne(&cancel),
+        &mut |_| {},
+    );
+    assert_eq!(out.status, DeleteStatus::Cancelled { restored: false });
+    assert_eq!(out.files_removed, 1);
+    let marker = out.marker.clone().unwrap();
+    assert!(marker.exists());
+    let rec = recover_markers(&f.roots());
+    assert!(!rec[0].cleaned, "this process is still running: {rec:?}");
+    abandon(&marker);
+    let rec = recover_markers(&f.roots());
+    assert!(rec[0].cleaned, "{rec:?}");
+    assert!(!v.exists());
+}

@@ -1,0 +1,193 @@
+//! Delete safety, the trash: a version goes to the trash from where it is (so "Put Back"
+//! returns it to its real place, never into a hidden marker), a refusing trash leaves it in
+//! place, a trash-mode marker left by an older backtop is put back before trashing (never
+//! over something), and a trash on another disk (a full copy) is refused.
+
+#[path = "delete_safety/fixture.rs"]
+mod fixture;
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use backtop::actions::delete::{delete_version_with, recover_markers_with, TRASH_NOTE};
+use backtop::actions::marker::{enter_marker, find_markers};
+use backtop::actions::remove::{Remover, SystemRemover};
+use backtop::actions::{DeleteMode, DeleteStatus};
+use fixture::*;
+
+/// A trash that moves into a folder of the test and records the paths it was given.
+struct RecordingTrash {
+    dir: PathBuf,
+    given: Vec<PathBuf>,
+}
+
+impl Remover for RecordingTrash {
+    fn remove_file(&mut self, path: &Path) -> io::Result<()> {
+        std::fs::remove_file(path)
+    }
+    fn remove_dir(&mut self, path: &Path) -> io::Result<()> {
+        std::fs::remove_dir(path)
+    }
+    fn trash(&mut self, path: &Path) -> Result<(), String> {
+        self.given.push(path.to_path_buf());
+        FolderTrash(self.dir.clone()).trash(path)
+    }
+}
+
+#[test]
+fn trash_moves_from_the_original_path_and_says_the_space_is_still_used() {
+    let f = fixture();
+    let v = f.archive();
+    let before: BTreeSet<u64> = listing(&v).into_iter().map(|(_, n)| n).collect();
+    let dir = f.outside.join("Trash");
+    std::fs::create_dir(&dir).unwrap();
+    let mut trash = RecordingTrash {
+        dir: dir.clone(),
+        given: vec![],
+    };
+    let never = AtomicBool::new(false);
+    let out = delete_version_with(
+        &f.item(&v),
+        DeleteMode::Trash,
+        &never,
+        &mut trash,
+        &mut |_| {},
+    );
+    assert_eq!(out.status, DeleteStatus::Trashed);
+    assert_eq!(out.message, format!("moved to the trash; {TRASH_NOTE}"));
+    assert_eq!(
+        trash.given,
+        [v.clone()],
+        "trashed from where it is, no marker"
+    );
+    let trashed = dir.join(v.file_name().unwrap());
+    let after: BTreeSet<u64> = listing(&trashed).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(after, before);
+    assert!(!v.exists());
+    assert!(find_markers(&f.roots()).is_empty());
+}
+
+#[test]
+fn a_refusing_trash_leaves_the_version_in_place() {
+    let f = fixture();
+    let v = f.archive();
+    let before = listing(&f.root);
+    let never = AtomicBool::new(false);
+    let mut denying = Denying { deny: vec![] };
+    let out = delete_version_with(
+        &f.item(&v),
+        DeleteMode::Trash,
+        &never,
+        &mut denying,
+        &mut |_| {},
+    );
+    assert_eq!(out.status, DeleteStatus::Failed);
+    assert_eq!(
+        out.message,
+        "nothing was deleted: the trash refused it (no trash here); try --permanent"
+    );
+    assert_eq!(listing(&f.root), before);
+    // A trash-mode marker of an older backtop: put back, then trashed from its place; when
+    // the trash refuses, the version stays in its place, nowhere else.
+    let m = enter_marker(&v, DeleteMode::Trash).unwrap();
+    abandon_marker(&m);
+    let rec = recover_markers_with(&f.roots(), &mut denying);
+    assert_eq!(
+        rec[0].message,
+        "could not finish an interrupted delete: nothing was deleted: the trash refused it \
+         (no trash here); try --permanent"
+    );
+    assert!(rec[0].cleaned, "the marker is gone: {rec:?}");
+    assert_eq!(listing(&f.root), before);
+}
+
+#[test]
+fn a_trash_marker_is_never_put_back_over_something() {
+    let f = fixture();
+    let v = f.archive();
+    let m = enter_marker(&v, DeleteMode::Trash).unwrap();
+    abandon_marker(&m);
+    std::fs::create_dir(&v).unwrap();
+    std::fs::write(v.join("newer"), b"x").unwrap();
+    let before = listing(&f.root);
+    let rec = recover_markers_with(&f.roots(), &mut Denying { deny: vec![] });
+    assert!(!rec[0].cleaned);
+    assert!(
+        rec[0].message.starts_with(&format!(
+            "left the half-done delete {} alone: cannot put it back (",
+            m.dir.display()
+        )),
+        "{}",
+        rec[0].message
+    );
+    assert_eq!(listing(&f.root), before, "nothing moved");
+}
+
+/// The real freedesktop trash, the home trash on the same disk: the `.trashinfo` records the
+/// version's real place, so "Put Back" returns it there (not into a marker).
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn the_real_trash_records_the_original_place() {
+    let f = fixture();
+    let v = f.archive();
+    let data = f.outside.join("data");
+    std::fs::create_dir(&data).unwrap();
+    // Only this test in this binary reads the variable through the trash.
+    std::env::set_var("XDG_DATA_HOME", &data);
+    let never = AtomicBool::new(false);
+    let out = delete_version_with(
+        &f.item(&v),
+        DeleteMode::Trash,
+        &never,
+        &mut SystemRemover,
+        &mut |_| {},
+    );
+    assert_eq!(out.status, DeleteStatus::Trashed, "{out:?}");
+    let name = v.file_name().unwrap().to_string_lossy().into_owned();
+    let info = std::fs::read_to_string(data.join(format!("Trash/info/{name}.trashinfo"))).unwrap();
+    assert!(info.contains(&format!("Path={}\n", v.display())), "{info}");
+    assert!(data
+        .join("Trash/files")
+        .join(&name)
+        .join("Info.plist")
+        .is_file());
+    assert!(find_markers(&f.roots()).is_empty());
+}
+
+/// The home trash on tmpfs (`/dev/shm`), the version on the disk of the temp folder, and no
+/// usable volume trash: trashing would copy every byte, so it is refused with the size.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn a_trash_on_another_disk_is_refused() {
+    use backtop::actions::trash_check::{copy_refusal, trash_problem};
+    use std::os::unix::fs::MetadataExt;
+    let f = fixture();
+    let v = f.archive();
+    let Ok(shm) = tempfile::tempdir_in("/dev/shm") else {
+        return; // no tmpfs here
+    };
+    let dev = |p: &Path| std::fs::metadata(p).unwrap().dev();
+    if dev(shm.path()) == dev(&v) {
+        return; // the same disk: nothing to test
+    }
+    let home = shm.path().join("Trash");
+    let bytes: u64 = listing(&v).iter().map(|(_, n)| n).sum();
+    assert_eq!(
+        trash_problem(&v, Some(&home), |_| false),
+        Err(copy_refusal(bytes))
+    );
+    assert_eq!(
+        trash_problem(&v, Some(&home), |_| true),
+        Ok(()),
+        "a volume trash can be made"
+    );
+    let same = f.outside.join("Trash");
+    assert_eq!(
+        trash_problem(&v, Some(&same), |_| false),
+        Ok(()),
+        "home trash on the same disk"
+    );
+    assert!(v.join("Info.plist").is_file());
+}
