@@ -73,6 +73,10 @@ pub enum Command {
     /// Every place backtop looked for backups, and what it found there or how to fix access.
     Roots(JsonArg),
     /// Check that versions are complete and consistent with their manifest.
+    #[command(
+        after_help = "Exit codes:\n  0  every version is ok\n  1  some version has \
+                            problems\n  2  a path is not a folder\n  4  error"
+    )]
     Verify {
         /// Version folders to verify (default: every version found).
         paths: Vec<PathBuf>,
@@ -81,6 +85,12 @@ pub enum Command {
         json: bool,
     },
     /// Delete backup versions (to the trash unless --permanent).
+    #[command(
+        after_help = "Exit codes:\n  0  every version was deleted\n  1  some deletes \
+                            failed (the others were done)\n  2  refused: nothing was deleted \
+                            (a guard, --read-only, no terminal without --yes)\n  3  cancelled \
+                            at the prompt\n  4  error"
+    )]
     Rm {
         /// Version folders to delete.
         #[arg(required = true)]
@@ -97,6 +107,12 @@ pub enum Command {
         force: bool,
     },
     /// Delete old versions by a policy, never a device's newest complete backup.
+    #[command(
+        after_help = "Exit codes:\n  0  done, nothing to prune, or --dry-run\n  1  some \
+                            deletes failed or versions were skipped by a guard\n  2  refused: \
+                            no policy, bad --older-than, --read-only, no terminal without \
+                            --yes\n  3  cancelled at the prompt\n  4  error"
+    )]
     Prune {
         /// Keep the N newest complete versions of each device (live ones count).
         #[arg(long, value_name = "N")]

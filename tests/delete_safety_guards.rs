@@ -95,7 +95,12 @@ fn dot_dot_through_a_symlink_is_refused() {
     std::os::unix::fs::symlink(&elsewhere, f.root.join("lnk")).unwrap();
     let before = listing(&f.root);
     let target = f.root.join("lnk").join("..").join(&name);
-    let (code, text) = rm(&f, &[target.clone()], RmOptions::default(), Some("y\n"));
+    let (code, text) = rm(
+        &f,
+        std::slice::from_ref(&target),
+        RmOptions::default(),
+        Some("y\n"),
+    );
     assert_eq!(
         (code, text),
         (

@@ -59,7 +59,7 @@ fn trash_moves_from_the_original_path_and_says_the_space_is_still_used() {
     assert_eq!(out.message, format!("moved to the trash; {TRASH_NOTE}"));
     assert_eq!(
         trash.given,
-        [v.clone()],
+        std::slice::from_ref(&v),
         "trashed from where it is, no marker"
     );
     let trashed = dir.join(v.file_name().unwrap());

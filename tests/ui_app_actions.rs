@@ -47,8 +47,12 @@ fn marking_versions_and_deleting_them_after_confirmation() {
     };
     assert_eq!(dialog.paths, both, "the dialog lists the marked versions");
     assert!(
-        feed(&mut app, [ch('n')]).is_empty() && app.confirm.is_none(),
-        "n closes it and deletes nothing"
+        feed(&mut app, [ch('n')]).is_empty() && app.confirm.is_some(),
+        "before the guards answer, n is not an answer"
+    );
+    assert!(
+        feed(&mut app, [key(KeyCode::Esc)]).is_empty() && app.confirm.is_none(),
+        "Esc closes it and deletes nothing"
     );
 
     feed(&mut app, [ch('d')]);

@@ -48,15 +48,16 @@ pub(super) fn dialog(
 ) {
     let theme = &app.options.theme;
     lines.push(Line::raw(""));
-    let answers: Vec<Span> = keymap::rows_for(&app.scopes())
-        .into_iter()
-        .flat_map(|r| {
-            [
-                Span::styled(keymap::keys_label(r), theme.key()),
-                Span::raw(format!(" {}   ", r.hint)),
-            ]
-        })
-        .collect();
+    let waiting = matches!(&app.confirm, Some(Confirm::Delete(d)) if d.checks.is_none());
+    let answers: Vec<Span> = if waiting {
+        // Until the guards answered only Esc works (see `App::on_key`).
+        vec![
+            Span::styled("Esc", theme.key()),
+            Span::raw(" close   (waiting for the checks)"),
+        ]
+    } else {
+        answer_spans(app, theme)
+    };
     lines.push(Line::from(answers));
     let width = WIDTH.min(area.width.saturating_sub(4));
     let inner = width.saturating_sub(2).max(1) as usize;
@@ -70,6 +71,19 @@ pub(super) fn dialog(
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+/// The answer keys of the scopes active now, from the keymap.
+fn answer_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
+    keymap::rows_for(&app.scopes())
+        .into_iter()
+        .flat_map(|r| {
+            [
+                Span::styled(keymap::keys_label(r), theme.key()),
+                Span::raw(format!(" {}   ", r.hint)),
+            ]
+        })
+        .collect()
 }
 
 /// One line per version: its path and size.
