@@ -6,11 +6,13 @@
 mod fixture;
 
 use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use backtop::actions::delete::{delete_version_with, recover_markers};
 use backtop::actions::marker::{find_markers, MarkerNote, MARKER_NOTE};
-use backtop::actions::remove::SystemRemover;
+use backtop::actions::remove::{Remover, SystemRemover};
 use backtop::actions::{DeleteMode, DeleteStatus};
 use fixture::*;
 
@@ -195,4 +197,85 @@ fn cancel_midway_leaves_a_marker_that_recovery_finishes() {
     let rec = recover_markers(&f.roots());
     assert!(rec[0].cleaned, "{rec:?}");
     assert!(!v.exists());
+}
+
+/// At the first unlink, swaps the version's folders `a` and `b` (inside its marker by now)
+/// for links to the outside folder, then removes like the system does.
+#[cfg(unix)]
+struct Swapping {
+    outside: PathBuf,
+    swapped: bool,
+}
+
+/// The version folder inside its marker, from a path below it.
+#[cfg(unix)]
+fn version_in_marker(path: &Path) -> PathBuf {
+    let in_marker = |p: &&Path| {
+        p.parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n.to_string_lossy().starts_with(".backtop-deleting-"))
+    };
+    path.ancestors().find(in_marker).unwrap().to_path_buf()
+}
+
+#[cfg(unix)]
+impl Remover for Swapping {
+    fn remove_file(&mut self, path: &Path) -> io::Result<()> {
+        std::fs::remove_file(path)
+    }
+    fn remove_dir(&mut self, path: &Path) -> io::Result<()> {
+        std::fs::remove_dir(path)
+    }
+    fn trash(&mut self, _: &Path) -> Result<(), String> {
+        Err("unused".into())
+    }
+    fn remove_at(
+        &mut self,
+        parent: std::os::fd::BorrowedFd<'_>,
+        name: &std::ffi::CStr,
+        path: &Path,
+        dir: bool,
+    ) -> io::Result<()> {
+        if !self.swapped {
+            self.swapped = true;
+            let version = version_in_marker(path);
+            for d in ["a", "b"] {
+                let moved = self.outside.join(format!("moved-{d}"));
+                std::fs::rename(version.join(d), moved).unwrap();
+                std::os::unix::fs::symlink(&self.outside, version.join(d)).unwrap();
+            }
+        }
+        SystemRemover.remove_at(parent, name, path, dir)
+    }
+}
+
+/// A folder swapped for a link while the delete runs never leads it outside the version.
+#[cfg(unix)]
+#[test]
+fn a_folder_swapped_for_a_link_midway_does_not_lead_outside() {
+    let f = fixture();
+    let v = f.archive();
+    for d in ["a", "b"] {
+        std::fs::create_dir(v.join(d)).unwrap();
+        std::fs::write(v.join(d).join("precious.txt"), b"version copy").unwrap();
+    }
+    let item = f.item(&v);
+    let never = AtomicBool::new(false);
+    let mut swapping = Swapping {
+        outside: f.outside.clone(),
+        swapped: false,
+    };
+    let out = delete_version_with(
+        &item,
+        DeleteMode::Permanent,
+        &never,
+        &mut swapping,
+        &mut |_| {},
+    );
+    assert!(swapping.swapped, "the swap happened: {out:?}");
+    assert_eq!(
+        std::fs::read(f.outside.join("precious.txt")).unwrap(),
+        b"keep me",
+        "the file outside survives: {out:?}"
+    );
 }

@@ -15,6 +15,8 @@ pub mod prune;
 pub mod recheck;
 pub mod recovery;
 pub mod remove;
+#[cfg(unix)]
+mod remove_at;
 pub mod trash_check;
 pub mod verify;
 mod verify_rows;

@@ -1,10 +1,13 @@
 //! Removing a folder tree for good, never following a symbolic link, with progress, cancel,
 //! and a seam ([`Remover`]) through which tests inject failures.
 //!
-//! The walk is `walkdir` with `follow_links(false)` and `follow_root_links(false)`,
-//! contents first: every file and link is unlinked, then its folder. Removing a symlink
-//! removes the link, never its target. An entry that cannot be removed is recorded and the walk
-//! goes on; the folders above it then stay (reported once, at the entry that failed).
+//! On unix the walk is relative to open folders (`openat`/`unlinkat`, see
+//! [`super::remove_at`]), so a folder swapped for a link midway cannot lead outside. Elsewhere
+//! it is `walkdir` with `follow_links(false)` and `follow_root_links(false)`, contents first
+//! (by path: a swap between listing and unlinking is not guarded against there). Either way
+//! every file and link is unlinked, then its folder; removing a symlink removes the link,
+//! never its target. An entry that cannot be removed is recorded and the walk goes on; the
+//! folders above it then stay (reported once, at the entry that failed).
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -34,6 +37,25 @@ pub trait Remover {
     fn remove_dir(&mut self, path: &Path) -> io::Result<()>;
     /// Moves a folder to the system trash.
     fn trash(&mut self, path: &Path) -> Result<(), String>;
+    /// (unix) Removes entry `name` of the open folder `parent` (at `path`): a file or link, or
+    /// an empty folder when `dir`. The default calls [`Remover::remove_file`] or
+    /// [`Remover::remove_dir`] on `path` (the seam tests use); the system remover uses
+    /// `unlinkat` and never resolves `path`.
+    #[cfg(unix)]
+    fn remove_at(
+        &mut self,
+        parent: std::os::fd::BorrowedFd<'_>,
+        name: &std::ffi::CStr,
+        path: &Path,
+        dir: bool,
+    ) -> io::Result<()> {
+        let _ = (parent, name);
+        if dir {
+            self.remove_dir(path)
+        } else {
+            self.remove_file(path)
+        }
+    }
 }
 
 /// The real file system and system trash.
@@ -51,6 +73,23 @@ impl Remover for SystemRemover {
 
     fn trash(&mut self, path: &Path) -> Result<(), String> {
         trash_context().delete(path).map_err(|e| e.to_string())
+    }
+
+    #[cfg(unix)]
+    fn remove_at(
+        &mut self,
+        parent: std::os::fd::BorrowedFd<'_>,
+        name: &std::ffi::CStr,
+        _path: &Path,
+        dir: bool,
+    ) -> io::Result<()> {
+        use rustix::fs::AtFlags;
+        let flags = if dir {
+            AtFlags::REMOVEDIR
+        } else {
+            AtFlags::empty()
+        };
+        Ok(rustix::fs::unlinkat(parent, name, flags)?)
     }
 }
 
@@ -141,8 +180,24 @@ fn walker(dir: &Path) -> WalkDir {
         .contents_first(true)
 }
 
-/// Removes `dir` and everything in it, never following a link.
+/// Removes `dir` and everything in it, never following a link (on unix relative to open
+/// folders).
 pub fn remove_tree(
+    dir: &Path,
+    total_bytes: u64,
+    cancel: &AtomicBool,
+    remover: &mut dyn Remover,
+    progress: &mut dyn FnMut(DeleteProgress),
+) -> TreeRemoval {
+    #[cfg(unix)]
+    return super::remove_at::remove_tree_at(dir, total_bytes, cancel, remover, progress);
+    #[cfg(not(unix))]
+    return remove_tree_by_path(dir, total_bytes, cancel, remover, progress);
+}
+
+/// [`remove_tree`] walking by path (non-unix systems).
+#[cfg_attr(unix, allow(dead_code))]
+fn remove_tree_by_path(
     dir: &Path,
     total_bytes: u64,
     cancel: &AtomicBool,
@@ -219,6 +274,14 @@ fn unlink(remover: &mut dyn Remover, path: &Path, is_link: bool) -> io::Result<(
     }
 }
 
+/// Counts a failure at `path`, keeping the first [`MAX_ERRORS`] messages.
+pub(super) fn push_error(out: &mut TreeRemoval, path: &Path, error: &str) {
+    out.error_count += 1;
+    if out.errors.len() < MAX_ERRORS {
+        out.errors.push(format!("{}: {error}", path.display()));
+    }
+}
+
 /// Records a failure and marks every folder above it (up to `top`) as unremovable.
 fn record(
     out: &mut TreeRemoval,
@@ -227,10 +290,7 @@ fn record(
     path: &Path,
     error: &str,
 ) {
-    out.error_count += 1;
-    if out.errors.len() < MAX_ERRORS {
-        out.errors.push(format!("{}: {error}", path.display()));
-    }
+    push_error(out, path, error);
     tainted.insert(path.to_path_buf());
     let mut p = path;
     while let Some(parent) = p.parent() {
