@@ -9,14 +9,19 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use backtop::actions::delete::recover_markers;
+use backtop::actions::guard::newest_complete;
 use backtop::actions::marker::{
     enter_marker, find_markers, try_lock, write_note, MarkerNote, MARKER_NOTE,
 };
-use backtop::actions::{DeleteMode, MarkerRecovery};
+use backtop::actions::{DeleteMode, MarkerRecovery, PrunePolicy};
+use backtop::commands::prune::{run_with as prune, PruneArgs};
 use backtop::commands::rm::Console;
-use backtop::library::VersionKind;
+use backtop::demo::{build_demo, DemoOptions};
+use backtop::library::discover::discover_library;
+use backtop::library::{Library, Root, RootOrigin, VersionKind};
 use fixture::*;
 use time::macros::datetime;
+use time::OffsetDateTime;
 
 #[test]
 fn a_crash_between_rename_and_removal_is_finished_at_next_start() {
@@ -154,24 +159,15 @@ fn a_marker_of_another_user_is_left_alone() {
     left_alone(&f, &dir, "it belongs to another user (uid 54321)");
 }
 
-/// The whole demo library, discovered for real: prune it, then crash a delete midway.
-#[test]
-fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
-    use backtop::commands::prune::{run_with as prune, PruneArgs};
-    use backtop::demo::{build_demo, DemoOptions};
-    use backtop::library::discover::discover_library;
-    use backtop::library::{Root, RootOrigin};
-
-    let now = datetime!(2024-07-01 12:00 UTC);
-    let tmp = tempfile::tempdir().unwrap();
+/// The demo library written at `now`, with its roots.
+fn demo_roots(tmp: &Path, now: OffsetDateTime) -> Vec<Root> {
     let opts = DemoOptions {
         scale: 0.01,
         now: Some(now),
         ..Default::default()
     };
-    let demo = build_demo(&tmp.path().canonicalize().unwrap(), &opts).unwrap();
-    let roots: Vec<Root> = demo
-        .roots
+    let demo = build_demo(&tmp.canonicalize().unwrap(), &opts).unwrap();
+    demo.roots
         .iter()
         .map(|p| Root {
             path: p.clone(),
@@ -179,22 +175,22 @@ fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
             owner: None,
             app: "demo",
         })
-        .collect();
-    let lib = discover_library(&roots, now);
-    let newest: Vec<PathBuf> = lib
-        .devices
-        .iter()
-        .filter_map(|d| backtop::actions::guard::newest_complete(&d.versions))
-        .map(|v| v.path.clone())
-        .collect();
-    let plan = backtop::actions::plan(
-        &lib,
-        &backtop::actions::PrunePolicy {
-            keep: Some(1),
-            older_than: None,
-        },
-        now,
-    );
+        .collect()
+}
+
+/// Prunes `lib` keeping one version per device, for good, without asking; checks exactly
+/// the plan went and every newest complete backup stayed. Returns the library after.
+fn prune_keep_one(
+    lib: &Library,
+    roots: &[Root],
+    newest: &[PathBuf],
+    now: OffsetDateTime,
+) -> Library {
+    let policy = PrunePolicy {
+        keep: Some(1),
+        older_than: None,
+    };
+    let plan = backtop::actions::plan(lib, &policy, now);
     assert!(
         !plan.remove.is_empty(),
         "the demo has old versions to prune"
@@ -203,7 +199,6 @@ fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
         .remove
         .iter()
         .all(|e| e.kind != VersionKind::Live && !newest.contains(&e.path)));
-
     let args = PruneArgs {
         keep: Some(1),
         yes: true,
@@ -216,10 +211,10 @@ fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
         input: None,
         freed: None,
     };
-    let code = prune(&lib, &args, now, &mut console).unwrap();
+    let code = prune(lib, &args, now, &mut console).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_eq!(code, 0, "{text}");
-    let after = discover_library(&roots, now);
+    let after = discover_library(roots, now);
     let left: BTreeSet<PathBuf> = after.versions().map(|v| v.path.clone()).collect();
     for e in &plan.remove {
         assert!(
@@ -236,6 +231,24 @@ fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
         after.versions().count(),
         lib.versions().count() - plan.remove.len()
     );
+    after
+}
+
+/// The whole demo library, discovered for real: prune it, then crash a delete midway.
+#[test]
+fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
+    let now = datetime!(2024-07-01 12:00 UTC);
+    let tmp = tempfile::tempdir().unwrap();
+    let roots = demo_roots(tmp.path(), now);
+    let paths: Vec<PathBuf> = roots.iter().map(|r| r.path.clone()).collect();
+    let lib = discover_library(&roots, now);
+    let newest: Vec<PathBuf> = lib
+        .devices
+        .iter()
+        .filter_map(|d| newest_complete(&d.versions))
+        .map(|v| v.path.clone())
+        .collect();
+    let after = prune_keep_one(&lib, &roots, &newest, now);
 
     // A crash right after the rename: discovery no longer lists it; the next start finishes it.
     let victim = after
@@ -249,8 +262,8 @@ fn journey_prune_the_demo_library_then_recover_a_crashed_delete() {
     let hidden = discover_library(&roots, now);
     assert!(hidden.versions().all(|v| v.path != victim));
     assert_eq!(hidden.versions().count(), after.versions().count() - 1);
-    let rec = recover_markers(&demo.roots);
+    let rec = recover_markers(&paths);
     assert_eq!(rec.len(), 1, "{rec:?}");
     assert!(rec[0].cleaned && rec[0].original == victim, "{rec:?}");
-    assert!(find_markers(&demo.roots).is_empty());
+    assert!(find_markers(&paths).is_empty());
 }

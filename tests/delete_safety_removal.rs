@@ -74,16 +74,7 @@ fn a_permission_denied_file_is_reported_and_the_rest_goes() {
         out.errors
     );
     let marker = out.marker.clone().unwrap();
-    let left = listing(&marker);
-    let names: BTreeSet<String> = left
-        .iter()
-        .map(|(p, _)| {
-            p.strip_prefix(&marker)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
+    let names = names_under(&marker);
     let want: BTreeSet<String> = [
         "",
         MARKER_NOTE,

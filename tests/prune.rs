@@ -394,3 +394,43 @@ fn the_plan_shows_what_it_frees_when_sizes_are_known() {
     );
     assert_eq!(*asked.borrow(), vec![2, 2, 2]);
 }
+
+#[test]
+fn skipped_versions_make_exit_code_1_and_nothing_left_asks_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let (lib, roots) = library(&base);
+    let args = PruneArgs {
+        keep: Some(3),
+        permanent: true,
+        ..Default::default()
+    };
+    // Both archives vanish after discovery: the guards refuse them (not found).
+    let archives = [
+        roots[0].join(format!("{U}-20240502-000000")),
+        roots[0].join(format!("{U}-20231214-000000")),
+    ];
+    for a in &archives {
+        std::fs::remove_dir_all(a).unwrap();
+    }
+    let (code, text) = prune(&lib, &args, Some("y\n"));
+    assert_eq!(code, 1, "{text}");
+    for a in &archives {
+        let line = format!("skipped: {}: no such file or folder\n", a.display());
+        assert!(text.contains(&line), "{text}");
+    }
+    assert!(text.contains("Delete 1 version? [y/N] "), "{text}");
+    let s120 = roots[1]
+        .join("iMazing.Versions/Versions")
+        .join(U)
+        .join(snapshot_name(NOW - Duration::days(120)));
+    assert!(!s120.exists(), "the one left was deleted");
+
+    let (code, text) = prune(&lib, &args, Some("y\n"));
+    assert_eq!(code, 1, "{text}");
+    assert!(!text.contains("Delete 0"), "{text}");
+    assert!(
+        text.ends_with("every version to prune was skipped; nothing was deleted\n"),
+        "{text}"
+    );
+}

@@ -121,6 +121,14 @@ pub fn listing(dir: &Path) -> BTreeSet<(PathBuf, u64)> {
         .collect()
 }
 
+/// Every path under `dir` (not following links), relative to it.
+pub fn names_under(dir: &Path) -> BTreeSet<String> {
+    listing(dir)
+        .iter()
+        .map(|(p, _)| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
 pub fn refusal(path: &Path, lib: &Library, opts: DeleteOptions) -> RefusalKind {
     check_delete(path, lib, &opts).unwrap_err().kind
 }
