@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::guard::DeletePlanItem;
 use super::marker::{self, mark_stopped, DeleteMode, Marker};
-use super::recheck::recheck;
+use super::recheck::{file_id, recheck};
 use super::remove::{count_bytes, remove_tree, DeleteProgress, Remover, SystemRemover};
 use super::trash_check;
 
@@ -99,7 +99,8 @@ pub fn delete_version(
 /// [`delete_version`] through a [`Remover`] (the seam tests use to inject failures).
 ///
 /// Right before acting, the folder is looked at again ([`recheck`]): it must still be the
-/// same folder (device and inode), not a link, and not a backup being written now.
+/// same folder (device and inode), not a link, and not a backup being written now. A
+/// permanent delete also checks that what its rename moved is that folder.
 pub fn delete_version_with(
     item: &DeletePlanItem,
     mode: DeleteMode,
@@ -108,15 +109,12 @@ pub fn delete_version_with(
     progress: &mut dyn FnMut(DeleteProgress),
 ) -> DeleteOutcome {
     let path = item.path.as_path();
-    if let Err(why) = recheck(item) {
-        return failed(
-            path,
-            format!("nothing was deleted: {why} since it was checked"),
-        );
-    }
     match mode {
-        DeleteMode::Trash => trash_in_place(path, remover),
-        DeleteMode::Permanent => delete_permanently(path, cancel, remover, progress),
+        DeleteMode::Trash => match recheck(item) {
+            Ok(()) => trash_in_place(path, remover),
+            Err(why) => changed(path, &why),
+        },
+        DeleteMode::Permanent => delete_permanently(item, cancel, remover, progress),
     }
 }
 
@@ -124,15 +122,27 @@ fn failed(path: &Path, message: String) -> DeleteOutcome {
     DeleteOutcome::new(path, DeleteStatus::Failed, message)
 }
 
+fn changed(path: &Path, why: &str) -> DeleteOutcome {
+    failed(
+        path,
+        format!("nothing was deleted: {why} since it was checked"),
+    )
+}
+
 fn delete_permanently(
-    path: &Path,
+    item: &DeletePlanItem,
     cancel: &AtomicBool,
     remover: &mut dyn Remover,
     progress: &mut dyn FnMut(DeleteProgress),
 ) -> DeleteOutcome {
+    let path = item.path.as_path();
     let Some(total) = count_bytes(path, cancel) else {
         return cancelled_untouched(path);
     };
+    // Counting can take a while: the last look comes after it, right before the rename.
+    if let Err(why) = recheck(item) {
+        return changed(path, &why);
+    }
     // The lock on the note is held until this function returns: recovery in another
     // backtop leaves the marker alone meanwhile.
     let (marker, _lock) = match marker::enter_marker_locked(path, DeleteMode::Permanent) {
@@ -144,7 +154,34 @@ fn delete_permanently(
             )
         }
     };
+    let moved = std::fs::symlink_metadata(marker.content());
+    if moved.ok().and_then(|m| file_id(&m)) != item.identity {
+        return put_back_swapped(&marker, path);
+    }
     remove_marker(&marker, total, cancel, remover, progress)
+}
+
+/// The rename moved another folder than the one checked (swapped in the instant between):
+/// put it back untouched. If that fails, the note is removed so that no recovery ever
+/// deletes it; it is reported where it waits.
+fn put_back_swapped(marker: &Marker, path: &Path) -> DeleteOutcome {
+    let why = "it was replaced by another folder";
+    match marker::restore(marker) {
+        Ok(_) => changed(path, why),
+        Err(e) => {
+            let _ = std::fs::remove_file(marker.dir.join(marker::MARKER_NOTE));
+            let mut out = failed(
+                path,
+                format!(
+                    "nothing was deleted: {why} since it was checked, and it could not be put \
+                     back ({e}); it is intact at {}",
+                    marker.content().display()
+                ),
+            );
+            out.marker = Some(marker.dir.clone());
+            out
+        }
+    }
 }
 
 fn cancelled_untouched(path: &Path) -> DeleteOutcome {
