@@ -213,3 +213,24 @@ fn rm_asks_refuses_and_reports_exit_codes() {
     );
     assert!(!v.exists());
 }
+
+#[test]
+fn a_backup_starting_after_the_check_is_refused() {
+    let f = fixture();
+    let v = f.archive();
+    let item = f.item(&v);
+    std::fs::create_dir(v.join("Snapshot")).unwrap(); // the backup app starts writing
+    let before = listing(&f.root);
+    let never = AtomicBool::new(false);
+    for mode in [DeleteMode::Trash, DeleteMode::Permanent] {
+        let out = delete_version_with(&item, mode, &never, &mut SystemRemover, &mut |_| {});
+        assert_eq!(
+            (out.status, out.message.as_str()),
+            (
+                DeleteStatus::Failed,
+                "nothing was deleted: a backup started writing into it since it was checked"
+            )
+        );
+    }
+    assert_eq!(listing(&f.root), before);
+}
