@@ -13,13 +13,17 @@ use backtop::commands::context::RunRoots;
 use backtop::commands::prune::PruneArgs;
 use backtop::commands::{demo, list, prune, rm, roots, tui, verify};
 
+/// Exit code when backtop itself fails (bad arguments are clap's 2): distinct from a command's
+/// own "some deletes failed" or "problems found" (1).
+const EXIT_ERROR: u8 = 4;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(err) => {
             eprintln!("backtop: {err:#}");
-            ExitCode::from(1)
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }
