@@ -1,9 +1,9 @@
 //! Content categories: domain/path → [`Category`], one rule table tested row by row.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a backed-up file is, for the size breakdown. JSON ids are the snake_case names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Camera roll: photos and videos.

@@ -1,0 +1,123 @@
+//! The body of the scan thread: cache hits, then every version sized in turn, volumes, the
+//! cache written back, `Finished`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use crossbeam_channel::Sender;
+
+use super::cache::{fingerprint, Fingerprint, SizeCache};
+use super::{ScanEvent, ScanOptions};
+use crate::library::usage::{size_version, totals, SizeControl, VersionUsage};
+use crate::library::volume::volumes_for;
+use crate::library::{Library, RootStatus, Version};
+
+/// Runs one scan; every event goes to `tx` (a closed receiver is ignored).
+pub fn run(library: &Library, options: &ScanOptions, tx: &Sender<ScanEvent>, cancel: &AtomicBool) {
+    let start = Instant::now();
+    let versions: Vec<&Version> = library.versions().collect();
+    let mut cache = options.cache.as_deref().map(SizeCache::load);
+    let stamps: Vec<Option<Fingerprint>> = versions
+        .iter()
+        .map(|v| cache.as_ref().and_then(|_| fingerprint(&v.path).ok()))
+        .collect();
+    let hits = send_cached(&versions, &stamps, cache.as_ref(), tx);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .thread_name(|i| format!("backtop-walk-{i}"))
+        .build()
+        .ok();
+    let mut sized: Vec<(&Version, VersionUsage)> = Vec::new();
+    for (i, version) in versions.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        let path = version.path.clone();
+        let progress = |files, bytes| {
+            let path = path.clone();
+            let _ = tx.send(ScanEvent::Progress { path, files, bytes });
+        };
+        let ctl = SizeControl {
+            reuse: hits[i].as_ref(),
+            ..SizeControl::new(cancel, &progress)
+        };
+        let result = match &pool {
+            Some(pool) => pool.install(|| size_version(version, &ctl)),
+            None => size_version(version, &ctl),
+        };
+        match result {
+            Ok(Some(usage)) => {
+                if let (Some(cache), Some(fp)) = (cache.as_mut(), &stamps[i]) {
+                    cache.insert(&version.path, fp.clone(), &usage);
+                }
+                let _ = tx.send(ScanEvent::Sized {
+                    path: version.path.clone(),
+                    usage: usage.clone(),
+                });
+                sized.push((version, usage));
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let error = e.to_string();
+                let _ = tx.send(ScanEvent::Failed { path: version.path.clone(), error });
+            }
+        }
+    }
+    let cancelled = cancel.load(Ordering::Relaxed);
+    if !cancelled {
+        let _ = tx.send(ScanEvent::Volumes(volumes(library, &sized)));
+    }
+    if let (Some(cache), Some(path)) = (cache.as_mut(), options.cache.as_deref()) {
+        cache.prune();
+        let _ = cache.save(path);
+    }
+    let elapsed = start.elapsed();
+    let _ = tx.send(ScanEvent::Finished { elapsed, cancelled });
+}
+
+/// Sends `Cached` for each version whose cache entry still matches; returns the hits.
+fn send_cached(
+    versions: &[&Version],
+    stamps: &[Option<Fingerprint>],
+    cache: Option<&SizeCache>,
+    tx: &Sender<ScanEvent>,
+) -> Vec<Option<VersionUsage>> {
+    versions
+        .iter()
+        .zip(stamps)
+        .map(|(v, fp)| {
+            let usage = cache?.get(&v.path, fp.as_ref()?)?.clone();
+            let path = v.path.clone();
+            let _ = tx.send(ScanEvent::Cached { path, usage: usage.clone() });
+            Some(usage)
+        })
+        .collect()
+}
+
+/// Volume figures: the readable roots (and any root a version names), with the bytes of the
+/// sized versions under each, every inode once per root.
+fn volumes(library: &Library, sized: &[(&Version, VersionUsage)]) -> Vec<crate::library::volume::VolumeUsage> {
+    let mut roots: Vec<PathBuf> = library
+        .roots
+        .iter()
+        .filter(|r| matches!(r.status, RootStatus::Ok { .. }))
+        .map(|r| r.root.path.clone())
+        .collect();
+    for (v, _) in sized {
+        if !roots.contains(&v.root) {
+            roots.push(v.root.clone());
+        }
+    }
+    let mut per_root: BTreeMap<PathBuf, u64> = BTreeMap::new();
+    for root in &roots {
+        let set: Vec<&VersionUsage> = sized
+            .iter()
+            .filter(|(v, _)| &v.root == root)
+            .map(|(_, u)| u)
+            .collect();
+        per_root.insert(root.clone(), totals::library_totals(&set).bytes);
+    }
+    volumes_for(&roots, &per_root)
+}
