@@ -24,7 +24,10 @@ use crate::library::volume::VolumeUsage;
 use crate::library::Library;
 
 pub mod cache;
+mod results;
 mod worker;
+
+pub use results::ScanResults;
 
 /// How to scan.
 #[derive(Debug, Clone)]
