@@ -23,11 +23,31 @@ use backtop::scan::{self, ScanEvent, ScanOptions};
 /// Share of the files per version: (udid, folder, kind, share).
 const LAYOUT: [(&str, &str, VersionKind, f64); 8] = [
     ("AAAAAAAA-0000000000000001", "live", VersionKind::Live, 0.20),
-    ("AAAAAAAA-0000000000000001", "snap1", VersionKind::ImazingSnapshot, 0.20),
-    ("AAAAAAAA-0000000000000001", "snap2", VersionKind::ImazingSnapshot, 0.20),
-    ("AAAAAAAA-0000000000000001", "archive", VersionKind::Archive, 0.15),
+    (
+        "AAAAAAAA-0000000000000001",
+        "snap1",
+        VersionKind::ImazingSnapshot,
+        0.20,
+    ),
+    (
+        "AAAAAAAA-0000000000000001",
+        "snap2",
+        VersionKind::ImazingSnapshot,
+        0.20,
+    ),
+    (
+        "AAAAAAAA-0000000000000001",
+        "archive",
+        VersionKind::Archive,
+        0.15,
+    ),
     ("BBBBBBBB-0000000000000002", "live", VersionKind::Live, 0.10),
-    ("BBBBBBBB-0000000000000002", "archive", VersionKind::Archive, 0.08),
+    (
+        "BBBBBBBB-0000000000000002",
+        "archive",
+        VersionKind::Archive,
+        0.08,
+    ),
     ("CCCCCCCC-0000000000000003", "live", VersionKind::Live, 0.05),
     ("DDDDDDDD-0000000000000004", "live", VersionKind::Live, 0.02),
 ];
@@ -50,7 +70,11 @@ fn main() -> anyhow::Result<()> {
     if !dir.join("Backup").is_dir() {
         let t = Instant::now();
         build(&dir, files)?;
-        println!("built {files} files in {:.1} s under {}", t.elapsed().as_secs_f64(), dir.display());
+        println!(
+            "built {files} files in {:.1} s under {}",
+            t.elapsed().as_secs_f64(),
+            dir.display()
+        );
     }
     measure(&dir, runs)
 }
@@ -67,14 +91,25 @@ fn build(dir: &Path, files: usize) -> anyhow::Result<()> {
                 write_backup(&live, &spec)?;
             }
             VersionKind::Archive => {
-                write_backup(&root.join(format!("{udid}-20240101-12000{}", folder.len())), &spec)?;
+                write_backup(
+                    &root.join(format!("{udid}-20240101-12000{}", folder.len())),
+                    &spec,
+                )?;
             }
             VersionKind::ImazingSnapshot => {
-                let snap = root.join("iMazing.Versions/Versions").join(udid).join(folder);
-                let changed: Vec<FileSpec> = spec.files.iter().step_by(33).map(|f| FileSpec {
-                    size: f.size / 2 + 1,
-                    ..f.clone()
-                }).collect();
+                let snap = root
+                    .join("iMazing.Versions/Versions")
+                    .join(udid)
+                    .join(folder);
+                let changed: Vec<FileSpec> = spec
+                    .files
+                    .iter()
+                    .step_by(33)
+                    .map(|f| FileSpec {
+                        size: f.size / 2 + 1,
+                        ..f.clone()
+                    })
+                    .collect();
                 write_imazing_snapshot(&live, &snap, &spec, &changed)?;
             }
         }
@@ -96,9 +131,18 @@ fn spec(udid: &str, n: usize) -> BackupSpec {
             x ^= x << 17;
             let size = 1_000 + x % 4_000_000;
             let (domain, path) = match i % 10 {
-                0..=2 => ("CameraRollDomain".to_string(), format!("Media/DCIM/100APPLE/IMG_{i}.HEIC")),
-                3..=6 => (format!("AppDomain-{}", apps[i % 20]), format!("Documents/f{i}")),
-                7 => ("MediaDomain".to_string(), format!("Library/SMS/Attachments/{i}.jpg")),
+                0..=2 => (
+                    "CameraRollDomain".to_string(),
+                    format!("Media/DCIM/100APPLE/IMG_{i}.HEIC"),
+                ),
+                3..=6 => (
+                    format!("AppDomain-{}", apps[i % 20]),
+                    format!("Documents/f{i}"),
+                ),
+                7 => (
+                    "MediaDomain".to_string(),
+                    format!("Library/SMS/Attachments/{i}.jpg"),
+                ),
                 _ => ("HomeDomain".to_string(), format!("Library/Caches/c{i}")),
             };
             FileSpec::new(&domain, &path, size)
@@ -115,7 +159,10 @@ fn library(dir: &Path, walk_only: bool) -> Library {
         let path = match kind {
             VersionKind::Live => root.join(udid),
             VersionKind::Archive => root.join(format!("{udid}-20240101-12000{}", folder.len())),
-            VersionKind::ImazingSnapshot => root.join("iMazing.Versions/Versions").join(udid).join(folder),
+            VersionKind::ImazingSnapshot => root
+                .join("iMazing.Versions/Versions")
+                .join(udid)
+                .join(folder),
         };
         let mut v = Version::bare(&path, &root, kind);
         v.manifest = ManifestFormat::Db;
@@ -132,7 +179,11 @@ fn library(dir: &Path, walk_only: bool) -> Library {
             }),
         }
     }
-    Library { roots: Vec::new(), devices, damaged: Vec::new() }
+    Library {
+        roots: Vec::new(),
+        devices,
+        damaged: Vec::new(),
+    }
 }
 
 /// One measured process: `scan`, `walk` or `relaunch`; prints `elapsed_ms rss_kib`.
@@ -156,7 +207,10 @@ fn child(mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> {
             _ => {}
         }
     }
-    anyhow::ensure!(mode != "relaunch", "only {hits} of {versions} versions were cached");
+    anyhow::ensure!(
+        mode != "relaunch",
+        "only {hits} of {versions} versions were cached"
+    );
     println!("{} {}", t.elapsed().as_secs_f64() * 1e3, peak_rss_kib());
     Ok(())
 }
@@ -175,7 +229,11 @@ fn timed(cmd: &mut Command) -> anyhow::Result<(f64, String)> {
     let t = Instant::now();
     let out = cmd.output()?;
     let ms = t.elapsed().as_secs_f64() * 1e3;
-    anyhow::ensure!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    anyhow::ensure!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok((ms, String::from_utf8_lossy(&out.stdout).into_owned()))
 }
 
@@ -185,7 +243,10 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim().to_string()
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 fn measure(dir: &Path, runs: usize) -> anyhow::Result<()> {
@@ -203,19 +264,41 @@ fn measure(dir: &Path, runs: usize) -> anyhow::Result<()> {
         c.arg("-s").arg(dir);
         c
     };
-    println!("load before: {}   cores: {}", load(), std::thread::available_parallelism()?);
+    println!(
+        "load before: {}   cores: {}",
+        load(),
+        std::thread::available_parallelism()?
+    );
     timed(&mut du())?; // warm-up: page cache
     timed(&mut me("scan", None))?;
-    let (mut scan, mut walk, mut dus, mut ratios, mut walk_ratios) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut scan, mut walk, mut dus, mut ratios, mut walk_ratios) =
+        (vec![], vec![], vec![], vec![], vec![]);
     let mut rss = 0u64;
     for i in 0..runs {
-        let (s, out) = if i % 2 == 0 { timed(&mut me("scan", None))? } else { (0.0, String::new()) };
+        let (s, out) = if i % 2 == 0 {
+            timed(&mut me("scan", None))?
+        } else {
+            (0.0, String::new())
+        };
         let (d, _) = timed(&mut du())?;
-        let (s, out) = if i % 2 == 1 { timed(&mut me("scan", None))? } else { (s, out) };
+        let (s, out) = if i % 2 == 1 {
+            timed(&mut me("scan", None))?
+        } else {
+            (s, out)
+        };
         let (w, _) = timed(&mut me("walk", None))?;
-        rss = rss.max(out.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0));
+        rss = rss.max(
+            out.split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        );
         println!("run {i}: scan {s:.0} ms, walk only {w:.0} ms, du -s {d:.0} ms");
-        (scan.push(s), walk.push(w), dus.push(d), ratios.push(s / d), walk_ratios.push(w / d));
+        scan.push(s);
+        walk.push(w);
+        dus.push(d);
+        ratios.push(s / d);
+        walk_ratios.push(w / d);
     }
     let cache = dir.join("bench-sizes.json");
     timed(&mut me("scan", Some(&cache)))?;
@@ -226,9 +309,16 @@ fn measure(dir: &Path, runs: usize) -> anyhow::Result<()> {
     let r = median(&mut relaunch);
     println!("full scan (sizes + unique + categories): median {s:.0} ms");
     println!("du -s:                                   median {d:.0} ms");
-    println!("ratio scan / du -s: {:.2} (median of pairwise ratios {:.2})", s / d, median(&mut ratios));
+    println!(
+        "ratio scan / du -s: {:.2} (median of pairwise ratios {:.2})",
+        s / d,
+        median(&mut ratios)
+    );
     println!("walk only / du -s:  {:.2}", median(&mut walk_ratios));
-    println!("cached relaunch: median {r:.1} ms = {:.3} x full scan", r / s);
+    println!(
+        "cached relaunch: median {r:.1} ms = {:.3} x full scan",
+        r / s
+    );
     println!("peak RSS of a full scan: {:.1} MiB", rss as f64 / 1024.0);
     println!("load after: {}", load());
     Ok(())

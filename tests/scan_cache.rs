@@ -21,8 +21,13 @@ use scan_fixtures::{library_of, size, spec, version_of};
 fn fixture(root: &Path) -> Library {
     let live_spec = spec(1000, 2000, 3000);
     let live = write_backup(&root.join("live"), &live_spec).unwrap();
-    let changed = [FileSpec::new("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC", 500)];
-    let snap = write_imazing_snapshot(&live.path, &root.join("snap"), &live_spec, &changed).unwrap();
+    let changed = [FileSpec::new(
+        "CameraRollDomain",
+        "Media/DCIM/100APPLE/IMG_0001.HEIC",
+        500,
+    )];
+    let snap =
+        write_imazing_snapshot(&live.path, &root.join("snap"), &live_spec, &changed).unwrap();
     library_of(
         root,
         vec![
@@ -58,7 +63,10 @@ fn sized(events: &[ScanEvent]) -> BTreeMap<PathBuf, VersionUsage> {
 }
 
 fn without_shared(u: &VersionUsage) -> VersionUsage {
-    VersionUsage { shared: Vec::new(), ..u.clone() }
+    VersionUsage {
+        shared: Vec::new(),
+        ..u.clone()
+    }
 }
 
 #[test]
@@ -71,7 +79,13 @@ fn a_relaunch_shows_cached_figures_first_then_fresh_ones() {
     assert!(cached(&first).is_empty());
     let fresh = sized(&first);
     assert_eq!(fresh.len(), 2);
-    assert!(matches!(first.last(), Some(ScanEvent::Finished { cancelled: false, .. })));
+    assert!(matches!(
+        first.last(),
+        Some(ScanEvent::Finished {
+            cancelled: false,
+            ..
+        })
+    ));
     let ScanEvent::Volumes(vols) = &first[first.len() - 2] else {
         panic!("Volumes before Finished: {:?}", first[first.len() - 2]);
     };
@@ -121,7 +135,8 @@ fn a_corrupt_cache_is_ignored_and_rewritten() {
     let first = scan_events(&lib, Some(cache.clone()));
     assert!(cached(&first).is_empty());
     assert_eq!(sized(&first).len(), 2);
-    let parsed: serde_json::Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
     assert_eq!(parsed["entries"].as_object().map(|m| m.len()), Some(2));
     assert_eq!(cached(&scan_events(&lib, Some(cache))).len(), 2);
 }
@@ -132,7 +147,10 @@ fn no_cache_writes_nothing() {
     let lib = fixture(&tmp.path().join("root"));
     let events = scan_events(&lib, None);
     assert_eq!(sized(&events).len(), 2);
-    let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, ["root"]);
 }
 
@@ -165,13 +183,22 @@ fn cached_categories_are_reused_only_when_the_walk_agrees() {
     // Same files and bytes: the cached breakdown is kept (the manifest is not read).
     let mut old = without_shared(&real);
     old.categories = BTreeMap::from([(Category::Notes, real.bytes)]);
-    let ctl = SizeControl { reuse: Some(&old), ..SizeControl::new(&cancel, &progress) };
+    let ctl = SizeControl {
+        reuse: Some(&old),
+        ..SizeControl::new(&cancel, &progress)
+    };
     let got = size_version(v, &ctl).unwrap().unwrap();
     assert_eq!(got.categories, old.categories);
-    assert_eq!((got.bytes, got.unique_bytes, got.shared.len()), (real.bytes, real.unique_bytes, 2));
+    assert_eq!(
+        (got.bytes, got.unique_bytes, got.shared.len()),
+        (real.bytes, real.unique_bytes, 2)
+    );
     // Different bytes: sized again from the manifest.
     old.bytes += 1;
-    let ctl = SizeControl { reuse: Some(&old), ..SizeControl::new(&cancel, &progress) };
+    let ctl = SizeControl {
+        reuse: Some(&old),
+        ..SizeControl::new(&cancel, &progress)
+    };
     assert_eq!(size_version(v, &ctl).unwrap().unwrap(), real);
 }
 
@@ -189,7 +216,13 @@ fn cancelling_stops_the_scan_and_says_so() {
         let w = write_backup(&root.join(format!("v{i}")), &sp).unwrap();
         versions.push(version_of(&w, &sp, &root, VersionKind::Archive));
     }
-    let handle = scan::start(library_of(&root, versions), ScanOptions { cache: None, threads: 2 });
+    let handle = scan::start(
+        library_of(&root, versions),
+        ScanOptions {
+            cache: None,
+            threads: 2,
+        },
+    );
     let mut events = Vec::new();
     for e in handle.events.iter() {
         if matches!(e, ScanEvent::Progress { .. }) {
@@ -197,7 +230,52 @@ fn cancelling_stops_the_scan_and_says_so() {
         }
         events.push(e);
     }
-    assert!(matches!(events.last(), Some(ScanEvent::Finished { cancelled: true, .. })));
+    assert!(matches!(
+        events.last(),
+        Some(ScanEvent::Finished {
+            cancelled: true,
+            ..
+        })
+    ));
     assert!(!events.iter().any(|e| matches!(e, ScanEvent::Volumes(_))));
     assert!(sized(&events).len() < 3);
+}
+
+#[test]
+fn du_json_lists_every_category_and_counts_shared_inodes_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let mut results = scan::ScanResults::default();
+    for e in scan_events(&lib, None) {
+        results.apply(&e);
+    }
+    let json = backtop::commands::du::to_json(&lib, &results);
+    let dev = &json["devices"][0];
+    let live = &dev["versions"][0];
+    let cats = live["categories"].as_object().unwrap();
+    assert_eq!(cats.len(), Category::ALL.len());
+    assert_eq!(cats["whatsapp"], 0);
+    assert_eq!(cats["photos"], 1000);
+    let sum: u64 = cats.values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(live["bytes"].as_u64(), Some(sum));
+    assert_eq!(live["top_apps"][0]["bundle_id"], "com.spotify.client");
+    assert_eq!(live["top_apps"][0]["name"], "Spotify");
+    let (lb, sb) = (
+        live["bytes"].as_u64().unwrap(),
+        dev["versions"][1]["bytes"].as_u64().unwrap(),
+    );
+    // 5000 bytes (app + settings) are hard-linked into both versions: counted once.
+    assert_eq!(dev["totals"]["bytes"].as_u64(), Some(lb + sb - 5000));
+    assert_eq!(json["totals"], dev["totals"]);
+    assert_eq!(json["volumes"][0]["backup_bytes"], dev["totals"]["bytes"]);
+    assert_eq!(dev["next_backup_fits"], true);
+    assert_eq!(live["error"], serde_json::Value::Null);
+    let text = backtop::commands::du::render_text(&lib, &results);
+    assert!(
+        text.starts_with(&format!(
+            "Anna's iPhone ({})\n  live [live, complete, 2024-06-01]: ",
+            scan_fixtures::UDID
+        )),
+        "{text}"
+    );
 }

@@ -33,14 +33,26 @@ fn a_snapshot_shares_its_unchanged_files_with_the_live_backup() {
     let mut snap_spec = live_spec.clone();
     snap_spec.date = time::macros::datetime!(2024-07-01 12:00 UTC);
     let changed = [FileSpec::new("CameraRollDomain", PHOTO, 500)];
-    let snap = write_imazing_snapshot(&live.path, &root.join("snap"), &snap_spec, &changed).unwrap();
+    let snap =
+        write_imazing_snapshot(&live.path, &root.join("snap"), &snap_spec, &changed).unwrap();
 
     let lu = size(&version_of(&live, &live_spec, root, VersionKind::Live));
-    let su = size(&version_of(&snap, &snap_spec, root, VersionKind::ImazingSnapshot));
+    let su = size(&version_of(
+        &snap,
+        &snap_spec,
+        root,
+        VersionKind::ImazingSnapshot,
+    ));
     let (ml, ms) = (live.metadata_bytes, snap.metadata_bytes);
 
-    assert_eq!((lu.bytes, lu.unique_bytes, lu.files), (ml + 6000, ml + 1000, 7));
-    assert_eq!((su.bytes, su.unique_bytes, su.files), (ms + 5500, ms + 500, 7));
+    assert_eq!(
+        (lu.bytes, lu.unique_bytes, lu.files),
+        (ml + 6000, ml + 1000, 7)
+    );
+    assert_eq!(
+        (su.bytes, su.unique_bytes, su.files),
+        (ms + 5500, ms + 500, 7)
+    );
     assert_eq!(lu.shared.len(), 2);
     assert!(lu.errors.is_empty() && su.errors.is_empty());
     assert_eq!(
@@ -62,7 +74,11 @@ fn a_snapshot_shares_its_unchanged_files_with_the_live_backup() {
 
     // The shared inodes count once in device and library totals.
     let all = ml + ms + 1000 + 500 + 2000 + 3000;
-    let expected = Totals { bytes: all, unique_bytes: all, files: 12 };
+    let expected = Totals {
+        bytes: all,
+        unique_bytes: all,
+        files: 12,
+    };
     assert_eq!(device_totals(&[&lu, &su]), expected);
     assert_eq!(library_totals(&[&lu, &su]), expected);
     assert_eq!(freed_by_deleting(&[&su]), ms + 500);
@@ -109,7 +125,10 @@ fn an_encrypted_backup_is_metadata_and_encrypted_bytes_only() {
     assert_eq!(w.content_bytes, 1008 + 2016 + 3008);
     assert_eq!(
         u.categories,
-        cats(&[(Category::Metadata, w.metadata_bytes), (Category::Encrypted, w.content_bytes)])
+        cats(&[
+            (Category::Metadata, w.metadata_bytes),
+            (Category::Encrypted, w.content_bytes)
+        ])
     );
     assert_eq!(u.bytes, w.metadata_bytes + w.content_bytes);
     assert!(u.top_apps.is_empty() && u.errors.is_empty());
@@ -150,7 +169,10 @@ fn an_unreadable_manifest_leaves_content_unknown_with_an_error() {
     let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
     assert_eq!(
         u.categories,
-        cats(&[(Category::Metadata, w.metadata_bytes), (Category::Unknown, 6000)])
+        cats(&[
+            (Category::Metadata, w.metadata_bytes),
+            (Category::Unknown, 6000)
+        ])
     );
     assert_eq!(u.errors.len(), 1, "{:?}", u.errors);
 }
@@ -158,7 +180,10 @@ fn an_unreadable_manifest_leaves_content_unknown_with_an_error() {
 /// Fails like `chmod 000` would for the folder holding the photo.
 fn deny_photo_folder(dir: &Path) -> io::Result<std::fs::ReadDir> {
     let photo = file_id("CameraRollDomain", PHOTO);
-    if dir.file_name().is_some_and(|n| n.to_str() == photo.get(..2)) {
+    if dir
+        .file_name()
+        .is_some_and(|n| n.to_str() == photo.get(..2))
+    {
         return Err(io::Error::from(io::ErrorKind::PermissionDenied));
     }
     std::fs::read_dir(dir)
@@ -169,7 +194,11 @@ fn an_unreadable_subfolder_is_an_error_on_the_version_not_a_failure() {
     let tmp = tempfile::tempdir().unwrap();
     let sp = spec(1000, 2000, 3000);
     let w = write_backup(tmp.path(), &sp).unwrap();
-    let prefixes: Vec<String> = sp.files.iter().map(|f| f.file_id()[..2].to_string()).collect();
+    let prefixes: Vec<String> = sp
+        .files
+        .iter()
+        .map(|f| f.file_id()[..2].to_string())
+        .collect();
     assert!(prefixes[0] != prefixes[1] && prefixes[0] != prefixes[2]);
     let v = version_of(&w, &sp, tmp.path(), VersionKind::Live);
     let cancel = AtomicBool::new(false);
@@ -182,7 +211,10 @@ fn an_unreadable_subfolder_is_an_error_on_the_version_not_a_failure() {
     let denied = tmp.path().join(&prefixes[0]);
     assert_eq!(
         u.errors,
-        [format!("cannot read folder {}: permission denied", denied.display())]
+        [format!(
+            "cannot read folder {}: permission denied",
+            denied.display()
+        )]
     );
     assert_eq!(u.bytes, w.metadata_bytes + 5000);
 }
@@ -220,7 +252,8 @@ fn a_cancelled_walk_returns_nothing() {
     let cancel = AtomicBool::new(false);
     // The first progress report cancels: the walk must stop and return no figures.
     let progress = |_: u64, _: u64| cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-    let got: Option<VersionUsage> = size_version(&v, &SizeControl::new(&cancel, &progress)).unwrap();
+    let got: Option<VersionUsage> =
+        size_version(&v, &SizeControl::new(&cancel, &progress)).unwrap();
     assert_eq!(got, None);
 }
 

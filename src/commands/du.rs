@@ -116,9 +116,10 @@ fn totals_json(t: Totals) -> Value {
 
 fn version_json(v: &Version, results: &ScanResults) -> Value {
     let usage = results.sized.get(&v.path);
-    let date = v
-        .date
-        .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok());
+    let date = v.date.and_then(|d| {
+        d.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    });
     let mut obj = json!({
         "path": v.path,
         "folder_name": v.folder_name,
@@ -145,7 +146,12 @@ fn version_json(v: &Version, results: &ScanResults) -> Value {
 fn categories_json(u: &VersionUsage) -> Value {
     let map: Map<String, Value> = Category::ALL
         .iter()
-        .map(|c| (c.id().to_string(), json!(u.categories.get(c).copied().unwrap_or(0))))
+        .map(|c| {
+            (
+                c.id().to_string(),
+                json!(u.categories.get(c).copied().unwrap_or(0)),
+            )
+        })
         .collect();
     Value::Object(map)
 }
@@ -199,9 +205,17 @@ fn version_text(v: &Version, results: &ScanResults) -> String {
         .date
         .map(|d| d.date().to_string())
         .unwrap_or_else(|| "no date".into());
-    let head = format!("  {} [{}, {}, {date}]", v.folder_name, v.kind.label(), v.state.label());
+    let head = format!(
+        "  {} [{}, {}, {date}]",
+        v.folder_name,
+        v.kind.label(),
+        v.state.label()
+    );
     let Some(u) = results.sized.get(&v.path) else {
-        let why = results.failed.get(&v.path).map_or("not sized", String::as_str);
+        let why = results
+            .failed
+            .get(&v.path)
+            .map_or("not sized", String::as_str);
         return format!("{head}: {why}\n");
     };
     let mut s = format!(

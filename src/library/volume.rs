@@ -80,7 +80,9 @@ fn volume_key(root: &Path) -> Option<VolumeKey> {
 #[cfg(not(unix))]
 fn volume_key(root: &Path) -> Option<VolumeKey> {
     std::fs::metadata(root).ok()?;
-    root.components().next().map(|c| PathBuf::from(c.as_os_str()))
+    root.components()
+        .next()
+        .map(|c| PathBuf::from(c.as_os_str()))
 }
 
 #[cfg(test)]
@@ -104,7 +106,10 @@ mod tests {
         let bytes = BTreeMap::from([(a.clone(), 5), (b.clone(), 7)]);
         let vols = volumes_for(&[a.clone(), missing, b.clone()], &bytes);
         assert_eq!(vols.len(), 1);
-        assert_eq!((vols[0].backup_bytes, vols[0].roots.clone()), (12, vec![a, b]));
+        assert_eq!(
+            (vols[0].backup_bytes, vols[0].roots.clone()),
+            (12, vec![a, b])
+        );
         assert!(vols[0].total >= vols[0].free);
     }
 }

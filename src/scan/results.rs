@@ -72,7 +72,9 @@ impl ScanResults {
 
     /// The volume holding `root`, if known.
     pub fn volume_of(&self, root: &Path) -> Option<&VolumeUsage> {
-        self.volumes.iter().find(|v| v.roots.iter().any(|r| r == root))
+        self.volumes
+            .iter()
+            .find(|v| v.roots.iter().any(|r| r == root))
     }
 
     /// Advisory: whether the device's next backup fits on the volume of its newest complete

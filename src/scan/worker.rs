@@ -61,7 +61,10 @@ pub fn run(library: &Library, options: &ScanOptions, tx: &Sender<ScanEvent>, can
             Ok(None) => break,
             Err(e) => {
                 let error = e.to_string();
-                let _ = tx.send(ScanEvent::Failed { path: version.path.clone(), error });
+                let _ = tx.send(ScanEvent::Failed {
+                    path: version.path.clone(),
+                    error,
+                });
             }
         }
     }
@@ -90,7 +93,10 @@ fn send_cached(
         .map(|(v, fp)| {
             let usage = cache?.get(&v.path, fp.as_ref()?)?.clone();
             let path = v.path.clone();
-            let _ = tx.send(ScanEvent::Cached { path, usage: usage.clone() });
+            let _ = tx.send(ScanEvent::Cached {
+                path,
+                usage: usage.clone(),
+            });
             Some(usage)
         })
         .collect()
@@ -98,7 +104,10 @@ fn send_cached(
 
 /// Volume figures: the readable roots (and any root a version names), with the bytes of the
 /// sized versions under each, every inode once per root.
-fn volumes(library: &Library, sized: &[(&Version, VersionUsage)]) -> Vec<crate::library::volume::VolumeUsage> {
+fn volumes(
+    library: &Library,
+    sized: &[(&Version, VersionUsage)],
+) -> Vec<crate::library::volume::VolumeUsage> {
     let mut roots: Vec<PathBuf> = library
         .roots
         .iter()

@@ -19,9 +19,17 @@ pub const UDID: &str = "00008110-001A2B3C4D5E6F70";
 pub fn spec(photo: u64, app: u64, settings: u64) -> BackupSpec {
     let mut s = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
     s.files = vec![
-        FileSpec::new("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC", photo),
+        FileSpec::new(
+            "CameraRollDomain",
+            "Media/DCIM/100APPLE/IMG_0001.HEIC",
+            photo,
+        ),
         FileSpec::new("AppDomain-com.spotify.client", "Documents/cache.bin", app),
-        FileSpec::new("HomeDomain", "Library/Preferences/com.apple.x.plist", settings),
+        FileSpec::new(
+            "HomeDomain",
+            "Library/Preferences/com.apple.x.plist",
+            settings,
+        ),
     ];
     s.apps = vec![("com.spotify.client".into(), "Spotify".into())];
     s

@@ -24,7 +24,10 @@ pub enum Classes {
 
 /// Bytes per category (non-zero only; they sum to the walk's distinct-inode bytes) and per
 /// app index.
-pub fn categorize(walked: &Walked, classes: &Classes) -> (BTreeMap<Category, u64>, HashMap<u32, u64>) {
+pub fn categorize(
+    walked: &Walked,
+    classes: &Classes,
+) -> (BTreeMap<Category, u64>, HashMap<u32, u64>) {
     let mut cats: BTreeMap<Category, u64> = BTreeMap::new();
     let mut apps: HashMap<u32, u64> = HashMap::new();
     let mut add = |key: FileKey, bytes: u64| {
@@ -73,7 +76,11 @@ pub fn top_apps(
             })
         })
         .collect();
-    apps.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.bundle_id.cmp(&b.bundle_id)));
+    apps.sort_by(|a, b| {
+        b.bytes
+            .cmp(&a.bytes)
+            .then_with(|| a.bundle_id.cmp(&b.bundle_id))
+    });
     apps.truncate(TOP_APPS);
     apps
 }

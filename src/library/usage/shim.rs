@@ -56,7 +56,10 @@ impl ManifestIndex {
     pub fn load(version_dir: &Path, format: ManifestFormat) -> Result<Self> {
         let path = version_dir.join("Manifest.db");
         if format != ManifestFormat::Db {
-            return Err(Error::invalid(version_dir, "stand-in reads Manifest.db only"));
+            return Err(Error::invalid(
+                version_dir,
+                "stand-in reads Manifest.db only",
+            ));
         }
         let sql = |source| Error::Sqlite {
             path: path.clone(),

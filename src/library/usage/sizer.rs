@@ -72,7 +72,10 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
         }
         (Some(_), _) => {
             // The cached figures no longer match: size again from scratch.
-            let fresh = SizeControl { reuse: None, ..*ctl };
+            let fresh = SizeControl {
+                reuse: None,
+                ..*ctl
+            };
             return size_version(version, &fresh);
         }
         (None, Some((classes, error))) => {
@@ -148,11 +151,7 @@ fn wait<T>(rx: &Receiver<T>, cancel: &AtomicBool) -> Option<T> {
 }
 
 /// Loads what names the version's files, and the error to report if that failed.
-fn load_classes(
-    path: &Path,
-    format: ManifestFormat,
-    encrypted: bool,
-) -> (Classes, Option<String>) {
+fn load_classes(path: &Path, format: ManifestFormat, encrypted: bool) -> (Classes, Option<String>) {
     if encrypted {
         return (Classes::Encrypted, None);
     }
@@ -165,4 +164,3 @@ fn load_classes(
         Err(e) => (Classes::Unavailable, Some(e.to_string())),
     }
 }
-

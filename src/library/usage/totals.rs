@@ -129,7 +129,14 @@ mod tests {
         assert_eq!(freed_by_deleting(&[&b]), 7);
         assert_eq!(freed_by_deleting(&[&a, &b]), 1_000_000_012);
         let t = device_totals(&[&a, &b]);
-        assert_eq!(t, Totals { bytes: 1_000_000_012, unique_bytes: 1_000_000_012, files: 3 });
+        assert_eq!(
+            t,
+            Totals {
+                bytes: 1_000_000_012,
+                unique_bytes: 1_000_000_012,
+                files: 3
+            }
+        );
     }
 
     #[test]
