@@ -1,0 +1,163 @@
+//! The `file` blob of a Manifest.db row: an NSKeyedArchiver binary plist whose root object
+//! (class `MBFile`) describes the file. UIDs are resolved generically through `$objects`, so
+//! any field may be stored inline or by reference.
+
+use std::io::Cursor;
+
+use plist::{Dictionary, Value};
+
+use crate::library::error::{Error, Result};
+
+/// What an `MBFile` blob says about one file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MbFile {
+    /// Size of the plain contents in bytes.
+    pub size: u64,
+    /// Unix mode (`0x8000` file, `0x4000` directory, `0xA000` symlink, plus permissions).
+    pub mode: u32,
+    /// Modification time, Unix seconds.
+    pub last_modified: Option<i64>,
+    /// Creation time, Unix seconds.
+    pub birth: Option<i64>,
+    /// Inode number on the device.
+    pub inode: Option<u64>,
+    /// Path relative to the domain.
+    pub relative_path: Option<String>,
+    /// Symlink target.
+    pub target: Option<String>,
+    /// `Flags` field of the object (not the row's `flags` column).
+    pub flags: Option<u64>,
+    /// Data protection class.
+    pub protection_class: Option<u64>,
+    /// Wrapped per-file key (`EncryptionKey` → `NS.data`) of encrypted backups.
+    pub encryption_key: Option<Vec<u8>>,
+}
+
+impl MbFile {
+    /// True for a regular file by its mode.
+    pub fn is_file(&self) -> bool {
+        self.mode & 0xF000 == 0x8000
+    }
+}
+
+/// Longest chain of UIDs followed before giving up (a cycle in a hostile blob).
+const MAX_UID_HOPS: usize = 32;
+
+/// Decodes an NSKeyedArchiver `MBFile` blob. Errors name `<MBFile blob>`; callers that know
+/// the row add their own context. Never panics on malformed input.
+pub fn decode_mbfile(blob: &[u8]) -> Result<MbFile> {
+    let value = Value::from_reader(Cursor::new(blob)).map_err(|source| Error::Plist {
+        path: BLOB.into(),
+        source,
+    })?;
+    let archive = value
+        .as_dictionary()
+        .ok_or_else(|| bad("not a dictionary"))?;
+    let objects = archive
+        .get("$objects")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("no $objects array"))?;
+    let top = archive
+        .get("$top")
+        .and_then(Value::as_dictionary)
+        .ok_or_else(|| bad("no $top dictionary"))?;
+    let root = top.get("root").ok_or_else(|| bad("no $top.root"))?;
+    let root = resolve(objects, root)?
+        .as_dictionary()
+        .ok_or_else(|| bad("the root object is not a dictionary"))?;
+    let archive = Archive { objects, root };
+    Ok(MbFile {
+        size: archive.unsigned("Size")?.ok_or_else(|| bad("no Size"))?,
+        mode: archive
+            .unsigned("Mode")?
+            .and_then(|m| u32::try_from(m).ok())
+            .ok_or_else(|| bad("no Mode"))?,
+        last_modified: archive.signed("LastModified")?,
+        birth: archive.signed("Birth")?,
+        inode: archive.unsigned("InodeNumber")?,
+        relative_path: archive.string("RelativePath")?,
+        target: archive.string("Target")?,
+        flags: archive.unsigned("Flags")?,
+        protection_class: archive.unsigned("ProtectionClass")?,
+        encryption_key: archive.encryption_key()?,
+    })
+}
+
+const BLOB: &str = "<MBFile blob>";
+
+fn bad(what: &str) -> Error {
+    Error::invalid(BLOB, format!("not an MBFile archive: {what}"))
+}
+
+/// Follows UIDs into `$objects` until a value that is not a UID.
+fn resolve<'a>(objects: &'a [Value], mut value: &'a Value) -> Result<&'a Value> {
+    for _ in 0..MAX_UID_HOPS {
+        let Value::Uid(uid) = value else {
+            return Ok(value);
+        };
+        value = usize::try_from(uid.get())
+            .ok()
+            .and_then(|i| objects.get(i))
+            .ok_or_else(|| bad(&format!("UID {} is outside $objects", uid.get())))?;
+    }
+    Err(bad("UIDs refer to each other in a loop"))
+}
+
+/// The root object of an archive, with its `$objects` to resolve through.
+struct Archive<'a> {
+    objects: &'a [Value],
+    root: &'a Dictionary,
+}
+
+impl<'a> Archive<'a> {
+    /// The resolved value of a key of `dict`; `None` when absent or `$null`.
+    fn field(&self, dict: &'a Dictionary, key: &str) -> Result<Option<&'a Value>> {
+        let Some(value) = dict.get(key) else {
+            return Ok(None);
+        };
+        let value = resolve(self.objects, value)?;
+        Ok((value.as_string() != Some("$null")).then_some(value))
+    }
+
+    fn unsigned(&self, key: &str) -> Result<Option<u64>> {
+        match self.field(self.root, key)? {
+            None => Ok(None),
+            Some(v) => v
+                .as_unsigned_integer()
+                .map(Some)
+                .ok_or_else(|| bad(&format!("{key} is not an unsigned integer"))),
+        }
+    }
+
+    fn signed(&self, key: &str) -> Result<Option<i64>> {
+        match self.field(self.root, key)? {
+            None => Ok(None),
+            Some(v) => v
+                .as_signed_integer()
+                .map(Some)
+                .ok_or_else(|| bad(&format!("{key} is not an integer"))),
+        }
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>> {
+        match self.field(self.root, key)? {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(bad(&format!("{key} is not a string"))),
+        }
+    }
+
+    /// `EncryptionKey`: data inline, or an object whose `NS.data` is data (inline or a UID).
+    fn encryption_key(&self) -> Result<Option<Vec<u8>>> {
+        let value = match self.field(self.root, "EncryptionKey")? {
+            None => return Ok(None),
+            Some(Value::Dictionary(object)) => self.field(object, "NS.data")?,
+            Some(other) => Some(other),
+        };
+        match value {
+            None => Ok(None),
+            Some(Value::Data(data)) => Ok(Some(data.clone())),
+            Some(_) => Err(bad("EncryptionKey holds no data")),
+        }
+    }
+}

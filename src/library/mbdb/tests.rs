@@ -1,0 +1,187 @@
+//! Exact-offset tests of the mbdb reader on hand-built bytes.
+
+use super::*;
+
+/// A u16-length string field.
+fn s(bytes: &[u8]) -> Vec<u8> {
+    let mut out = (bytes.len() as u16).to_be_bytes().to_vec();
+    out.extend_from_slice(bytes);
+    out
+}
+
+const ABSENT: [u8; 2] = [0xFF, 0xFF];
+
+/// Record 1 (a file with a hash and one property): 109 bytes.
+fn record_file() -> Vec<u8> {
+    let mut r = Vec::new();
+    r.extend(s(b"HomeDomain")); // 12
+    r.extend(s(b"Library/SMS/sms.db")); // 20 → 32
+    r.extend(ABSENT); // link target → 34
+    r.extend(s(&[0xAB; 20])); // data hash → 56
+    r.extend(ABSENT); // encryption key → 58
+    r.extend([0x81, 0xA4]); // mode → 60
+    r.extend([1, 2, 3, 4, 5, 6, 7, 8]); // inode → 68
+    r.extend(501u32.to_be_bytes()); // uid
+    r.extend(20u32.to_be_bytes()); // gid → 76
+    r.extend(1_600_000_000u32.to_be_bytes()); // mtime
+    r.extend(1_600_000_001u32.to_be_bytes()); // atime
+    r.extend(1_600_000_002u32.to_be_bytes()); // ctime → 88
+    r.extend(4096u64.to_be_bytes()); // size → 96
+    r.push(4); // protection class → 97
+    r.push(1); // one property → 98
+    r.extend(s(b"xattr")); // → 105
+    r.extend(s(b"v1")); // → 109
+    r
+}
+
+/// Record 2 (a directory, every string absent but the domain): 61 bytes.
+fn record_dir() -> Vec<u8> {
+    let mut r = Vec::new();
+    r.extend(s(b"MediaDomain")); // 13
+    for _ in 0..4 {
+        r.extend(ABSENT); // path, link, hash, key → 21
+    }
+    r.extend([0x41, 0xED]); // → 23
+    r.extend([0; 8 + 4 + 4 + 12 + 8]); // inode, uid, gid, times, size → 59
+    r.push(0);
+    r.push(0); // → 61
+    r
+}
+
+fn file_bytes(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut bytes = MBDB_MAGIC.to_vec();
+    for r in records {
+        bytes.extend(r);
+    }
+    bytes
+}
+
+#[test]
+fn hand_built_records_have_the_expected_lengths() {
+    assert_eq!(record_file().len(), 109);
+    assert_eq!(record_dir().len(), 61);
+}
+
+#[test]
+fn parses_every_field_of_a_file_record() {
+    let parse = parse_mbdb(&file_bytes(&[record_file()])).unwrap();
+    assert_eq!(parse.truncated_at, None);
+    assert_eq!(
+        parse.records,
+        vec![MbdbRecord {
+            domain: "HomeDomain".into(),
+            path: "Library/SMS/sms.db".into(),
+            link_target: None,
+            data_hash: Some(vec![0xAB; 20]),
+            encryption_key: None,
+            mode: 0x81A4,
+            inode: 0x0102_0304_0506_0708,
+            uid: 501,
+            gid: 20,
+            mtime: 1_600_000_000,
+            atime: 1_600_000_001,
+            ctime: 1_600_000_002,
+            size: 4096,
+            protection_class: 4,
+            properties: vec![(b"xattr".to_vec(), b"v1".to_vec())],
+        }]
+    );
+    let record = &parse.records[0];
+    assert!(record.is_file());
+    assert_eq!(
+        hex::encode(record.file_id()),
+        "3d0d7e5fb2ce288813306e4d4636395e047a3d28"
+    );
+}
+
+#[test]
+fn absent_strings_are_empty_or_none() {
+    let parse = parse_mbdb(&file_bytes(&[record_dir()])).unwrap();
+    let record = &parse.records[0];
+    assert_eq!(record.domain, "MediaDomain");
+    assert_eq!(record.path, "");
+    assert_eq!(
+        (record.link_target.as_deref(), record.data_hash.as_deref()),
+        (None, None)
+    );
+    assert_eq!(record.encryption_key, None);
+    assert_eq!(record.mode, 0x41ED);
+    assert!(!record.is_file());
+    assert_eq!(record.properties, vec![]);
+}
+
+#[test]
+fn symlink_target_and_encryption_key_are_read() {
+    let mut r = Vec::new();
+    r.extend(s(b"RootDomain"));
+    r.extend(s(b"Library/link"));
+    r.extend(s(b"/var/mobile/x"));
+    r.extend(ABSENT);
+    r.extend(s(&[1, 0, 0, 0, 0xEE, 0xFF]));
+    r.extend([0xA1, 0xFF]);
+    r.extend([0; 8 + 4 + 4 + 12 + 8 + 1 + 1]);
+    let parse = parse_mbdb(&file_bytes(&[r])).unwrap();
+    let record = &parse.records[0];
+    assert_eq!(record.link_target.as_deref(), Some("/var/mobile/x"));
+    assert_eq!(
+        record.encryption_key.as_deref(),
+        Some(&[1, 0, 0, 0, 0xEE, 0xFF][..])
+    );
+    assert!(!record.is_file());
+}
+
+#[test]
+fn a_truncated_last_record_keeps_the_others_and_names_its_offset() {
+    let whole = file_bytes(&[record_file(), record_dir(), record_file()]);
+    assert_eq!(whole.len(), 6 + 109 + 61 + 109);
+    // Cut the third record (starting at 176) inside its inode, inside a string, after 1 byte.
+    for cut in [176 + 65, 176 + 5, 176 + 1, whole.len() - 1] {
+        let parse = parse_mbdb(&whole[..cut]).unwrap();
+        assert_eq!(parse.records.len(), 2, "cut at {cut}");
+        assert_eq!(parse.truncated_at, Some(176), "cut at {cut}");
+    }
+    // Cut inside the second record (starting at 115).
+    let parse = parse_mbdb(&whole[..130]).unwrap();
+    assert_eq!(parse.records.len(), 1);
+    assert_eq!(parse.truncated_at, Some(115));
+    // Cut exactly between records: nothing is truncated.
+    let parse = parse_mbdb(&whole[..176]).unwrap();
+    assert_eq!((parse.records.len(), parse.truncated_at), (2, None));
+}
+
+#[test]
+fn only_the_header_is_an_empty_list() {
+    assert_eq!(parse_mbdb(MBDB_MAGIC).unwrap(), MbdbParse::default());
+}
+
+#[test]
+fn a_wrong_header_is_an_error() {
+    let err = parse_mbdb(b"mbdb\x04\x00").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("Manifest.mbdb: not a Manifest.mbdb: header is"),
+        "{err}"
+    );
+    let err = parse_mbdb(b"SQLite format 3\0").unwrap_err();
+    assert!(err.to_string().contains("not a Manifest.mbdb"), "{err}");
+    let err = parse_mbdb(b"mbd").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Manifest.mbdb: not a Manifest.mbdb: shorter than its header"
+    );
+}
+
+#[test]
+fn read_mbdb_names_the_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Manifest.mbdb");
+    std::fs::write(&path, file_bytes(&[record_file(), record_dir()])).unwrap();
+    let parse = read_mbdb(&path).unwrap();
+    assert_eq!(parse.records.len(), 2);
+    std::fs::write(&path, b"garbage!").unwrap();
+    let err = read_mbdb(&path).unwrap_err();
+    assert!(
+        err.to_string().starts_with(&path.display().to_string()),
+        "{err}"
+    );
+}

@@ -1,0 +1,242 @@
+//! ManifestIndex over generated Manifest.db and Manifest.mbdb files, MBFile blobs built with
+//! the plist crate, and the read-only guarantees.
+
+#[path = "manifest/bench.rs"]
+mod bench;
+#[path = "manifest/errors.rs"]
+mod errors;
+#[path = "manifest/fixtures.rs"]
+mod fixtures;
+#[path = "manifest/mbfile.rs"]
+mod mbfile;
+
+use backtop::library::backup::ManifestFormat;
+use backtop::library::category::Category;
+use backtop::library::manifest::{for_each_row, rows, FileClass, ManifestIndex};
+use backtop::library::Error;
+use rusqlite::Connection;
+
+use fixtures::{id, write_db, write_mbdb, PHONE};
+
+fn class(category: Category) -> Option<FileClass> {
+    Some(FileClass {
+        category,
+        app: None,
+    })
+}
+
+/// Checks the index of [`PHONE`], whichever manifest format it came from.
+fn assert_phone_index(index: &ManifestIndex) {
+    assert_eq!(index.len(), 16);
+    assert!(!index.is_empty());
+    assert_eq!(
+        index.app_bundles(),
+        ["com.spotify.client", "com.other.tool.widget", "com.foo"]
+    );
+    let app = |i| {
+        Some(FileClass {
+            category: Category::Apps,
+            app: Some(i),
+        })
+    };
+    let expected = [
+        (
+            "CameraRollDomain",
+            "Media/DCIM/100APPLE/IMG_0001.HEIC",
+            class(Category::Photos),
+        ),
+        ("CameraRollDomain", "Media/DCIM/100APPLE", None),
+        (
+            "HomeDomain",
+            "Library/SMS/sms.db",
+            class(Category::Messages),
+        ),
+        (
+            "HomeDomain",
+            "Library/Preferences/com.apple.x.plist",
+            class(Category::System),
+        ),
+        (
+            "HomeDomain",
+            "Library/Safari/History.db",
+            class(Category::Safari),
+        ),
+        ("HomeDomain", "Library/link", None),
+        (
+            "MediaDomain",
+            "Library/SMS/Attachments/0a/IMG_1.heic",
+            class(Category::Messages),
+        ),
+        (
+            "MediaDomain",
+            "Media/Recordings/a.m4a",
+            class(Category::VoiceMemos),
+        ),
+        (
+            "MediaDomain",
+            "Media/Books/b.epub",
+            class(Category::OtherMedia),
+        ),
+        ("AppDomain-com.spotify.client", "Documents/cache.db", app(0)),
+        (
+            "AppDomainGroup-group.com.spotify.client",
+            "Library/x.plist",
+            app(0),
+        ),
+        (
+            "AppDomainPlugin-com.spotify.client.widget",
+            "Library/w.plist",
+            app(0),
+        ),
+        (
+            "AppDomainPlugin-com.other.tool.widget",
+            "Library/t.plist",
+            app(1),
+        ),
+        (
+            "AppDomainGroup-group.ABCDE12345.com.foo",
+            "shared.db",
+            app(2),
+        ),
+        ("AppDomain-com.foo", "Documents/foo.db", app(2)),
+        ("AppDomain-com.foo", "Documents", None),
+        (
+            "AppDomainGroup-group.net.whatsapp.WhatsApp.shared",
+            "ChatStorage.sqlite",
+            class(Category::Whatsapp),
+        ),
+        (
+            "KeychainDomain",
+            "keychain-backup.plist",
+            class(Category::Keychain),
+        ),
+        ("SomeNewDomain", "x", class(Category::System)),
+    ];
+    for (domain, path, want) in expected {
+        assert_eq!(index.get(&id(domain, path)), want, "{domain} {path}");
+    }
+    assert_eq!(
+        index.domain_of(&id("HomeDomain", "Library/SMS/sms.db")),
+        Some("HomeDomain")
+    );
+    let mut ids: Vec<_> = index.file_ids().copied().collect();
+    ids.sort();
+    let mut want: Vec<_> = PHONE
+        .iter()
+        .filter(|r| r.2 == 1)
+        .map(|r| id(r.0, r.1))
+        .collect();
+    want.sort();
+    assert_eq!(ids, want);
+}
+
+#[test]
+fn loads_a_manifest_db_with_categories_and_grouped_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    write_db(dir.path(), PHONE);
+    let index = ManifestIndex::load(dir.path(), ManifestFormat::Db).unwrap();
+    assert_phone_index(&index);
+    assert_eq!(index.skipped_rows(), 0);
+}
+
+#[test]
+fn loads_a_manifest_mbdb_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    write_mbdb(dir.path(), PHONE, 0);
+    let index = ManifestIndex::load(dir.path(), ManifestFormat::Mbdb).unwrap();
+    assert_phone_index(&index);
+    assert_eq!(index.truncated_at(), None);
+}
+
+#[test]
+fn a_truncated_mbdb_keeps_the_records_before_the_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = PHONE.to_vec();
+    rows.push(("HomeDomain", "Library/Notes/notes.sqlite", 1));
+    let len = write_mbdb(dir.path(), &rows, 7);
+    let index = ManifestIndex::load(dir.path(), ManifestFormat::Mbdb).unwrap();
+    assert_phone_index(&index);
+    // The last record is 2+10 + 2+26 + 6 + 2 + 28 + 8 + 2 = 86 bytes, cut by 7.
+    assert_eq!(index.truncated_at(), Some(len + 7 - 86));
+}
+
+#[test]
+fn loading_never_writes_to_the_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    write_db(dir.path(), PHONE);
+    let db = dir.path().join("Manifest.db");
+    // In WAL mode an ordinary read-only open would create Manifest.db-shm (and -wal).
+    let conn = Connection::open(&db).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
+    let before = std::fs::read(&db).unwrap();
+    let mtime = std::fs::metadata(&db).unwrap().modified().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = std::fs::Permissions::from_mode(0o555);
+        std::fs::set_permissions(dir.path(), ro).unwrap();
+    }
+    let index = ManifestIndex::load(dir.path(), ManifestFormat::Db);
+    let all = rows(dir.path());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let rw = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(dir.path(), rw).unwrap();
+    }
+    assert_eq!(index.unwrap().len(), 16);
+    assert_eq!(all.unwrap().len(), PHONE.len());
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Manifest.db"]);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(std::fs::metadata(&db).unwrap().modified().unwrap(), mtime);
+}
+
+#[test]
+fn a_path_with_uri_characters_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("Backup ?#%& dir");
+    std::fs::create_dir(&odd).unwrap();
+    write_db(&odd, PHONE);
+    let index = ManifestIndex::load(&odd, ManifestFormat::Db).unwrap();
+    assert_eq!(index.len(), 16);
+}
+
+#[test]
+fn rows_stream_every_row_with_blobs_decoded_on_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    write_db(dir.path(), PHONE);
+    let all = rows(dir.path()).unwrap();
+    assert_eq!(all.len(), PHONE.len());
+    let sms = all
+        .iter()
+        .find(|r| r.relative_path == "Library/SMS/sms.db")
+        .unwrap();
+    assert_eq!(sms.file_id, "3d0d7e5fb2ce288813306e4d4636395e047a3d28");
+    assert_eq!((sms.domain.as_str(), sms.flags), ("HomeDomain", 1));
+    assert!(sms.is_file());
+    let mb = sms.mbfile().unwrap();
+    assert_eq!((mb.size, mb.mode), (10, 0o100644));
+    assert_eq!(mb.relative_path.as_deref(), Some("Library/SMS/sms.db"));
+    let mut flags = std::collections::BTreeMap::new();
+    for_each_row(dir.path(), |row| {
+        *flags.entry(row.flags).or_insert(0) += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(
+        flags.into_iter().collect::<Vec<_>>(),
+        [(1, 16), (2, 2), (4, 1)]
+    );
+    // An error from the callback stops the walk and comes back.
+    let err = for_each_row(dir.path(), |_| Err(Error::invalid("x", "stop"))).unwrap_err();
+    assert_eq!(err.to_string(), "x: stop");
+}

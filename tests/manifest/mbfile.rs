@@ -1,0 +1,123 @@
+//! MBFile blobs built with the plist crate, decoded generically.
+
+use backtop::library::manifest::{decode_mbfile, MbFile};
+use plist::{Dictionary, Uid, Value};
+
+use super::fixtures::{archive, mbfile_blob};
+
+#[test]
+fn decodes_an_mbfile_blob_with_an_encryption_key() {
+    let key = [3, 0, 0, 0, 0xDE, 0xAD, 0xBE, 0xEF];
+    let blob = mbfile_blob("Library/SMS/sms.db", 28_672, 0o100644, Some(&key));
+    assert_eq!(
+        decode_mbfile(&blob).unwrap(),
+        MbFile {
+            size: 28_672,
+            mode: 0o100644,
+            last_modified: Some(1_700_000_000),
+            birth: Some(1_600_000_000),
+            inode: Some(123_456),
+            relative_path: Some("Library/SMS/sms.db".into()),
+            target: None,
+            flags: Some(0),
+            protection_class: Some(3),
+            encryption_key: Some(key.to_vec()),
+        }
+    );
+}
+
+/// An archive whose MBFile is built by `fill` (objects: $null, MBFile, then `extra`).
+fn custom_blob(fill: impl FnOnce(&mut Dictionary), extra: Vec<Value>) -> Vec<u8> {
+    let mut mb = Dictionary::new();
+    mb.insert("Size".into(), 5u64.into());
+    mb.insert("Mode".into(), 0o120755u64.into());
+    fill(&mut mb);
+    let mut objects = vec![Value::from("$null"), mb.into()];
+    objects.extend(extra);
+    archive(objects)
+}
+
+#[test]
+fn uids_resolve_generically() {
+    // Size by reference, Target by reference, a key object with inline NS.data, $null path.
+    let blob = custom_blob(
+        |mb| {
+            mb.insert("Size".into(), Value::Uid(Uid::new(2)));
+            mb.insert("Target".into(), Value::Uid(Uid::new(3)));
+            mb.insert("RelativePath".into(), Value::Uid(Uid::new(0)));
+            mb.insert("EncryptionKey".into(), Value::Uid(Uid::new(4)));
+        },
+        vec![
+            Value::from(77u64),
+            Value::from("/private/var/x"),
+            Value::from({
+                let mut d = Dictionary::new();
+                d.insert("NS.data".into(), Value::Data(vec![9, 9]));
+                d
+            }),
+        ],
+    );
+    let mb = decode_mbfile(&blob).unwrap();
+    assert_eq!(mb.size, 77);
+    assert_eq!(mb.target.as_deref(), Some("/private/var/x"));
+    assert_eq!(mb.relative_path, None);
+    assert_eq!(mb.encryption_key, Some(vec![9, 9]));
+    assert!(!mb.is_file());
+}
+
+#[test]
+fn malformed_blobs_are_errors_not_panics() {
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"not a plist".to_vec(), "not a readable plist"),
+        (archive(vec![]), "UID 1 is outside $objects"),
+        (
+            custom_blob(
+                |mb| {
+                    mb.insert("Target".into(), Value::Uid(Uid::new(99)));
+                },
+                vec![],
+            ),
+            "UID 99 is outside $objects",
+        ),
+        (
+            custom_blob(
+                |mb| {
+                    mb.insert("Size".into(), Value::Uid(Uid::new(2)));
+                },
+                vec![Value::Uid(Uid::new(2))],
+            ),
+            "UIDs refer to each other in a loop",
+        ),
+        (
+            custom_blob(
+                |mb| {
+                    mb.remove("Size");
+                },
+                vec![],
+            ),
+            "no Size",
+        ),
+        (
+            custom_blob(
+                |mb| {
+                    mb.insert("Size".into(), "big".into());
+                },
+                vec![],
+            ),
+            "Size is not an unsigned integer",
+        ),
+        (
+            custom_blob(
+                |mb| {
+                    mb.insert("EncryptionKey".into(), 5u64.into());
+                },
+                vec![],
+            ),
+            "EncryptionKey holds no data",
+        ),
+    ];
+    for (blob, want) in cases {
+        let err = decode_mbfile(&blob).unwrap_err().to_string();
+        assert!(err.contains(want), "{err} should contain {want}");
+    }
+}
