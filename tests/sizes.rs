@@ -164,7 +164,7 @@ fn manifest_rows_without_a_file_add_no_bytes_and_no_error() {
 fn an_unreadable_manifest_leaves_content_unknown_with_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let mut sp = spec(1000, 2000, 3000);
-    sp.damage = Some(Damage::GarbageManifestDb);
+    sp.damage = Some(Damage::EmptyManifestDb);
     let w = write_backup(tmp.path(), &sp).unwrap();
     let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
     assert_eq!(
@@ -175,6 +175,32 @@ fn an_unreadable_manifest_leaves_content_unknown_with_an_error() {
         ])
     );
     assert_eq!(u.errors.len(), 1, "{:?}", u.errors);
+    assert!(
+        u.errors[0].contains("Manifest.db is empty"),
+        "{:?}",
+        u.errors
+    );
+}
+
+#[test]
+fn a_manifest_db_that_is_ciphertext_makes_content_encrypted_with_a_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sp = spec(1000, 2000, 3000);
+    let w = write_backup(tmp.path(), &sp).unwrap();
+    let cipher: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    std::fs::write(tmp.path().join("Manifest.db"), &cipher).unwrap();
+    let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
+    let meta = u.bytes - 6000;
+    assert_eq!(
+        u.categories,
+        cats(&[(Category::Metadata, meta), (Category::Encrypted, 6000)])
+    );
+    assert_eq!(
+        u.errors,
+        ["Manifest.db looks encrypted although Manifest.plist does not say so"]
+    );
 }
 
 /// Fails like `chmod 000` would for the folder holding the photo.
@@ -268,4 +294,29 @@ fn a_missing_version_folder_fails() {
     let progress = |_: u64, _: u64| {};
     let err = size_version(&v, &SizeControl::new(&cancel, &progress)).unwrap_err();
     assert!(err.to_string().starts_with(&w.path.display().to_string()));
+}
+
+#[test]
+fn an_ios9_backup_with_flat_files_and_manifest_mbdb_is_sized_and_categorized() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut sp = spec(1000, 2000, 3000);
+    sp.format = backtop::library::ManifestFormat::Mbdb;
+    sp.ios = "9.3.5".into();
+    let w = write_backup(tmp.path(), &sp).unwrap();
+    assert!(tmp
+        .path()
+        .join(file_id("CameraRollDomain", PHOTO))
+        .is_file());
+    let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
+    assert_eq!((u.bytes, u.files), (w.metadata_bytes + 6000, 7));
+    assert_eq!(
+        u.categories,
+        cats(&[
+            (Category::Photos, 1000),
+            (Category::Apps, 2000),
+            (Category::System, 3000),
+            (Category::Metadata, w.metadata_bytes)
+        ])
+    );
+    assert!(u.errors.is_empty(), "{:?}", u.errors);
 }

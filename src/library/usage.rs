@@ -27,7 +27,6 @@ use serde::{Deserialize, Serialize};
 use super::category::Category;
 
 mod join;
-mod shim;
 pub mod sizer;
 pub mod totals;
 pub mod walk;

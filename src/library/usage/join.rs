@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::shim::ManifestIndex;
 use super::walk::{FileKey, Walked};
 use super::AppUsage;
 use crate::library::category::Category;
+use crate::library::manifest::ManifestIndex;
 
 /// How many apps `top_apps` keeps.
 pub const TOP_APPS: usize = 10;

@@ -10,9 +10,9 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::join::{categorize, top_apps, Classes};
-use super::shim::ManifestIndex;
 use super::walk::{walk_version, WalkOptions, Walked};
 use super::{SharedInode, VersionUsage};
+use crate::library::manifest::{probe_db, DbKind, ManifestIndex};
 use crate::library::{Error, ManifestFormat, Result, Version};
 
 /// What steers one version's sizing.
@@ -160,7 +160,17 @@ fn load_classes(path: &Path, format: ManifestFormat, encrypted: bool) -> (Classe
         return (Classes::Unavailable, Some(msg.to_string()));
     }
     match ManifestIndex::load(path, format) {
-        Ok(index) => (Classes::Index(index), None),
+        Ok(index) => {
+            let note = index.truncated_at().map(|at| {
+                format!("Manifest.mbdb is truncated at byte {at}: files after it are unknown")
+            });
+            (Classes::Index(index), note)
+        }
+        // Manifest.plist did not say so (or could not be read), but the index is ciphertext.
+        Err(_) if probe_db(&path.join("Manifest.db")).is_ok_and(|k| k == DbKind::Encrypted) => {
+            let msg = "Manifest.db looks encrypted although Manifest.plist does not say so";
+            (Classes::Encrypted, Some(msg.to_string()))
+        }
         Err(e) => (Classes::Unavailable, Some(e.to_string())),
     }
 }

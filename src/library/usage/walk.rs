@@ -15,7 +15,8 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::shim::{is_metadata_file, parse_file_id};
+use crate::library::category::is_metadata_file;
+use crate::library::manifest::parse_file_id;
 
 /// Report progress at least every this many files…
 const PROGRESS_FILES: u64 = 2_000;
