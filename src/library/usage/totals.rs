@@ -5,8 +5,7 @@
 //! listed in `shared`. Files with one link belong to exactly one version, so totals add the
 //! private part of each version and the shared inodes once per `(dev, ino)`.
 
-use std::collections::HashMap;
-
+use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::VersionUsage;
@@ -30,8 +29,8 @@ struct Merged {
 }
 
 /// Merges the shared inodes of `set`, by `(dev, ino)`.
-fn merge_shared(set: &[&VersionUsage]) -> HashMap<(u64, u64), Merged> {
-    let mut map: HashMap<(u64, u64), Merged> = HashMap::new();
+fn merge_shared(set: &[&VersionUsage]) -> AHashMap<(u64, u64), Merged> {
+    let mut map: AHashMap<(u64, u64), Merged> = AHashMap::new();
     for usage in set {
         for s in &usage.shared {
             let m = map.entry((s.dev, s.ino)).or_insert(Merged {

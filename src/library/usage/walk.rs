@@ -5,7 +5,6 @@
 //! are collected as strings and the walk goes on; only an unreadable version folder fails.
 //! Cancellation is checked before every directory.
 
-use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fs;
 use std::io;
@@ -13,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
+use ahash::AHashMap;
 use rayon::prelude::*;
 
 use crate::library::category::is_metadata_file;
@@ -65,7 +65,7 @@ pub struct Walked {
     /// `st_nlink == 1` files named by fileID, with their bytes (only when names are collected).
     pub named: Vec<([u8; 20], u64)>,
     /// Inodes with more than one link, by `(dev, ino)`.
-    pub shared: HashMap<(u64, u64), SharedEntry>,
+    pub shared: AHashMap<(u64, u64), SharedEntry>,
     /// Non-fatal errors.
     pub errors: Vec<String>,
 }
