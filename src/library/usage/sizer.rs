@@ -94,18 +94,17 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
 /// Distinct-inode figures and the shared inodes of a walk (no categories yet).
 fn base_usage(walked: &Walked) -> VersionUsage {
     let c = walked.counts();
-    let mut shared: Vec<SharedInode> = walked
+    let shared: Vec<SharedInode> = walked
         .shared
         .iter()
-        .map(|(&(dev, ino), e)| SharedInode {
-            dev,
-            ino,
+        .map(|e| SharedInode {
+            dev: e.id.0,
+            ino: e.id.1,
             nlink: e.nlink,
             links_here: e.links,
             bytes: e.bytes,
         })
         .collect();
-    shared.sort_unstable_by_key(|s| (s.dev, s.ino));
     VersionUsage {
         bytes: c.bytes,
         allocated_bytes: c.allocated,

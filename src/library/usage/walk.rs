@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
-use ahash::AHashMap;
 use rayon::prelude::*;
 
 use crate::library::category::is_metadata_file;
@@ -37,6 +36,8 @@ pub enum FileKey {
 /// An inode with `st_nlink > 1`, as met so far in one version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SharedEntry {
+    /// `(st_dev, st_ino)`.
+    pub id: (u64, u64),
     /// `st_nlink`.
     pub nlink: u64,
     /// Links met in this version.
@@ -64,8 +65,9 @@ pub struct Walked {
     pub unnamed_bytes: u64,
     /// `st_nlink == 1` files named by fileID, with their bytes (only when names are collected).
     pub named: Vec<([u8; 20], u64)>,
-    /// Inodes with more than one link, by `(dev, ino)`.
-    pub shared: AHashMap<(u64, u64), SharedEntry>,
+    /// Links to inodes with more than one link; after [`Walked::coalesce`], one entry per
+    /// inode, sorted by `(dev, ino)`.
+    pub shared: Vec<SharedEntry>,
     /// Non-fatal errors.
     pub errors: Vec<String>,
 }
@@ -84,7 +86,20 @@ pub struct Counts {
 }
 
 impl Walked {
-    /// Totals counting each inode once.
+    /// Merges the links of each inode into one entry (a sort: cheaper than a hash map while
+    /// walking, and the result comes out ordered).
+    pub fn coalesce(&mut self) {
+        self.shared.sort_unstable_by_key(|e| e.id);
+        self.shared.dedup_by(|next, kept| {
+            let same = next.id == kept.id;
+            if same {
+                kept.absorb(next);
+            }
+            same
+        });
+    }
+
+    /// Totals counting each inode once (call [`Walked::coalesce`] first).
     pub fn counts(&self) -> Counts {
         let mut c = Counts {
             files: self.files,
@@ -92,7 +107,7 @@ impl Walked {
             allocated: self.allocated,
             unique: self.bytes,
         };
-        for e in self.shared.values() {
+        for e in &self.shared {
             c.files += 1;
             c.bytes += e.bytes;
             c.allocated += e.allocated;
@@ -105,17 +120,14 @@ impl Walked {
 
     fn add(&mut self, key: FileKey, st: Stat, collect_names: bool) {
         if st.nlink > 1 {
-            let new = SharedEntry {
+            self.shared.push(SharedEntry {
+                id: (st.dev, st.ino),
                 nlink: st.nlink,
                 links: 1,
                 bytes: st.len,
                 allocated: st.allocated,
                 key,
-            };
-            self.shared
-                .entry((st.dev, st.ino))
-                .and_modify(|e| e.absorb(&new))
-                .or_insert(new);
+            });
             return;
         }
         self.files += 1;
@@ -131,7 +143,7 @@ impl Walked {
 
     /// Combines two partial walks of the same version.
     pub fn merge(mut self, mut other: Walked) -> Walked {
-        if self.shared.len() < other.shared.len() {
+        if self.named.len() + self.shared.len() < other.named.len() + other.shared.len() {
             std::mem::swap(&mut self, &mut other);
         }
         self.files += other.files;
@@ -141,12 +153,7 @@ impl Walked {
         self.unnamed_bytes += other.unnamed_bytes;
         self.named.append(&mut other.named);
         self.errors.append(&mut other.errors);
-        for (k, e) in other.shared {
-            self.shared
-                .entry(k)
-                .and_modify(|x| x.absorb(&e))
-                .or_insert(e);
-        }
+        self.shared.append(&mut other.shared);
         self
     }
 }
@@ -194,7 +201,9 @@ pub fn walk_version(dir: &Path, opts: &WalkOptions) -> io::Result<Walked> {
             acc
         })
         .reduce(Walked::default, Walked::merge);
-    Ok(top.merge(rest))
+    let mut all = top.merge(rest);
+    all.coalesce();
+    Ok(all)
 }
 
 /// Walks one subfolder and everything below it.
@@ -378,8 +387,10 @@ mod tests {
         let (mut a, mut b) = (Walked::default(), Walked::default());
         a.add(FileKey::Unnamed, st, true);
         b.add(FileKey::Id([1; 20]), st, true);
-        let m = a.merge(b);
-        let e = m.shared[&(1, 7)];
+        let mut m = a.merge(b);
+        m.coalesce();
+        assert_eq!(m.shared.len(), 1);
+        let e = m.shared[0];
         assert_eq!((e.links, e.key), (2, FileKey::Id([1; 20])));
         let c = m.counts();
         assert_eq!((c.files, c.bytes, c.unique, c.allocated), (1, 10, 10, 4096));
