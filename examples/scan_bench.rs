@@ -17,6 +17,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use backtop::demo::{write_backup, write_imazing_snapshot, BackupSpec, FileSpec};
+use backtop::library::manifest::ManifestIndex;
 use backtop::library::{Device, Library, ManifestFormat, Version, VersionKind};
 use backtop::scan::{self, ScanEvent, ScanOptions};
 
@@ -190,6 +191,19 @@ fn library(dir: &Path, walk_only: bool) -> Library {
 fn child(mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> {
     let t = Instant::now();
     let lib = library(dir, mode == "walk");
+    if mode == "load" {
+        for v in lib.versions() {
+            let t = Instant::now();
+            let n = ManifestIndex::load(&v.path, v.manifest).map_or(0, |i| i.len());
+            println!(
+                "{} rows in {:.0} ms: {}",
+                n,
+                t.elapsed().as_secs_f64() * 1e3,
+                v.path.display()
+            );
+        }
+        return Ok(());
+    }
     let versions = lib.versions().count();
     let handle = scan::start(lib, ScanOptions { cache, threads: 0 });
     let mut hits = 0;

@@ -1,5 +1,7 @@
-//! Sizing one version: the walk and the manifest index load side by side (two tasks on the
-//! current rayon pool), then the join into categories and apps.
+//! Sizing one version: the walk and the manifest index load side by side, then the join into
+//! categories and apps. The index is either loaded as a task on the current rayon pool while
+//! the walk runs, or handed in by the caller (the scan worker loads indexes ahead of the walk
+//! on a thread of its own, so that loads never leave a core idle).
 
 use std::fs;
 use std::io;
@@ -28,6 +30,17 @@ pub struct SizeControl<'a> {
     pub reuse: Option<&'a VersionUsage>,
     /// Lists a directory: `std::fs::read_dir`, or a stand-in that injects errors in tests.
     pub read_dir: fn(&Path) -> io::Result<fs::ReadDir>,
+    /// Where the content index comes from: `None` loads it on the current pool while the
+    /// walk runs; `Some(f)`: `f()` blocks until the caller's [`load_content_index`] of this
+    /// version is ready (`None` when cancelled).
+    pub index: Option<&'a (dyn Fn() -> Option<ContentIndex> + Sync)>,
+}
+
+/// What names a version's files (its manifest index, or why there is none), loaded by
+/// [`load_content_index`].
+pub struct ContentIndex {
+    classes: Classes,
+    note: Option<String>,
 }
 
 impl<'a> SizeControl<'a> {
@@ -38,6 +51,7 @@ impl<'a> SizeControl<'a> {
             progress,
             reuse: None,
             read_dir: |p| fs::read_dir(p),
+            index: None,
         }
     }
 }
@@ -52,20 +66,27 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
         collect_names: reuse.is_none(),
         read_dir: ctl.read_dir,
     };
-    let loading = reuse.is_none().then(|| spawn_load(version));
+    let loading = match (reuse, ctl.index) {
+        (Some(_), _) | (None, Some(_)) => None,
+        (None, None) => Some(spawn_load(version)),
+    };
     let walked = walk_version(&version.path, &opts).map_err(|e| Error::io(&version.path, e))?;
-    let classes = match loading {
-        Some(rx) => match wait(&rx, ctl.cancel) {
-            Some(classes) => Some(classes),
-            None => return Ok(None),
-        },
+    let content = match (reuse, loading, ctl.index) {
+        (Some(_), _, _) => None,
+        (None, Some(rx), _) => Some(wait(&rx, ctl.cancel)),
+        (None, None, Some(get)) => Some(get()),
+        (None, None, None) => None,
+    };
+    let content = match content {
+        Some(None) => return Ok(None),
+        Some(Some(c)) => Some(c),
         None => None,
     };
     if ctl.cancel.load(Ordering::Relaxed) {
         return Ok(None);
     }
     let mut usage = base_usage(&walked);
-    match (reuse, classes) {
+    match (reuse, content) {
         (Some(old), _) if old.bytes == usage.bytes && old.files == usage.files => {
             usage.categories = old.categories.clone();
             usage.top_apps = old.top_apps.clone();
@@ -74,17 +95,18 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
             // The cached figures no longer match: size again from scratch.
             let fresh = SizeControl {
                 reuse: None,
+                index: None,
                 ..*ctl
             };
             return size_version(version, &fresh);
         }
-        (None, Some((classes, error))) => {
+        (None, Some(ContentIndex { classes, note })) => {
             let (cats, apps) = categorize(&walked, &classes);
             usage.categories = cats;
             if let Classes::Index(index) = &classes {
                 usage.top_apps = top_apps(&apps, index.app_bundles(), &version.apps);
             }
-            usage.errors.extend(error);
+            usage.errors.extend(note);
         }
         (None, None) => {}
     }
@@ -119,13 +141,18 @@ fn base_usage(walked: &Walked) -> VersionUsage {
 
 /// Starts loading the manifest index as a task on the current rayon pool, so it runs while
 /// the walk does; the task is left to finish alone if the scan is cancelled.
-fn spawn_load(version: &Version) -> Receiver<(Classes, Option<String>)> {
+fn spawn_load(version: &Version) -> Receiver<ContentIndex> {
     let (tx, rx) = crossbeam_channel::bounded(1);
     let (path, format, encrypted) = (version.path.clone(), version.manifest, version.encrypted);
     rayon::spawn(move || {
         let _ = tx.send(load_classes(&path, format, encrypted));
     });
     rx
+}
+
+/// Loads what names the files of `version` (pure; any thread).
+pub fn load_content_index(version: &Version) -> ContentIndex {
+    load_classes(&version.path, version.manifest, version.encrypted)
 }
 
 /// Waits for the index, running other pool tasks meanwhile (the load itself, on a one-thread
@@ -150,7 +177,12 @@ fn wait<T>(rx: &Receiver<T>, cancel: &AtomicBool) -> Option<T> {
 }
 
 /// Loads what names the version's files, and the error to report if that failed.
-fn load_classes(path: &Path, format: ManifestFormat, encrypted: bool) -> (Classes, Option<String>) {
+fn load_classes(path: &Path, format: ManifestFormat, encrypted: bool) -> ContentIndex {
+    let (classes, note) = classes_of(path, format, encrypted);
+    ContentIndex { classes, note }
+}
+
+fn classes_of(path: &Path, format: ManifestFormat, encrypted: bool) -> (Classes, Option<String>) {
     if encrypted {
         return (Classes::Encrypted, None);
     }
