@@ -238,22 +238,54 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// Wall ms of a whole process, and its stdout.
-fn timed(cmd: &mut Command) -> anyhow::Result<(f64, String)> {
+/// One finished process: wall and CPU (user + system) milliseconds, and its stdout.
+struct Sample {
+    wall: f64,
+    cpu: f64,
+    out: String,
+}
+
+/// Runs a whole process and measures it.
+fn timed(cmd: &mut Command) -> anyhow::Result<Sample> {
+    let cpu0 = children_cpu_ms();
     let t = Instant::now();
     let out = cmd.output()?;
-    let ms = t.elapsed().as_secs_f64() * 1e3;
+    let wall = t.elapsed().as_secs_f64() * 1e3;
     anyhow::ensure!(
         out.status.success(),
         "{cmd:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Ok((ms, String::from_utf8_lossy(&out.stdout).into_owned()))
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    let cpu = children_cpu_ms() - cpu0;
+    Ok(Sample { wall, cpu, out })
 }
 
-fn median(v: &mut [f64]) -> f64 {
+/// CPU time of the finished children so far (0 where unknown).
+#[cfg(unix)]
+fn children_cpu_ms() -> f64 {
+    // SAFETY: getrusage only writes into the struct it is given.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) } != 0 {
+        return 0.0;
+    }
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
+    ms(ru.ru_utime) + ms(ru.ru_stime)
+}
+
+#[cfg(not(unix))]
+fn children_cpu_ms() -> f64 {
+    0.0
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
+}
+
+fn min(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
 fn load() -> String {
@@ -261,6 +293,37 @@ fn load() -> String {
         .unwrap_or_default()
         .trim()
         .to_string()
+}
+
+/// Medians and ratios of (scan, walk, du) samples taken in turn.
+#[derive(Default)]
+struct Table {
+    scan: Vec<f64>,
+    walk: Vec<f64>,
+    du: Vec<f64>,
+    scan_ratio: Vec<f64>,
+    walk_ratio: Vec<f64>,
+    scan_cpu_ratio: Vec<f64>,
+    walk_cpu_ratio: Vec<f64>,
+    rss_kib: u64,
+}
+
+impl Table {
+    fn push(&mut self, scan: &Sample, walk: &Sample, du: &Sample) {
+        self.scan.push(scan.wall);
+        self.walk.push(walk.wall);
+        self.du.push(du.wall);
+        self.scan_ratio.push(scan.wall / du.wall);
+        self.walk_ratio.push(walk.wall / du.wall);
+        self.scan_cpu_ratio.push(scan.cpu / du.cpu);
+        self.walk_cpu_ratio.push(walk.cpu / du.cpu);
+        let rss = scan
+            .out
+            .split_whitespace()
+            .nth(1)
+            .and_then(|v| v.parse().ok());
+        self.rss_kib = self.rss_kib.max(rss.unwrap_or(0));
+    }
 }
 
 fn measure(dir: &Path, runs: usize) -> anyhow::Result<()> {
@@ -278,62 +341,59 @@ fn measure(dir: &Path, runs: usize) -> anyhow::Result<()> {
         c.arg("-s").arg(dir);
         c
     };
-    println!(
-        "load before: {}   cores: {}",
-        load(),
-        std::thread::available_parallelism()?
-    );
+    let cores = std::thread::available_parallelism()?;
+    println!("load before: {}   cores: {cores}", load());
     timed(&mut du())?; // warm-up: page cache
     timed(&mut me("scan", None))?;
-    let (mut scan, mut walk, mut dus, mut ratios, mut walk_ratios) =
-        (vec![], vec![], vec![], vec![], vec![]);
-    let mut rss = 0u64;
+    let mut t = Table::default();
     for i in 0..runs {
-        let (s, out) = if i % 2 == 0 {
-            timed(&mut me("scan", None))?
+        // Alternate who goes first.
+        let (scan, du_s) = if i % 2 == 0 {
+            let s = timed(&mut me("scan", None))?;
+            (s, timed(&mut du())?)
         } else {
-            (0.0, String::new())
+            let d = timed(&mut du())?;
+            (timed(&mut me("scan", None))?, d)
         };
-        let (d, _) = timed(&mut du())?;
-        let (s, out) = if i % 2 == 1 {
-            timed(&mut me("scan", None))?
-        } else {
-            (s, out)
-        };
-        let (w, _) = timed(&mut me("walk", None))?;
-        rss = rss.max(
-            out.split_whitespace()
-                .nth(1)
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
+        let walk = timed(&mut me("walk", None))?;
+        println!(
+            "run {i}: scan {:.0} ms ({:.0} cpu), walk only {:.0} ms ({:.0} cpu), du -s {:.0} ms ({:.0} cpu)",
+            scan.wall, scan.cpu, walk.wall, walk.cpu, du_s.wall, du_s.cpu
         );
-        println!("run {i}: scan {s:.0} ms, walk only {w:.0} ms, du -s {d:.0} ms");
-        scan.push(s);
-        walk.push(w);
-        dus.push(d);
-        ratios.push(s / d);
-        walk_ratios.push(w / d);
+        t.push(&scan, &walk, &du_s);
     }
     let cache = dir.join("bench-sizes.json");
     timed(&mut me("scan", Some(&cache)))?;
-    let mut relaunch: Vec<f64> = (0..runs)
-        .map(|_| timed(&mut me("relaunch", Some(&cache))).map(|(ms, _)| ms))
+    let relaunch: Vec<f64> = (0..runs)
+        .map(|_| timed(&mut me("relaunch", Some(&cache))).map(|s| s.wall))
         .collect::<anyhow::Result<_>>()?;
-    let (s, d) = (median(&mut scan), median(&mut dus));
-    let r = median(&mut relaunch);
+    let (s, d, r) = (median(&t.scan), median(&t.du), median(&relaunch));
     println!("full scan (sizes + unique + categories): median {s:.0} ms");
+    println!(
+        "walk only (no manifest read):            median {:.0} ms",
+        median(&t.walk)
+    );
     println!("du -s:                                   median {d:.0} ms");
     println!(
-        "ratio scan / du -s: {:.2} (median of pairwise ratios {:.2})",
-        s / d,
-        median(&mut ratios)
+        "scan / du -s, pairwise: median {:.2}, best {:.2}; cpu time ratio {:.2}",
+        median(&t.scan_ratio),
+        min(&t.scan_ratio),
+        median(&t.scan_cpu_ratio)
     );
-    println!("walk only / du -s:  {:.2}", median(&mut walk_ratios));
+    println!(
+        "walk / du -s, pairwise: median {:.2}, best {:.2}; cpu time ratio {:.2}",
+        median(&t.walk_ratio),
+        min(&t.walk_ratio),
+        median(&t.walk_cpu_ratio)
+    );
     println!(
         "cached relaunch: median {r:.1} ms = {:.3} x full scan",
         r / s
     );
-    println!("peak RSS of a full scan: {:.1} MiB", rss as f64 / 1024.0);
+    println!(
+        "peak RSS of a full scan: {:.1} MiB",
+        t.rss_kib as f64 / 1024.0
+    );
     println!("load after: {}", load());
     Ok(())
 }
