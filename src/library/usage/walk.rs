@@ -185,25 +185,54 @@ pub fn walk_version(dir: &Path, opts: &WalkOptions) -> io::Result<Walked> {
     let meter = Meter::new(opts.progress);
     let mut top = Walked::default();
     let mut subdirs: Vec<PathBuf> = Vec::new();
-    let (mut files, mut bytes) = (0, 0);
+    let mut files: Vec<fs::DirEntry> = Vec::new();
     for entry in (opts.read_dir)(dir)? {
         match entry {
             Ok(e) if e.file_type().is_ok_and(|t| t.is_dir()) => subdirs.push(e.path()),
-            Ok(e) => bytes += record(&e, true, &mut top, opts, &mut files),
+            Ok(e) => files.push(e),
             Err(e) => top.errors.push(dir_error(dir, &e)),
         }
     }
-    meter.add(files, bytes);
-    let rest = subdirs
-        .par_iter()
-        .fold(Walked::default, |mut acc, sub| {
-            walk_tree(sub, &mut acc, opts, &meter);
-            acc
-        })
-        .reduce(Walked::default, Walked::merge);
-    let mut all = top.merge(rest);
+    // Files at the top (the metadata, and every content file of an iOS 9 backup) are
+    // stat'ed in chunks alongside the subfolders.
+    let (flat, nested) = rayon::join(
+        || {
+            files
+                .par_chunks(FILES_PER_TASK)
+                .fold(Walked::default, |mut acc, chunk| {
+                    stat_top_files(chunk, &mut acc, opts, &meter);
+                    acc
+                })
+                .reduce(Walked::default, Walked::merge)
+        },
+        || {
+            subdirs
+                .par_iter()
+                .fold(Walked::default, |mut acc, sub| {
+                    walk_tree(sub, &mut acc, opts, &meter);
+                    acc
+                })
+                .reduce(Walked::default, Walked::merge)
+        },
+    );
+    let mut all = top.merge(flat).merge(nested);
     all.coalesce();
     Ok(all)
+}
+
+/// Top-level files stat'ed per task.
+const FILES_PER_TASK: usize = 2_048;
+
+/// Stats a chunk of the version folder's own files.
+fn stat_top_files(chunk: &[fs::DirEntry], acc: &mut Walked, opts: &WalkOptions, meter: &Meter) {
+    if opts.cancel.load(Ordering::Relaxed) {
+        return;
+    }
+    let (mut files, mut bytes) = (0, 0);
+    for e in chunk {
+        bytes += record(e, true, acc, opts, &mut files);
+    }
+    meter.add(files, bytes);
 }
 
 /// Walks one subfolder and everything below it.
