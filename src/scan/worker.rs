@@ -1,22 +1,20 @@
 //! The body of the scan thread: cache hits, then every version sized in turn, volumes, the
 //! cache written back, `Finished`.
 //!
-//! While the pool walks version `i`, a loader thread reads the manifest indexes of the next
-//! versions (at most two ahead), so reading Manifest.db overlaps the walks and no core waits.
+//! Each version's manifest index loads as a task on the same pool while its walk runs (a
+//! separate loader thread running ahead was measured: it cost more CPU than it saved).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::Sender;
 
 use super::cache::{fingerprint, Fingerprint, SizeCache};
 use super::{ScanEvent, ScanOptions};
-use crate::library::usage::{
-    load_content_index, size_version, totals, ContentIndex, SizeControl, VersionUsage,
-};
+use crate::library::usage::{size_version, totals, SizeControl, VersionUsage};
 use crate::library::volume::volumes_for;
 use crate::library::{Library, RootStatus, Version};
 
@@ -40,11 +38,6 @@ pub fn run(
         .thread_name(|i| format!("backtop-walk-{i}"))
         .build()
         .ok();
-    let jobs: Vec<(usize, Version)> = (0..versions.len())
-        .filter(|&i| hits[i].is_none())
-        .map(|i| (i, versions[i].clone()))
-        .collect();
-    let loaded = spawn_loader(jobs, Arc::clone(cancel));
     let mut sized: Vec<(&Version, VersionUsage)> = Vec::new();
     for (i, version) in versions.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
@@ -55,10 +48,8 @@ pub fn run(
             let path = path.clone();
             let _ = tx.send(ScanEvent::Progress { path, files, bytes });
         };
-        let get = || next_index(loaded.as_ref()?, i, version, cancel);
         let ctl = SizeControl {
             reuse: hits[i].as_ref(),
-            index: loaded.is_some().then_some(&get as _),
             ..SizeControl::new(cancel, &progress)
         };
         let result = match &pool {
@@ -96,44 +87,6 @@ pub fn run(
     }
     let elapsed = start.elapsed();
     let _ = tx.send(ScanEvent::Finished { elapsed, cancelled });
-}
-
-/// Starts the thread that loads the content indexes of `jobs` in order, at most two ahead of
-/// the walk; `None` if no thread can be started (the sizer then loads on the pool).
-fn spawn_loader(
-    jobs: Vec<(usize, Version)>,
-    cancel: Arc<AtomicBool>,
-) -> Option<Receiver<(usize, ContentIndex)>> {
-    let (tx, rx) = crossbeam_channel::bounded(1);
-    let body = move || {
-        for (i, version) in jobs {
-            if cancel.load(Ordering::Relaxed) || tx.send((i, load_content_index(&version))).is_err()
-            {
-                break;
-            }
-        }
-    };
-    let thread = std::thread::Builder::new().name("backtop-index".into());
-    thread.spawn(body).ok().map(|_| rx)
-}
-
-/// The index of version `i` from the loader (skipping those of versions that failed);
-/// `None` when cancelled. If the loader is gone, loads it here.
-fn next_index(
-    rx: &Receiver<(usize, ContentIndex)>,
-    i: usize,
-    version: &Version,
-    cancel: &AtomicBool,
-) -> Option<ContentIndex> {
-    loop {
-        match rx.recv_timeout(Duration::from_millis(5)) {
-            Ok((j, index)) if j == i => return Some(index),
-            Ok(_) => {}
-            Err(_) if cancel.load(Ordering::Relaxed) => return None,
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Some(load_content_index(version)),
-        }
-    }
 }
 
 /// Sends `Cached` for each version whose cache entry still matches; returns the hits.

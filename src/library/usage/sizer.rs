@@ -1,7 +1,5 @@
-//! Sizing one version: the walk and the manifest index load side by side, then the join into
-//! categories and apps. The index is either loaded as a task on the current rayon pool while
-//! the walk runs, or handed in by the caller (the scan worker loads indexes ahead of the walk
-//! on a thread of its own, so that loads never leave a core idle).
+//! Sizing one version: the walk and the manifest index load side by side (the load is one more
+//! task on the current rayon pool), then the join into categories and apps.
 
 use std::fs;
 use std::io;
@@ -30,15 +28,10 @@ pub struct SizeControl<'a> {
     pub reuse: Option<&'a VersionUsage>,
     /// Lists a directory: `std::fs::read_dir`, or a stand-in that injects errors in tests.
     pub read_dir: fn(&Path) -> io::Result<fs::ReadDir>,
-    /// Where the content index comes from: `None` loads it on the current pool while the
-    /// walk runs; `Some(f)`: `f()` blocks until the caller's [`load_content_index`] of this
-    /// version is ready (`None` when cancelled).
-    pub index: Option<&'a (dyn Fn() -> Option<ContentIndex> + Sync)>,
 }
 
-/// What names a version's files (its manifest index, or why there is none), loaded by
-/// [`load_content_index`].
-pub struct ContentIndex {
+/// What names a version's files: its manifest index, or why there is none.
+struct ContentIndex {
     classes: Classes,
     note: Option<String>,
 }
@@ -51,7 +44,6 @@ impl<'a> SizeControl<'a> {
             progress,
             reuse: None,
             read_dir: |p| fs::read_dir(p),
-            index: None,
         }
     }
 }
@@ -66,20 +58,13 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
         collect_names: reuse.is_none(),
         read_dir: ctl.read_dir,
     };
-    let loading = match (reuse, ctl.index) {
-        (Some(_), _) | (None, Some(_)) => None,
-        (None, None) => Some(spawn_load(version)),
-    };
+    let loading = reuse.is_none().then(|| spawn_load(version));
     let walked = walk_version(&version.path, &opts).map_err(|e| Error::io(&version.path, e))?;
-    let content = match (reuse, loading, ctl.index) {
-        (Some(_), _, _) => None,
-        (None, Some(rx), _) => Some(wait(&rx, ctl.cancel)),
-        (None, None, Some(get)) => Some(get()),
-        (None, None, None) => None,
-    };
-    let content = match content {
-        Some(None) => return Ok(None),
-        Some(Some(c)) => Some(c),
+    let content = match loading {
+        Some(rx) => match wait(&rx, ctl.cancel) {
+            Some(content) => Some(content),
+            None => return Ok(None),
+        },
         None => None,
     };
     if ctl.cancel.load(Ordering::Relaxed) {
@@ -95,7 +80,6 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
             // The cached figures no longer match: size again from scratch.
             let fresh = SizeControl {
                 reuse: None,
-                index: None,
                 ..*ctl
             };
             return size_version(version, &fresh);
@@ -148,11 +132,6 @@ fn spawn_load(version: &Version) -> Receiver<ContentIndex> {
         let _ = tx.send(load_classes(&path, format, encrypted));
     });
     rx
-}
-
-/// Loads what names the files of `version` (pure; any thread).
-pub fn load_content_index(version: &Version) -> ContentIndex {
-    load_classes(&version.path, version.manifest, version.encrypted)
 }
 
 /// Waits for the index, running other pool tasks meanwhile (the load itself, on a one-thread
