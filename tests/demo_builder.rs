@@ -1,18 +1,26 @@
 //! The demo/fixture builder writes what real backups hold: plists that parse back, a
-//! Manifest.db whose blobs decode, hard-linked snapshots, exact damage and exact figures.
+//! Manifest.db whose blobs decode, Manifest.mbdb records at exact offsets, hard-linked
+//! snapshots, exact damage and exact figures, and a whole demo library that is the same for
+//! the same seed.
+
+#[path = "demo_builder/library.rs"]
+mod library;
+#[path = "demo_builder/mbdb.rs"]
+mod mbdb;
+#[path = "demo_builder/write.rs"]
+mod write;
 
 use std::path::Path;
 
-use backtop::demo::{
-    encrypted_size, file_id, write_backup, write_imazing_snapshot, BackupSpec, Damage, FileSpec,
-    PlistEncoding, SpecState,
-};
-use backtop::library::ManifestFormat;
+use backtop::demo::BackupSpec;
+use backtop::demo::FileSpec;
 use plist::Value;
 
-const UDID: &str = "00008110-001A2B3C4D5E6F70";
+/// The UDID of the hand-made specs.
+pub const UDID: &str = "00008110-001A2B3C4D5E6F70";
 
-fn spec() -> BackupSpec {
+/// A spec with an SMS database, two photos and WhatsApp installed.
+pub fn spec() -> BackupSpec {
     let mut s = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
     s.files = vec![
         FileSpec::new("HomeDomain", "Library/SMS/sms.db", 1000),
@@ -27,278 +35,17 @@ fn spec() -> BackupSpec {
     s
 }
 
-fn read(path: &Path) -> plist::Dictionary {
+/// Reads a plist dictionary, panicking with the path on failure.
+pub fn read(path: &Path) -> plist::Dictionary {
     Value::from_file(path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .into_dictionary()
         .expect("a dictionary")
 }
 
-fn s<'a>(d: &'a plist::Dictionary, k: &str) -> &'a str {
+/// A string value of a dictionary.
+pub fn s<'a>(d: &'a plist::Dictionary, k: &str) -> &'a str {
     d.get(k)
         .and_then(Value::as_string)
         .unwrap_or_else(|| panic!("no string {k}"))
-}
-
-#[test]
-fn plists_parse_back_in_both_encodings() {
-    for enc in [PlistEncoding::Xml, PlistEncoding::Binary] {
-        let tmp = tempfile::tempdir().unwrap();
-        let mut sp = spec();
-        sp.encoding = enc;
-        write_backup(tmp.path(), &sp).unwrap();
-        let raw = std::fs::read(tmp.path().join("Status.plist")).unwrap();
-        assert_eq!(raw.starts_with(b"bplist00"), enc == PlistEncoding::Binary);
-        let info = read(&tmp.path().join("Info.plist"));
-        assert_eq!(s(&info, "Device Name"), "Anna's iPhone");
-        assert_eq!(s(&info, "Product Type"), "iPhone15,2");
-        assert_eq!(s(&info, "Product Version"), "17.5");
-        assert_eq!(s(&info, "Unique Identifier"), UDID);
-        let app = info["Applications"].as_dictionary().unwrap()["net.whatsapp.WhatsApp"]
-            .as_dictionary()
-            .unwrap();
-        let meta = Value::from_reader(std::io::Cursor::new(
-            app["iTunesMetadata"].as_data().unwrap(),
-        ))
-        .unwrap();
-        assert_eq!(
-            meta.as_dictionary().unwrap()["itemName"].as_string(),
-            Some("WhatsApp")
-        );
-        let man = read(&tmp.path().join("Manifest.plist"));
-        assert_eq!(man["IsEncrypted"].as_boolean(), Some(false));
-        assert_eq!(s(&man, "Version"), "10.0");
-        let lock = man["Lockdown"].as_dictionary().unwrap();
-        assert_eq!(s(lock, "UniqueDeviceID"), UDID);
-        let st = read(&tmp.path().join("Status.plist"));
-        assert_eq!(s(&st, "SnapshotState"), "finished");
-        assert_eq!(s(&st, "Version"), "3.3");
-        assert_eq!(s(&st, "BackupState"), "new");
-        let date = st["Date"].as_date().unwrap();
-        assert_eq!(
-            std::time::SystemTime::from(date),
-            std::time::SystemTime::from(sp.date)
-        );
-    }
-}
-
-#[test]
-fn manifest_db_rows_and_blobs_decode() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_backup(tmp.path(), &spec()).unwrap();
-    let conn = rusqlite::Connection::open(tmp.path().join("Manifest.db")).unwrap();
-    let id = file_id("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC");
-    let (domain, path, flags, blob): (String, String, i64, Vec<u8>) = conn
-        .query_row(
-            "SELECT domain, relativePath, flags, file FROM Files WHERE fileID = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap();
-    assert_eq!(
-        (domain.as_str(), path.as_str(), flags),
-        ("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC", 1)
-    );
-    let v = Value::from_reader(std::io::Cursor::new(blob)).unwrap();
-    let d = v.as_dictionary().unwrap();
-    assert_eq!(d["$archiver"].as_string(), Some("NSKeyedArchiver"));
-    let objs = d["$objects"].as_array().unwrap();
-    let root = d["$top"].as_dictionary().unwrap()["root"]
-        .as_uid()
-        .unwrap()
-        .get() as usize;
-    let f = objs[root].as_dictionary().unwrap();
-    assert_eq!(f["Size"].as_unsigned_integer(), Some(2048));
-    assert_eq!(f["Mode"].as_unsigned_integer(), Some(0o100644));
-    let p = f["RelativePath"].as_uid().unwrap().get() as usize;
-    assert_eq!(
-        objs[p].as_string(),
-        Some("Media/DCIM/100APPLE/IMG_0001.HEIC")
-    );
-    let n: i64 = conn
-        .query_row("SELECT count(*) FROM Files WHERE flags = 2", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    // Library, Library/SMS, Media, Media/DCIM, Media/DCIM/100APPLE
-    assert_eq!(n, 5);
-    let on_disk = tmp.path().join(&id[..2]).join(&id);
-    assert_eq!(std::fs::metadata(on_disk).unwrap().len(), 2048);
-}
-
-#[test]
-fn written_figures_are_exact() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut sp = spec();
-    sp.unlisted_files = vec![("ab".repeat(20), 77)];
-    sp.missing_files = 1;
-    let w = write_backup(tmp.path(), &sp).unwrap();
-    assert_eq!(w.files, 3);
-    assert_eq!(w.content_bytes, 1000 + 2048 + 77);
-    let meta: u64 = [
-        "Info.plist",
-        "Manifest.plist",
-        "Status.plist",
-        "Manifest.db",
-    ]
-    .iter()
-    .map(|n| std::fs::metadata(tmp.path().join(n)).unwrap().len())
-    .sum();
-    assert_eq!(w.metadata_bytes, meta);
-    let missing = file_id("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0002.HEIC");
-    assert!(!tmp.path().join(&missing[..2]).join(&missing).exists());
-}
-
-#[test]
-fn encrypted_backup_pads_and_hides_the_db() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut sp = spec();
-    sp.encrypted = true;
-    let w = write_backup(tmp.path(), &sp).unwrap();
-    let db = std::fs::read(tmp.path().join("Manifest.db")).unwrap();
-    assert!(db.len() >= 4096);
-    assert!(!db.starts_with(b"SQLite format 3\0"));
-    assert_eq!(w.content_bytes, 1008 + 2064 + 32);
-    assert_eq!(encrypted_size(16), 32);
-    let man = read(&tmp.path().join("Manifest.plist"));
-    assert_eq!(man["IsEncrypted"].as_boolean(), Some(true));
-    assert!(man["BackupKeyBag"].as_data().unwrap().starts_with(b"VERS"));
-    assert_eq!(man["ManifestKey"].as_data().unwrap().len(), 44);
-}
-
-#[cfg(unix)]
-#[test]
-fn snapshot_hard_links_unchanged_files() {
-    use std::os::unix::fs::MetadataExt;
-    let tmp = tempfile::tempdir().unwrap();
-    let live = tmp.path().join("live");
-    let snap = tmp.path().join("snap");
-    write_backup(&live, &spec()).unwrap();
-    let changed = vec![FileSpec::new("HomeDomain", "Library/SMS/sms.db", 500)];
-    let w = write_imazing_snapshot(&live, &snap, &spec(), &changed).unwrap();
-    assert_eq!(w.files, 3);
-    assert_eq!(w.content_bytes, 500 + 2048 + 16);
-    let id = file_id("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.HEIC");
-    let a = std::fs::metadata(live.join(&id[..2]).join(&id)).unwrap();
-    let b = std::fs::metadata(snap.join(&id[..2]).join(&id)).unwrap();
-    assert_eq!((a.ino(), a.nlink()), (b.ino(), 2));
-    let sms = file_id("HomeDomain", "Library/SMS/sms.db");
-    let a = std::fs::metadata(live.join(&sms[..2]).join(&sms)).unwrap();
-    let b = std::fs::metadata(snap.join(&sms[..2]).join(&sms)).unwrap();
-    assert_ne!(a.ino(), b.ino());
-    assert_eq!((a.len(), b.len(), b.nlink()), (1000, 500, 1));
-}
-
-#[test]
-fn sparse_files_have_their_length() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut sp = spec();
-    sp.sparse = true;
-    sp.files[0].size = 5_000_000_000;
-    let w = write_backup(tmp.path(), &sp).unwrap();
-    assert_eq!(w.content_bytes, 5_000_000_000 + 2048 + 16);
-}
-
-#[test]
-fn each_damage_does_what_it_says() {
-    use Damage::*;
-    let cases = [
-        (MissingInfoPlist, ManifestFormat::Db),
-        (MissingManifestPlist, ManifestFormat::Db),
-        (MissingStatusPlist, ManifestFormat::Db),
-        (TruncatedInfoPlist, ManifestFormat::Db),
-        (GarbageManifestPlist, ManifestFormat::Db),
-        (GarbageStatusPlist, ManifestFormat::Db),
-        (GarbageManifestDb, ManifestFormat::Db),
-        (EmptyManifestDb, ManifestFormat::Db),
-        (MissingManifestDb, ManifestFormat::Db),
-        (TruncatedMbdb, ManifestFormat::Mbdb),
-    ];
-    for (damage, format) in cases {
-        let tmp = tempfile::tempdir().unwrap();
-        let clean = tmp.path().join("clean");
-        let bad = tmp.path().join("bad");
-        let mut sp = spec();
-        sp.format = format;
-        write_backup(&clean, &sp).unwrap();
-        sp.damage = Some(damage);
-        write_backup(&bad, &sp).unwrap();
-        let name = match damage {
-            MissingInfoPlist | TruncatedInfoPlist => "Info.plist",
-            MissingManifestPlist | GarbageManifestPlist => "Manifest.plist",
-            MissingStatusPlist | GarbageStatusPlist => "Status.plist",
-            GarbageManifestDb | EmptyManifestDb | MissingManifestDb => "Manifest.db",
-            TruncatedMbdb => "Manifest.mbdb",
-        };
-        let good = std::fs::read(clean.join(name)).unwrap();
-        let got = std::fs::read(bad.join(name));
-        match damage {
-            MissingInfoPlist | MissingManifestPlist | MissingStatusPlist | MissingManifestDb => {
-                assert_eq!(
-                    got.unwrap_err().kind(),
-                    std::io::ErrorKind::NotFound,
-                    "{damage:?}"
-                )
-            }
-            TruncatedInfoPlist | TruncatedMbdb => {
-                assert_eq!(got.unwrap(), good[..good.len() / 2], "{damage:?}")
-            }
-            EmptyManifestDb => assert!(got.unwrap().is_empty()),
-            GarbageManifestPlist | GarbageStatusPlist => {
-                let got = got.unwrap();
-                assert!(!got.is_empty());
-                assert!(
-                    Value::from_reader(std::io::Cursor::new(got)).is_err(),
-                    "{damage:?}"
-                );
-            }
-            GarbageManifestDb => {
-                let got = got.unwrap();
-                assert!(!got.starts_with(b"SQLite format 3\0"));
-                assert!(rusqlite::Connection::open(bad.join(name))
-                    .and_then(
-                        |c| c.query_row("SELECT count(*) FROM Files", [], |r| r.get::<_, i64>(0))
-                    )
-                    .is_err());
-            }
-        }
-        // Everything else is untouched.
-        for other in ["Info.plist", "Manifest.plist", "Status.plist"] {
-            if other != name {
-                assert_eq!(
-                    std::fs::read(clean.join(other)).unwrap(),
-                    std::fs::read(bad.join(other)).unwrap(),
-                    "{damage:?} {other}"
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn states_set_snapshot_state_and_times() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut sp = spec();
-    sp.state = SpecState::InProgress;
-    write_backup(&tmp.path().join("a"), &sp).unwrap();
-    assert!(tmp.path().join("a/Snapshot").is_dir());
-    assert_eq!(
-        s(&read(&tmp.path().join("a/Status.plist")), "SnapshotState"),
-        "uploading"
-    );
-    sp.state = SpecState::Interrupted;
-    write_backup(&tmp.path().join("b"), &sp).unwrap();
-    assert!(!tmp.path().join("b/Snapshot").exists());
-    assert_eq!(
-        s(&read(&tmp.path().join("b/Status.plist")), "SnapshotState"),
-        "uploading"
-    );
-    let want = std::time::SystemTime::from(sp.date - time::Duration::days(3));
-    for p in ["b", "b/Info.plist", "b/Manifest.db"] {
-        let m = std::fs::metadata(tmp.path().join(p))
-            .unwrap()
-            .modified()
-            .unwrap();
-        assert_eq!(m, want, "{p}");
-    }
 }

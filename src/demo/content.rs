@@ -35,7 +35,7 @@ impl Dirs {
     }
 }
 
-/// Writes a file of exactly `len` bytes: a sparse file when `sparse`, else pseudo-random bytes.
+/// Writes a new file (replacing any file or hard link there) of exactly `len` bytes: a sparse file when `sparse`, else pseudo-random bytes.
 /// Sets its mtime to `mtime` when given.
 pub fn write_file(
     path: &Path,
@@ -45,6 +45,12 @@ pub fn write_file(
     mtime: Option<SystemTime>,
 ) -> Result<()> {
     let io = |e| Error::io(path, e);
+    // Never write through an existing hard link: that would change another version too.
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(e)),
+    }
     let mut f = File::create(path).map_err(io)?;
     if sparse {
         f.set_len(len).map_err(io)?;

@@ -30,38 +30,22 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Applies `damage` to the version in `dir` (written in `format`). A Db-only damage on an Mbdb
 /// version, or `TruncatedMbdb` on a Db version, is an error: it could not be done as named.
 pub fn apply(dir: &Path, damage: Damage, format: ManifestFormat, rng: &mut Rng) -> Result<()> {
-    let needs = |want: ManifestFormat| {
-        if format == want {
-            Ok(())
-        } else {
-            Err(Error::invalid(
-                dir,
-                format!("{damage:?} needs a {want:?} backup, this one is {format:?}"),
-            ))
+    if let Some(want) = damage.needs_format() {
+        if want != format {
+            let message = format!("{damage:?} needs a {want:?} backup, this one is {format:?}");
+            return Err(Error::invalid(dir, message));
         }
-    };
+    }
+    let path = dir.join(damage.file());
     match damage {
-        Damage::MissingInfoPlist => remove(&dir.join("Info.plist")),
-        Damage::MissingManifestPlist => remove(&dir.join("Manifest.plist")),
-        Damage::MissingStatusPlist => remove(&dir.join("Status.plist")),
-        Damage::TruncatedInfoPlist => truncate_half(&dir.join("Info.plist")),
-        Damage::GarbageManifestPlist => write(&dir.join("Manifest.plist"), &garbage(rng, 517)),
-        Damage::GarbageStatusPlist => write(&dir.join("Status.plist"), &garbage(rng, 233)),
-        Damage::GarbageManifestDb => {
-            needs(ManifestFormat::Db)?;
-            write(&dir.join("Manifest.db"), &garbage(rng, 8192))
-        }
-        Damage::EmptyManifestDb => {
-            needs(ManifestFormat::Db)?;
-            write(&dir.join("Manifest.db"), &[])
-        }
-        Damage::MissingManifestDb => {
-            needs(ManifestFormat::Db)?;
-            remove(&dir.join("Manifest.db"))
-        }
-        Damage::TruncatedMbdb => {
-            needs(ManifestFormat::Mbdb)?;
-            truncate_half(&dir.join("Manifest.mbdb"))
-        }
+        Damage::MissingInfoPlist
+        | Damage::MissingManifestPlist
+        | Damage::MissingStatusPlist
+        | Damage::MissingManifestDb => remove(&path),
+        Damage::TruncatedInfoPlist | Damage::TruncatedMbdb => truncate_half(&path),
+        Damage::GarbageManifestPlist => write(&path, &garbage(rng, 517)),
+        Damage::GarbageStatusPlist => write(&path, &garbage(rng, 233)),
+        Damage::GarbageManifestDb => write(&path, &garbage(rng, 8192)),
+        Damage::EmptyManifestDb => write(&path, &[]),
     }
 }

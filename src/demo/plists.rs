@@ -27,8 +27,10 @@ pub fn write_plist(path: &Path, value: &Value, encoding: PlistEncoding) -> Resul
     Ok(buf.len() as u64)
 }
 
+/// The spec's date in whole seconds (what XML plists can hold), the same in both encodings.
 fn date(spec: &BackupSpec) -> Value {
-    Value::Date(plist::Date::from(SystemTime::from(spec.date)))
+    let whole = spec.date.replace_nanosecond(0).unwrap_or(spec.date);
+    Value::Date(plist::Date::from(SystemTime::from(whole)))
 }
 
 fn digest(spec: &BackupSpec, salt: &str) -> [u8; 20] {

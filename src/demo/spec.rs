@@ -53,6 +53,46 @@ pub enum Damage {
     TruncatedMbdb,
 }
 
+impl Damage {
+    /// Every damage, for table-driven tests.
+    pub const ALL: [Damage; 10] = [
+        Damage::MissingInfoPlist,
+        Damage::MissingManifestPlist,
+        Damage::MissingStatusPlist,
+        Damage::TruncatedInfoPlist,
+        Damage::GarbageManifestPlist,
+        Damage::GarbageStatusPlist,
+        Damage::GarbageManifestDb,
+        Damage::EmptyManifestDb,
+        Damage::MissingManifestDb,
+        Damage::TruncatedMbdb,
+    ];
+
+    /// The file this damage concerns, e.g. `Info.plist`.
+    pub fn file(self) -> &'static str {
+        match self {
+            Damage::MissingInfoPlist | Damage::TruncatedInfoPlist => "Info.plist",
+            Damage::MissingManifestPlist | Damage::GarbageManifestPlist => "Manifest.plist",
+            Damage::MissingStatusPlist | Damage::GarbageStatusPlist => "Status.plist",
+            Damage::GarbageManifestDb | Damage::EmptyManifestDb | Damage::MissingManifestDb => {
+                "Manifest.db"
+            }
+            Damage::TruncatedMbdb => "Manifest.mbdb",
+        }
+    }
+
+    /// The manifest format a backup must have for this damage (`None`: any).
+    pub fn needs_format(self) -> Option<ManifestFormat> {
+        match self {
+            Damage::GarbageManifestDb | Damage::EmptyManifestDb | Damage::MissingManifestDb => {
+                Some(ManifestFormat::Db)
+            }
+            Damage::TruncatedMbdb => Some(ManifestFormat::Mbdb),
+            _ => None,
+        }
+    }
+}
+
 /// One file of the backup: its domain, relative path and plain size in bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FileSpec {
@@ -95,7 +135,7 @@ pub struct BackupSpec {
     pub build: String,
     /// `Serial Number`.
     pub serial: String,
-    /// The backup's date (all three plists carry it).
+    /// The backup's date (all three plists carry it, in whole seconds).
     pub date: OffsetDateTime,
     /// Encrypted backup: key bag, encrypted `Manifest.db`, padded contents.
     pub encrypted: bool,

@@ -50,6 +50,8 @@ pub fn write_backup(version_dir: &Path, spec: &BackupSpec) -> Result<Written> {
 /// sizes of `changed` for the same domain and path) plus any `changed` file not in `spec.files`;
 /// `changed` files are written fresh, every other present file is hard-linked from `live` (a
 /// version written by [`write_backup`] in the same format). Plists come from `spec`.
+/// Linked files keep the live backup's mtimes (they are the same inodes); an `Interrupted`
+/// snapshot would re-date them in the live backup too, so snapshots should be `Finished`.
 pub fn write_imazing_snapshot(
     live: &Path,
     snapshot_dir: &Path,
@@ -176,7 +178,12 @@ fn write_contents(
                 if !changed.contains(&(f.domain.as_str(), f.path.as_str())) =>
             {
                 let from = content_path(live, spec.format, &id);
-                let _ = std::fs::remove_file(&path);
+                match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::io(&path, e))
+                    }
+                    _ => {}
+                }
                 std::fs::hard_link(&from, &path).map_err(|e| Error::io(&from, e))?;
                 bytes += std::fs::metadata(&path)
                     .map_err(|e| Error::io(&path, e))?
