@@ -3,6 +3,8 @@
 
 #[path = "manifest/bench.rs"]
 mod bench;
+#[path = "manifest/demo.rs"]
+mod demo;
 #[path = "manifest/errors.rs"]
 mod errors;
 #[path = "manifest/fixtures.rs"]
@@ -16,7 +18,7 @@ use backtop::library::manifest::{for_each_row, rows, FileClass, ManifestIndex};
 use backtop::library::Error;
 use rusqlite::Connection;
 
-use fixtures::{id, write_db, write_mbdb, PHONE};
+use fixtures::{file_id, id, mbfile_blob, write_db, write_mbdb, PHONE};
 
 fn class(category: Category) -> Option<FileClass> {
     Some(FileClass {
@@ -27,11 +29,16 @@ fn class(category: Category) -> Option<FileClass> {
 
 /// Checks the index of [`PHONE`], whichever manifest format it came from.
 fn assert_phone_index(index: &ManifestIndex) {
-    assert_eq!(index.len(), 16);
+    assert_eq!(index.len(), 17);
     assert!(!index.is_empty());
     assert_eq!(
         index.app_bundles(),
-        ["com.spotify.client", "com.other.tool.widget", "com.foo"]
+        [
+            "com.spotify.client",
+            "com.other.tool.widget",
+            "com.foo",
+            "com.bar"
+        ]
     );
     let app = |i| {
         Some(FileClass {
@@ -105,6 +112,9 @@ fn assert_phone_index(index: &ManifestIndex) {
             "ChatStorage.sqlite",
             class(Category::Whatsapp),
         ),
+        // com.bar's own container holds only a folder: its plugin still joins it.
+        ("AppDomain-com.bar", "Library", None),
+        ("AppDomainPlugin-com.bar.share", "tmp/x", app(3)),
         (
             "KeychainDomain",
             "keychain-backup.plist",
@@ -188,7 +198,7 @@ fn loading_never_writes_to_the_backup() {
         let rw = std::fs::Permissions::from_mode(0o755);
         std::fs::set_permissions(dir.path(), rw).unwrap();
     }
-    assert_eq!(index.unwrap().len(), 16);
+    assert_eq!(index.unwrap().len(), 17);
     assert_eq!(all.unwrap().len(), PHONE.len());
     let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -207,7 +217,7 @@ fn a_path_with_uri_characters_opens() {
     std::fs::create_dir(&odd).unwrap();
     write_db(&odd, PHONE);
     let index = ManifestIndex::load(&odd, ManifestFormat::Db).unwrap();
-    assert_eq!(index.len(), 16);
+    assert_eq!(index.len(), 17);
 }
 
 #[test]
@@ -234,9 +244,59 @@ fn rows_stream_every_row_with_blobs_decoded_on_demand() {
     .unwrap();
     assert_eq!(
         flags.into_iter().collect::<Vec<_>>(),
-        [(1, 16), (2, 2), (4, 1)]
+        [(1, 17), (2, 3), (4, 1)]
     );
     // An error from the callback stops the walk and comes back.
     let err = for_each_row(dir.path(), |_| Err(Error::invalid("x", "stop"))).unwrap_err();
     assert_eq!(err.to_string(), "x: stop");
+}
+
+#[test]
+fn installed_apps_group_plugins_without_an_app_domain() {
+    let dir = tempfile::tempdir().unwrap();
+    write_db(dir.path(), PHONE);
+    let installed = ["com.other.tool", "com.not.in.backup"];
+    let index = ManifestIndex::load_with_apps(dir.path(), ManifestFormat::Db, installed).unwrap();
+    assert_eq!(
+        index.app_bundles(),
+        ["com.spotify.client", "com.other.tool", "com.foo", "com.bar"]
+    );
+    let plugin = id("AppDomainPlugin-com.other.tool.widget", "Library/t.plist");
+    assert_eq!(
+        index.get(&plugin),
+        Some(FileClass {
+            category: Category::Apps,
+            app: Some(1)
+        })
+    );
+}
+
+#[test]
+fn unusual_flags_fall_back_to_the_blob_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    write_db(dir.path(), &PHONE[..1]);
+    let conn = Connection::open(dir.path().join("Manifest.db")).unwrap();
+    let rows: [(&str, i64, Option<Vec<u8>>); 4] = [
+        ("a.db", 0, Some(mbfile_blob("a.db", 5, 0o100644, None))),
+        ("b", 8, Some(mbfile_blob("b", 0, 0o40755, None))),
+        ("c.db", 16, None),
+        ("d.db", 3, Some(b"garbage".to_vec())),
+    ];
+    for (path, flags, blob) in &rows {
+        conn.execute(
+            "INSERT INTO Files VALUES (?1, 'HomeDomain', ?2, ?3, ?4)",
+            rusqlite::params![file_id("HomeDomain", path), path, flags, blob],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let index = ManifestIndex::load(dir.path(), ManifestFormat::Db).unwrap();
+    assert_eq!(index.len(), 2);
+    assert_eq!(
+        index.get(&id("HomeDomain", "a.db")),
+        class(Category::System)
+    );
+    for path in ["b", "c.db", "d.db"] {
+        assert_eq!(index.get(&id("HomeDomain", path)), None, "{path}");
+    }
 }

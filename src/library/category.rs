@@ -1,4 +1,15 @@
 //! Content categories: domain/path → [`Category`], one rule table tested row by row.
+//!
+//! [`RULES`] is backup-format.md §5 as data: each row matches a domain (exact, prefix,
+//! substring or suffix) and optionally a set of folders; the first matching row wins.
+//! Anything no row matches is [`Category::System`]; `MediaDomain` files outside the named
+//! folders are [`Category::OtherMedia`] (the table's last row). Most rows look at the domain
+//! only, so [`DomainRules::for_domain`] reduces the table once per domain and a manifest of
+//! 500k rows runs the path tests only for `HomeDomain` and `MediaDomain` files.
+//!
+//! App domains (`AppDomain-`, `AppDomainGroup-`, `AppDomainPlugin-`) map to bundle ids with
+//! [`app_bundle_of`]; [`group_under`] joins `<bundle>.<extension>` to a bundle known in the
+//! same backup.
 
 use std::collections::HashSet;
 use std::hash::BuildHasher;
@@ -169,65 +180,53 @@ const fn rule(category: Category, domain: DomainMatch, dirs: &'static [&'static 
     }
 }
 
-use Category as C;
-use DomainMatch::{Contains, Exact, Prefix, Suffix};
-
 /// The rule table of backup-format.md §5, in order: the first matching row wins. A domain no
 /// row matches is [`Category::System`] (see [`FALLBACK`]); the last row sends what is left of
 /// `MediaDomain` to [`Category::OtherMedia`].
-pub const RULES: &[Rule] = &[
-    rule(C::Photos, Exact("CameraRollDomain"), &[]),
-    rule(C::Messages, Exact("HomeDomain"), &["Library/SMS"]),
-    rule(
-        C::Messages,
-        Exact("MediaDomain"),
-        &["Library/SMS/Attachments"],
-    ),
-    rule(C::Whatsapp, Contains("net.whatsapp."), &[]),
-    rule(C::Contacts, Exact("HomeDomain"), &["Library/AddressBook"]),
-    rule(
-        C::Calendars,
-        Exact("HomeDomain"),
-        &["Library/Calendar", "Library/Reminders"],
-    ),
-    rule(C::Notes, Exact("AppDomainGroup-group.com.apple.notes"), &[]),
-    rule(C::Notes, Exact("HomeDomain"), &["Library/Notes"]),
-    rule(
-        C::Calls,
-        Exact("HomeDomain"),
-        &["Library/CallHistoryDB", "Library/Voicemail"],
-    ),
-    rule(C::VoiceMemos, Exact("MediaDomain"), &["Media/Recordings"]),
-    rule(C::VoiceMemos, Contains("VoiceMemos"), &[]),
-    rule(C::Health, Exact("HealthDomain"), &[]),
-    rule(C::Safari, Exact("HomeDomain"), &["Library/Safari"]),
-    rule(C::Safari, Suffix("com.apple.mobilesafari"), &[]),
-    rule(
-        C::Files,
-        Exact("AppDomainGroup-group.com.apple.FileProvider.LocalStorage"),
-        &[],
-    ),
-    rule(C::Keychain, Exact("KeychainDomain"), &[]),
-    rule(C::Home, Exact("HomeKitDomain"), &[]),
-    rule(C::Apps, Prefix(APP_DOMAIN), &[]),
-    rule(C::Apps, Prefix(APP_DOMAIN_GROUP), &[]),
-    rule(C::Apps, Prefix(APP_DOMAIN_PLUGIN), &[]),
-    rule(C::System, Exact("HomeDomain"), &[]),
-    rule(C::System, Exact("SystemPreferencesDomain"), &[]),
-    rule(C::System, Exact("WirelessDomain"), &[]),
-    rule(C::System, Exact("ManagedPreferencesDomain"), &[]),
-    rule(C::System, Exact("RootDomain"), &[]),
-    rule(C::System, Exact("DatabaseDomain"), &[]),
-    rule(C::System, Exact("MobileDeviceDomain"), &[]),
-    rule(C::System, Exact("InstallDomain"), &[]),
-    rule(C::System, Exact("KeyboardDomain"), &[]),
-    rule(C::System, Exact("TonesDomain"), &[]),
-    rule(C::System, Exact("NetworkDomain"), &[]),
-    rule(C::System, Exact("ProtectedDomain"), &[]),
-    rule(C::System, Prefix("SysContainerDomain-"), &[]),
-    rule(C::System, Prefix("SysSharedContainerDomain-"), &[]),
-    rule(C::OtherMedia, Exact("MediaDomain"), &[]),
-];
+#[rustfmt::skip]
+pub const RULES: &[Rule] = {
+    use Category as C;
+    use DomainMatch::{Contains, Exact, Prefix, Suffix};
+    const HOME: DomainMatch = Exact("HomeDomain");
+    const MEDIA: DomainMatch = Exact("MediaDomain");
+    &[
+        rule(C::Photos,     Exact("CameraRollDomain"), &[]),
+        rule(C::Messages,   HOME,  &["Library/SMS"]),
+        rule(C::Messages,   MEDIA, &["Library/SMS/Attachments"]),
+        rule(C::Whatsapp,   Contains("net.whatsapp."), &[]),
+        rule(C::Contacts,   HOME,  &["Library/AddressBook"]),
+        rule(C::Calendars,  HOME,  &["Library/Calendar", "Library/Reminders"]),
+        rule(C::Notes,      Exact("AppDomainGroup-group.com.apple.notes"), &[]),
+        rule(C::Notes,      HOME,  &["Library/Notes"]),
+        rule(C::Calls,      HOME,  &["Library/CallHistoryDB", "Library/Voicemail"]),
+        rule(C::VoiceMemos, MEDIA, &["Media/Recordings"]),
+        rule(C::VoiceMemos, Contains("VoiceMemos"), &[]),
+        rule(C::Health,     Exact("HealthDomain"), &[]),
+        rule(C::Safari,     HOME,  &["Library/Safari"]),
+        rule(C::Safari,     Suffix("com.apple.mobilesafari"), &[]),
+        rule(C::Files,      Exact("AppDomainGroup-group.com.apple.FileProvider.LocalStorage"), &[]),
+        rule(C::Keychain,   Exact("KeychainDomain"), &[]),
+        rule(C::Home,       Exact("HomeKitDomain"), &[]),
+        rule(C::Apps,       Prefix(APP_DOMAIN), &[]),
+        rule(C::Apps,       Prefix(APP_DOMAIN_GROUP), &[]),
+        rule(C::Apps,       Prefix(APP_DOMAIN_PLUGIN), &[]),
+        rule(C::System,     HOME,  &[]),
+        rule(C::System,     Exact("SystemPreferencesDomain"), &[]),
+        rule(C::System,     Exact("WirelessDomain"), &[]),
+        rule(C::System,     Exact("ManagedPreferencesDomain"), &[]),
+        rule(C::System,     Exact("RootDomain"), &[]),
+        rule(C::System,     Exact("DatabaseDomain"), &[]),
+        rule(C::System,     Exact("MobileDeviceDomain"), &[]),
+        rule(C::System,     Exact("InstallDomain"), &[]),
+        rule(C::System,     Exact("KeyboardDomain"), &[]),
+        rule(C::System,     Exact("TonesDomain"), &[]),
+        rule(C::System,     Exact("NetworkDomain"), &[]),
+        rule(C::System,     Exact("ProtectedDomain"), &[]),
+        rule(C::System,     Prefix("SysContainerDomain-"), &[]),
+        rule(C::System,     Prefix("SysSharedContainerDomain-"), &[]),
+        rule(C::OtherMedia, MEDIA, &[]),
+    ]
+};
 
 /// The category of a domain no rule matches: system data we cannot name better.
 pub const FALLBACK: Category = Category::System;

@@ -3,7 +3,8 @@
 //! `cargo test --release --test manifest -- --ignored --nocapture bench_`
 //!
 //! Prints times and the machine's load; asserts only the exact row counts (a shared machine is
-//! too noisy to assert a time). `BACKTOP_BENCH_ROWS` overrides the 300,000 rows.
+//! too noisy to assert a time). `BACKTOP_BENCH_ROWS` overrides the 300,000 rows;
+//! `BACKTOP_BENCH_ONLY_LOAD` times 40 loads and nothing else (for a profiler).
 
 use std::path::Path;
 use std::time::Instant;
@@ -68,16 +69,17 @@ fn write_big_db(dir: &Path, rows: usize) -> usize {
     files
 }
 
+const FILES_ONLY: &str = "SELECT fileID, domain, relativePath FROM Files WHERE +flags = 1";
+const ALL_ROWS: &str = "SELECT fileID, domain, relativePath, flags FROM Files";
+
 fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
-/// SQLite's share: the same query, each row's text touched, no map.
-fn bare_query(dir: &Path) -> usize {
+/// SQLite's share: a query alone, each row's text touched, no map.
+fn bare_query(dir: &Path, sql: &str) -> usize {
     let conn = open_db(&dir.join("Manifest.db")).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT fileID, domain, relativePath FROM Files WHERE +flags = 1")
-        .unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
     let mut rows = stmt.query([]).unwrap();
     let mut bytes = 0;
     while let Some(row) = rows.next().unwrap() {
@@ -98,6 +100,7 @@ fn bench_load_big_manifest_db() {
     let dir = tempfile::tempdir().unwrap();
     let start = Instant::now();
     let files = write_big_db(dir.path(), rows);
+    let only_load = std::env::var_os("BACKTOP_BENCH_ONLY_LOAD").is_some();
     let size = std::fs::metadata(dir.path().join("Manifest.db"))
         .unwrap()
         .len();
@@ -108,18 +111,35 @@ fn bench_load_big_manifest_db() {
     );
     let mut loads = Vec::new();
     let mut bare = Vec::new();
-    for _ in 0..5 {
+    let mut bare_all = Vec::new();
+    let runs = if only_load { 40 } else { 5 };
+    for _ in 0..runs {
         let start = Instant::now();
         let index = ManifestIndex::load(dir.path(), ManifestFormat::Db).unwrap();
         loads.push(ms(start));
         assert_eq!(index.len(), files);
         assert_eq!(index.app_bundles().len(), 200);
+        if only_load {
+            continue;
+        }
         let start = Instant::now();
-        assert!(bare_query(dir.path()) > 0);
+        assert!(bare_query(dir.path(), FILES_ONLY) > 0);
         bare.push(ms(start));
+        let start = Instant::now();
+        assert!(bare_query(dir.path(), ALL_ROWS) > 0);
+        bare_all.push(ms(start));
     }
     loads.sort_by(f64::total_cmp);
+    if only_load {
+        println!(
+            "load: best {:.1} ms, median {:.1} ms",
+            loads[0],
+            loads[runs / 2]
+        );
+        return;
+    }
     bare.sort_by(f64::total_cmp);
+    bare_all.sort_by(f64::total_cmp);
     let per = |t: f64| t * 100_000.0 / rows as f64;
     println!(
         "ManifestIndex::load: best {:.1} ms, median {:.1} ms = {:.1} ms per 100k rows (median)",
@@ -128,10 +148,16 @@ fn bench_load_big_manifest_db() {
         per(loads[2])
     );
     println!(
-        "bare SQLite query:   best {:.1} ms, median {:.1} ms = {:.1} ms per 100k rows (median)",
+        "bare, +flags = 1:    best {:.1} ms, median {:.1} ms = {:.1} ms per 100k rows (median)",
         bare[0],
         bare[2],
         per(bare[2])
+    );
+    println!(
+        "bare, every row:     best {:.1} ms, median {:.1} ms = {:.1} ms per 100k rows (median)",
+        bare_all[0],
+        bare_all[2],
+        per(bare_all[2])
     );
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("load average: {}", load.trim());

@@ -92,3 +92,32 @@ fn bad_file_ids_are_skipped_and_counted() {
     let index = ManifestIndex::load(dir.path(), ManifestFormat::Db).unwrap();
     assert_eq!((index.len(), index.skipped_rows()), (2, 2));
 }
+
+#[test]
+fn manifest_plist_is_encrypted_decides_over_the_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("Manifest.db");
+    let plist_path = dir.path().join("Manifest.plist");
+    let write_plist = |encrypted: bool| {
+        let mut d = plist::Dictionary::new();
+        d.insert("IsEncrypted".into(), encrypted.into());
+        plist::Value::from(d).to_file_binary(&plist_path).unwrap();
+    };
+    let random: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&db, &random).unwrap();
+    write_plist(false);
+    assert_eq!(probe_db(&db).unwrap(), DbKind::NotSqlite);
+    write_plist(true);
+    assert_eq!(probe_db(&db).unwrap(), DbKind::Encrypted);
+    // Without a readable Manifest.plist the bytes decide.
+    std::fs::write(&plist_path, b"garbage").unwrap();
+    assert_eq!(probe_db(&db).unwrap(), DbKind::Encrypted);
+    std::fs::write(
+        &db,
+        b"plain text is not ciphertext, whatever its length is.....",
+    )
+    .unwrap();
+    assert_eq!(probe_db(&db).unwrap(), DbKind::NotSqlite);
+}

@@ -126,6 +126,8 @@ pub const PHONE: &[(&str, &str, i64)] = &[
         "ChatStorage.sqlite",
         1,
     ),
+    ("AppDomain-com.bar", "Library", 2),
+    ("AppDomainPlugin-com.bar.share", "tmp/x", 1),
     ("KeychainDomain", "keychain-backup.plist", 1),
     ("SomeNewDomain", "x", 1),
 ];

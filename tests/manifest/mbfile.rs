@@ -121,3 +121,18 @@ fn malformed_blobs_are_errors_not_panics() {
         assert!(err.contains(want), "{err} should contain {want}");
     }
 }
+
+#[test]
+fn every_truncation_of_a_blob_is_an_error_not_a_panic() {
+    let blob = mbfile_blob("Library/SMS/sms.db", 1, 0o100644, Some(&[1, 2, 3]));
+    assert!(decode_mbfile(&blob).is_ok());
+    for cut in 0..blob.len() {
+        assert!(decode_mbfile(&blob[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut flipped = blob.clone();
+    for i in 0..flipped.len() {
+        flipped[i] ^= 0xFF;
+        let _ = decode_mbfile(&flipped);
+        flipped[i] ^= 0xFF;
+    }
+}

@@ -6,74 +6,28 @@
 //! blobs into Rust and uses `+flags` so SQLite scans the table in order instead of fetching
 //! rows one by one through the flags index.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use super::index::{AddError, IndexBuilder, ManifestIndex};
+use super::index::{AddError, IndexBuilder};
 use super::mbfile::{decode_mbfile, MbFile};
+use super::probe::{probe_db, DbKind};
 use crate::library::error::{Error, Result};
 
-/// The first 16 bytes of every SQLite database.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-
-/// What the first bytes of a Manifest.db say it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DbKind {
-    /// A SQLite database.
-    Sqlite,
-    /// A 0-byte file.
-    Empty,
-    /// Not SQLite, and looks like ciphertext (length a multiple of 16, mostly non-text bytes).
-    Encrypted,
-    /// Not SQLite, and not like ciphertext either: garbage.
-    NotSqlite,
-}
-
-/// Reads the header of the Manifest.db at `path` (at most 512 bytes) to tell what it is.
-pub fn probe_db(path: &Path) -> Result<DbKind> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    let mut head = Vec::with_capacity(512);
-    file.take(512)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::io(path, e))?;
-    Ok(if len == 0 {
-        DbKind::Empty
-    } else if head.starts_with(SQLITE_HEADER) {
-        DbKind::Sqlite
-    } else if len % 16 == 0 && looks_random(&head) {
-        DbKind::Encrypted
-    } else {
-        DbKind::NotSqlite
-    })
-}
-
-/// Ciphertext has about 60% bytes outside printable ASCII; text garbage has almost none.
-fn looks_random(head: &[u8]) -> bool {
-    let binary = head
-        .iter()
-        .filter(|&&b| !(b.is_ascii_graphic() || b.is_ascii_whitespace()))
-        .count();
-    head.len() >= 16 && binary * 4 > head.len()
-}
-
-/// Opens the Manifest.db at `path` read-only and immutable, after checking its header:
-/// an encrypted file gives `Error::Invalid` "Manifest.db is encrypted".
+/// Opens the Manifest.db at `path` read-only and immutable, after checking its header.
+/// A file that is not SQLite gives `Error::Invalid` "Manifest.db is encrypted" when the
+/// backup is encrypted (see [`probe_db`]), else an error saying what is wrong.
 pub fn open_db(path: &Path) -> Result<Connection> {
-    match probe_db(path)? {
-        DbKind::Sqlite => {}
-        DbKind::Empty => return Err(Error::invalid(path, "Manifest.db is empty (0 bytes)")),
-        DbKind::Encrypted => return Err(Error::invalid(path, "Manifest.db is encrypted")),
-        DbKind::NotSqlite => {
-            return Err(Error::invalid(
-                path,
-                "Manifest.db is not a SQLite database (its header is wrong)",
-            ))
-        }
+    let message = match probe_db(path)? {
+        DbKind::Sqlite => None,
+        DbKind::Empty => Some("Manifest.db is empty (0 bytes)"),
+        DbKind::Encrypted => Some("Manifest.db is encrypted"),
+        DbKind::NotSqlite => Some("Manifest.db is not a SQLite database (its header is wrong)"),
+    };
+    if let Some(message) = message {
+        return Err(Error::invalid(path, message));
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -88,33 +42,58 @@ fn sqlite(path: &Path, source: rusqlite::Error) -> Error {
     }
 }
 
-/// `file:<absolute path, percent-encoded>?immutable=1`.
+/// `file:<absolute path, percent-encoded>?immutable=1`. The path always starts with one `/`
+/// (`/C:/…` for a Windows drive) or with `////` for a `//server/share` path, so SQLite never
+/// reads a part of it as a URI authority.
 fn immutable_uri(path: &Path) -> Result<String> {
     let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
-    let mut uri = String::from("file:");
-    let bytes = absolute.as_os_str().as_encoded_bytes();
-    if cfg!(windows) && !bytes.starts_with(b"/") && !bytes.starts_with(b"\\") {
-        uri.push('/'); // file:/C:/…
-    }
-    for &b in bytes {
+    let mut encoded = String::new();
+    for &b in absolute.as_os_str().as_encoded_bytes() {
         match b {
-            b'\\' if cfg!(windows) => uri.push('/'),
-            b':' if cfg!(windows) => uri.push(':'),
+            b'\\' if cfg!(windows) => encoded.push('/'),
+            b':' if cfg!(windows) => encoded.push(':'),
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                uri.push(char::from(b))
+                encoded.push(char::from(b))
             }
-            _ => uri.push_str(&format!("%{b:02X}")),
+            _ => encoded.push_str(&format!("%{b:02X}")),
         }
     }
-    uri.push_str("?immutable=1");
-    Ok(uri)
+    let lead = if encoded.starts_with("//") {
+        "//"
+    } else if encoded.starts_with('/') {
+        ""
+    } else {
+        "/"
+    };
+    Ok(format!("file:{lead}{encoded}?immutable=1"))
 }
 
-/// The index query: fileID, domain and path of file rows only, no blobs.
-const INDEX_QUERY: &str = "SELECT fileID, domain, relativePath FROM Files WHERE +flags = 1";
+#[cfg(all(test, unix))]
+mod tests {
+    use super::immutable_uri;
+    use std::path::Path;
 
-/// Loads the [`ManifestIndex`] of the Manifest.db at `path`.
-pub(crate) fn load_index(path: &Path) -> Result<ManifestIndex> {
+    #[test]
+    fn uris_escape_what_sqlite_would_read_as_syntax() {
+        let uri = immutable_uri(Path::new("/Users/a b/Backup?#%/Manifest.db")).unwrap();
+        assert_eq!(
+            uri,
+            "file:/Users/a%20b/Backup%3F%23%25/Manifest.db?immutable=1"
+        );
+        let uri = immutable_uri(Path::new("//server/share/Manifest.db")).unwrap();
+        assert_eq!(uri, "file:////server/share/Manifest.db?immutable=1");
+    }
+}
+
+/// The index query: fileID, domain, path and flags. Every row is read, not only files
+/// (`WHERE +flags = 1` would scan the same pages): the domains of folder rows tell which apps
+/// exist when an app's own container holds only folders. The blob comes only for rows whose
+/// flags are not 1, 2 or 4 (they occur): their blob's `Mode` says whether they are files.
+const INDEX_QUERY: &str = "SELECT fileID, domain, relativePath, flags, \
+     CASE WHEN flags IN (1, 2, 4) THEN NULL ELSE file END FROM Files";
+
+/// Reads the rows of the Manifest.db at `path` into an index builder.
+pub(crate) fn load_rows(path: &Path) -> Result<IndexBuilder> {
     let conn = open_db(path)?;
     // max(rowid) is a B-tree descent, not a scan: an upper bound on the rows, to pre-size the map.
     let rows: i64 = conn
@@ -131,6 +110,18 @@ pub(crate) fn load_index(path: &Path) -> Result<ManifestIndex> {
             Ok(ValueRef::Text(t)) => t,
             _ => b"",
         };
+        let is_file = match row.get_ref(3) {
+            Ok(ValueRef::Integer(1)) => true,
+            Ok(ValueRef::Integer(2 | 4)) => false,
+            _ => match row.get_ref(4) {
+                Ok(ValueRef::Blob(blob)) => decode_mbfile(blob).is_ok_and(|f| f.is_file()),
+                _ => false,
+            },
+        };
+        if !is_file {
+            builder.add_other(text(1));
+            continue;
+        }
         match builder.add(text(0), text(1), text(2)) {
             Ok(()) => {}
             Err(AddError::TooManyDomains) => {
@@ -141,7 +132,7 @@ pub(crate) fn load_index(path: &Path) -> Result<ManifestIndex> {
             }
         }
     }
-    Ok(builder.finish())
+    Ok(builder)
 }
 
 /// One row of a Manifest.db's `Files` table, with its `MBFile` blob undecoded.

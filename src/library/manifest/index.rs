@@ -5,8 +5,8 @@
 //! of a run of equal domains costs one byte comparison and, for the few domains whose rules
 //! look at paths (`HomeDomain`, `MediaDomain`), a prefix test. Each entry stores one `u32`:
 //! the category in the low byte and the domain index above it. App bundles are settled in
-//! [`IndexBuilder::finish`], once every domain is known: the bundles of `AppDomain-*` domains
-//! are the known apps, and group/plugin domains join the longest known bundle they extend.
+//! `IndexBuilder::finish`, once every domain is known: the bundles of `AppDomain-*` domains
+//! (of any row, files or not) and the installed apps the caller names are the known apps, and group/plugin domains join the longest known bundle they extend.
 
 use ahash::{AHashMap, AHashSet};
 
@@ -35,6 +35,9 @@ pub struct ManifestIndex {
 
 /// Most domains an index can hold (the domain index has 24 bits).
 const MAX_DOMAINS: usize = 1 << 24;
+
+/// Domains of an app's own container: their bundles are the known apps.
+const APP_DOMAIN: &[u8] = b"AppDomain-";
 
 impl ManifestIndex {
     /// What the file `file_id` is; `None` when no file row names it.
@@ -92,6 +95,10 @@ pub(crate) struct IndexBuilder {
     rules: Vec<DomainRules>,
     ids: AHashMap<Box<[u8]>, u32>,
     last: Option<u32>,
+    /// `AppDomain-*` domains seen only on rows that are not files (directories, symlinks).
+    app_domains: AHashSet<Box<[u8]>>,
+    /// Bundles known from elsewhere (`Info.plist` `Applications`).
+    installed: Vec<String>,
 }
 
 /// Why a row could not be added.
@@ -111,7 +118,15 @@ impl IndexBuilder {
             rules: Vec::new(),
             ids: AHashMap::default(),
             last: None,
+            app_domains: AHashSet::default(),
+            installed: Vec::new(),
         }
+    }
+
+    /// Adds bundles known to be apps (e.g. `Info.plist` `Applications`) for grouping.
+    pub(crate) fn add_installed<'a>(&mut self, bundles: impl IntoIterator<Item = &'a str>) {
+        self.installed
+            .extend(bundles.into_iter().map(str::to_string));
     }
 
     /// Adds one file row; a fileID that is not 40 hex digits is counted and skipped.
@@ -141,6 +156,15 @@ impl IndexBuilder {
         let category = self.rules[d as usize].category(path);
         self.index.map.insert(id, (d << 8) | category as u32);
         Ok(())
+    }
+
+    /// Notes the domain of a row that is not a file: an `AppDomain-*` domain names a known app
+    /// even when all its rows are folders, so its groups and plugins still join it.
+    #[inline]
+    pub(crate) fn add_other(&mut self, domain: &[u8]) {
+        if domain.starts_with(APP_DOMAIN) && !self.app_domains.contains(domain) {
+            self.app_domains.insert(domain.into());
+        }
     }
 
     /// Notes where a Manifest.mbdb was cut short.
@@ -176,12 +200,19 @@ impl IndexBuilder {
 
     /// Settles app bundles and returns the index.
     pub(crate) fn finish(mut self) -> ManifestIndex {
+        let other_domains = self
+            .app_domains
+            .iter()
+            .map(|d| String::from_utf8_lossy(d).into_owned());
         let known: AHashSet<String> = self
             .index
             .domains
             .iter()
-            .filter(|d| d.starts_with("AppDomain-"))
-            .filter_map(|d| app_bundle_of(d))
+            .filter(|d| d.as_bytes().starts_with(APP_DOMAIN))
+            .cloned()
+            .chain(other_domains)
+            .filter_map(|d| app_bundle_of(&d))
+            .chain(std::mem::take(&mut self.installed))
             .collect();
         let mut app_ids: AHashMap<String, u32> = AHashMap::default();
         let mut app_bundles = Vec::new();

@@ -185,3 +185,27 @@ fn read_mbdb_names_the_real_path() {
         "{err}"
     );
 }
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    for len in 0..400 {
+        let mut bytes = MBDB_MAGIC.to_vec();
+        bytes.extend((0..len).map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u8
+        }));
+        // The shortest record (all five strings absent, no property) is 50 bytes.
+        let parse = parse_mbdb(&bytes).unwrap();
+        assert!(parse.records.len() <= len / 50, "{len} bytes");
+    }
+    // Every prefix of a valid file parses to the records that fit, no panic.
+    let whole = file_bytes(&[record_file(), record_dir()]);
+    for cut in 6..whole.len() {
+        let parse = parse_mbdb(&whole[..cut]).unwrap();
+        let want = usize::from(cut >= 115);
+        assert_eq!(parse.records.len(), want, "cut at {cut}");
+    }
+}
