@@ -182,15 +182,34 @@ fn an_unreadable_manifest_leaves_content_unknown_with_an_error() {
     );
 }
 
+fn ciphertext() -> Vec<u8> {
+    (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect()
+}
+
 #[test]
-fn a_manifest_db_that_is_ciphertext_makes_content_encrypted_with_a_note() {
+fn a_ciphertext_manifest_db_in_an_unencrypted_backup_is_damage() {
     let tmp = tempfile::tempdir().unwrap();
     let sp = spec(1000, 2000, 3000);
     let w = write_backup(tmp.path(), &sp).unwrap();
-    let cipher: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect();
-    std::fs::write(tmp.path().join("Manifest.db"), &cipher).unwrap();
+    std::fs::write(tmp.path().join("Manifest.db"), ciphertext()).unwrap();
+    let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
+    let meta = u.bytes - 6000;
+    assert_eq!(
+        u.categories,
+        cats(&[(Category::Metadata, meta), (Category::Unknown, 6000)])
+    );
+    assert_eq!(u.errors.len(), 1, "{:?}", u.errors);
+}
+
+#[test]
+fn a_ciphertext_manifest_db_without_manifest_plist_counts_as_encrypted_with_a_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut sp = spec(1000, 2000, 3000);
+    sp.damage = Some(Damage::MissingManifestPlist);
+    let w = write_backup(tmp.path(), &sp).unwrap();
+    std::fs::write(tmp.path().join("Manifest.db"), ciphertext()).unwrap();
     let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
     let meta = u.bytes - 6000;
     assert_eq!(
@@ -199,7 +218,7 @@ fn a_manifest_db_that_is_ciphertext_makes_content_encrypted_with_a_note() {
     );
     assert_eq!(
         u.errors,
-        ["Manifest.db looks encrypted although Manifest.plist does not say so"]
+        ["Manifest.db looks encrypted: files are counted as encrypted"]
     );
 }
 

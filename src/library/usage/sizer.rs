@@ -176,9 +176,10 @@ fn classes_of(path: &Path, format: ManifestFormat, encrypted: bool) -> (Classes,
             });
             (Classes::Index(index), note)
         }
-        // Manifest.plist did not say so (or could not be read), but the index is ciphertext.
+        // The version was not known to be encrypted (Manifest.plist unreadable), but the
+        // index is ciphertext.
         Err(_) if probe_db(&path.join("Manifest.db")).is_ok_and(|k| k == DbKind::Encrypted) => {
-            let msg = "Manifest.db looks encrypted although Manifest.plist does not say so";
+            let msg = "Manifest.db looks encrypted: files are counted as encrypted";
             (Classes::Encrypted, Some(msg.to_string()))
         }
         Err(e) => (Classes::Unavailable, Some(e.to_string())),
