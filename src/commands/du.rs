@@ -219,7 +219,7 @@ fn version_text(v: &Version, results: &ScanResults) -> String {
         return format!("{head}: {why}\n");
     };
     let mut s = format!(
-        "{head}: {} ({} allocated), {} unique, {} files\n",
+        "{head}: {} ({} allocated), {} reclaimable, {} files\n",
         size(u.bytes),
         size(u.allocated_bytes),
         size(u.unique_bytes),
