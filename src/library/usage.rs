@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::category::Category;
 
 mod join;
+mod meter;
 pub mod sizer;
 pub mod totals;
 pub mod walk;

@@ -9,18 +9,14 @@ use std::ffi::OsStr;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
+use super::meter::Meter;
+
 use crate::library::category::is_metadata_file;
 use crate::library::manifest::parse_file_id;
-
-/// Report progress at least every this many files…
-const PROGRESS_FILES: u64 = 2_000;
-/// …or this many milliseconds.
-const PROGRESS_MS: u64 = 100;
 
 /// What a file's name says about its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -341,43 +337,6 @@ impl Stat {
             nlink: 1,
             dev: 0,
             ino: 0,
-        }
-    }
-}
-
-/// Running totals shared by the tasks of one version, reported throttled.
-struct Meter<'a> {
-    files: AtomicU64,
-    bytes: AtomicU64,
-    last_ms: AtomicU64,
-    start: Instant,
-    report: &'a (dyn Fn(u64, u64) + Sync),
-}
-
-impl<'a> Meter<'a> {
-    fn new(report: &'a (dyn Fn(u64, u64) + Sync)) -> Self {
-        Meter {
-            files: AtomicU64::new(0),
-            bytes: AtomicU64::new(0),
-            last_ms: AtomicU64::new(0),
-            start: Instant::now(),
-            report,
-        }
-    }
-
-    fn add(&self, files: u64, bytes: u64) {
-        let f = self.files.fetch_add(files, Ordering::Relaxed) + files;
-        let b = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        let crossed = (f - files) / PROGRESS_FILES != f / PROGRESS_FILES;
-        let now = self.start.elapsed().as_millis() as u64;
-        let last = self.last_ms.load(Ordering::Relaxed);
-        if (crossed || now >= last + PROGRESS_MS)
-            && self
-                .last_ms
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
-            (self.report)(f, b);
         }
     }
 }
