@@ -56,7 +56,9 @@ impl ScanResults {
             .collect()
     }
 
-    /// A device's totals, every inode once.
+    /// A device's totals, every inode once. Cached figures carry no shared-inode list: while a
+    /// version's figures are still the cached ones, its hard-linked inodes count once per
+    /// version (and a set's freed bytes are a lower bound) until its fresh figures arrive.
     pub fn device_totals(&self, device: &Device) -> Totals {
         device_totals(&self.of_device(device))
     }
