@@ -30,7 +30,8 @@ struct Merged {
 
 /// Merges the shared inodes of `set`, by `(dev, ino)`.
 fn merge_shared(set: &[&VersionUsage]) -> AHashMap<(u64, u64), Merged> {
-    let mut map: AHashMap<(u64, u64), Merged> = AHashMap::new();
+    let largest = set.iter().map(|u| u.shared.len()).max().unwrap_or(0);
+    let mut map: AHashMap<(u64, u64), Merged> = AHashMap::with_capacity(largest);
     for usage in set {
         for s in &usage.shared {
             let m = map.entry((s.dev, s.ino)).or_insert(Merged {
@@ -47,18 +48,43 @@ fn merge_shared(set: &[&VersionUsage]) -> AHashMap<(u64, u64), Merged> {
 
 /// Totals of `set` (each version once), every inode counted once.
 fn totals_of(set: &[&VersionUsage]) -> Totals {
+    let merged = merge_shared(set);
     let mut t = Totals::default();
     for u in set {
         let shared_bytes: u64 = u.shared.iter().map(|s| s.bytes).sum();
         t.bytes += u.bytes.saturating_sub(shared_bytes);
         t.files += u.files.saturating_sub(u.shared.len() as u64);
     }
-    for m in merge_shared(set).values() {
+    for m in merged.values() {
         t.bytes += m.bytes;
         t.files += 1;
     }
-    t.unique_bytes = freed_by_deleting(set);
+    t.unique_bytes = private_unique(set) + freed_shared(&merged);
     t
+}
+
+/// Bytes of the one-link files of each version (unique to it by definition).
+fn private_unique(set: &[&VersionUsage]) -> u64 {
+    set.iter()
+        .map(|u| {
+            let unique_shared: u64 = u
+                .shared
+                .iter()
+                .filter(|s| s.links_here >= s.nlink)
+                .map(|s| s.bytes)
+                .sum();
+            u.unique_bytes.saturating_sub(unique_shared)
+        })
+        .sum()
+}
+
+/// Bytes of the shared inodes whose links across the set reach their `st_nlink`.
+fn freed_shared(merged: &AHashMap<(u64, u64), Merged>) -> u64 {
+    merged
+        .values()
+        .filter(|m| m.links >= m.nlink)
+        .map(|m| m.bytes)
+        .sum()
 }
 
 /// A device's totals from its versions' sizes.
@@ -76,22 +102,7 @@ pub fn library_totals(versions: &[&VersionUsage]) -> Totals {
 /// `st_nlink`. Two snapshots hard-linked only to each other free nothing alone and
 /// everything together.
 pub fn freed_by_deleting(set: &[&VersionUsage]) -> u64 {
-    let mut freed = 0;
-    for u in set {
-        let unique_shared: u64 = u
-            .shared
-            .iter()
-            .filter(|s| s.links_here >= s.nlink)
-            .map(|s| s.bytes)
-            .sum();
-        freed += u.unique_bytes.saturating_sub(unique_shared);
-    }
-    freed
-        + merge_shared(set)
-            .values()
-            .filter(|m| m.links >= m.nlink)
-            .map(|m| m.bytes)
-            .sum::<u64>()
+    private_unique(set) + freed_shared(&merge_shared(set))
 }
 
 #[cfg(test)]
