@@ -114,13 +114,7 @@ fn touching_status_plist_misses_the_cache_for_that_version_only() {
     let cache = tmp.path().join("sizes.json");
     scan_events(&lib, Some(cache.clone()));
     let live = &lib.devices[0].versions[0].path;
-    let later = SystemTime::now() + Duration::from_secs(3600);
-    File::options()
-        .write(true)
-        .open(live.join("Status.plist"))
-        .unwrap()
-        .set_times(FileTimes::new().set_modified(later))
-        .unwrap();
+    set_mtime(&live.join("Status.plist"), 3600);
     let hits = cached(&scan_events(&lib, Some(cache)));
     let snap = &lib.devices[0].versions[1].path;
     assert_eq!(hits.keys().collect::<Vec<_>>(), [snap]);
@@ -278,4 +272,42 @@ fn du_json_lists_every_category_and_counts_shared_inodes_once() {
         )),
         "{text}"
     );
+}
+
+fn set_mtime(path: &Path, secs_ahead: u64) {
+    let later = SystemTime::now() + Duration::from_secs(secs_ahead);
+    File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_times(FileTimes::new().set_modified(later))
+        .unwrap();
+}
+
+#[test]
+fn categories_serve_again_while_the_manifest_file_is_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let cache = tmp.path().join("sizes.json");
+    let fresh = sized(&scan_events(&lib, Some(cache.clone())));
+    let live = lib.devices[0].versions[0].path.clone();
+    // Mark the cached breakdown of the live version, so its reuse shows.
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    let bytes = fresh[&live].bytes;
+    let key = live.to_str().unwrap();
+    json["entries"][key]["usage"]["categories"] = serde_json::json!({ "notes": bytes });
+    std::fs::write(&cache, serde_json::to_vec(&json).unwrap()).unwrap();
+
+    // Status.plist changed: no instant figures, but the manifest is the same file.
+    set_mtime(&live.join("Status.plist"), 3600);
+    let events = scan_events(&lib, Some(cache.clone()));
+    assert!(!cached(&events).contains_key(&live));
+    let notes = BTreeMap::from([(Category::Notes, bytes)]);
+    assert_eq!(sized(&events)[&live].categories, notes);
+
+    // Manifest.db changed: read again, real categories.
+    set_mtime(&live.join("Manifest.db"), 7200);
+    let events = scan_events(&lib, Some(cache));
+    assert_eq!(sized(&events)[&live].categories, fresh[&live].categories);
 }

@@ -5,9 +5,10 @@
 //! `Status.plist`, `Manifest.db` (and its `-wal`) and `Manifest.mbdb`, and the mtimes of the
 //! version folder and of its immediate subfolders (adding or removing a file changes them).
 //!
-//! What the cache is for: figures shown at once on a relaunch (`ScanEvent::Cached`), and the
-//! categories and apps of a version whose fresh walk finds the same files and bytes, so the
-//! refresh skips reading its manifest. `unique_bytes` depends on *other* versions (`st_nlink`
+//! What the cache is for: figures shown at once on a relaunch (`ScanEvent::Cached`, when the
+//! whole fingerprint matches), and the categories and apps of a version whose manifest file is
+//! unchanged (same size, mtime and inode) and whose fresh walk finds the same files and bytes,
+//! so the refresh skips reading the manifest. `unique_bytes` depends on *other* versions (`st_nlink`
 //! changes when a snapshot is added or deleted) and the list of shared inodes is not stored,
 //! so the worker always walks again and sends fresh `Sized` figures.
 //!
@@ -150,6 +151,23 @@ impl SizeCache {
             .get(version)
             .filter(|e| e.fingerprint == *fingerprint)
             .map(|e| &e.usage)
+    }
+
+    /// Earlier sizes of `version` whose categories may serve again: its manifest
+    /// (`Manifest.db` and `-wal`, or `Manifest.mbdb`) is the same file, unchanged, even if other
+    /// parts of the fingerprint moved. The sizer keeps them only if the fresh walk finds the
+    /// same files and bytes.
+    pub fn reusable(&self, version: &Path, fingerprint: &Fingerprint) -> Option<&VersionUsage> {
+        let entry = self.entries.get(version)?;
+        let manifest = |fp: &Fingerprint| -> Vec<FileStamp> {
+            fp.files
+                .iter()
+                .filter(|f| f.name.starts_with("Manifest.db") || f.name == "Manifest.mbdb")
+                .cloned()
+                .collect()
+        };
+        let same = manifest(&entry.fingerprint);
+        (!same.is_empty() && same == manifest(fingerprint)).then_some(&entry.usage)
     }
 
     /// Stores the sizes of `version` (its shared inodes are not kept).

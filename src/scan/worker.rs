@@ -32,7 +32,12 @@ pub fn run(
         .iter()
         .map(|v| cache.as_ref().and_then(|_| fingerprint(&v.path).ok()))
         .collect();
-    let hits = send_cached(&versions, &stamps, cache.as_ref(), tx);
+    send_cached(&versions, &stamps, cache.as_ref(), tx);
+    let reuse: Vec<Option<VersionUsage>> = versions
+        .iter()
+        .zip(&stamps)
+        .map(|(v, fp)| Some(cache.as_ref()?.reusable(&v.path, fp.as_ref()?)?.clone()))
+        .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|i| format!("backtop-walk-{i}"))
@@ -49,7 +54,7 @@ pub fn run(
             let _ = tx.send(ScanEvent::Progress { path, files, bytes });
         };
         let ctl = SizeControl {
-            reuse: hits[i].as_ref(),
+            reuse: reuse[i].as_ref(),
             ..SizeControl::new(cancel, &progress)
         };
         let result = match &pool {
@@ -89,26 +94,22 @@ pub fn run(
     let _ = tx.send(ScanEvent::Finished { elapsed, cancelled });
 }
 
-/// Sends `Cached` for each version whose cache entry still matches; returns the hits.
+/// Sends `Cached` for each version whose cache entry still matches its fingerprint.
 fn send_cached(
     versions: &[&Version],
     stamps: &[Option<Fingerprint>],
     cache: Option<&SizeCache>,
     tx: &Sender<ScanEvent>,
-) -> Vec<Option<VersionUsage>> {
-    versions
-        .iter()
-        .zip(stamps)
-        .map(|(v, fp)| {
-            let usage = cache?.get(&v.path, fp.as_ref()?)?.clone();
-            let path = v.path.clone();
-            let _ = tx.send(ScanEvent::Cached {
-                path,
-                usage: usage.clone(),
-            });
-            Some(usage)
-        })
-        .collect()
+) {
+    let Some(cache) = cache else {
+        return;
+    };
+    for (v, fp) in versions.iter().zip(stamps) {
+        if let Some(usage) = fp.as_ref().and_then(|fp| cache.get(&v.path, fp)) {
+            let (path, usage) = (v.path.clone(), usage.clone());
+            let _ = tx.send(ScanEvent::Cached { path, usage });
+        }
+    }
 }
 
 /// Volume figures: the readable roots (and any root a version names), with the bytes of the
