@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Instant;
 
 use crossbeam_channel::Sender;
@@ -15,16 +14,11 @@ use crossbeam_channel::Sender;
 use super::cache::{fingerprint, Fingerprint, SizeCache};
 use super::{ScanEvent, ScanOptions};
 use crate::library::usage::{size_version, totals, SizeControl, VersionUsage};
-use crate::library::volume::volumes_for;
+use crate::library::volume::{volumes_for, VolumeUsage};
 use crate::library::{Library, RootStatus, Version};
 
 /// Runs one scan; every event goes to `tx` (a closed receiver is ignored).
-pub fn run(
-    library: &Library,
-    options: &ScanOptions,
-    tx: &Sender<ScanEvent>,
-    cancel: &Arc<AtomicBool>,
-) {
+pub fn run(library: &Library, options: &ScanOptions, tx: &Sender<ScanEvent>, cancel: &AtomicBool) {
     let start = Instant::now();
     let versions: Vec<&Version> = library.versions().collect();
     let mut cache = options.cache.as_deref().map(SizeCache::load);
@@ -38,12 +32,39 @@ pub fn run(
         .zip(&stamps)
         .map(|(v, fp)| Some(cache.as_ref()?.reusable(&v.path, fp.as_ref()?)?.clone()))
         .collect();
+    let sized = size_each(&versions, &reuse, options.threads, tx, cancel);
+    let cancelled = cancel.load(Ordering::Relaxed);
+    if !cancelled {
+        let _ = tx.send(ScanEvent::Volumes(volumes(library, &versions, &sized)));
+    }
+    if let (Some(cache), Some(path)) = (cache.as_mut(), options.cache.as_deref()) {
+        for (i, usage) in &sized {
+            if let Some(fp) = &stamps[*i] {
+                cache.insert(&versions[*i].path, fp.clone(), usage);
+            }
+        }
+        cache.prune();
+        let _ = cache.save(path);
+    }
+    let elapsed = start.elapsed();
+    let _ = tx.send(ScanEvent::Finished { elapsed, cancelled });
+}
+
+/// Sizes the versions in turn on a pool of `threads` (0: one per core), sending `Progress`,
+/// `Sized` and `Failed`; stops at cancellation. Returns the sized ones by index.
+fn size_each(
+    versions: &[&Version],
+    reuse: &[Option<VersionUsage>],
+    threads: usize,
+    tx: &Sender<ScanEvent>,
+    cancel: &AtomicBool,
+) -> Vec<(usize, VersionUsage)> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
+        .num_threads(threads)
         .thread_name(|i| format!("backtop-walk-{i}"))
         .build()
         .ok();
-    let mut sized: Vec<(&Version, VersionUsage)> = Vec::new();
+    let mut sized = Vec::new();
     for (i, version) in versions.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
             break;
@@ -61,37 +82,25 @@ pub fn run(
             Some(pool) => pool.install(|| size_version(version, &ctl)),
             None => size_version(version, &ctl),
         };
+        let path = version.path.clone();
         match result {
             Ok(Some(usage)) => {
-                if let (Some(cache), Some(fp)) = (cache.as_mut(), &stamps[i]) {
-                    cache.insert(&version.path, fp.clone(), &usage);
-                }
                 let _ = tx.send(ScanEvent::Sized {
-                    path: version.path.clone(),
+                    path,
                     usage: usage.clone(),
                 });
-                sized.push((version, usage));
+                sized.push((i, usage));
             }
             Ok(None) => break,
             Err(e) => {
-                let error = e.to_string();
                 let _ = tx.send(ScanEvent::Failed {
-                    path: version.path.clone(),
-                    error,
+                    path,
+                    error: e.to_string(),
                 });
             }
         }
     }
-    let cancelled = cancel.load(Ordering::Relaxed);
-    if !cancelled {
-        let _ = tx.send(ScanEvent::Volumes(volumes(library, &sized)));
-    }
-    if let (Some(cache), Some(path)) = (cache.as_mut(), options.cache.as_deref()) {
-        cache.prune();
-        let _ = cache.save(path);
-    }
-    let elapsed = start.elapsed();
-    let _ = tx.send(ScanEvent::Finished { elapsed, cancelled });
+    sized
 }
 
 /// Sends `Cached` for each version whose cache entry still matches its fingerprint.
@@ -116,24 +125,26 @@ fn send_cached(
 /// sized versions under each, every inode once per root.
 fn volumes(
     library: &Library,
-    sized: &[(&Version, VersionUsage)],
-) -> Vec<crate::library::volume::VolumeUsage> {
+    versions: &[&Version],
+    sized: &[(usize, VersionUsage)],
+) -> Vec<VolumeUsage> {
     let mut roots: Vec<PathBuf> = library
         .roots
         .iter()
         .filter(|r| matches!(r.status, RootStatus::Ok { .. }))
         .map(|r| r.root.path.clone())
         .collect();
-    for (v, _) in sized {
-        if !roots.contains(&v.root) {
-            roots.push(v.root.clone());
+    for (i, _) in sized {
+        let root = &versions[*i].root;
+        if !roots.contains(root) {
+            roots.push(root.clone());
         }
     }
     let mut per_root: BTreeMap<PathBuf, u64> = BTreeMap::new();
     for root in &roots {
         let set: Vec<&VersionUsage> = sized
             .iter()
-            .filter(|(v, _)| &v.root == root)
+            .filter(|(i, _)| &versions[*i].root == root)
             .map(|(_, u)| u)
             .collect();
         per_root.insert(root.clone(), totals::library_totals(&set).bytes);
