@@ -339,3 +339,26 @@ fn an_ios9_backup_with_flat_files_and_manifest_mbdb_is_sized_and_categorized() {
     );
     assert!(u.errors.is_empty(), "{:?}", u.errors);
 }
+
+#[test]
+fn a_plugin_of_an_installed_app_counts_under_that_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut sp = spec(1000, 2000, 3000);
+    sp.files = vec![FileSpec::new(
+        "AppDomainPlugin-com.spotify.client.widget",
+        "Library/Caches/w.bin",
+        700,
+    )];
+    let w = write_backup(tmp.path(), &sp).unwrap();
+    let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
+    assert_eq!(u.categories[&Category::Apps], 700);
+    assert_eq!(u.top_apps.len(), 1);
+    assert_eq!(
+        (
+            u.top_apps[0].bundle_id.as_str(),
+            u.top_apps[0].name.as_deref(),
+            u.top_apps[0].bytes
+        ),
+        ("com.spotify.client", Some("Spotify"), 700)
+    );
+}

@@ -128,8 +128,9 @@ fn base_usage(walked: &Walked) -> VersionUsage {
 fn spawn_load(version: &Version) -> Receiver<ContentIndex> {
     let (tx, rx) = crossbeam_channel::bounded(1);
     let (path, format, encrypted) = (version.path.clone(), version.manifest, version.encrypted);
+    let installed: Vec<String> = version.apps.keys().cloned().collect();
     rayon::spawn(move || {
-        let _ = tx.send(load_classes(&path, format, encrypted));
+        let _ = tx.send(load_classes(&path, format, encrypted, &installed));
     });
     rx
 }
@@ -156,12 +157,23 @@ fn wait<T>(rx: &Receiver<T>, cancel: &AtomicBool) -> Option<T> {
 }
 
 /// Loads what names the version's files, and the error to report if that failed.
-fn load_classes(path: &Path, format: ManifestFormat, encrypted: bool) -> ContentIndex {
-    let (classes, note) = classes_of(path, format, encrypted);
+fn load_classes(
+    path: &Path,
+    format: ManifestFormat,
+    encrypted: bool,
+    installed: &[String],
+) -> ContentIndex {
+    let (classes, note) = classes_of(path, format, encrypted, installed);
     ContentIndex { classes, note }
 }
 
-fn classes_of(path: &Path, format: ManifestFormat, encrypted: bool) -> (Classes, Option<String>) {
+/// Loads the index (apps from `Info.plist` help group plugins and app groups).
+fn classes_of(
+    path: &Path,
+    format: ManifestFormat,
+    encrypted: bool,
+    installed: &[String],
+) -> (Classes, Option<String>) {
     if encrypted {
         return (Classes::Encrypted, None);
     }
@@ -169,7 +181,7 @@ fn classes_of(path: &Path, format: ManifestFormat, encrypted: bool) -> (Classes,
         let msg = "no Manifest.db or Manifest.mbdb: files are not categorized";
         return (Classes::Unavailable, Some(msg.to_string()));
     }
-    match ManifestIndex::load(path, format) {
+    match ManifestIndex::load_with_apps(path, format, installed.iter().map(String::as_str)) {
         Ok(index) => {
             let note = index.truncated_at().map(|at| {
                 format!("Manifest.mbdb is truncated at byte {at}: files after it are unknown")
