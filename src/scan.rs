@@ -1,15 +1,119 @@
 //! The scan worker: discovery and sizing run on threads and stream [`ScanEvent`]s over a
 //! channel, so the dashboard shows figures as they arrive and `du` can print progress.
+//!
+//! [`start`] takes an already discovered [`Library`] (discovery is the caller's job, so no
+//! `Discovered` event is sent by it) and runs one thread that:
+//! 1. reads the size cache and sends `Cached` for every version whose fingerprint matches;
+//! 2. sizes the versions one after the other, each split into one task per subfolder on a
+//!    rayon pool with one thread per core, sending throttled `Progress`, then `Sized` or
+//!    `Failed`;
+//! 3. sends `Volumes` (skipped when cancelled), writes the cache, and sends `Finished`.
+//!
+//! [`ScanHandle::cancel`] (or dropping the handle) stops the scan within a directory's time.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
+
+use crossbeam_channel::Receiver;
 
 use crate::library::usage::VersionUsage;
 use crate::library::volume::VolumeUsage;
 use crate::library::Library;
 
-/// What the scan worker reports, in order: `Discovered` first, then progress and results per
-/// version in any order, `Volumes` once sizes are known, `Finished` last.
+pub mod cache;
+mod results;
+mod worker;
+
+pub use results::ScanResults;
+
+/// How to scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// The size cache file (`None`: neither read nor written, as with `--no-cache`).
+    pub cache: Option<PathBuf>,
+    /// Worker threads for the walk; 0 = one per core.
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    /// The default cache path ([`cache::default_path`]), one thread per core.
+    fn default() -> Self {
+        ScanOptions {
+            cache: cache::default_path(),
+            threads: 0,
+        }
+    }
+}
+
+/// A running scan: its events, and the means to stop it.
+pub struct ScanHandle {
+    /// The events, in the order described on [`ScanEvent`]; the channel closes after
+    /// `Finished`.
+    pub events: Receiver<ScanEvent>,
+    cancel: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ScanHandle {
+    /// Asks the scan to stop; it sends `Finished { cancelled: true }` within milliseconds.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Waits for the worker thread to end.
+    pub fn join(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for ScanHandle {
+    /// A dropped scan is cancelled (its thread ends on its own).
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// Starts sizing every version of `library` on a worker thread.
+pub fn start(library: Library, options: ScanOptions) -> ScanHandle {
+    let (tx, events) = crossbeam_channel::unbounded();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    let thread = std::thread::Builder::new()
+        .name("backtop-scan".into())
+        .spawn(move || worker::run(&library, &options, &tx, &flag));
+    match thread {
+        Ok(t) => ScanHandle {
+            events,
+            cancel,
+            thread: Some(t),
+        },
+        Err(e) => {
+            let (tx, events) = crossbeam_channel::unbounded();
+            let _ = tx.send(ScanEvent::Failed {
+                path: PathBuf::new(),
+                error: format!("cannot start the scan thread: {e}"),
+            });
+            let _ = tx.send(ScanEvent::Finished {
+                elapsed: Duration::ZERO,
+                cancelled: true,
+            });
+            ScanHandle {
+                events,
+                cancel,
+                thread: None,
+            }
+        }
+    }
+}
+
+/// What the scan worker reports, in order: `Discovered` first (when the worker discovers),
+/// `Cached` for cache hits, then progress and results per version, `Volumes` once sizes are
+/// known, `Finished` last.
 #[derive(Debug, Clone)]
 pub enum ScanEvent {
     /// Roots looked at, devices and versions found (no sizes yet).

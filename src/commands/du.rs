@@ -1,1 +1,242 @@
-//! `backtop du`.
+//! `backtop du`: sizes per device and version, categories, top apps, volumes and totals.
+//!
+//! Runs one scan (the worker of [`crate::scan`]) over an already discovered library and
+//! prints the fresh figures (cached ones are never printed). On a terminal, a long scan shows
+//! its progress on stderr, one overwritten line; never with `--json`.
+//!
+//! # JSON contract (`--json`, stable)
+//!
+//! ```text
+//! {
+//!   "devices": [{
+//!     "udid": "…", "name": "…" | null, "model": "…" | null,
+//!     "versions": [VERSION, …],                     // newest first
+//!     "totals": TOTALS,                              // every inode once
+//!     "next_backup_fits": true | false | null        // advisory; null: unknown
+//!   }],
+//!   "damaged": [VERSION, …],                         // versions of no known device
+//!   "volumes": [{ "path": "…", "total": N, "free": N, "backup_bytes": N, "roots": ["…"] }],
+//!   "totals": TOTALS                                 // the whole library, every inode once
+//! }
+//! VERSION = {
+//!   "path": "…", "folder_name": "…", "kind": "live" | "archive" | "imazing_snapshot",
+//!   "state": "complete" | "in_progress" | "interrupted" | "damaged",
+//!   "date": RFC 3339 | null, "encrypted": bool,
+//!   "bytes": N, "allocated_bytes": N, "unique_bytes": N, "files": N,   // null if not sized
+//!   "categories": { "photos": N, …, "encrypted": N },   // every category id, 0 for none;
+//!                                                        // they sum to "bytes"
+//!   "top_apps": [{ "bundle_id": "…", "name": "…" | null, "bytes": N }],  // largest first, ≤ 10
+//!   "errors": ["…"],                                  // non-fatal (unreadable subfolders…)
+//!   "error": "…" | null                               // why it could not be sized at all
+//! }
+//! TOTALS = { "bytes": N, "unique_bytes": N, "files": N }
+//! ```
+//! Bytes are apparent sizes; `allocated_bytes` counts blocks. `unique_bytes` is what deleting
+//! the version alone frees (for totals: deleting all of them). The exit code is 0 (versions
+//! that failed are reported in the output), or an error from reading the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use humansize::{format_size, DECIMAL};
+use serde_json::{json, Map, Value};
+
+use crate::library::category::Category;
+use crate::library::usage::{Totals, VersionUsage};
+use crate::library::{Library, Version};
+use crate::scan::{self, ScanEvent, ScanOptions, ScanResults};
+
+/// Runs `backtop du` over `library`; `cache` is the size cache file (`None`: `--no-cache`).
+pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Result<i32> {
+    let show_progress = !json && std::io::stderr().is_terminal();
+    let results = scan_library(library, cache, show_progress);
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &to_json(library, &results))?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", render_text(library, &results))?;
+    }
+    Ok(0)
+}
+
+/// Runs a scan to the end, optionally drawing progress on stderr.
+fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -> ScanResults {
+    let options = ScanOptions { cache, threads: 0 };
+    let handle = scan::start(library.clone(), options);
+    let mut results = ScanResults::default();
+    let mut stderr = std::io::stderr();
+    for event in handle.events.iter() {
+        if let (true, ScanEvent::Progress { path, files, bytes }) = (progress, &event) {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let size = format_size(*bytes, DECIMAL);
+            let _ = write!(stderr, "\r\x1b[Ksizing {name}: {files} files, {size}");
+        }
+        results.apply(&event);
+    }
+    if progress {
+        let _ = write!(stderr, "\r\x1b[K");
+    }
+    handle.join();
+    results
+}
+
+/// The JSON report (see the module doc for the contract).
+pub fn to_json(library: &Library, results: &ScanResults) -> Value {
+    let devices: Vec<Value> = library
+        .devices
+        .iter()
+        .map(|d| {
+            json!({
+                "udid": d.udid,
+                "name": d.name,
+                "model": d.model,
+                "versions": d.versions.iter().map(|v| version_json(v, results)).collect::<Vec<_>>(),
+                "totals": totals_json(results.device_totals(d)),
+                "next_backup_fits": results.next_backup_fits(d),
+            })
+        })
+        .collect();
+    let damaged: Vec<Value> = library
+        .damaged
+        .iter()
+        .map(|v| version_json(v, results))
+        .collect();
+    json!({
+        "devices": devices,
+        "damaged": damaged,
+        "volumes": results.volumes,
+        "totals": totals_json(results.library_totals(library)),
+    })
+}
+
+fn totals_json(t: Totals) -> Value {
+    json!({ "bytes": t.bytes, "unique_bytes": t.unique_bytes, "files": t.files })
+}
+
+fn version_json(v: &Version, results: &ScanResults) -> Value {
+    let usage = results.sized.get(&v.path);
+    let date = v.date.and_then(|d| {
+        d.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    });
+    let mut obj = json!({
+        "path": v.path,
+        "folder_name": v.folder_name,
+        "kind": v.kind,
+        "state": v.state,
+        "date": date,
+        "encrypted": v.encrypted,
+        "bytes": usage.map(|u| u.bytes),
+        "allocated_bytes": usage.map(|u| u.allocated_bytes),
+        "unique_bytes": usage.map(|u| u.unique_bytes),
+        "files": usage.map(|u| u.files),
+        "categories": usage.map(categories_json),
+        "top_apps": usage.map(|u| u.top_apps.clone()).unwrap_or_default(),
+        "errors": usage.map(|u| u.errors.clone()).unwrap_or_default(),
+        "error": results.failed.get(&v.path),
+    });
+    if usage.is_none() && !results.failed.contains_key(&v.path) {
+        obj["error"] = json!("not sized (scan cancelled)");
+    }
+    obj
+}
+
+/// Every category id, 0 for none.
+fn categories_json(u: &VersionUsage) -> Value {
+    let map: Map<String, Value> = Category::ALL
+        .iter()
+        .map(|c| {
+            (
+                c.id().to_string(),
+                json!(u.categories.get(c).copied().unwrap_or(0)),
+            )
+        })
+        .collect();
+    Value::Object(map)
+}
+
+/// The human report: sizes in decimal units, as Finder shows them.
+pub fn render_text(library: &Library, results: &ScanResults) -> String {
+    let size = |b: u64| format_size(b, DECIMAL);
+    let mut s = String::new();
+    for d in &library.devices {
+        s += &format!("{} ({})\n", d.display_name(), d.udid);
+        for v in &d.versions {
+            s += &version_text(v, results);
+        }
+        let t = results.device_totals(d);
+        s += &format!(
+            "  total {} in {} files, {} freed if all were deleted",
+            size(t.bytes),
+            t.files,
+            size(t.unique_bytes)
+        );
+        s += match results.next_backup_fits(d) {
+            Some(true) => "; next backup fits\n",
+            Some(false) => "; next backup may NOT fit\n",
+            None => "\n",
+        };
+    }
+    if !library.damaged.is_empty() {
+        s += "Versions of unknown devices\n";
+        for v in &library.damaged {
+            s += &version_text(v, results);
+        }
+    }
+    for vol in &results.volumes {
+        s += &format!(
+            "volume {}: backups {}, free {} of {}\n",
+            vol.path.display(),
+            size(vol.backup_bytes),
+            size(vol.free),
+            size(vol.total)
+        );
+    }
+    let t = results.library_totals(library);
+    s += &format!("library: {} in {} files\n", size(t.bytes), t.files);
+    s
+}
+
+/// One version: its line, its largest categories, its errors.
+fn version_text(v: &Version, results: &ScanResults) -> String {
+    let size = |b: u64| format_size(b, DECIMAL);
+    let date = v
+        .date
+        .map(|d| d.date().to_string())
+        .unwrap_or_else(|| "no date".into());
+    let head = format!(
+        "  {} [{}, {}, {date}]",
+        v.folder_name,
+        v.kind.label(),
+        v.state.label()
+    );
+    let Some(u) = results.sized.get(&v.path) else {
+        let why = results
+            .failed
+            .get(&v.path)
+            .map_or("not sized", String::as_str);
+        return format!("{head}: {why}\n");
+    };
+    let mut s = format!(
+        "{head}: {} ({} allocated), {} reclaimable, {} files\n",
+        size(u.bytes),
+        size(u.allocated_bytes),
+        size(u.unique_bytes),
+        u.files
+    );
+    let mut cats: Vec<(&Category, &u64)> = u.categories.iter().collect();
+    cats.sort_by(|a, b| b.1.cmp(a.1));
+    let parts: Vec<String> = cats
+        .iter()
+        .take(5)
+        .map(|(c, b)| format!("{} {}", c.label(), size(**b)))
+        .collect();
+    if !parts.is_empty() {
+        s += &format!("    {}\n", parts.join(", "));
+    }
+    for e in &u.errors {
+        s += &format!("    error: {e}\n");
+    }
+    s
+}

@@ -14,10 +14,10 @@
 use std::collections::HashSet;
 use std::hash::BuildHasher;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a backed-up file is, for the size breakdown. JSON ids are the snake_case names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Camera roll: photos and videos.

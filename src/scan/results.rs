@@ -1,0 +1,90 @@
+//! Scan results gathered from the events: what `du` prints and what a dashboard keeps.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::ScanEvent;
+use crate::library::usage::{device_totals, library_totals, Totals, VersionUsage};
+use crate::library::volume::{next_backup_fits, VolumeUsage};
+use crate::library::{Device, Library};
+
+/// Everything a scan reported, by version path. Fresh `Sized` figures replace `Cached` ones.
+#[derive(Debug, Clone, Default)]
+pub struct ScanResults {
+    /// Sizes by version path (cached until the fresh figures arrive).
+    pub sized: BTreeMap<PathBuf, VersionUsage>,
+    /// Versions whose sizes came from the cache and were not refreshed yet.
+    pub stale: Vec<PathBuf>,
+    /// Versions that could not be sized, with why.
+    pub failed: BTreeMap<PathBuf, String>,
+    /// Volume figures, once known.
+    pub volumes: Vec<VolumeUsage>,
+    /// Set by `Finished`: wall time and whether it was cancelled.
+    pub finished: Option<(Duration, bool)>,
+}
+
+impl ScanResults {
+    /// Takes one event into account.
+    pub fn apply(&mut self, event: &ScanEvent) {
+        match event {
+            ScanEvent::Cached { path, usage } => {
+                self.sized.insert(path.clone(), usage.clone());
+                self.stale.push(path.clone());
+            }
+            ScanEvent::Sized { path, usage } => {
+                self.sized.insert(path.clone(), usage.clone());
+                self.stale.retain(|p| p != path);
+            }
+            ScanEvent::Failed { path, error } => {
+                self.failed.insert(path.clone(), error.clone());
+            }
+            ScanEvent::Volumes(v) => self.volumes = v.clone(),
+            ScanEvent::Finished { elapsed, cancelled } => {
+                self.finished = Some((*elapsed, *cancelled));
+            }
+            ScanEvent::Discovered(_) | ScanEvent::Progress { .. } => {}
+        }
+    }
+
+    /// The sizes of the versions of `device` that were sized.
+    pub fn of_device<'a>(&'a self, device: &Device) -> Vec<&'a VersionUsage> {
+        device
+            .versions
+            .iter()
+            .filter_map(|v| self.sized.get(&v.path))
+            .collect()
+    }
+
+    /// A device's totals, every inode once. Cached figures carry no shared-inode list: while a
+    /// version's figures are still the cached ones, its hard-linked inodes count once per
+    /// version (and a set's freed bytes are a lower bound) until its fresh figures arrive.
+    pub fn device_totals(&self, device: &Device) -> Totals {
+        device_totals(&self.of_device(device))
+    }
+
+    /// The library's totals, every inode once.
+    pub fn library_totals(&self, library: &Library) -> Totals {
+        let all: Vec<&VersionUsage> = library
+            .versions()
+            .filter_map(|v| self.sized.get(&v.path))
+            .collect();
+        library_totals(&all)
+    }
+
+    /// The volume holding `root`, if known.
+    pub fn volume_of(&self, root: &Path) -> Option<&VolumeUsage> {
+        self.volumes
+            .iter()
+            .find(|v| v.roots.iter().any(|r| r == root))
+    }
+
+    /// Advisory: whether the device's next backup fits on the volume of its newest complete
+    /// version (`None` when it has none, or it is not sized, or its volume is unknown).
+    pub fn next_backup_fits(&self, device: &Device) -> Option<bool> {
+        let newest = device.versions.iter().find(|v| v.is_complete())?;
+        let usage = self.sized.get(&newest.path)?;
+        let volume = self.volume_of(&newest.root)?;
+        Some(next_backup_fits(volume.free, usage.bytes))
+    }
+}

@@ -1,0 +1,313 @@
+//! The scan worker and its cache: events in order, cache hits shown first, a changed version
+//! missing the cache, a corrupt cache ignored and rewritten, cached categories reused only
+//! when the fresh walk agrees, cancellation.
+
+mod scan_fixtures;
+
+use std::collections::BTreeMap;
+use std::fs::{File, FileTimes};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, SystemTime};
+
+use backtop::demo::{write_backup, write_imazing_snapshot, FileSpec};
+use backtop::library::category::Category;
+use backtop::library::usage::{size_version, SizeControl, VersionUsage};
+use backtop::library::{Library, VersionKind};
+use backtop::scan::{self, ScanEvent, ScanOptions};
+use scan_fixtures::{library_of, size, spec, version_of};
+
+/// A live backup and one snapshot hard-linked to it.
+fn fixture(root: &Path) -> Library {
+    let live_spec = spec(1000, 2000, 3000);
+    let live = write_backup(&root.join("live"), &live_spec).unwrap();
+    let changed = [FileSpec::new(
+        "CameraRollDomain",
+        "Media/DCIM/100APPLE/IMG_0001.HEIC",
+        500,
+    )];
+    let snap =
+        write_imazing_snapshot(&live.path, &root.join("snap"), &live_spec, &changed).unwrap();
+    library_of(
+        root,
+        vec![
+            version_of(&live, &live_spec, root, VersionKind::Live),
+            version_of(&snap, &live_spec, root, VersionKind::ImazingSnapshot),
+        ],
+    )
+}
+
+fn scan_events(library: &Library, cache: Option<PathBuf>) -> Vec<ScanEvent> {
+    let handle = scan::start(library.clone(), ScanOptions { cache, threads: 2 });
+    handle.events.iter().collect()
+}
+
+fn cached(events: &[ScanEvent]) -> BTreeMap<PathBuf, VersionUsage> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ScanEvent::Cached { path, usage } => Some((path.clone(), usage.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sized(events: &[ScanEvent]) -> BTreeMap<PathBuf, VersionUsage> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ScanEvent::Sized { path, usage } => Some((path.clone(), usage.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn without_shared(u: &VersionUsage) -> VersionUsage {
+    VersionUsage {
+        shared: Vec::new(),
+        ..u.clone()
+    }
+}
+
+#[test]
+fn a_relaunch_shows_cached_figures_first_then_fresh_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let cache = tmp.path().join("cache/backtop/sizes.json");
+
+    let first = scan_events(&lib, Some(cache.clone()));
+    assert!(cached(&first).is_empty());
+    let fresh = sized(&first);
+    assert_eq!(fresh.len(), 2);
+    assert!(matches!(
+        first.last(),
+        Some(ScanEvent::Finished {
+            cancelled: false,
+            ..
+        })
+    ));
+    let ScanEvent::Volumes(vols) = &first[first.len() - 2] else {
+        panic!("Volumes before Finished: {:?}", first[first.len() - 2]);
+    };
+    let total: u64 = {
+        let all: Vec<&VersionUsage> = fresh.values().collect();
+        backtop::library::usage::library_totals(&all).bytes
+    };
+    assert_eq!((vols.len(), vols[0].backup_bytes), (1, total));
+    assert!(cache.is_file());
+
+    let second = scan_events(&lib, Some(cache.clone()));
+    assert!(matches!(second[0], ScanEvent::Cached { .. }));
+    assert!(matches!(second[1], ScanEvent::Cached { .. }));
+    let hits = cached(&second);
+    assert_eq!(hits.len(), 2);
+    for (path, usage) in &fresh {
+        assert_eq!(hits[path], without_shared(usage));
+    }
+    assert_eq!(sized(&second), fresh);
+}
+
+#[test]
+fn touching_status_plist_misses_the_cache_for_that_version_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let cache = tmp.path().join("sizes.json");
+    scan_events(&lib, Some(cache.clone()));
+    let live = &lib.devices[0].versions[0].path;
+    set_mtime(&live.join("Status.plist"), 3600);
+    let hits = cached(&scan_events(&lib, Some(cache)));
+    let snap = &lib.devices[0].versions[1].path;
+    assert_eq!(hits.keys().collect::<Vec<_>>(), [snap]);
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored_and_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let cache = tmp.path().join("sizes.json");
+    std::fs::write(&cache, b"{\"format\": 1, \"entries\": {\"/x\": [1, 2").unwrap();
+    let first = scan_events(&lib, Some(cache.clone()));
+    assert!(cached(&first).is_empty());
+    assert_eq!(sized(&first).len(), 2);
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    assert_eq!(parsed["entries"].as_object().map(|m| m.len()), Some(2));
+    assert_eq!(cached(&scan_events(&lib, Some(cache))).len(), 2);
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let events = scan_events(&lib, None);
+    assert_eq!(sized(&events).len(), 2);
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["root"]);
+}
+
+#[test]
+fn a_vanished_version_fails_and_the_others_are_sized() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let snap = lib.devices[0].versions[1].path.clone();
+    std::fs::remove_dir_all(&snap).unwrap();
+    let events = scan_events(&lib, None);
+    let failed: Vec<&PathBuf> = events
+        .iter()
+        .filter_map(|e| match e {
+            ScanEvent::Failed { path, .. } => Some(path),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, [&snap]);
+    assert_eq!(sized(&events).len(), 1);
+}
+
+#[test]
+fn cached_categories_are_reused_only_when_the_walk_agrees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let v = &lib.devices[0].versions[0];
+    let real = size(v);
+    let cancel = AtomicBool::new(false);
+    let progress = |_: u64, _: u64| {};
+    // Same files and bytes: the cached breakdown is kept (the manifest is not read).
+    let mut old = without_shared(&real);
+    old.categories = BTreeMap::from([(Category::Notes, real.bytes)]);
+    let ctl = SizeControl {
+        reuse: Some(&old),
+        ..SizeControl::new(&cancel, &progress)
+    };
+    let got = size_version(v, &ctl).unwrap().unwrap();
+    assert_eq!(got.categories, old.categories);
+    assert_eq!(
+        (got.bytes, got.unique_bytes, got.shared.len()),
+        (real.bytes, real.unique_bytes, 2)
+    );
+    // Different bytes: sized again from the manifest.
+    old.bytes += 1;
+    let ctl = SizeControl {
+        reuse: Some(&old),
+        ..SizeControl::new(&cancel, &progress)
+    };
+    assert_eq!(size_version(v, &ctl).unwrap().unwrap(), real);
+}
+
+#[test]
+fn cancelling_stops_the_scan_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let mut versions = Vec::new();
+    for i in 0..3 {
+        let mut sp = spec(1, 1, 1);
+        sp.sparse = true;
+        sp.files = (0..4000)
+            .map(|n| FileSpec::new("HomeDomain", &format!("Library/{i}/f{n}"), 1))
+            .collect();
+        let w = write_backup(&root.join(format!("v{i}")), &sp).unwrap();
+        versions.push(version_of(&w, &sp, &root, VersionKind::Archive));
+    }
+    let handle = scan::start(
+        library_of(&root, versions),
+        ScanOptions {
+            cache: None,
+            threads: 2,
+        },
+    );
+    let mut events = Vec::new();
+    for e in handle.events.iter() {
+        if matches!(e, ScanEvent::Progress { .. }) {
+            handle.cancel();
+        }
+        events.push(e);
+    }
+    assert!(matches!(
+        events.last(),
+        Some(ScanEvent::Finished {
+            cancelled: true,
+            ..
+        })
+    ));
+    assert!(!events.iter().any(|e| matches!(e, ScanEvent::Volumes(_))));
+    assert!(sized(&events).len() < 3);
+}
+
+#[test]
+fn du_json_lists_every_category_and_counts_shared_inodes_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let mut results = scan::ScanResults::default();
+    for e in scan_events(&lib, None) {
+        results.apply(&e);
+    }
+    let json = backtop::commands::du::to_json(&lib, &results);
+    let dev = &json["devices"][0];
+    let live = &dev["versions"][0];
+    let cats = live["categories"].as_object().unwrap();
+    assert_eq!(cats.len(), Category::ALL.len());
+    assert_eq!(cats["whatsapp"], 0);
+    assert_eq!(cats["photos"], 1000);
+    let sum: u64 = cats.values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(live["bytes"].as_u64(), Some(sum));
+    assert_eq!(live["top_apps"][0]["bundle_id"], "com.spotify.client");
+    assert_eq!(live["top_apps"][0]["name"], "Spotify");
+    let (lb, sb) = (
+        live["bytes"].as_u64().unwrap(),
+        dev["versions"][1]["bytes"].as_u64().unwrap(),
+    );
+    // 5000 bytes (app + settings) are hard-linked into both versions: counted once.
+    assert_eq!(dev["totals"]["bytes"].as_u64(), Some(lb + sb - 5000));
+    assert_eq!(json["totals"], dev["totals"]);
+    assert_eq!(json["volumes"][0]["backup_bytes"], dev["totals"]["bytes"]);
+    assert_eq!(dev["next_backup_fits"], true);
+    assert_eq!(live["error"], serde_json::Value::Null);
+    let text = backtop::commands::du::render_text(&lib, &results);
+    assert!(
+        text.starts_with(&format!(
+            "Anna's iPhone ({})\n  live [live, complete, 2024-06-01]: ",
+            scan_fixtures::UDID
+        )),
+        "{text}"
+    );
+}
+
+fn set_mtime(path: &Path, secs_ahead: u64) {
+    let later = SystemTime::now() + Duration::from_secs(secs_ahead);
+    File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_times(FileTimes::new().set_modified(later))
+        .unwrap();
+}
+
+#[test]
+fn categories_serve_again_while_the_manifest_file_is_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = fixture(&tmp.path().join("root"));
+    let cache = tmp.path().join("sizes.json");
+    let fresh = sized(&scan_events(&lib, Some(cache.clone())));
+    let live = lib.devices[0].versions[0].path.clone();
+    // Mark the cached breakdown of the live version, so its reuse shows.
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    let bytes = fresh[&live].bytes;
+    let key = live.to_str().unwrap();
+    json["entries"][key]["usage"]["categories"] = serde_json::json!({ "notes": bytes });
+    std::fs::write(&cache, serde_json::to_vec(&json).unwrap()).unwrap();
+
+    // Status.plist changed: no instant figures, but the manifest is the same file.
+    set_mtime(&live.join("Status.plist"), 3600);
+    let events = scan_events(&lib, Some(cache.clone()));
+    assert!(!cached(&events).contains_key(&live));
+    let notes = BTreeMap::from([(Category::Notes, bytes)]);
+    assert_eq!(sized(&events)[&live].categories, notes);
+
+    // Manifest.db changed: read again, real categories.
+    set_mtime(&live.join("Manifest.db"), 7200);
+    let events = scan_events(&lib, Some(cache));
+    assert_eq!(sized(&events)[&live].categories, fresh[&live].categories);
+}
