@@ -184,6 +184,7 @@ fn library(dir: &Path, walk_only: bool) -> Library {
         roots: Vec::new(),
         devices,
         damaged: Vec::new(),
+        unreadable: Vec::new(),
     }
 }
 

@@ -2,6 +2,8 @@
 //! half done, discover the library, then run the dashboard or a subcommand. Errors are printed
 //! with their context; the exit code comes from the command (see each command's module doc).
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -10,8 +12,11 @@ use backtop::actions::delete::recover_markers;
 use backtop::actions::marker::find_markers;
 use backtop::cli::{Cli, Command};
 use backtop::commands::context::RunRoots;
+use backtop::commands::host::DashboardHost;
 use backtop::commands::prune::PruneArgs;
-use backtop::commands::{demo, list, prune, rm, roots, tui, verify};
+use backtop::commands::{demo, du, list, prune, rm, roots, tui, verify};
+use backtop::library::Library;
+use backtop::scan::{ScanOptions, ScanResults};
 
 /// Exit code when backtop itself fails (bad arguments are clap's 2): distinct from a command's
 /// own "some deletes failed" or "problems found" (1).
@@ -53,6 +58,23 @@ fn finish_or_report_half_deletes(cli: &Cli, run_roots: &RunRoots) {
     }
 }
 
+/// Scan options for this run: the size cache in the platform cache folder unless `--no-cache`
+/// (and never for `--demo`, whose library is new each time).
+fn scan_options(cli: &Cli) -> ScanOptions {
+    let mut options = ScanOptions::default();
+    if cli.no_cache || cli.roots.demo {
+        options.cache = None;
+    }
+    options
+}
+
+/// Sizes the library so `rm` and `prune` can say what a delete really frees (hard links
+/// counted across the set); progress on stderr when it is a terminal and `progress`.
+fn sizes_for_deleting(cache: Option<PathBuf>, library: &Library, progress: bool) -> ScanResults {
+    let progress = progress && std::io::stderr().is_terminal();
+    du::scan_library(library, cache, progress)
+}
+
 fn run(cli: Cli) -> anyhow::Result<i32> {
     if let Some(Command::Demo { dir }) = &cli.command {
         return demo::run(dir);
@@ -60,13 +82,14 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     let run_roots = RunRoots::resolve(&cli.roots)?;
     finish_or_report_half_deletes(&cli, &run_roots);
     let library = run_roots.discover();
+    let cache = scan_options(&cli).cache;
     match cli.command {
         None => {
-            let host = backtop::commands::host::DashboardHost::new(
+            let host = DashboardHost::new(
                 run_roots,
                 library.clone(),
                 cli.read_only,
-                backtop::commands::host::DashboardHost::no_sizing(),
+                DashboardHost::sizing(scan_options(&cli)),
             );
             tui::run(
                 library,
@@ -81,7 +104,17 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             yes,
             permanent,
             force,
-        }) => rm::run(&library, &paths, yes, permanent, force, cli.read_only),
+        }) => {
+            let sizes = sizes_for_deleting(cache.clone(), &library, true);
+            let freed = |set: &[PathBuf]| sizes.freed_by_deleting(set);
+            let opts = rm::RmOptions {
+                yes,
+                permanent,
+                force,
+                read_only: cli.read_only,
+            };
+            rm::run_on_terminal(&library, &paths, &opts, Some(&freed))
+        }
         Some(Command::Prune {
             keep,
             older_than,
@@ -89,9 +122,10 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             yes,
             permanent,
             json,
-        }) => prune::run(
-            &library,
-            &PruneArgs {
+        }) => {
+            let sizes = sizes_for_deleting(cache.clone(), &library, !json);
+            let freed = |set: &[PathBuf]| sizes.freed_by_deleting(set);
+            let args = PruneArgs {
                 keep,
                 older_than,
                 dry_run,
@@ -99,9 +133,10 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 permanent,
                 json,
                 read_only: cli.read_only,
-            },
-        ),
-        Some(Command::Du(_)) => anyhow::bail!("`du` is not available in this build yet"),
+            };
+            prune::run_on_terminal(&library, &args, Some(&freed))
+        }
+        Some(Command::Du(arg)) => du::run(&library, arg.json, cache),
         Some(Command::Demo { .. }) => unreachable!("handled above"),
     }
 }

@@ -71,6 +71,37 @@ impl ScanHandle {
     }
 }
 
+impl ScanHandle {
+    /// The events as a plain receiver that owns the scan: a forwarding thread keeps the handle
+    /// and drops it (cancelling the scan) as soon as the receiver is dropped. For callers that
+    /// only keep a `Receiver` (the dashboard's host).
+    pub fn into_receiver(self) -> Receiver<ScanEvent> {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let forward = move || {
+            for event in self.events.iter() {
+                if tx.send(event).is_err() {
+                    break;
+                }
+            }
+        };
+        match std::thread::Builder::new()
+            .name("backtop-scan-events".into())
+            .spawn(forward)
+        {
+            Ok(_) => rx,
+            Err(e) => {
+                let (tx, rx) = crossbeam_channel::unbounded();
+                let _ = tx.send(ScanEvent::Finished {
+                    elapsed: Duration::ZERO,
+                    cancelled: true,
+                });
+                drop(e);
+                rx
+            }
+        }
+    }
+}
+
 impl Drop for ScanHandle {
     /// A dropped scan is cancelled (its thread ends on its own).
     fn drop(&mut self) {

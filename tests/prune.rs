@@ -330,7 +330,7 @@ fn rm_of_a_listed_snapshot_needs_the_prompt_or_force() {
         format!(
             ": removed {} files ({})\n",
             files.len(),
-            humansize::format_size(unique, humansize::BINARY)
+            humansize::format_size(unique, humansize::DECIMAL)
         )
     };
     let (code, text) = run(RmOptions { force: true, ..yes });

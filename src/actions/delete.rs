@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use humansize::{format_size, BINARY};
+use humansize::{format_size, DECIMAL};
 use serde::Serialize;
 
 use super::guard::DeletePlanItem;
@@ -226,7 +226,7 @@ pub(crate) fn remove_marker(
     if r.cancelled && untouched && marker::restore(marker).is_ok() {
         return cancelled_untouched(&original);
     }
-    let freed = format_size(r.progress.bytes_removed, BINARY);
+    let freed = format_size(r.progress.bytes_removed, DECIMAL);
     let (status, message) = if r.cancelled {
         let m = format!(
             "cancelled after removing {} files ({freed}); the rest waits in {} and backtop \

@@ -38,7 +38,7 @@ pub fn copy_refusal(bytes: u64) -> String {
     format!(
         "the trash is on another disk: moving would copy {}; use permanent delete \
          (--permanent / t)",
-        humansize::format_size(bytes, humansize::BINARY)
+        humansize::format_size(bytes, humansize::DECIMAL)
     )
 }
 
@@ -153,8 +153,8 @@ mod tests {
         assert_eq!(trash_spot(5, Some(7), false), TrashSpot::HomeOtherDevice);
         assert_eq!(trash_spot(5, None, false), TrashSpot::HomeOtherDevice);
         assert_eq!(
-            copy_refusal(3 * 1024 * 1024),
-            "the trash is on another disk: moving would copy 3 MiB; use permanent delete \
+            copy_refusal(3_000_000),
+            "the trash is on another disk: moving would copy 3 MB; use permanent delete \
              (--permanent / t)"
         );
     }

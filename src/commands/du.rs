@@ -61,7 +61,10 @@ pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Res
 }
 
 /// Runs a scan to the end, optionally drawing progress on stderr.
-fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -> ScanResults {
+/// Sizes every version of `library` (fresh figures; `cache` only speeds up the categories),
+/// showing progress on stderr when `progress`. Also used by `rm` and `prune` to say what a
+/// delete frees.
+pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -> ScanResults {
     let options = ScanOptions { cache, threads: 0 };
     let handle = scan::start(library.clone(), options);
     let mut results = ScanResults::default();

@@ -41,6 +41,8 @@ pub struct DashboardHost {
     open_env: OpenEnv,
     messages: Option<Sender<Msg>>,
     scan_cancel: Option<Arc<AtomicBool>>,
+    /// The library the caller discovered, used by the first scan instead of discovering again.
+    fresh: Option<Library>,
     task_cancel: Arc<AtomicBool>,
     task: Option<JoinHandle<()>>,
 }
@@ -51,6 +53,7 @@ impl DashboardHost {
     pub fn new(roots: RunRoots, library: Library, read_only: bool, starter: ScanStarter) -> Self {
         DashboardHost {
             roots: Arc::new(roots),
+            fresh: Some(library.clone()),
             library: Arc::new(Mutex::new(library)),
             read_only,
             starter: Arc::new(Mutex::new(starter)),
@@ -68,9 +71,15 @@ impl DashboardHost {
         self
     }
 
-    /// A starter that sizes nothing (until the real scan is wired).
+    /// A starter that sizes nothing (tests of the host's other work).
     pub fn no_sizing() -> ScanStarter {
         Box::new(|_| unbounded().1)
+    }
+
+    /// The real sizing scan ([`crate::scan::start`]) with these options; dropping the
+    /// receiver cancels it.
+    pub fn sizing(options: crate::scan::ScanOptions) -> ScanStarter {
+        Box::new(move |library| crate::scan::start(library, options.clone()).into_receiver())
     }
 
     /// The library as last discovered.
@@ -132,12 +141,13 @@ impl Host for DashboardHost {
         let cancel = Arc::new(AtomicBool::new(false));
         self.scan_cancel = Some(cancel.clone());
         let (tx, rx) = unbounded();
-        let (roots, shared, starter) = (
+        let (roots, shared, starter, fresh) = (
             self.roots.clone(),
             self.library.clone(),
             self.starter.clone(),
+            self.fresh.take(),
         );
-        thread::spawn(move || scan(&roots, &shared, &starter, &cancel, &tx));
+        thread::spawn(move || scan(&roots, fresh, &shared, &starter, &cancel, &tx));
         rx
     }
 
@@ -186,16 +196,18 @@ impl Drop for DashboardHost {
     }
 }
 
-/// The scan thread: discover, share the library, then forward the sizing scan's events.
+/// The scan thread: discover (unless `fresh` was just discovered), share the library, then
+/// forward the sizing scan's events.
 fn scan(
     roots: &RunRoots,
+    fresh: Option<Library>,
     shared: &Shared,
     starter: &Mutex<ScanStarter>,
     cancel: &AtomicBool,
     tx: &Sender<ScanEvent>,
 ) {
     let started = Instant::now();
-    let library = roots.discover();
+    let library = fresh.unwrap_or_else(|| roots.discover());
     *lock(shared) = library.clone();
     if cancel.load(Ordering::SeqCst) || tx.send(ScanEvent::Discovered(library.clone())).is_err() {
         return;

@@ -12,7 +12,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use humansize::{format_size, BINARY};
+use humansize::{format_size, DECIMAL};
 
 use crate::actions::delete::TRASH_NOTE;
 use crate::actions::{
@@ -234,9 +234,9 @@ pub fn print_plan(
     Ok(())
 }
 
-/// "frees 1.2 GiB", with the trash caveat in trash mode.
+/// "frees 1.2 GB", with the trash caveat in trash mode.
 pub fn freed_line(bytes: u64, mode: DeleteMode) -> String {
-    let size = format_size(bytes, BINARY);
+    let size = format_size(bytes, DECIMAL);
     match mode {
         DeleteMode::Permanent => format!("frees {size} (hard links counted once)"),
         DeleteMode::Trash => format!("frees {size} once the Trash is emptied ({TRASH_NOTE})"),
@@ -258,7 +258,7 @@ pub fn delete_all(
     }
     let removed: u64 = outcomes.iter().map(|o| o.bytes_removed).sum();
     if mode == DeleteMode::Permanent && outcomes.len() > 1 {
-        writeln!(out, "removed {} in all", format_size(removed, BINARY))?;
+        writeln!(out, "removed {} in all", format_size(removed, DECIMAL))?;
     }
     Ok(outcomes)
 }

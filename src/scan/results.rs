@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::ScanEvent;
-use crate::library::usage::{device_totals, library_totals, Totals, VersionUsage};
+use crate::library::usage::{
+    device_totals, freed_by_deleting, library_totals, Totals, VersionUsage,
+};
 use crate::library::volume::{next_backup_fits, VolumeUsage};
 use crate::library::{Device, Library};
 
@@ -70,6 +72,21 @@ impl ScanResults {
             .filter_map(|v| self.sized.get(&v.path))
             .collect();
         library_totals(&all)
+    }
+
+    /// What deleting the versions at `paths` together frees ([`freed_by_deleting`], hard links
+    /// counted across the set); `None` when one of them was not sized.
+    pub fn freed_by_deleting(&self, paths: &[PathBuf]) -> Option<u64> {
+        let set: Option<Vec<&VersionUsage>> = paths
+            .iter()
+            .map(|p| {
+                self.sized.get(p).or_else(|| {
+                    let real = std::fs::canonicalize(p).ok()?;
+                    self.sized.get(&real)
+                })
+            })
+            .collect();
+        set.map(|set| freed_by_deleting(&set))
     }
 
     /// The volume holding `root`, if known.

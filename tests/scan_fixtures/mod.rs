@@ -71,6 +71,7 @@ pub fn library_of(root: &Path, versions: Vec<Version>) -> Library {
             versions,
         }],
         damaged: Vec::new(),
+        unreadable: Vec::new(),
     }
 }
 
