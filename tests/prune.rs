@@ -373,7 +373,7 @@ fn the_plan_shows_what_it_frees_when_sizes_are_known() {
     let (code, text) = run(&dry);
     assert_eq!(code, 0);
     assert!(
-        text.ends_with("frees 2 KiB (hard links counted once)\n"),
+        text.ends_with("frees 2.05 kB (hard links counted once)\n"),
         "{text}"
     );
     let (_, text) = run(&PruneArgs {
@@ -389,7 +389,7 @@ fn the_plan_shows_what_it_frees_when_sizes_are_known() {
     });
     assert_eq!(code, 2);
     assert!(
-        text.contains("frees 2 KiB once the Trash is emptied (trashed data still uses the volume until the Trash is emptied)\n"),
+        text.contains("frees 2.05 kB once the Trash is emptied (trashed data still uses the volume until the Trash is emptied)\n"),
         "{text}"
     );
     assert_eq!(*asked.borrow(), vec![2, 2, 2]);

@@ -112,7 +112,7 @@ fn damaged_version_shows_its_reason() {
         "the detail line tells why:\n{screen}"
     );
     let row = (0..24)
-        .find(|y| line(&buf, *y).contains("2019-02-14  ") && line(&buf, *y).contains("damaged"))
+        .find(|y| line(&buf, *y).contains("2019-02-14 ") && line(&buf, *y).contains("damaged"))
         .expect("the damaged row");
     let cell = &buf[(20, row)];
     assert_eq!(cell.fg, Color::Red, "the damaged row is red");

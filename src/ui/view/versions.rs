@@ -42,15 +42,16 @@ const COLS: [(Col, &str, u16); 9] = [
 ];
 
 /// Which columns to show first when space runs short.
+/// The kind comes early: live, archive or snapshot decides what deleting a version means.
 const PRIORITY: [Col; 9] = [
     Col::Mark,
     Col::Date,
+    Col::Kind,
     Col::Size,
     Col::State,
     Col::Unique,
-    Col::Age,
-    Col::Kind,
     Col::Enc,
+    Col::Age,
     Col::Ios,
 ];
 
