@@ -11,6 +11,8 @@
 mod shell;
 mod tasks;
 
+pub use tasks::check_all;
+
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

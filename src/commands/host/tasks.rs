@@ -136,7 +136,7 @@ fn find<'a>(library: &'a Library, path: &Path) -> Option<&'a Version> {
 }
 
 /// The guards' verdict for each path, with nothing forced or confirmed yet.
-pub(super) fn check_all(paths: &[PathBuf], library: &Library, read_only: bool) -> Vec<TargetCheck> {
+pub fn check_all(paths: &[PathBuf], library: &Library, read_only: bool) -> Vec<TargetCheck> {
     let opts = DeleteOptions {
         read_only,
         ..DeleteOptions::default()
