@@ -1,6 +1,6 @@
 //! The devices pane: one row per device (name, model, iOS, versions, total size), with a
 //! warning mark when its next backup may not fit on its volume. The title shows the sort and
-//! the filter.
+//! the filter. When versions have different owners, each name is followed by its owners.
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::{pane, title};
 use crate::library::Device;
+use crate::ui::app::owners::device_owners;
 use crate::ui::app::{figures, App, Pane};
 use crate::ui::{format, layout};
 
@@ -31,9 +32,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         w if w >= 70 => Some(20),
         _ => None,
     };
+    let owners = app.owners_differ();
     let rows: Vec<Row> = devices
         .iter()
-        .map(|d| row(app, d, model_w.is_some()))
+        .map(|d| row(app, d, model_w.is_some(), owners))
         .collect();
     let (header, widths) = columns(model_w);
     let highlight = if focused {
@@ -82,7 +84,8 @@ fn columns(model_w: Option<u16>) -> (Row<'static>, Vec<Constraint>) {
     (Row::new(cells), widths)
 }
 
-fn row(app: &App, d: &Device, with_model: bool) -> Row<'static> {
+/// One device's row; with `owners`, its name is followed by its versions' owners (`@ann`).
+fn row(app: &App, d: &Device, with_model: bool, owners: bool) -> Row<'static> {
     let theme = &app.options.theme;
     let warn = figures::next_backup_fits(app, d) == Some(false);
     let pending = if app.scan.running { "..." } else { "-" };
@@ -90,7 +93,7 @@ fn row(app: &App, d: &Device, with_model: bool) -> Row<'static> {
     let mark = if warn { theme.glyph_warn() } else { " " };
     let mut cells = vec![
         Cell::from(Span::styled(mark, theme.warn())),
-        Cell::from(d.display_name().to_string()),
+        Cell::from(name(app, d, owners)),
     ];
     if with_model {
         cells.push(Cell::from(d.model.clone().unwrap_or_default()));
@@ -101,6 +104,21 @@ fn row(app: &App, d: &Device, with_model: bool) -> Row<'static> {
     ));
     cells.push(Cell::from(Line::from(size).right_aligned()));
     Row::new(cells)
+}
+
+/// The device's name, then (with `owners`) the owners of its versions, muted: `iPad @ann @bob`.
+fn name(app: &App, d: &Device, owners: bool) -> Line<'static> {
+    let mut spans = vec![Span::raw(d.display_name().to_string())];
+    if owners {
+        let marks: Vec<String> = device_owners(d).iter().map(|o| format!("@{o}")).collect();
+        if !marks.is_empty() {
+            spans.push(Span::styled(
+                format!(" {}", marks.join(" ")),
+                app.options.theme.muted(),
+            ));
+        }
+    }
+    Line::from(spans)
 }
 
 /// ` ! next backup of NAME may not fit: 40 GB free, needs 64.2 GB ` for the selected device.
