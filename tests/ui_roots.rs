@@ -265,3 +265,22 @@ fn owner_column_at_120x36() {
     feed(&mut app, [ch('j'), key(KeyCode::Tab)]);
     snapshot("owners_120x36", &screen(&mut app, 120, 36));
 }
+
+#[test]
+fn wheel_scrolls_the_report_and_odd_names_stay_on_their_line() {
+    let mut library = owned_library();
+    library.unreadable[0].path = format!("{FINDER}/Old\nbackups").into();
+    let mut app = owned_app(colour());
+    app.set_library(library);
+    app.update(Msg::Resize(80, 24));
+    feed(&mut app, [ch('R')]);
+    app.update(Msg::Wheel {
+        column: 40,
+        row: 10,
+        down: true,
+    });
+    assert_eq!(app.roots_scroll, 3);
+    feed(&mut app, [ch('G')]);
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("MobileSync/Backup/Old?backups"), "{shown}");
+}

@@ -174,6 +174,17 @@ mod tests {
     use time::macros::datetime;
 
     #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(
+            wrap("grant Full Disk Access to it", 12),
+            ["grant Full", "Disk Access", "to it"]
+        );
+        assert_eq!(wrap("abcdefghij xy", 4), ["abcd", "efgh", "ij", "xy"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("one  two", 0), ["o", "n", "e", "t", "w", "o"]);
+    }
+
+    #[test]
     fn sizes_are_decimal_with_one_place() {
         assert_eq!(size(0), "0 B");
         assert_eq!(size(999), "999 B");

@@ -36,6 +36,11 @@ fn keys_resolve_by_scope() {
         (ctrl('c'), VERSIONS, Some(Action::Quit)),
         (ch('c'), VERSIONS, None),
         (ctrl('c'), &[Scope::Filter], Some(Action::Quit)),
+        (ch('R'), VERSIONS, Some(Action::Roots)),
+        (ch('R'), &[Scope::Roots], Some(Action::Roots)),
+        (code(KeyCode::Esc), &[Scope::Roots], Some(Action::Roots)),
+        (ch('j'), &[Scope::Roots], Some(Action::Down)),
+        (ch('r'), &[Scope::Roots], None),
     ];
     for (key, scopes, want) in cases {
         assert_eq!(
@@ -68,4 +73,10 @@ fn shift_tab_arrives_as_back_tab() {
     assert_eq!(Key::from_event(&ev).label(), "S-Tab");
     let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(Key::from_event(&ev), ctrl('c'));
+}
+
+#[test]
+fn shifted_letters_arrive_as_capitals() {
+    let ev = KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT);
+    assert_eq!(resolve(Key::from_event(&ev), DEVICES), Some(Action::Roots));
 }

@@ -81,7 +81,7 @@ fn root_lines(out: &mut Vec<Line<'static>>, app: &App, report: &RootReport, widt
     let theme = &app.options.theme;
     let root = &report.root;
     let (word, style) = status_word(&report.status, theme);
-    let shown = format::path(&root.path, app.options.home.as_deref());
+    let shown = printable(&format::path(&root.path, app.options.home.as_deref()));
     let path = format::shorten_path(&shown, width.saturating_sub(STATUS_W));
     out.push(Line::from(vec![
         Span::styled(format!("{word:<STATUS_W$}"), style),
@@ -121,7 +121,7 @@ fn unreadable_lines(out: &mut Vec<Line<'static>>, app: &App, width: usize) {
     let head = format!("Folders that could not be read ({n}):");
     push_wrapped(out, &head, width, 0, theme.heading());
     for u in &app.library.unreadable {
-        let shown = format::path(&u.path, app.options.home.as_deref());
+        let shown = printable(&format::path(&u.path, app.options.home.as_deref()));
         out.push(Line::from(Span::styled(
             format!(
                 "  {}",
@@ -142,9 +142,16 @@ fn push_wrapped(
     style: Style,
 ) {
     let pad = " ".repeat(indent);
-    for line in format::wrap(text, width.saturating_sub(indent)) {
+    for line in format::wrap(&printable(text), width.saturating_sub(indent)) {
         out.push(Line::from(Span::styled(format!("{pad}{line}"), style)));
     }
+}
+
+/// `text` with control characters (a newline in a folder name) shown as `?`.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 /// The status column's word and its style.
