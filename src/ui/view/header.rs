@@ -44,7 +44,9 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
             format::plural(versions as i64, "version")
         )),
     ];
-    if app.usage.is_empty() {
+    if versions == 0 {
+        // Nothing to size: the roots report says why.
+    } else if app.usage.is_empty() {
         spans.push(Span::styled("  sizing...", theme.muted()));
     } else {
         let (bytes, reclaimable) = figures::library_totals(app);
