@@ -258,7 +258,8 @@ fn footer_degrades_on_narrow_terminals() {
     let wide = text(&render(&mut app, 200, 60));
     let last = wide.lines().last().unwrap_or_default().to_string();
     assert_eq!(
-        last, " / filter  Enter go in  h back  Tab pane  ? help  q quit  s sort  r rescan  p prune",
+        last,
+        " / filter  Enter go in  h back  Tab pane  ? help  q quit  s sort  r rescan  p prune  R roots",
         "a wide footer shows every hint of the devices pane"
     );
     let narrow = text(&render(&mut app, 60, 16));

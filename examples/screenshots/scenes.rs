@@ -88,6 +88,12 @@ pub const SCENES: &[Scene] = &[
         rows: 36,
         keys: &[KeyCode::Char('p')],
     },
+    Scene {
+        name: "roots",
+        cols: 120,
+        rows: 36,
+        keys: &[KeyCode::Char('R')],
+    },
 ];
 
 /// The demo library, discovered and sized once for every scene. Keeps its folder alive.

@@ -104,6 +104,35 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// `text` broken into lines of at most `width` characters at spaces (a word longer than a
+/// line is cut). Always at least one line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let line = lines.last_mut().expect("wrap starts with one line");
+            let used = line.chars().count();
+            let gap = usize::from(used > 0);
+            if used + gap + word.len() <= width {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.extend(word.iter());
+                break;
+            }
+            if used == 0 {
+                let rest = word.split_off(width);
+                line.extend(word.iter());
+                word = rest;
+            }
+            lines.push(String::new());
+        }
+    }
+    lines
+}
+
 /// A path for display: the home folder as `~`.
 pub fn path(p: &Path, home: Option<&Path>) -> String {
     match home.and_then(|h| p.strip_prefix(h).ok()) {
@@ -143,6 +172,17 @@ pub fn shorten_path(shown: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(
+            wrap("grant Full Disk Access to it", 12),
+            ["grant Full", "Disk Access", "to it"]
+        );
+        assert_eq!(wrap("abcdefghij xy", 4), ["abcd", "efgh", "ij", "xy"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("one  two", 0), ["o", "n", "e", "t", "w", "o"]);
+    }
 
     #[test]
     fn sizes_are_decimal_with_one_place() {

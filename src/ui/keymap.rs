@@ -72,6 +72,8 @@ pub enum Action {
     Close,
     /// Suspend the dashboard and start a shell in the copied folder.
     Shell,
+    /// Show or hide the roots report (every place looked at, and how to fix access).
+    Roots,
 }
 
 /// Where a binding works.
@@ -101,6 +103,8 @@ pub enum Scope {
     Report,
     /// While the copied-path dialog is open.
     Copied,
+    /// While the roots report is open.
+    Roots,
 }
 
 impl Scope {
@@ -119,6 +123,7 @@ impl Scope {
             Scope::Task => "While a delete or verify runs",
             Scope::Report => "Verify results",
             Scope::Copied => "Copied path",
+            Scope::Roots => "Roots report",
         }
     }
 }
@@ -251,7 +256,14 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('d'), code(K::Delete)], A::Delete, "delete", "delete marked or selected versions (asks first)", S::Versions),
     b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions),
     b(&[ch('o')], A::Open, "open", "reveal the version in the file manager", S::Versions),
-    b(&[ch('/')], A::Filter, "filter", "filter devices by name, model or UDID", S::Devices),
+    b(&[ch('R'), code(K::Esc), ch('q')], A::Roots, "close", "close the roots report", S::Roots),
+    b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Roots),
+    b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Roots),
+    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Roots),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Roots),
+    b(&[ch('g'), code(K::Home)], A::Top, "top", "top of the report", S::Roots),
+    b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "end of the report", S::Roots),
+    b(&[ch('/')], A::Filter, "filter", "filter devices by name; @ann or owner:ann by owner", S::Devices),
     b(&[ch('j'), code(K::Down)], A::Down, "down", "select the next row", S::Global),
     b(&[ch('k'), code(K::Up)], A::Up, "up", "select the previous row", S::Global),
     b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go in", "go into the selected item", S::Global),
@@ -267,6 +279,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('s')], A::Sort, "sort", "cycle sort: date, size, reclaimable, name", S::Global),
     b(&[ch('r')], A::Rescan, "rescan", "rescan every root", S::Global),
     b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global),
+    b(&[ch('R')], A::Roots, "roots", "where backtop looked, and how to fix access", S::Global),
 ];
 
 /// The scopes active in a state, most specific first.
@@ -319,74 +332,5 @@ pub fn keys_label(row: &Binding) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DEVICES: &[Scope] = &[Scope::Devices, Scope::Global];
-    const VERSIONS: &[Scope] = &[Scope::Versions, Scope::Global];
-
-    #[test]
-    fn keys_resolve_by_scope() {
-        let cases: &[(Key, &[Scope], Option<Action>)] = &[
-            (ch('j'), DEVICES, Some(Action::Down)),
-            (code(KeyCode::Down), VERSIONS, Some(Action::Down)),
-            (ch('q'), DEVICES, Some(Action::Quit)),
-            (ch('q'), &[Scope::Help], Some(Action::Help)),
-            (
-                code(KeyCode::Esc),
-                &[Scope::Filter],
-                Some(Action::FilterClear),
-            ),
-            (
-                code(KeyCode::Enter),
-                &[Scope::Filter],
-                Some(Action::FilterKeep),
-            ),
-            (ch('j'), &[Scope::Filter], None),
-            (
-                code(KeyCode::Enter),
-                &[Scope::Confirm],
-                Some(Action::Confirm),
-            ),
-            (ch('d'), DEVICES, None),
-            (ch('d'), VERSIONS, Some(Action::Delete)),
-            (ch(' '), VERSIONS, Some(Action::Mark)),
-            (ch('/'), DEVICES, Some(Action::Filter)),
-            (code(KeyCode::BackTab), DEVICES, Some(Action::PrevPane)),
-            (ctrl('c'), VERSIONS, Some(Action::Quit)),
-            (ch('c'), VERSIONS, None),
-            (ctrl('c'), &[Scope::Filter], Some(Action::Quit)),
-        ];
-        for (key, scopes, want) in cases {
-            assert_eq!(
-                resolve(*key, scopes),
-                *want,
-                "{} in {scopes:?}",
-                key.label()
-            );
-        }
-    }
-
-    #[test]
-    fn no_key_is_bound_twice_in_one_scope() {
-        for (i, a) in BINDINGS.iter().enumerate() {
-            for b in &BINDINGS[i + 1..] {
-                let shared = a.keys.iter().any(|k| b.keys.contains(k));
-                assert!(
-                    !(a.scope == b.scope && shared),
-                    "{:?} and {:?} share a key",
-                    a.action,
-                    b.action
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn shift_tab_arrives_as_back_tab() {
-        let ev = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(Key::from_event(&ev).label(), "S-Tab");
-        let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(Key::from_event(&ev), ctrl('c'));
-    }
-}
+#[path = "keymap_tests.rs"]
+mod tests;

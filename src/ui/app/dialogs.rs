@@ -14,9 +14,12 @@
 
 use std::path::PathBuf;
 
+use crossterm::event::KeyCode;
+
 use super::{App, Confirm};
 use crate::actions::prune::{self, PrunePolicy};
 use crate::library::VersionKind;
+use crate::ui::keymap::{Key, Scope};
 use crate::ui::msg::Effect;
 use crate::ui::task::{DeleteRequest, TargetCheck, Verdict};
 
@@ -124,6 +127,23 @@ pub struct PruneDialog {
 }
 
 impl App {
+    /// Rows to scroll the delete dialog by for `key`: the arrows, and j/k when nothing is
+    /// being typed.
+    pub(super) fn dialog_scroll_key(&self, key: Key) -> Option<isize> {
+        let Some(Confirm::Delete(_)) = &self.confirm else {
+            return None;
+        };
+        let typing = self.modal() == Some(Scope::Typed);
+        match key.code {
+            _ if key.ctrl => None,
+            KeyCode::Down => Some(1),
+            KeyCode::Up => Some(-1),
+            KeyCode::Char('j') if !typing => Some(1),
+            KeyCode::Char('k') if !typing => Some(-1),
+            _ => None,
+        }
+    }
+
     /// Opens the delete dialog for `paths` and asks the guards about them.
     pub(super) fn open_delete(&mut self, paths: Vec<PathBuf>) -> Vec<Effect> {
         self.confirm = Some(Confirm::Delete(DeleteDialog::new(paths.clone())));

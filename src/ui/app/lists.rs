@@ -3,6 +3,7 @@
 
 use std::cmp::Reverse;
 
+use super::owners::{self, device_owners};
 use super::{figures, App, SortKey};
 use crate::library::{Device, Library, Version};
 
@@ -102,7 +103,28 @@ impl App {
     }
 }
 
+/// Whether `device` passes the (lowercased) filter: every `owner:NAME` or `@NAME` word must
+/// match an owner of one of its versions (substring), and the other words, joined by a space,
+/// its name, model, product type or UDID.
 fn matches(device: &Device, needle: &str) -> bool {
+    let mut text: Vec<&str> = Vec::new();
+    for term in needle.split_whitespace() {
+        match owners::owner_term(term) {
+            Some(want) => {
+                let owned = device_owners(device)
+                    .iter()
+                    .any(|o| o.to_lowercase().contains(want));
+                if !owned {
+                    return false;
+                }
+            }
+            None => text.push(term),
+        }
+    }
+    text.is_empty() || matches_text(device, &text.join(" "))
+}
+
+fn matches_text(device: &Device, needle: &str) -> bool {
     [
         Some(device.display_name()),
         device.model.as_deref(),

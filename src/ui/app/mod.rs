@@ -11,6 +11,8 @@ pub(crate) mod figures;
 mod lists;
 mod mouse;
 mod nav;
+pub mod owners;
+mod roots;
 mod scan;
 mod tasks;
 
@@ -154,6 +156,10 @@ pub struct App {
     pub help: bool,
     /// First line shown in the help overlay.
     pub help_scroll: usize,
+    /// Roots report shown (over the panes).
+    pub roots_view: bool,
+    /// First line shown in the roots report (overlay, or the main area of an empty library).
+    pub roots_scroll: usize,
     /// Marked versions.
     pub marks: BTreeSet<PathBuf>,
     /// Open confirmation dialog.
@@ -191,6 +197,8 @@ impl App {
             filter_editing: false,
             help: false,
             help_scroll: 0,
+            roots_view: false,
+            roots_scroll: 0,
             marks: BTreeSet::new(),
             confirm: None,
             task: None,
@@ -268,6 +276,8 @@ impl App {
             Some(Scope::Filter)
         } else if self.help {
             Some(Scope::Help)
+        } else if self.roots_view {
+            Some(Scope::Roots)
         } else {
             None
         }
@@ -316,23 +326,6 @@ impl App {
         }
     }
 
-    /// Rows to scroll the delete dialog by for `key`: the arrows, and j/k when nothing is
-    /// being typed.
-    fn dialog_scroll_key(&self, key: Key) -> Option<isize> {
-        let Some(Confirm::Delete(_)) = &self.confirm else {
-            return None;
-        };
-        let typing = self.modal() == Some(Scope::Typed);
-        match key.code {
-            _ if key.ctrl => None,
-            KeyCode::Down => Some(1),
-            KeyCode::Up => Some(-1),
-            KeyCode::Char('j') if !typing => Some(1),
-            KeyCode::Char('k') if !typing => Some(-1),
-            _ => None,
-        }
-    }
-
     fn act(&mut self, action: Action, key: Key) -> Vec<Effect> {
         match action {
             Action::Up => self.move_by(-1),
@@ -373,6 +366,7 @@ impl App {
             Action::KeepMore | Action::KeepFewer => self.adjust_keep(action == Action::KeepMore),
             Action::CancelTask => return self.cancel_task(),
             Action::Close => self.report = None,
+            Action::Roots => self.toggle_roots(),
             Action::Shell => {
                 if let Some(Report::Copied(path)) = self.report.take() {
                     return vec![Effect::Shell(path)];

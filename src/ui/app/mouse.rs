@@ -44,7 +44,7 @@ impl App {
     }
 
     pub(super) fn on_wheel(&mut self, column: u16, row: u16, down: bool) {
-        if self.help {
+        if self.help || self.roots_view {
             self.move_by(if down { 3 } else { -3 });
             return;
         }

@@ -14,6 +14,10 @@ impl App {
             self.help_scroll = step(self.help_scroll, delta, max);
             return;
         }
+        if self.roots_view || self.roots_in_main() {
+            self.scroll_roots(delta);
+            return;
+        }
         match self.focus {
             Pane::Devices => {
                 let rows = self.visible_devices();
@@ -42,6 +46,9 @@ impl App {
 
     /// Rows a page holds in the focused pane.
     pub(super) fn page(&self) -> usize {
+        if self.roots_view || self.roots_in_main() {
+            return self.roots_page();
+        }
         let panes = self.panes();
         let rows = match self.focus {
             Pane::Devices => layout::table_rows(panes.devices, 0),
@@ -97,7 +104,7 @@ impl App {
     }
 }
 
-fn step(i: usize, delta: isize, max: usize) -> usize {
+pub(super) fn step(i: usize, delta: isize, max: usize) -> usize {
     let target = i as isize + delta;
     target.clamp(0, max as isize) as usize
 }

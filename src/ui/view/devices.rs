@@ -1,6 +1,6 @@
 //! The devices pane: one row per device (name, model, iOS, versions, total size), with a
 //! warning mark when its next backup may not fit on its volume. The title shows the sort and
-//! the filter.
+//! the filter. When versions have different owners, an owner column lists each device's.
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::{pane, title};
 use crate::library::Device;
+use crate::ui::app::owners::device_owners;
 use crate::ui::app::{figures, App, Pane};
 use crate::ui::{format, layout};
 
@@ -26,16 +27,18 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(warning) = fit_warning(app) {
         block = block.title_bottom(Line::from(Span::styled(warning, theme.warn())));
     }
-    let model_w = match area.width {
+    let owner_w = app.owners_differ().then(|| owner_width(&devices));
+    // The owners, when they tell devices apart, matter more than the model.
+    let model_w = match area.width.saturating_sub(owner_w.map_or(0, |w| w + 1)) {
         w if w >= 90 => Some(25),
         w if w >= 70 => Some(20),
         _ => None,
     };
     let rows: Vec<Row> = devices
         .iter()
-        .map(|d| row(app, d, model_w.is_some()))
+        .map(|d| row(app, d, model_w.is_some(), owner_w))
         .collect();
-    let (header, widths) = columns(model_w);
+    let (header, widths) = columns(model_w, owner_w);
     let highlight = if focused {
         theme.selected()
     } else {
@@ -61,10 +64,15 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-/// The header row and column widths; the model column only when `model_w` is given.
-fn columns(model_w: Option<u16>) -> (Row<'static>, Vec<Constraint>) {
+/// The header row and column widths; the owner and model columns only when their widths
+/// are given.
+fn columns(model_w: Option<u16>, owner_w: Option<u16>) -> (Row<'static>, Vec<Constraint>) {
     let mut widths = vec![Constraint::Length(1), Constraint::Fill(1)];
     let mut names = vec!["", "Name"];
+    if let Some(w) = owner_w {
+        widths.push(Constraint::Length(w));
+        names.push("Owner");
+    }
     if let Some(w) = model_w {
         widths.push(Constraint::Length(w));
         names.push("Model");
@@ -82,7 +90,8 @@ fn columns(model_w: Option<u16>) -> (Row<'static>, Vec<Constraint>) {
     (Row::new(cells), widths)
 }
 
-fn row(app: &App, d: &Device, with_model: bool) -> Row<'static> {
+/// One device's row; with `owner_w`, the owners of its versions (`ann, bob`) in that width.
+fn row(app: &App, d: &Device, with_model: bool, owner_w: Option<u16>) -> Row<'static> {
     let theme = &app.options.theme;
     let warn = figures::next_backup_fits(app, d) == Some(false);
     let pending = if app.scan.running { "..." } else { "-" };
@@ -92,6 +101,10 @@ fn row(app: &App, d: &Device, with_model: bool) -> Row<'static> {
         Cell::from(Span::styled(mark, theme.warn())),
         Cell::from(d.display_name().to_string()),
     ];
+    if let Some(w) = owner_w {
+        let owners = format::truncate(&owners_label(d), w as usize);
+        cells.push(Cell::from(Span::styled(owners, theme.muted())));
+    }
     if with_model {
         cells.push(Cell::from(d.model.clone().unwrap_or_default()));
     }
@@ -101,6 +114,21 @@ fn row(app: &App, d: &Device, with_model: bool) -> Row<'static> {
     ));
     cells.push(Cell::from(Line::from(size).right_aligned()));
     Row::new(cells)
+}
+
+/// The owners of a device's versions, for its owner column: `ann` or `ann, bob`.
+fn owners_label(d: &Device) -> String {
+    device_owners(d).join(", ")
+}
+
+/// Width of the owner column: the longest label, between 5 ("Owner") and 12 columns.
+fn owner_width(devices: &[&Device]) -> u16 {
+    let longest = devices
+        .iter()
+        .map(|d| owners_label(d).chars().count())
+        .max()
+        .unwrap_or(0);
+    longest.clamp(5, 12) as u16
 }
 
 /// ` ! next backup of NAME may not fit: 40 GB free, needs 64.2 GB ` for the selected device.

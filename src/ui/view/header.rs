@@ -10,6 +10,7 @@ use super::progress;
 use crate::library::RootStatus;
 use crate::ui::app::{figures, App};
 use crate::ui::format;
+use crate::ui::keymap::{self, Action, Scope};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
@@ -43,7 +44,9 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
             format::plural(versions as i64, "version")
         )),
     ];
-    if app.usage.is_empty() {
+    if versions == 0 {
+        // Nothing to size: the roots report says why.
+    } else if app.usage.is_empty() {
         spans.push(Span::styled("  sizing...", theme.muted()));
     } else {
         let (bytes, reclaimable) = figures::library_totals(app);
@@ -73,11 +76,7 @@ fn roots(app: &App, width: u16) -> Line<'static> {
         .collect();
     let problems = app.library.roots.len() - ok.len();
     let mut spans = vec![Span::styled(" roots: ", theme.muted())];
-    let suffix = if problems > 0 {
-        format!("  ({problems} not readable)")
-    } else {
-        String::new()
-    };
+    let suffix = roots_suffix(app, problems);
     let room = (width as usize).saturating_sub(8 + suffix.len());
     let each = (room / ok.len().max(1)).saturating_sub(2);
     if ok.is_empty() {
@@ -97,4 +96,24 @@ fn roots(app: &App, width: u16) -> Line<'static> {
         spans.push(Span::styled(suffix, theme.warn()));
     }
     Line::from(spans)
+}
+
+/// After the roots: how many need attention and the key that shows why, or else how many
+/// could not be read (places that may simply not exist, such as another app's default).
+fn roots_suffix(app: &App, problems: usize) -> String {
+    let attention = app.roots_needing_attention();
+    if attention > 0 {
+        let key = keymap::key_for(Action::Roots, Scope::Global)
+            .map_or(String::new(), |k| format!(" ({})", k.label()));
+        let (noun, verb) = if attention == 1 {
+            ("root", "needs")
+        } else {
+            ("roots", "need")
+        };
+        format!("  {attention} {noun} {verb} attention{key}")
+    } else if problems > 0 {
+        format!("  ({problems} not readable)")
+    } else {
+        String::new()
+    }
 }

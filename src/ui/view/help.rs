@@ -11,7 +11,7 @@ use crate::ui::app::App;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
-const ORDER: [Scope; 12] = [
+const ORDER: [Scope; 13] = [
     Scope::Global,
     Scope::Devices,
     Scope::Versions,
@@ -23,6 +23,7 @@ const ORDER: [Scope; 12] = [
     Scope::Prune,
     Scope::Report,
     Scope::Copied,
+    Scope::Roots,
     Scope::Help,
 ];
 

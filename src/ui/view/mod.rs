@@ -11,6 +11,7 @@ pub(crate) mod help;
 mod progress;
 mod prune;
 mod report;
+pub(crate) mod roots;
 mod too_small;
 mod versions;
 
@@ -32,11 +33,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let panes = layout::panes(area, app.visible_devices().len(), app.volumes.len());
     header::render(frame, panes.header, app);
-    devices::render(frame, panes.devices, app);
-    versions::render(frame, panes.versions, app);
-    breakdown::render(frame, panes.breakdown, app);
-    disk::render(frame, panes.disk, app);
+    if app.roots_in_main() && !app.roots_view {
+        roots::render(frame, app);
+    } else {
+        devices::render(frame, panes.devices, app);
+        versions::render(frame, panes.versions, app);
+        breakdown::render(frame, panes.breakdown, app);
+        disk::render(frame, panes.disk, app);
+    }
     footer::render(frame, panes.footer, app);
+    if app.roots_view {
+        roots::render(frame, app);
+    }
     if app.help {
         help::render(frame, area, app);
     }

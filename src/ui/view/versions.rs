@@ -1,7 +1,7 @@
 //! The versions pane: the selected device's versions (date, age, kind, iOS, size, unique
-//! size, `enc` for encrypted, state). Columns are dropped by priority on narrow panes. Damaged
-//! and interrupted versions stand out, and the bottom line tells the selected version's
-//! problem; the bottom border shows the marked set and what deleting it frees.
+//! size, `enc` for encrypted, state, and the owner when versions have different owners).
+//! Columns are dropped by priority on narrow panes. Damaged and interrupted versions stand
+//! out, and the bottom line tells the selected version's problem; the bottom border shows the marked set and what deleting it frees.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -26,10 +26,11 @@ enum Col {
     Unique,
     Enc,
     State,
+    Owner,
 }
 
 /// Display order, with widths.
-const COLS: [(Col, &str, u16); 9] = [
+const COLS: [(Col, &str, u16); 10] = [
     (Col::Mark, "", 1),
     (Col::Date, "Date", 16),
     (Col::Age, "Age", 13),
@@ -39,16 +40,19 @@ const COLS: [(Col, &str, u16); 9] = [
     (Col::Unique, "Unique", 8),
     (Col::Enc, "", 3),
     (Col::State, "State", 11),
+    (Col::Owner, "Owner", 8),
 ];
 
 /// Which columns to show first when space runs short.
 /// The kind comes early: live, archive or snapshot decides what deleting a version means.
-const PRIORITY: [Col; 9] = [
+/// The owner (only offered when owners differ) comes before the finer figures.
+const PRIORITY: [Col; 10] = [
     Col::Mark,
     Col::Date,
     Col::Kind,
     Col::Size,
     Col::State,
+    Col::Owner,
     Col::Unique,
     Col::Enc,
     Col::Age,
@@ -56,7 +60,8 @@ const PRIORITY: [Col; 9] = [
 ];
 
 /// The columns that fit in `width`, in display order; the date loses its time under 60 columns.
-fn fit(width: u16) -> Vec<(Col, &'static str, u16)> {
+/// The owner column only with `owners`.
+fn fit(width: u16, owners: bool) -> Vec<(Col, &'static str, u16)> {
     let short = width < 60;
     let width_of = |col: Col| match COLS.iter().find(|c| c.0 == col) {
         Some((Col::Date, _, _)) if short => 10,
@@ -65,7 +70,7 @@ fn fit(width: u16) -> Vec<(Col, &'static str, u16)> {
     };
     let mut used = 0u16;
     let mut chosen = Vec::new();
-    for col in PRIORITY {
+    for col in PRIORITY.into_iter().filter(|c| owners || *c != Col::Owner) {
         let w = width_of(col) + u16::from(!chosen.is_empty());
         if used + w <= width {
             used += w;
@@ -96,7 +101,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     let versions = app.visible_versions();
-    let cols = fit(inner.width);
+    let cols = fit(inner.width, app.owners_differ());
     let rows: Vec<Row> = versions.iter().map(|v| row(app, v, &cols, theme)).collect();
     let header = Row::new(cols.iter().map(|c| Cell::from(align(c.0, c.1.to_string()))))
         .style(theme.heading());
@@ -147,6 +152,7 @@ fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> 
             Col::Unique => sized(|u| u.unique_bytes),
             Col::Enc => (if v.encrypted { "enc" } else { "" }).to_string(),
             Col::State => v.state.label().to_string(),
+            Col::Owner => v.owner.clone().unwrap_or_else(|| "-".into()),
         };
         let cell = Cell::from(align(*col, text));
         match col {
