@@ -128,6 +128,7 @@ fn marks_an_old_archive_and_moves_it_to_the_trash() {
         .expect("trash by default");
     pty.wait_for_text("00008120-001A2B3C4D5E6F70-20240301-101500", WAIT)
         .expect("the dialog names the version");
+    pty.wait_for_text("no warnings", WAIT).expect("checked");
     pty.send_key(Key::Char('y'));
     pty.wait_for_text("2 versions", WAIT)
         .expect("the rescan shows the version gone");
@@ -152,7 +153,8 @@ fn t_switches_to_permanent_removal() {
     let f = fixture();
     let pty = start(&f, &[]);
     mark_march_archive_and_ask(&pty);
-    pty.wait_for_text("To the Trash", WAIT).expect("checked");
+    // Keys typed before the guards answer are ignored (only Esc works): wait for the answer.
+    pty.wait_for_text("no warnings", WAIT).expect("checked");
     pty.send_key(Key::Char('t'));
     pty.wait_for_text("PERMANENTLY", WAIT)
         .expect("t switches to permanent");
@@ -185,6 +187,27 @@ fn the_newest_backup_needs_its_device_name_typed() {
         .expect("Esc closes the dialog");
     quit_restored(&pty);
     assert!(f.versions.iter().all(|v| v.is_dir()), "nothing was deleted");
+}
+
+#[test]
+fn typing_the_device_name_deletes_the_newest_backup() {
+    let f = fixture();
+    let pty = start(&f, &[]);
+    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('d')]);
+    pty.wait_for_text("Type Anna's iPhone to confirm", WAIT)
+        .expect("the newest complete backup asks for the device name");
+    let typed: Vec<Key> = "Anna's iPhone".chars().map(Key::Char).collect();
+    pty.send_key_seq(&typed);
+    pty.send_key(Key::Char('t'));
+    pty.wait_for_text("Anna's iPhonet", WAIT)
+        .expect("while typing, t is a letter, not the trash toggle");
+    pty.send_key(Key::Backspace);
+    pty.send_key(Key::Enter);
+    pty.wait_for_text("2 versions", WAIT)
+        .expect("the rescan shows the newest backup gone");
+    quit_restored(&pty);
+    assert_only_gone(&f, 0);
 }
 
 #[test]

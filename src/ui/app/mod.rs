@@ -246,6 +246,14 @@ impl App {
                 Vec::new()
             }
             Msg::DeleteChecks(checks) => {
+                // The dialog now shows the answer; a "still checking" note is out of date.
+                if self
+                    .status
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("still checking"))
+                {
+                    self.status = None;
+                }
                 self.on_checks(checks);
                 Vec::new()
             }
