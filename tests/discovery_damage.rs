@@ -368,3 +368,43 @@ fn a_udid_folder_with_only_a_snapshot_folder_is_a_backup() {
         )
     );
 }
+
+#[test]
+fn a_truncated_manifest_mbdb_is_damaged_with_where_it_is_cut() {
+    use backtop::demo::FileSpec;
+    use backtop::library::mbdb::parse_mbdb;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = spec();
+    s.format = ManifestFormat::Mbdb;
+    s.ios = "9.3.5".into();
+    s.files = (0..6)
+        .map(|i| {
+            FileSpec::new(
+                "CameraRollDomain",
+                &format!("Media/DCIM/IMG_{i}.JPG"),
+                1_000,
+            )
+        })
+        .collect();
+    let whole = write(&tmp.path().join("whole").join(UDID), &s);
+    assert_eq!(
+        state_and_problem(&read(&whole, NOW)),
+        (BackupState::Complete, None)
+    );
+
+    s.damage = Some(Damage::TruncatedMbdb);
+    let cut = write(&tmp.path().join("cut").join(UDID), &s);
+    let bytes = std::fs::read(cut.join("Manifest.mbdb")).unwrap();
+    let parsed = parse_mbdb(&bytes).unwrap();
+    let at = parsed.truncated_at.expect("the builder cuts a record");
+    let v = read(&cut, NOW);
+    let expected = format!(
+        "Manifest.mbdb is truncated: its record at byte {at} is cut short ({} whole records before it)",
+        parsed.records.len()
+    );
+    assert_eq!(
+        state_and_problem(&v),
+        (BackupState::Damaged, Some(expected.as_str()))
+    );
+    assert_eq!(v.manifest, ManifestFormat::Mbdb);
+}

@@ -17,7 +17,7 @@
 //! | state | when |
 //! |---|---|
 //! | `InProgress` | a `Snapshot/` folder exists or `SnapshotState` is not `finished`, and something was written within [`IN_PROGRESS_WINDOW`] (mtime of the folder, `Snapshot/`, `Status.plist`, `Manifest.db`, `Manifest.db-wal`) |
-//! | `Damaged` | otherwise, when a required file is missing or unreadable: `Info.plist`, `Manifest.plist`, `Status.plist`, and a manifest (`Manifest.db`: non-empty, SQLite with a `Files` table unless encrypted; else `Manifest.mbdb` starting with `mbdb`) |
+//! | `Damaged` | otherwise, when a required file is missing or unreadable: `Info.plist`, `Manifest.plist`, `Status.plist`, and a manifest (`Manifest.db`: non-empty, SQLite with a `Files` table unless encrypted; else `Manifest.mbdb` starting with `mbdb` with every record whole) |
 //! | `Interrupted` | otherwise, when `SnapshotState` is not `finished` or a `Snapshot/` folder is left |
 //! | `Complete` | otherwise |
 //!
@@ -44,6 +44,8 @@
 //! | `Manifest.db could not be read (<io error>)` / same for `Manifest.mbdb` | |
 //! | `Manifest.mbdb is empty (0 bytes)` | |
 //! | `Manifest.mbdb does not start with "mbdb"` | |
+//! | `Manifest.mbdb is not readable (<why>)` | a wrong header version or a malformed record |
+//! | `Manifest.mbdb is truncated: its record at byte N is cut short (K whole records before it)` | the file ends inside a record |
 //! | `no Manifest.db or Manifest.mbdb` | |
 //! | `Status.plist has no SnapshotState` | |
 //! | `backup did not finish (SnapshotState = <state>) and nothing has been written for <age>` | unfinished and stale |

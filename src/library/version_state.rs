@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 use super::backup::{BackupState, ManifestFormat};
 use super::error::Error;
+use super::mbdb::MbdbReader;
 use super::plists::StatusPlist;
 use super::safe_fs::{self, SpecialFile};
 use super::sqlite;
@@ -79,14 +80,41 @@ fn check_db(db: &Path, len: u64, encrypted: Option<bool>) -> Option<String> {
     }
 }
 
-/// Checks `Manifest.mbdb` (when there is no `Manifest.db`): non-empty, starting with `mbdb`.
+/// Streams the records of a `Manifest.mbdb` (a few MB on the iOS 9 devices that have one,
+/// opened without following links) and says what is wrong: a bad header, or a last record
+/// cut short, with how many whole records came before it.
+fn mbdb_records_problem(mbdb: &Path) -> Option<String> {
+    let file = match safe_fs::open_regular(mbdb) {
+        Ok(file) => file,
+        Err(e) => return Some(format!("Manifest.mbdb could not be read ({e})")),
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut records = match MbdbReader::new(reader, mbdb) {
+        Ok(r) => r,
+        Err(e) => return Some(format!("Manifest.mbdb is not readable ({e})")),
+    };
+    let mut whole = 0u64;
+    loop {
+        match records.next_record() {
+            Ok(Some(_)) => whole += 1,
+            Ok(None) => break,
+            Err(e) => return Some(format!("Manifest.mbdb is not readable ({e})")),
+        }
+    }
+    records.truncated_at().map(|at| {
+        format!("Manifest.mbdb is truncated: its record at byte {at} is cut short ({whole} whole records before it)")
+    })
+}
+
+/// Checks `Manifest.mbdb` (when there is no `Manifest.db`): non-empty, starting with `mbdb`,
+/// every record whole ([`mbdb_records_problem`]).
 fn check_mbdb(dir: &Path) -> (ManifestFormat, Option<String>) {
     let mbdb = dir.join("Manifest.mbdb");
     let problem = match fs::symlink_metadata(&mbdb) {
         Ok(meta) if !meta.is_file() => Some(not_a_file("Manifest.mbdb", &meta)),
         Ok(meta) if meta.len() == 0 => Some("Manifest.mbdb is empty (0 bytes)".to_string()),
         Ok(_) => match read_head(&mbdb) {
-            Ok(head) if head.starts_with(b"mbdb") => None,
+            Ok(head) if head.starts_with(b"mbdb") => mbdb_records_problem(&mbdb),
             Ok(_) => Some("Manifest.mbdb does not start with \"mbdb\"".to_string()),
             Err(e) => Some(format!("Manifest.mbdb could not be read ({e})")),
         },
