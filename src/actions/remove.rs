@@ -121,6 +121,19 @@ pub struct TreeRemoval {
     pub cancelled: bool,
 }
 
+impl TreeRemoval {
+    /// Nothing removed yet, of a delete that frees `total_bytes`.
+    pub(super) fn starting(total_bytes: u64) -> Self {
+        TreeRemoval {
+            progress: DeleteProgress {
+                total_bytes,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+}
+
 /// How many error messages a removal keeps.
 pub const MAX_ERRORS: usize = 20;
 
@@ -204,13 +217,7 @@ fn remove_tree_by_path(
     remover: &mut dyn Remover,
     progress: &mut dyn FnMut(DeleteProgress),
 ) -> TreeRemoval {
-    let mut out = TreeRemoval {
-        progress: DeleteProgress {
-            total_bytes,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    let mut out = TreeRemoval::starting(total_bytes);
     let mut tainted: HashSet<PathBuf> = HashSet::new();
     for entry in walker(dir) {
         if cancel.load(Ordering::Relaxed) {

@@ -40,13 +40,7 @@ pub(super) fn remove_tree_at(
     progress: &mut dyn FnMut(DeleteProgress),
 ) -> TreeRemoval {
     let mut walk = Walk {
-        out: TreeRemoval {
-            progress: DeleteProgress {
-                total_bytes,
-                ..Default::default()
-            },
-            ..Default::default()
-        },
+        out: TreeRemoval::starting(total_bytes),
         cancel,
         remover,
         progress,

@@ -41,14 +41,18 @@ pub fn item(domain: &str, path: &str, weight: f64) -> Item {
 
 /// A random uppercase UUID string.
 pub fn uuid(rng: &mut Rng) -> String {
-    let h = hex::encode_upper(rng.bytes(16));
+    hyphenated(&hex::encode_upper(rng.bytes(16)))
+}
+
+/// 32 hex digits grouped 8-4-4-4-12 with hyphens, as a UUID is written.
+pub fn hyphenated(h: &str) -> String {
     format!(
         "{}-{}-{}-{}-{}",
         &h[..8],
         &h[8..12],
         &h[12..16],
         &h[16..20],
-        &h[20..]
+        &h[20..32]
     )
 }
 

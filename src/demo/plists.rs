@@ -43,15 +43,7 @@ fn digest(spec: &BackupSpec, salt: &str) -> [u8; 20] {
 /// `Status.plist` `UUID`: an uppercase hyphenated UUID derived from the UDID and date.
 pub fn status_uuid(spec: &BackupSpec) -> String {
     let d = digest(spec, &format!("status{}", spec.date.unix_timestamp()));
-    let h = hex::encode_upper(&d[..16]);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    super::catalog::hyphenated(&hex::encode_upper(&d[..16]))
 }
 
 /// A 15-digit IMEI derived from the UDID.

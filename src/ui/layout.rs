@@ -55,7 +55,7 @@ pub fn panes(area: Rect, devices: usize, volumes: usize) -> Panes {
     .areas(area);
     let devices_h = (devices as u16 + 3).clamp(5, (body.height / 3).max(5));
     let disk_h = (volumes.max(1) as u16 + 2).min(if area.width >= WIDE { 8 } else { 5 });
-    if area.width >= WIDE {
+    let (devices, versions, breakdown, disk) = if area.width >= WIDE {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                 .areas(body);
@@ -63,14 +63,7 @@ pub fn panes(area: Rect, devices: usize, volumes: usize) -> Panes {
             Layout::vertical([Constraint::Length(devices_h), Constraint::Min(0)]).areas(left);
         let [breakdown, disk] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(disk_h)]).areas(right);
-        Panes {
-            header,
-            devices,
-            versions,
-            breakdown,
-            disk,
-            footer,
-        }
+        (devices, versions, breakdown, disk)
     } else {
         let [devices, middle, disk] = Layout::vertical([
             Constraint::Length(devices_h),
@@ -81,14 +74,15 @@ pub fn panes(area: Rect, devices: usize, volumes: usize) -> Panes {
         let [versions, breakdown] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                 .areas(middle);
-        Panes {
-            header,
-            devices,
-            versions,
-            breakdown,
-            disk,
-            footer,
-        }
+        (devices, versions, breakdown, disk)
+    };
+    Panes {
+        header,
+        devices,
+        versions,
+        breakdown,
+        disk,
+        footer,
     }
 }
 
