@@ -6,9 +6,7 @@
 mod fixture;
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 
-use backtop::actions::delete::delete_version_with;
 use backtop::actions::remove::SystemRemover;
 use backtop::actions::{check_delete, DeleteMode, DeleteOptions, DeleteStatus, RefusalKind};
 use backtop::commands::rm::RmOptions;
@@ -125,14 +123,7 @@ fn a_folder_swapped_after_the_check_is_refused() {
     std::fs::rename(&v, &moved).unwrap();
     std::fs::create_dir(&v).unwrap();
     std::fs::write(v.join("other"), b"not the checked backup").unwrap();
-    let never = AtomicBool::new(false);
-    let out = delete_version_with(
-        &item,
-        DeleteMode::Permanent,
-        &never,
-        &mut SystemRemover,
-        &mut |_| {},
-    );
+    let out = delete(&item, DeleteMode::Permanent, &mut SystemRemover);
     assert_eq!(
         (out.status, out.message.as_str()),
         (
@@ -145,13 +136,7 @@ fn a_folder_swapped_after_the_check_is_refused() {
     {
         std::fs::remove_dir_all(&v).unwrap();
         std::os::unix::fs::symlink(&f.outside, &v).unwrap();
-        let out = delete_version_with(
-            &item,
-            DeleteMode::Trash,
-            &never,
-            &mut SystemRemover,
-            &mut |_| {},
-        );
+        let out = delete(&item, DeleteMode::Trash, &mut SystemRemover);
         assert_eq!(
             out.message,
             "nothing was deleted: it was replaced by a symbolic link since it was checked"
@@ -221,9 +206,8 @@ fn a_backup_starting_after_the_check_is_refused() {
     let item = f.item(&v);
     std::fs::create_dir(v.join("Snapshot")).unwrap(); // the backup app starts writing
     let before = listing(&f.root);
-    let never = AtomicBool::new(false);
     for mode in [DeleteMode::Trash, DeleteMode::Permanent] {
-        let out = delete_version_with(&item, mode, &never, &mut SystemRemover, &mut |_| {});
+        let out = delete(&item, mode, &mut SystemRemover);
         assert_eq!(
             (out.status, out.message.as_str()),
             (

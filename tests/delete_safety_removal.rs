@@ -58,14 +58,7 @@ fn a_permission_denied_file_is_reported_and_the_rest_goes() {
     let mut denying = Denying {
         deny: vec!["Manifest.plist".into()],
     };
-    let never = AtomicBool::new(false);
-    let out = delete_version_with(
-        &item,
-        DeleteMode::Permanent,
-        &never,
-        &mut denying,
-        &mut |_| {},
-    );
+    let out = delete(&item, DeleteMode::Permanent, &mut denying);
     assert_eq!(out.status, DeleteStatus::Incomplete);
     assert_eq!(out.error_count, 1, "{out:?}");
     assert!(
@@ -121,14 +114,7 @@ fn a_real_unwritable_folder_is_reported_when_not_root() {
     std::fs::create_dir_all(&locked).unwrap();
     std::fs::write(locked.join("stuck"), b"x").unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let never = AtomicBool::new(false);
-    let out = delete_version_with(
-        &item,
-        DeleteMode::Permanent,
-        &never,
-        &mut SystemRemover,
-        &mut |_| {},
-    );
+    let out = delete(&item, DeleteMode::Permanent, &mut SystemRemover);
     let marker = out.marker.clone().unwrap();
     let inner = marker.join(v.file_name().unwrap()).join("00");
     std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -251,18 +237,11 @@ fn a_folder_swapped_for_a_link_midway_does_not_lead_outside() {
         std::fs::write(v.join(d).join("precious.txt"), b"version copy").unwrap();
     }
     let item = f.item(&v);
-    let never = AtomicBool::new(false);
     let mut swapping = Swapping {
         outside: f.outside.clone(),
         swapped: false,
     };
-    let out = delete_version_with(
-        &item,
-        DeleteMode::Permanent,
-        &never,
-        &mut swapping,
-        &mut |_| {},
-    );
+    let out = delete(&item, DeleteMode::Permanent, &mut swapping);
     assert!(swapping.swapped, "the swap happened: {out:?}");
     assert_eq!(
         std::fs::read(f.outside.join("precious.txt")).unwrap(),

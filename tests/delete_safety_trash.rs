@@ -9,9 +9,8 @@ mod fixture;
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
-use backtop::actions::delete::{delete_version_with, recover_markers_with, TRASH_NOTE};
+use backtop::actions::delete::{recover_markers_with, TRASH_NOTE};
 use backtop::actions::marker::{enter_marker, find_markers};
 use backtop::actions::remove::{Remover, SystemRemover};
 use backtop::actions::{DeleteMode, DeleteStatus};
@@ -47,14 +46,7 @@ fn trash_moves_from_the_original_path_and_says_the_space_is_still_used() {
         dir: dir.clone(),
         given: vec![],
     };
-    let never = AtomicBool::new(false);
-    let out = delete_version_with(
-        &f.item(&v),
-        DeleteMode::Trash,
-        &never,
-        &mut trash,
-        &mut |_| {},
-    );
+    let out = delete(&f.item(&v), DeleteMode::Trash, &mut trash);
     assert_eq!(out.status, DeleteStatus::Trashed);
     assert_eq!(out.message, format!("moved to the trash; {TRASH_NOTE}"));
     assert_eq!(
@@ -74,15 +66,8 @@ fn a_refusing_trash_leaves_the_version_in_place() {
     let f = fixture();
     let v = f.archive();
     let before = listing(&f.root);
-    let never = AtomicBool::new(false);
     let mut denying = Denying { deny: vec![] };
-    let out = delete_version_with(
-        &f.item(&v),
-        DeleteMode::Trash,
-        &never,
-        &mut denying,
-        &mut |_| {},
-    );
+    let out = delete(&f.item(&v), DeleteMode::Trash, &mut denying);
     assert_eq!(out.status, DeleteStatus::Failed);
     assert_eq!(
         out.message,
@@ -136,14 +121,7 @@ fn the_real_trash_records_the_original_place() {
     std::fs::create_dir(&data).unwrap();
     // Only this test in this binary reads the variable through the trash.
     std::env::set_var("XDG_DATA_HOME", &data);
-    let never = AtomicBool::new(false);
-    let out = delete_version_with(
-        &f.item(&v),
-        DeleteMode::Trash,
-        &never,
-        &mut SystemRemover,
-        &mut |_| {},
-    );
+    let out = delete(&f.item(&v), DeleteMode::Trash, &mut SystemRemover);
     assert_eq!(out.status, DeleteStatus::Trashed, "{out:?}");
     let name = v.file_name().unwrap().to_string_lossy().into_owned();
     let info = std::fs::read_to_string(data.join(format!("Trash/info/{name}.trashinfo"))).unwrap();

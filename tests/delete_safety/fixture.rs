@@ -8,9 +8,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use backtop::actions::delete::delete_version_with;
 use backtop::actions::marker::{write_note, Marker, MarkerNote, MARKER_NOTE};
 use backtop::actions::remove::Remover;
-use backtop::actions::{check_delete, DeleteOptions, DeletePlanItem, RefusalKind};
+use backtop::actions::{
+    check_delete, DeleteMode, DeleteOptions, DeleteOutcome, DeletePlanItem, RefusalKind,
+};
 use backtop::commands::rm::{run_with, Console, RmOptions};
 use backtop::demo::{write_backup, BackupSpec, FileSpec};
 use backtop::library::{BackupState, Device, Library, Version, VersionKind};
@@ -127,6 +130,11 @@ pub fn names_under(dir: &Path) -> BTreeSet<String> {
         .iter()
         .map(|(p, _)| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
         .collect()
+}
+
+/// Deletes `item` in `mode` through `remover`, never cancelled, ignoring progress.
+pub fn delete(item: &DeletePlanItem, mode: DeleteMode, remover: &mut dyn Remover) -> DeleteOutcome {
+    delete_version_with(item, mode, &AtomicBool::new(false), remover, &mut |_| {})
 }
 
 pub fn refusal(path: &Path, lib: &Library, opts: DeleteOptions) -> RefusalKind {
