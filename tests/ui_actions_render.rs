@@ -4,41 +4,15 @@
 
 #[path = "common/ui_fixture.rs"]
 mod ui_fixture;
+#[path = "common/ui_screen.rs"]
+mod ui_screen;
 
 use backtop::actions::verify::{Problem, ProblemKind, VerifyReport};
 use backtop::ui::task::{TargetCheck, TaskEvent, TaskKind, Verdict};
-use backtop::ui::{draw, App, Msg};
+use backtop::ui::{App, Msg};
 use crossterm::event::KeyCode;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use ui_fixture::*;
-
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    app.update(Msg::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
-    terminal.draw(|f| draw(f, app)).expect("draw");
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let line: String = (0..width).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn snapshot(name: &str, got: &str) {
-    let file = format!("{}/tests/snapshots/{name}.txt", env!("CARGO_MANIFEST_DIR"));
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&file, got).expect("write snapshot");
-        return;
-    }
-    let want = std::fs::read_to_string(&file).unwrap_or_default();
-    assert!(
-        got == want,
-        "screen {name} differs from {file} (UPDATE_SNAPSHOTS=1 rewrites it)\n--- got ---\n{got}--- want ---\n{want}"
-    );
-}
+use ui_screen::{screen, snapshot};
 
 /// The phone's live backup and its iMazing snapshot marked, `d`, the guards' verdicts in.
 fn delete_dialog() -> App {

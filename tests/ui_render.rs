@@ -4,47 +4,20 @@
 
 #[path = "common/ui_fixture.rs"]
 mod ui_fixture;
+#[path = "common/ui_screen.rs"]
+mod ui_screen;
 
 use backtop::library::volume::VolumeUsage;
 use backtop::scan::ScanEvent;
-use backtop::ui::{draw, App, Msg};
+use backtop::ui::Msg;
 use crossterm::event::KeyCode;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use ratatui::Terminal;
 use ui_fixture::*;
-
-fn render(app: &mut App, width: u16, height: u16) -> Buffer {
-    app.update(Msg::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
-    terminal.draw(|f| draw(f, app)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let line: String = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+use ui_screen::{render, text};
 
 fn snapshot(name: &str, buf: &Buffer) {
-    let got = text(buf);
-    let file = format!("{}/tests/snapshots/{name}.txt", env!("CARGO_MANIFEST_DIR"));
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&file, &got).expect("write snapshot");
-        return;
-    }
-    let want = std::fs::read_to_string(&file).unwrap_or_default();
-    assert!(
-        got == want,
-        "screen {name} differs from {file} (UPDATE_SNAPSHOTS=1 rewrites it)\n--- got ---\n{got}--- want ---\n{want}"
-    );
+    ui_screen::snapshot(name, &text(buf));
 }
 
 #[test]
