@@ -5,26 +5,9 @@ mod ui_fixture;
 
 use std::path::PathBuf;
 
-use backtop::ui::{App, Effect, Pane, SortKey};
+use backtop::ui::{Effect, Pane, SortKey};
 use crossterm::event::KeyCode;
 use ui_fixture::*;
-
-fn device_names(app: &App) -> Vec<String> {
-    app.visible_devices()
-        .iter()
-        .map(|d| d.display_name().to_string())
-        .collect()
-}
-
-fn selected_device(app: &App) -> String {
-    app.device()
-        .map(|d| d.display_name().to_string())
-        .unwrap_or_default()
-}
-
-fn selected_version(app: &App) -> PathBuf {
-    app.version().map(|v| v.path.clone()).unwrap_or_default()
-}
 
 #[test]
 fn moving_between_devices_versions_and_breakdown() {

@@ -4,23 +4,11 @@
 #[path = "common/ui_fixture.rs"]
 mod ui_fixture;
 
-use std::path::PathBuf;
-
 use backtop::scan::ScanEvent;
 use backtop::ui::task::{DeleteRequest, TargetCheck, Verdict};
-use backtop::ui::{App, Confirm, Effect, Msg, Pane};
+use backtop::ui::{Confirm, Effect, Msg, Pane};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ui_fixture::*;
-
-fn selected_device(app: &App) -> String {
-    app.device()
-        .map(|d| d.display_name().to_string())
-        .unwrap_or_default()
-}
-
-fn selected_version(app: &App) -> PathBuf {
-    app.version().map(|v| v.path.clone()).unwrap_or_default()
-}
 
 #[test]
 fn marking_versions_and_deleting_them_after_confirmation() {

@@ -27,14 +27,6 @@ fn type_filter(app: &mut App, text: &str) {
     feed(app, [key(KeyCode::Enter)]);
 }
 
-fn device_names(app: &App) -> Vec<String> {
-    let devices = app.visible_devices();
-    devices
-        .iter()
-        .map(|d| d.display_name().to_string())
-        .collect()
-}
-
 #[test]
 fn roots_key_opens_and_closes_the_report() {
     let mut app = owned_app(colour());

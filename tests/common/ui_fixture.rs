@@ -394,3 +394,23 @@ pub fn ch(c: char) -> Msg {
 pub fn feed(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<backtop::ui::Effect> {
     msgs.into_iter().flat_map(|m| app.update(m)).collect()
 }
+
+/// Display names of the devices the devices pane shows, in order.
+pub fn device_names(app: &App) -> Vec<String> {
+    app.visible_devices()
+        .iter()
+        .map(|d| d.display_name().to_string())
+        .collect()
+}
+
+/// Display name of the selected device ("" when none).
+pub fn selected_device(app: &App) -> String {
+    app.device()
+        .map(|d| d.display_name().to_string())
+        .unwrap_or_default()
+}
+
+/// Path of the selected version (empty when none).
+pub fn selected_version(app: &App) -> PathBuf {
+    app.version().map(|v| v.path.clone()).unwrap_or_default()
+}
