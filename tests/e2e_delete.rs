@@ -6,18 +6,19 @@
 
 #![cfg(unix)]
 
+#[path = "common/anna_backups.rs"]
+mod anna_backups;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use backtop::demo::{write_backup, BackupSpec, FileSpec};
+use anna_backups::{backup, live, march, UDID};
 use support::keys::Key;
 use support::pty::Pty;
 use time::macros::datetime;
 
 const WAIT: Duration = Duration::from_secs(30);
-const UDID: &str = "00008120-001A2B3C4D5E6F70";
 
 /// A root with one iPhone: the live backup and two archived copies (March, then January).
 struct Fixture {
@@ -29,33 +30,15 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("Backup");
-    let dated = [
-        (UDID.to_string(), datetime!(2024-06-01 10:00 UTC)),
-        (
-            format!("{UDID}-20240301-101500"),
-            datetime!(2024-03-01 10:15 UTC),
-        ),
-        (
-            format!("{UDID}-20240105-090000"),
+    let versions = vec![
+        live(&root),
+        march(&root),
+        backup(
+            &root,
+            &format!("{UDID}-20240105-090000"),
             datetime!(2024-01-05 09:00 UTC),
         ),
     ];
-    let mut versions = Vec::new();
-    for (name, date) in dated {
-        let mut spec = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
-        spec.date = date;
-        spec.files = vec![
-            FileSpec::new(
-                "CameraRollDomain",
-                "Media/DCIM/100APPLE/IMG_0001.HEIC",
-                3_000,
-            ),
-            FileSpec::new("HomeDomain", "Library/SMS/sms.db", 2_000),
-        ];
-        let path = root.join(name);
-        write_backup(&path, &spec).expect("write backup");
-        versions.push(path);
-    }
     Fixture {
         dir,
         root,

@@ -2,14 +2,18 @@
 //! delete guards' verdicts (typed name, iMazing warning, refusal), deletes and verifies on
 //! worker threads streaming task events, and open over SSH copying the path.
 
-use std::path::{Path, PathBuf};
+#[path = "common/anna_backups.rs"]
+mod anna_backups;
+
+use std::path::PathBuf;
 use std::time::Duration;
 
+use anna_backups::{live, march};
 use backtop::actions::open::OpenEnv;
 use backtop::cli::RootArgs;
 use backtop::commands::context::RunRoots;
 use backtop::commands::host::DashboardHost;
-use backtop::demo::{build_demo, write_backup, BackupSpec, DemoOptions, FileSpec};
+use backtop::demo::{build_demo, DemoOptions};
 use backtop::library::VersionKind;
 use backtop::scan::ScanEvent;
 use backtop::ui::task::{DeleteRequest, TaskEvent, TaskKind, Verdict};
@@ -18,23 +22,6 @@ use crossbeam_channel::{unbounded, Receiver};
 use time::macros::datetime;
 
 const WAIT: Duration = Duration::from_secs(30);
-const UDID: &str = "00008120-001A2B3C4D5E6F70";
-
-fn backup(root: &Path, name: &str, date: time::OffsetDateTime) -> PathBuf {
-    let mut spec = BackupSpec::new(UDID, "Anna's iPhone", "iPhone15,2");
-    spec.date = date;
-    spec.files = vec![
-        FileSpec::new(
-            "CameraRollDomain",
-            "Media/DCIM/100APPLE/IMG_0001.HEIC",
-            3_000,
-        ),
-        FileSpec::new("HomeDomain", "Library/SMS/sms.db", 2_000),
-    ];
-    let path = root.join(name);
-    write_backup(&path, &spec).expect("write backup");
-    path
-}
 
 /// A host over `roots` only (as `--only --root ...`), connected to a channel.
 fn host(roots: &[PathBuf]) -> (DashboardHost, Receiver<Msg>) {
@@ -86,7 +73,7 @@ fn task_events(rx: &Receiver<Msg>) -> Vec<TaskEvent> {
 fn rescans_rediscover_the_disk_off_the_ui_thread() {
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("Backup");
-    backup(&root, UDID, datetime!(2024-06-01 10:00 UTC));
+    live(&root);
     let (mut host, _rx) = host(std::slice::from_ref(&root));
     let events = scan(&mut host);
     let ScanEvent::Discovered(lib) = &events[0] else {
@@ -103,11 +90,7 @@ fn rescans_rediscover_the_disk_off_the_ui_thread() {
         ),
         "the scan ends even when the sizing scan sends nothing"
     );
-    backup(
-        &root,
-        &format!("{UDID}-20240301-101500"),
-        datetime!(2024-03-01 10:15 UTC),
-    );
+    march(&root);
     let events = scan(&mut host);
     let ScanEvent::Discovered(lib) = &events[0] else {
         panic!("discovered first");
@@ -124,12 +107,8 @@ fn rescans_rediscover_the_disk_off_the_ui_thread() {
 fn the_guards_answer_for_each_target() {
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("Backup");
-    let live = backup(&root, UDID, datetime!(2024-06-01 10:00 UTC));
-    let old = backup(
-        &root,
-        &format!("{UDID}-20240301-101500"),
-        datetime!(2024-03-01 10:15 UTC),
-    );
+    let live = live(&root);
+    let old = march(&root);
     let (mut host, rx) = host(std::slice::from_ref(&root));
     let outside = dir.path().join("elsewhere");
     std::fs::create_dir(&outside).expect("mkdir");
@@ -171,12 +150,8 @@ fn the_guards_answer_for_each_target() {
 fn a_permanent_delete_streams_progress_and_leaves_the_rest() {
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("Backup");
-    let live = backup(&root, UDID, datetime!(2024-06-01 10:00 UTC));
-    let old = backup(
-        &root,
-        &format!("{UDID}-20240301-101500"),
-        datetime!(2024-03-01 10:15 UTC),
-    );
+    let live = live(&root);
+    let old = march(&root);
     let (mut host, rx) = host(std::slice::from_ref(&root));
     host.perform(Effect::Delete(DeleteRequest {
         paths: vec![old.clone()],
@@ -226,12 +201,8 @@ fn a_permanent_delete_streams_progress_and_leaves_the_rest() {
 fn forcing_is_what_lets_the_newest_backup_go() {
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("Backup");
-    let live = backup(&root, UDID, datetime!(2024-06-01 10:00 UTC));
-    let old = backup(
-        &root,
-        &format!("{UDID}-20240301-101500"),
-        datetime!(2024-03-01 10:15 UTC),
-    );
+    let live = live(&root);
+    let old = march(&root);
     let (mut host, rx) = host(std::slice::from_ref(&root));
     let request = |forced: Vec<PathBuf>| DeleteRequest {
         paths: vec![live.clone()],
@@ -272,7 +243,7 @@ fn forcing_is_what_lets_the_newest_backup_go() {
 fn verify_runs_on_a_worker_and_reports() {
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("Backup");
-    let live = backup(&root, UDID, datetime!(2024-06-01 10:00 UTC));
+    let live = live(&root);
     let (mut host, rx) = host(&[root]);
     host.perform(Effect::Verify(vec![live.clone()]));
     let events = task_events(&rx);
@@ -295,7 +266,7 @@ fn verify_runs_on_a_worker_and_reports() {
 fn open_over_ssh_copies_the_path_and_says_so() {
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("Backup");
-    let live = backup(&root, UDID, datetime!(2024-06-01 10:00 UTC));
+    let live = live(&root);
     let (host, rx) = host(&[root]);
     let mut host = host.with_open_env(OpenEnv {
         ssh: true,
