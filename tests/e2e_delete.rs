@@ -74,6 +74,14 @@ fn mark_march_archive_and_ask(pty: &Pty) {
         .expect("the delete dialog");
 }
 
+/// Goes to the versions of the one device, presses d on the newest (live) backup.
+fn ask_to_delete_the_newest(pty: &Pty) {
+    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('d')]);
+    pty.wait_for_text("Type Anna's iPhone to confirm", WAIT)
+        .expect("the newest complete backup asks for the device name");
+}
+
 fn quit_restored(pty: &Pty) {
     pty.send_key(Key::Char('q'));
     let status = pty.wait_exit(WAIT).expect("backtop exits after q");
@@ -158,10 +166,7 @@ fn t_switches_to_permanent_removal() {
 fn the_newest_backup_needs_its_device_name_typed() {
     let f = fixture();
     let pty = start(&f, &[]);
-    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
-    pty.send_key_seq(&[Key::Enter, Key::Char('d')]);
-    pty.wait_for_text("Type Anna's iPhone to confirm", WAIT)
-        .expect("the newest complete backup asks for the device name");
+    ask_to_delete_the_newest(&pty);
     pty.send_key(Key::Enter);
     pty.wait_for_text("type Anna's iPhone to confirm", WAIT)
         .expect("Enter without the name does nothing");
@@ -176,10 +181,7 @@ fn the_newest_backup_needs_its_device_name_typed() {
 fn typing_the_device_name_deletes_the_newest_backup() {
     let f = fixture();
     let pty = start(&f, &[]);
-    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
-    pty.send_key_seq(&[Key::Enter, Key::Char('d')]);
-    pty.wait_for_text("Type Anna's iPhone to confirm", WAIT)
-        .expect("the newest complete backup asks for the device name");
+    ask_to_delete_the_newest(&pty);
     let typed: Vec<Key> = "Anna's iPhone".chars().map(Key::Char).collect();
     pty.send_key_seq(&typed);
     pty.send_key(Key::Char('t'));

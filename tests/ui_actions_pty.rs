@@ -24,23 +24,31 @@ fn library(dir: &Path) -> PathBuf {
     root
 }
 
+/// The dashboard over a one-backup library in `dir` only, home in `dir`, no colour, `env` added.
+fn start(dir: &Path, env: &[(&str, &str)]) -> Pty {
+    let root = library(dir);
+    let home = dir.join("home");
+    let mut vars = vec![("HOME", home.to_str().expect("utf-8")), ("NO_COLOR", "1")];
+    vars.extend_from_slice(env);
+    Pty::spawn(
+        Path::new(env!("CARGO_BIN_EXE_backtop")),
+        &["--only", "--root", root.to_str().expect("utf-8")],
+        &vars,
+        100,
+        30,
+    )
+}
+
 #[test]
 fn open_over_ssh_copies_the_path_and_offers_a_shell_there() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let root = library(dir.path());
-    let home = dir.path().join("home");
-    let pty = Pty::spawn(
-        Path::new(env!("CARGO_BIN_EXE_backtop")),
-        &["--only", "--root", root.to_str().expect("utf-8")],
+    let pty = start(
+        dir.path(),
         &[
-            ("HOME", home.to_str().expect("utf-8")),
             ("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22"),
             ("SHELL", "/bin/sh"),
             ("PS1", "$ "),
-            ("NO_COLOR", "1"),
         ],
-        100,
-        30,
     );
     pty.wait_for_text("1 version", WAIT).expect("dashboard up");
     pty.send_key_seq(&[Key::Enter, Key::Char('o')]);
@@ -89,15 +97,7 @@ fn open_over_ssh_copies_the_path_and_offers_a_shell_there() {
 #[test]
 fn verify_runs_in_the_background_and_shows_its_results() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let root = library(dir.path());
-    let home = dir.path().join("home");
-    let pty = Pty::spawn(
-        Path::new(env!("CARGO_BIN_EXE_backtop")),
-        &["--only", "--root", root.to_str().expect("utf-8")],
-        &[("HOME", home.to_str().expect("utf-8")), ("NO_COLOR", "1")],
-        100,
-        30,
-    );
+    let pty = start(dir.path(), &[]);
     pty.wait_for_text("1 version", WAIT).expect("dashboard up");
     pty.send_key_seq(&[Key::Enter, Key::Char('v')]);
     pty.wait_for_text("Verified 1 version: all ok", WAIT)
