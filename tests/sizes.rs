@@ -9,7 +9,7 @@ use std::io;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use backtop::demo::{file_id, write_backup, write_imazing_snapshot, Damage, FileSpec};
+use backtop::demo::{file_id, write_backup, write_imazing_snapshot, BackupSpec, Damage, FileSpec};
 use backtop::library::category::Category;
 use backtop::library::usage::{
     device_totals, freed_by_deleting, library_totals, size_version, SizeControl, Totals,
@@ -188,13 +188,18 @@ fn ciphertext() -> Vec<u8> {
         .collect()
 }
 
+/// Writes `sp` at `dir` with random-looking bytes for `Manifest.db`, then sizes it.
+fn size_with_ciphertext_manifest(dir: &Path, sp: &BackupSpec) -> VersionUsage {
+    let w = write_backup(dir, sp).unwrap();
+    std::fs::write(dir.join("Manifest.db"), ciphertext()).unwrap();
+    size(&version_of(&w, sp, dir, VersionKind::Live))
+}
+
 #[test]
 fn a_ciphertext_manifest_db_in_an_unencrypted_backup_is_damage() {
     let tmp = tempfile::tempdir().unwrap();
     let sp = spec(1000, 2000, 3000);
-    let w = write_backup(tmp.path(), &sp).unwrap();
-    std::fs::write(tmp.path().join("Manifest.db"), ciphertext()).unwrap();
-    let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
+    let u = size_with_ciphertext_manifest(tmp.path(), &sp);
     let meta = u.bytes - 6000;
     assert_eq!(
         u.categories,
@@ -208,9 +213,7 @@ fn a_ciphertext_manifest_db_without_manifest_plist_counts_as_encrypted_with_a_no
     let tmp = tempfile::tempdir().unwrap();
     let mut sp = spec(1000, 2000, 3000);
     sp.damage = Some(Damage::MissingManifestPlist);
-    let w = write_backup(tmp.path(), &sp).unwrap();
-    std::fs::write(tmp.path().join("Manifest.db"), ciphertext()).unwrap();
-    let u = size(&version_of(&w, &sp, tmp.path(), VersionKind::Live));
+    let u = size_with_ciphertext_manifest(tmp.path(), &sp);
     let meta = u.bytes - 6000;
     assert_eq!(
         u.categories,

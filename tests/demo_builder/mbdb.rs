@@ -17,15 +17,21 @@ fn be64(b: &[u8], at: usize) -> u64 {
     u64::from_be_bytes(b[at..at + 8].try_into().unwrap())
 }
 
-#[test]
-fn mbdb_records_sit_at_exact_offsets() {
-    let tmp = tempfile::tempdir().unwrap();
+/// Dad's iPhone 6 with a `Manifest.mbdb` (a 40-hex-digit UDID, as before iOS 10).
+fn dads_mbdb_spec() -> BackupSpec {
     let mut sp = BackupSpec::new(
         "0123456789abcdef0123456789abcdef01234567",
         "Dad",
         "iPhone7,2",
     );
     sp.format = ManifestFormat::Mbdb;
+    sp
+}
+
+#[test]
+fn mbdb_records_sit_at_exact_offsets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut sp = dads_mbdb_spec();
     sp.ios = "9.3.5".into();
     sp.files = vec![FileSpec::new("HomeDomain", "Library/SMS/sms.db", 1000)];
     write_backup(tmp.path(), &sp).unwrap();
@@ -68,12 +74,7 @@ fn mbdb_records_sit_at_exact_offsets() {
 #[test]
 fn encrypted_mbdb_records_carry_a_key() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut sp = BackupSpec::new(
-        "0123456789abcdef0123456789abcdef01234567",
-        "Dad",
-        "iPhone7,2",
-    );
-    sp.format = ManifestFormat::Mbdb;
+    let mut sp = dads_mbdb_spec();
     sp.encrypted = true;
     sp.files = vec![FileSpec::new("HomeDomain", "a", 5)];
     let w = write_backup(tmp.path(), &sp).unwrap();
