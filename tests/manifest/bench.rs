@@ -12,20 +12,15 @@ use std::time::Instant;
 use backtop::library::backup::ManifestFormat;
 use backtop::library::manifest::{open_db, ManifestIndex};
 use rusqlite::{params, Connection};
+
+use super::fixtures::SCHEMA;
 use sha1::Digest;
 
 /// Writes `rows` rows shaped like a phone's: 10% directories, ~300-byte blobs, a few big
 /// domains and 600 app domains. Returns the number of file rows.
 fn write_big_db(dir: &Path, rows: usize) -> usize {
     let mut conn = Connection::open(dir.join("Manifest.db")).unwrap();
-    conn.execute_batch(
-        "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, file BLOB);
-         CREATE INDEX FilesDomainIdx ON Files(domain);
-         CREATE INDEX FilesRelativePathIdx ON Files(relativePath);
-         CREATE INDEX FilesFlagsIdx ON Files(flags);
-         CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);",
-    )
-    .unwrap();
+    conn.execute_batch(SCHEMA).unwrap();
     let tx = conn.transaction().unwrap();
     let mut files = 0;
     {

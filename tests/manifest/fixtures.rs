@@ -64,17 +64,18 @@ pub fn archive(objects: Vec<Value>) -> Vec<u8> {
     out
 }
 
-/// A Manifest.db with the real schema and one row per (domain, path, flags).
-pub fn write_db(dir: &Path, rows: &[(&str, &str, i64)]) {
-    let conn = Connection::open(dir.join("Manifest.db")).unwrap();
-    conn.execute_batch(
-        "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, file BLOB);
+/// The schema of a real Manifest.db.
+pub const SCHEMA: &str =
+    "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, file BLOB);
          CREATE INDEX FilesDomainIdx ON Files(domain);
          CREATE INDEX FilesRelativePathIdx ON Files(relativePath);
          CREATE INDEX FilesFlagsIdx ON Files(flags);
-         CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);",
-    )
-    .unwrap();
+         CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);";
+
+/// A Manifest.db with the real schema and one row per (domain, path, flags).
+pub fn write_db(dir: &Path, rows: &[(&str, &str, i64)]) {
+    let conn = Connection::open(dir.join("Manifest.db")).unwrap();
+    conn.execute_batch(SCHEMA).unwrap();
     let mut insert = conn
         .prepare("INSERT INTO Files VALUES (?1, ?2, ?3, ?4, ?5)")
         .unwrap();
