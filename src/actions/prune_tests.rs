@@ -111,14 +111,20 @@ fn plans_for_each_policy() {
         ),
     ];
     for (keep, older, want) in cases {
-        let policy = PrunePolicy {
-            keep,
-            older_than: older.map(Duration::days),
-        };
-        let p = plan(&library(), &policy, NOW);
-        assert_eq!(names(&p.remove), want, "{policy:?}");
-        assert_eq!(p.remove.len() + p.keep.len(), 13, "{policy:?}");
+        assert_removes(keep, older, &want);
     }
+}
+
+/// Plans with `keep` and `older_days` over [`library`]: it removes exactly `want` (as
+/// [`names`] says them) and keeps the rest of the 13 versions.
+fn assert_removes(keep: Option<usize>, older_days: Option<i64>, want: &[&str]) {
+    let policy = PrunePolicy {
+        keep,
+        older_than: older_days.map(Duration::days),
+    };
+    let p = plan(&library(), &policy, NOW);
+    assert_eq!(names(&p.remove), want, "{policy:?}");
+    assert_eq!(p.remove.len() + p.keep.len(), 13, "{policy:?}");
 }
 
 #[test]
