@@ -2,6 +2,9 @@
 //! followed; a permission-denied file midway is reported and the rest goes; cancel before or
 //! during removal; what is left behind is finished by the next start.
 
+// Some tests here are Unix-only (links, modes, inodes); their imports are unused elsewhere.
+#![cfg_attr(not(unix), allow(unused_imports))]
+
 #[path = "delete_safety/fixture.rs"]
 mod fixture;
 

@@ -3,6 +3,9 @@
 //! place, a trash-mode marker left by an older backtop is put back before trashing (never
 //! over something), and a trash on another disk (a full copy) is refused.
 
+// Some tests here are Linux-only (the freedesktop trash); their imports are unused elsewhere.
+#![cfg_attr(not(target_os = "linux"), allow(unused_imports))]
+
 #[path = "delete_safety/fixture.rs"]
 mod fixture;
 

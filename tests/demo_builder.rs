@@ -3,6 +3,9 @@
 //! snapshots, exact damage and exact figures, and a whole demo library that is the same for
 //! the same seed.
 
+// Some tests here are Unix-only (links, modes, inodes); their imports are unused elsewhere.
+#![cfg_attr(not(unix), allow(unused_imports))]
+
 #[path = "demo_builder/library.rs"]
 mod library;
 #[path = "demo_builder/mbdb.rs"]

@@ -1,6 +1,9 @@
 //! Discovery on hostile or odd folders: links and FIFOs inside a backup, far-future file times,
 //! roots nested in roots, unreadable containers, stray marker files, odd paths for SQLite.
 
+// Some tests here are Unix-only (links, modes, inodes); their imports are unused elsewhere.
+#![cfg_attr(not(unix), allow(unused_imports))]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
