@@ -16,11 +16,7 @@ use backtop::commands::host::DashboardHost;
 use backtop::commands::prune::PruneArgs;
 use backtop::commands::{demo, du, list, prune, rm, roots, tui, verify};
 use backtop::library::Library;
-use backtop::scan::{ScanOptions, ScanResults};
-
-/// Exit code when backtop itself fails (bad arguments are clap's 2): distinct from a command's
-/// own "some deletes failed" or "problems found" (1).
-const EXIT_ERROR: u8 = 4;
+use backtop::scan::ScanOptions;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,7 +24,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(err) => {
             eprintln!("backtop: {err:#}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(u8::try_from(rm::EXIT_ERROR).unwrap_or(4))
         }
     }
 }
@@ -68,11 +64,15 @@ fn scan_options(cli: &Cli) -> ScanOptions {
     options
 }
 
-/// Sizes the library so `rm` and `prune` can say what a delete really frees (hard links
-/// counted across the set); progress on stderr when it is a terminal and `progress`.
-fn sizes_for_deleting(cache: Option<PathBuf>, library: &Library, progress: bool) -> ScanResults {
+/// What `rm` and `prune` say deleting a set frees: only the versions of the set are sized
+/// (progress on stderr when it is a terminal and `progress`).
+fn freed_by_deleting(
+    library: &Library,
+    cache: Option<PathBuf>,
+    progress: bool,
+) -> impl Fn(&[PathBuf]) -> Option<u64> + '_ {
     let progress = progress && std::io::stderr().is_terminal();
-    du::scan_library(library, cache, progress)
+    move |set| du::freed_by_deleting(library, set, cache.clone(), progress)
 }
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -105,8 +105,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             permanent,
             force,
         }) => {
-            let sizes = sizes_for_deleting(cache.clone(), &library, true);
-            let freed = |set: &[PathBuf]| sizes.freed_by_deleting(set);
+            let freed = freed_by_deleting(&library, cache, true);
             let opts = rm::RmOptions {
                 yes,
                 permanent,
@@ -123,8 +122,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             permanent,
             json,
         }) => {
-            let sizes = sizes_for_deleting(cache.clone(), &library, !json);
-            let freed = |set: &[PathBuf]| sizes.freed_by_deleting(set);
+            let freed = freed_by_deleting(&library, cache, !json);
             let args = PruneArgs {
                 keep,
                 older_than,

@@ -62,8 +62,7 @@ pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Res
 
 /// Runs a scan to the end, optionally drawing progress on stderr.
 /// Sizes every version of `library` (fresh figures; `cache` only speeds up the categories),
-/// showing progress on stderr when `progress`. Also used by `rm` and `prune` to say what a
-/// delete frees.
+/// showing progress on stderr when `progress`.
 pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -> ScanResults {
     let options = ScanOptions { cache, threads: 0 };
     let handle = scan::start(library.clone(), options);
@@ -82,6 +81,28 @@ pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -
     }
     handle.join();
     results
+}
+
+/// What deleting the versions at `paths` together frees, hard links counted across the set:
+/// sizes only those versions (what `rm` and `prune` show before asking), with progress on
+/// stderr when `progress`. `None` when one of them is not a discovered version or could not
+/// be sized.
+pub fn freed_by_deleting(
+    library: &Library,
+    paths: &[PathBuf],
+    cache: Option<PathBuf>,
+    progress: bool,
+) -> Option<u64> {
+    let real = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+    let wanted: Vec<PathBuf> = paths.iter().map(real).collect();
+    let keep = |v: &Version| wanted.contains(&real(&v.path));
+    let mut subset = library.clone();
+    for device in &mut subset.devices {
+        device.versions.retain(|v| keep(v));
+    }
+    subset.devices.retain(|d| !d.versions.is_empty());
+    subset.damaged.retain(|v| keep(v));
+    scan_library(&subset, cache, progress).freed_by_deleting(paths)
 }
 
 /// The JSON report (see the module doc for the contract).

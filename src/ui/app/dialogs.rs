@@ -258,7 +258,7 @@ impl App {
 
     fn confirm_delete(&mut self, d: DeleteDialog) -> Vec<Effect> {
         if d.checks.is_none() {
-            self.status = Some("still checking what may be deleted".into());
+            self.status = Some(super::STILL_CHECKING.into());
             self.confirm = Some(Confirm::Delete(d));
             return Vec::new();
         }

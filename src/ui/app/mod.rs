@@ -33,7 +33,10 @@ pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use scan::ScanProgress;
 pub use tasks::{Report, TaskState};
 
+/// The status line while the delete guards have not answered yet (cleared when they do).
+pub(crate) const STILL_CHECKING: &str = "still checking what may be deleted (Esc closes)";
 /// The focusable panes, in Tab order.
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     /// Devices table.
@@ -308,7 +311,7 @@ impl App {
         // `y`): only Esc closes it.
         if let Some(Confirm::Delete(d)) = &self.confirm {
             if d.checks.is_none() && key.code != KeyCode::Esc {
-                self.status = Some("still checking what may be deleted (Esc closes)".into());
+                self.status = Some(STILL_CHECKING.into());
                 return Vec::new();
             }
         }
