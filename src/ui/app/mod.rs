@@ -35,8 +35,8 @@ pub use tasks::{Report, TaskState};
 
 /// The status line while the delete guards have not answered yet (cleared when they do).
 pub(crate) const STILL_CHECKING: &str = "still checking what may be deleted (Esc closes)";
-/// The focusable panes, in Tab order.
 
+/// The focusable panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     /// Devices table.
