@@ -3,7 +3,7 @@
 //!
 //! Each scene ([`scenes`]) draws `backtop::ui::draw` into ratatui's `TestBackend`; the
 //! resulting `Buffer` is rasterized by [`render`] (DejaVu Sans Mono, box drawing and blocks
-//! drawn as shapes). `tests/screenshots.rs` renders the same scenes and compares the committed
+//! drawn as shapes). `tests/it/screenshots.rs` renders the same scenes and compares the committed
 //! PNGs pixel by pixel, so they never drift from the UI.
 
 mod render;

@@ -2,8 +2,7 @@
 //! delete guards' verdicts (typed name, iMazing warning, refusal), deletes and verifies on
 //! worker threads streaming task events, and open over SSH copying the path.
 
-#[path = "common/anna_backups.rs"]
-mod anna_backups;
+use crate::support::anna_backups;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -2,10 +2,8 @@
 //! under `tests/snapshots/` (exact; set `UPDATE_SNAPSHOTS=1` to rewrite them after reading the
 //! diff), plus cell-level checks for NO_COLOR and ASCII mode.
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
-#[path = "common/ui_screen.rs"]
-mod ui_screen;
+use crate::support::ui_fixture;
+use crate::support::ui_screen;
 
 use backtop::library::volume::VolumeUsage;
 use backtop::scan::ScanEvent;

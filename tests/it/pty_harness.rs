@@ -1,8 +1,8 @@
-//! Tests of the pseudo-terminal harness (`tests/support/pty.rs`) against small shell programs,
+//! Tests of the pseudo-terminal harness (`tests/it/support/pty.rs`) against small shell programs,
 //! so it is known to work before the dashboard exists: waiting for text, keys, exit codes,
 //! terminal queries, resizing, and detecting a terminal left in a bad state.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,8 +2,7 @@
 //! cancels (once), a second action waits, the dashboard keeps moving, and the end brings a
 //! status line and a rescan (delete) or the results dialog (verify).
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
+use crate::support::ui_fixture;
 
 use backtop::actions::verify::{Problem, ProblemKind, VerifyReport};
 use backtop::ui::keymap::Scope;

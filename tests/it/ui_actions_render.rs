@@ -2,10 +2,8 @@
 //! frees, the guards' verdicts, the typed device name, trash or permanent), the prune preview
 //! and the verify results. Exact text under `tests/snapshots/` (`UPDATE_SNAPSHOTS=1` rewrites).
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
-#[path = "common/ui_screen.rs"]
-mod ui_screen;
+use crate::support::ui_fixture;
+use crate::support::ui_screen;
 
 use backtop::actions::verify::{Problem, ProblemKind, VerifyReport};
 use backtop::ui::task::{TargetCheck, TaskEvent, TaskKind, Verdict};

@@ -1,7 +1,6 @@
 //! Journeys through `App::update`: keys in, state and effects out, a sentence per assert.
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
+use crate::support::ui_fixture;
 
 use std::path::PathBuf;
 

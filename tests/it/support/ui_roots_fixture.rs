@@ -1,4 +1,4 @@
-//! Libraries for the roots report and owner tests, built on [`crate::ui_fixture`]: the same
+//! Libraries for the roots report and owner tests, built on [`crate::support::ui_fixture`]: the same
 //! devices with owners set (anna and bob, as when run as root over every user's home), and
 //! roots in every [`RootStatus`] from every origin, plus unreadable folders. Also the empty
 //! library a first run on a locked-down Mac sees: no backups, only the reasons.
@@ -10,7 +10,7 @@ use backtop::library::{Library, Root, RootOrigin, RootReport, RootStatus, Unread
 use backtop::ui::{App, AppOptions};
 use time::macros::datetime;
 
-use crate::ui_fixture::{self, p, FINDER, IMAZING};
+use crate::support::ui_fixture::{self, p, FINDER, IMAZING};
 
 /// Bob's Finder folder, behind macOS privacy protection.
 pub const BOB: &str = "/Users/bob/Library/Application Support/MobileSync/Backup";

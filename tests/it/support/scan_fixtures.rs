@@ -1,4 +1,4 @@
-//! Shared by `tests/sizes.rs` and `tests/scan_cache.rs`: versions written with the demo
+//! Shared by the `sizes` and `scan_cache` test modules: versions written with the demo
 //! builder, turned into the model types by hand (no discovery needed).
 
 #![allow(dead_code)]

@@ -5,8 +5,7 @@
 // Some tests here are Unix-only (links, modes, inodes); their imports are unused elsewhere.
 #![cfg_attr(not(unix), allow(unused_imports))]
 
-#[path = "delete_safety/fixture.rs"]
-mod fixture;
+use super::fixture;
 
 use std::collections::BTreeSet;
 use std::io;

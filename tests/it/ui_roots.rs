@@ -3,12 +3,9 @@
 //! snapshots under `tests/snapshots/` (exact; `UPDATE_SNAPSHOTS=1` rewrites them after the
 //! diff was read), on hand-made libraries with every root status.
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
-#[path = "common/ui_roots_fixture.rs"]
-mod ui_roots_fixture;
-#[path = "common/ui_screen.rs"]
-mod ui_screen;
+use crate::support::ui_fixture;
+use crate::support::ui_roots_fixture;
+use crate::support::ui_screen;
 
 use backtop::ui::keymap::Scope;
 use backtop::ui::{App, Effect, Msg, Pane};

@@ -1,8 +1,7 @@
 //! The run loop on a `TestBackend` with a fake host: scan events and keys are both answered,
 //! `r` restarts the scan, effects reach the host, and a closed input quits.
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
+use crate::support::ui_fixture;
 
 use std::time::Duration;
 

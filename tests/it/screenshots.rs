@@ -2,9 +2,9 @@
 //! drawn box/block/braille glyphs, bold, reverse, wide characters, determinism and the PNG
 //! comparison used to keep committed screenshots up to date.
 
-#[path = "../examples/screenshots/render/mod.rs"]
+#[path = "../../examples/screenshots/render/mod.rs"]
 mod render;
-#[path = "../examples/screenshots/scenes.rs"]
+#[path = "../../examples/screenshots/scenes.rs"]
 mod scenes;
 
 use ratatui::buffer::Buffer;

@@ -5,8 +5,7 @@
 
 #![cfg(unix)]
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
+use crate::support::ui_fixture;
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -83,7 +82,7 @@ impl Session {
             .expect("a pty");
         let mut cmd = CommandBuilder::new(std::env::current_exe().expect("test binary"));
         cmd.args([
-            "pty_child",
+            "ui_pty::pty_child",
             "--exact",
             "--ignored",
             "--nocapture",

@@ -1,15 +1,10 @@
 //! ManifestIndex over generated Manifest.db and Manifest.mbdb files, MBFile blobs built with
 //! the plist crate, and the read-only guarantees.
 
-#[path = "manifest/bench.rs"]
 mod bench;
-#[path = "manifest/demo.rs"]
 mod demo;
-#[path = "manifest/errors.rs"]
 mod errors;
-#[path = "manifest/fixtures.rs"]
 mod fixtures;
-#[path = "manifest/mbfile.rs"]
 mod mbfile;
 
 use backtop::library::backup::ManifestFormat;

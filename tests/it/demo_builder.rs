@@ -6,11 +6,8 @@
 // Some tests here are Unix-only (links, modes, inodes); their imports are unused elsewhere.
 #![cfg_attr(not(unix), allow(unused_imports))]
 
-#[path = "demo_builder/library.rs"]
 mod library;
-#[path = "demo_builder/mbdb.rs"]
 mod mbdb;
-#[path = "demo_builder/write.rs"]
 mod write;
 
 use std::path::Path;

@@ -2,7 +2,6 @@
 //! folders and `--only` here; link following and root checks in `locate/disk.rs`; config
 //! file, `BACKTOP_ROOTS` and names in `locate/sources.rs`.
 
-#[path = "locate/disk.rs"]
 mod disk;
 #[path = "locate/sources.rs"]
 mod source_cases;

@@ -6,9 +6,8 @@
 
 #![cfg(unix)]
 
-#[path = "common/anna_backups.rs"]
-mod anna_backups;
-mod support;
+use crate::support;
+use crate::support::anna_backups;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! missing the cache, a corrupt cache ignored and rewritten, cached categories reused only
 //! when the fresh walk agrees, cancellation.
 
-mod scan_fixtures;
+use crate::support::scan_fixtures;
 
 use std::collections::BTreeMap;
 use std::fs::{File, FileTimes};

@@ -6,8 +6,7 @@
 // Some tests here are Linux-only (the freedesktop trash); their imports are unused elsewhere.
 #![cfg_attr(not(target_os = "linux"), allow(unused_imports))]
 
-#[path = "delete_safety/fixture.rs"]
-mod fixture;
+use super::fixture;
 
 use std::collections::BTreeSet;
 use std::io;
@@ -115,15 +114,36 @@ fn a_trash_marker_is_never_put_back_over_something() {
 
 /// The real freedesktop trash, the home trash on the same disk: the `.trashinfo` records the
 /// version's real place, so "Put Back" returns it there (not into a marker).
+///
+/// `XDG_DATA_HOME` is process-wide, so the test runs itself again as a child process of the
+/// test binary with the variable set there (never in this process, whose other tests run
+/// beside it).
 #[cfg(all(unix, not(target_os = "macos")))]
 #[test]
 fn the_real_trash_records_the_original_place() {
+    const CHILD: &str = "BACKTOP_REAL_TRASH_CHILD";
+    let Some(data) = std::env::var_os(CHILD).map(PathBuf::from) else {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["delete_safety::trash::the_real_trash_records_the_original_place"])
+            .args(["--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, &data)
+            .env("XDG_DATA_HOME", &data)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("1 passed"), "{text}");
+        return;
+    };
     let f = fixture();
     let v = f.archive();
-    let data = f.outside.join("data");
-    std::fs::create_dir(&data).unwrap();
-    // Only this test in this binary reads the variable through the trash.
-    std::env::set_var("XDG_DATA_HOME", &data);
     let out = delete(&f.item(&v), DeleteMode::Trash, &mut SystemRemover);
     assert_eq!(out.status, DeleteStatus::Trashed, "{out:?}");
     let name = v.file_name().unwrap().to_string_lossy().into_owned();

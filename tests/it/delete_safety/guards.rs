@@ -2,8 +2,7 @@
 //! and in-progress backups, links, `..` through a link, a folder swapped between the check
 //! and the delete, and the `rm` command's prompt and exit codes.
 
-#[path = "delete_safety/fixture.rs"]
-mod fixture;
+use super::fixture;
 
 use std::path::PathBuf;
 

@@ -1,8 +1,7 @@
 //! Journeys through `App::update` for actions, streaming scans and the mouse: keys in, state
 //! and effects out, a sentence per assert.
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
+use crate::support::ui_fixture;
 
 use backtop::scan::ScanEvent;
 use backtop::ui::task::{DeleteRequest, TargetCheck, Verdict};

@@ -3,8 +3,7 @@
 //! prune preview with `+`/`-`, and the copied-path dialog. Pure: keys and messages in, state
 //! and effects out.
 
-#[path = "common/ui_fixture.rs"]
-mod ui_fixture;
+use crate::support::ui_fixture;
 
 use std::path::PathBuf;
 

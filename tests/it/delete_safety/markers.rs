@@ -2,8 +2,7 @@
 //! finished; a marker backtop cannot prove is its own and abandoned (no note, a note naming
 //! another place, another owner, a live process, a held lock) is reported and left alone.
 
-#[path = "delete_safety/fixture.rs"]
-mod fixture;
+use super::fixture;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

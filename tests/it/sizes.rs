@@ -2,7 +2,7 @@
 //! categories that sum to the bytes, encrypted and damaged backups, unreadable folders, and
 //! what deleting a set of versions frees. Every figure is exact.
 
-mod scan_fixtures;
+use crate::support::scan_fixtures;
 
 use std::collections::BTreeMap;
 use std::io;

@@ -1,0 +1,7 @@
+//! Deletes: guards, crash-safe markers, the remover and the trash (one fixture for all four).
+
+mod fixture;
+mod guards;
+mod markers;
+mod removal;
+mod trash;

@@ -1,0 +1,34 @@
+//! backtop's integration tests, in one binary (one link instead of 32): each module is one
+//! area, shared helpers live in [`support`]. Run one area with `cargo test --test it MODULE::`.
+
+mod support;
+
+mod categories;
+mod delete_safety;
+mod demo_builder;
+mod discovery;
+mod discovery_damage;
+mod discovery_safety;
+mod e2e_dashboard;
+mod e2e_delete;
+mod freed_subset;
+mod list_cli;
+mod locate;
+mod manifest;
+mod prune;
+mod pty_harness;
+mod scan_cache;
+mod screenshots;
+mod sizes;
+mod ui_actions_dialogs;
+mod ui_actions_host;
+mod ui_actions_pty;
+mod ui_actions_render;
+mod ui_actions_tasks;
+mod ui_app;
+mod ui_app_actions;
+mod ui_loop;
+mod ui_pty;
+mod ui_render;
+mod ui_roots;
+mod verify;
