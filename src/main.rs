@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 
 use backtop::actions::delete::recover_markers;
@@ -15,12 +16,21 @@ use backtop::commands::context::RunRoots;
 use backtop::commands::host::DashboardHost;
 use backtop::commands::prune::PruneArgs;
 use backtop::commands::{demo, du, list, prune, rm, roots, tui, verify};
+use backtop::config::{self, Config, ConfigDirs};
+use backtop::library::locate::Os;
 use backtop::library::Library;
 use backtop::scan::ScanOptions;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let mut cli = Cli::parse();
+    let config = match read_config(&mut cli) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("backtop: {err:#}");
+            return ExitCode::from(u8::try_from(rm::EXIT_ERROR).unwrap_or(4));
+        }
+    };
+    match run(cli, &config) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(err) => {
             eprintln!("backtop: {err:#}");
@@ -75,11 +85,30 @@ fn freed_by_deleting(
     move |set| du::freed_by_deleting(library, set, cache.clone(), progress)
 }
 
-fn run(cli: Cli) -> anyhow::Result<i32> {
+/// Reads the config file (not for `--demo`, whose library is its own), says its unknown keys
+/// on stderr, and folds its switches into `cli`: a flag only ever adds to the file.
+fn read_config(cli: &mut Cli) -> anyhow::Result<Config> {
+    if cli.roots.demo || matches!(cli.command, Some(Command::Demo { .. })) {
+        return Ok(Config::default());
+    }
+    let dirs = ConfigDirs::current();
+    let loaded = config::load(&config::candidates(Os::this(), &dirs), dirs.home.as_deref())
+        .context("reading the config file")?;
+    for warning in &loaded.warnings {
+        eprintln!("backtop: {warning}");
+    }
+    let config = loaded.config;
+    cli.read_only |= config.read_only;
+    cli.ascii |= config.ascii;
+    cli.no_cache |= !config.cache;
+    Ok(config)
+}
+
+fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
     if let Some(Command::Demo { dir }) = &cli.command {
         return demo::run(dir);
     }
-    let run_roots = RunRoots::resolve(&cli.roots)?;
+    let run_roots = RunRoots::resolve(&cli.roots, &config.roots)?;
     finish_or_report_half_deletes(&cli, &run_roots);
     let library = run_roots.discover();
     let cache = scan_options(&cli).cache;
@@ -91,10 +120,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 cli.read_only,
                 DashboardHost::sizing(scan_options(&cli)),
             );
-            tui::run(
-                library,
-                tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host)),
-            )
+            let mut options = tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host));
+            options.no_color |= !config.color;
+            tui::run(library, options)
         }
         Some(Command::Roots(arg)) => roots::run(&library.roots, arg.json),
         Some(Command::List(arg)) => list::run(&library, arg.json),

@@ -1,8 +1,8 @@
 //! What every command needs first: the roots to look at (from the CLI, config, environment and
 //! defaults, or a freshly built demo library), and the environment they were resolved in.
 //!
-//! This is the I/O edge of `library::locate`: it reads the config file, `BACKTOP_ROOTS` and the
-//! users folder into a [`RootSpec`], then calls the pure [`locate::resolve`].
+//! This is the I/O edge of `library::locate`: it reads `BACKTOP_ROOTS` and the users folder into
+//! a [`RootSpec`] beside the config file's roots, then calls the pure [`locate::resolve`].
 
 use std::path::{Path, PathBuf};
 
@@ -30,10 +30,10 @@ pub struct RunRoots {
 }
 
 impl RunRoots {
-    /// Resolves the roots for `args`: reads the config file, `BACKTOP_ROOTS` and the users
-    /// folder as needed (none of them with `--only`), then applies the rules of
-    /// [`locate::resolve`]. A broken config file or an unreadable `--users-dir` is an error.
-    pub fn resolve(args: &RootArgs) -> anyhow::Result<Self> {
+    /// Resolves the roots for `args`: adds the config file's `config_roots`, reads
+    /// `BACKTOP_ROOTS` and the users folder as needed (none of them with `--only`), then
+    /// applies the rules of [`locate::resolve`]. An unreadable `--users-dir` is an error.
+    pub fn resolve(args: &RootArgs, config_roots: &[PathBuf]) -> anyhow::Result<Self> {
         let env = Env::current();
         if args.demo {
             let dir = tempfile::Builder::new()
@@ -50,7 +50,7 @@ impl RunRoots {
             .context("building the demo library")?;
             return Ok(RunRoots::from_demo(dir, &lib.roots, env));
         }
-        let spec = spec_for(args, &env)?;
+        let spec = spec_for(args, &env, config_roots)?;
         let roots = locate::resolve(&spec, &env);
         let seen = if args.only {
             None
@@ -122,8 +122,9 @@ fn demo_parent() -> PathBuf {
     tmp
 }
 
-/// Reads everything `args` needs from outside the command line into a [`RootSpec`].
-pub fn spec_for(args: &RootArgs, env: &Env) -> anyhow::Result<RootSpec> {
+/// Reads everything `args` needs from outside the command line into a [`RootSpec`], with the
+/// roots of the config file (read by the caller, see [`crate::config`]).
+pub fn spec_for(args: &RootArgs, env: &Env, config_roots: &[PathBuf]) -> anyhow::Result<RootSpec> {
     let mut spec = RootSpec {
         roots: args.roots.clone(),
         homes: args.homes.clone(),
@@ -133,10 +134,7 @@ pub fn spec_for(args: &RootArgs, env: &Env) -> anyhow::Result<RootSpec> {
         ..RootSpec::default()
     };
     if !args.only {
-        if let Some(path) = sources::config_path() {
-            spec.config_roots = sources::read_config_roots(&path, env.home.as_deref())
-                .context("reading the config file")?;
-        }
+        spec.config_roots = config_roots.to_vec();
         if let Some(value) = std::env::var_os(sources::ROOTS_VAR) {
             spec.env_roots = sources::parse_env_roots(&value);
         }

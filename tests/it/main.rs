@@ -4,6 +4,7 @@
 mod support;
 
 mod categories;
+mod config_cli;
 mod delete_safety;
 mod demo_builder;
 mod discovery;

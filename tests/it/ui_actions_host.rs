@@ -29,7 +29,7 @@ fn host(roots: &[PathBuf]) -> (DashboardHost, Receiver<Msg>) {
         only: true,
         ..RootArgs::default()
     };
-    let run = RunRoots::resolve(&args).expect("roots");
+    let run = RunRoots::resolve(&args, &[]).expect("roots");
     let library = run.discover();
     let mut host = DashboardHost::new(run, library, false, DashboardHost::no_sizing());
     let (tx, rx) = unbounded();

@@ -1,47 +1,13 @@
-//! Roots named outside the command line: the config file (`backtop/config.toml`, `roots = [..]`),
-//! the `BACKTOP_ROOTS` variable, and the user names found in a users folder.
+//! Roots named outside the command line: the `BACKTOP_ROOTS` variable and the user names found
+//! in a users folder (the config file's `roots` are read by `crate::config`).
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::library::{Error, Result};
 
-/// The config file's name under the config folder.
-pub const CONFIG_FILE: &str = "config.toml";
 /// The environment variable holding extra roots, separated like `PATH`.
 pub const ROOTS_VAR: &str = "BACKTOP_ROOTS";
-
-/// The parts of the config file this module reads; other keys are left to others.
-#[derive(Debug, Default, Deserialize)]
-struct ConfigFile {
-    #[serde(default)]
-    roots: Vec<PathBuf>,
-}
-
-/// `backtop/config.toml` under the OS config folder (`~/.config`, `~/Library/Application
-/// Support`, `%APPDATA%`), when that folder is known.
-pub fn config_path() -> Option<PathBuf> {
-    dirs::config_dir().map(|d| d.join("backtop").join(CONFIG_FILE))
-}
-
-/// The `roots` of the config file at `path`, with a leading `~` expanded against `home`.
-/// A missing file gives no roots; an unreadable or malformed one is an error naming the file.
-pub fn read_config_roots(path: &Path, home: Option<&Path>) -> Result<Vec<PathBuf>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    parse_config_roots(&text, home).map_err(|message| Error::invalid(path, message))
-}
-
-/// Parses the text of a config file; the error is the TOML parser's message.
-pub fn parse_config_roots(text: &str, home: Option<&Path>) -> Result<Vec<PathBuf>, String> {
-    let config: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
-    Ok(config.roots.iter().map(|p| expand_tilde(p, home)).collect())
-}
 
 /// The paths in a `BACKTOP_ROOTS` value (split like `PATH`), empty entries skipped.
 pub fn parse_env_roots(value: &OsStr) -> Vec<PathBuf> {

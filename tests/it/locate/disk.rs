@@ -105,11 +105,14 @@ fn run_roots_with_only_uses_just_the_given_roots_and_reports_them() {
     use backtop::commands::context::RunRoots;
     use backtop::library::RootStatus;
     let tmp = tempfile::tempdir().unwrap();
-    let run = RunRoots::resolve(&RootArgs {
-        roots: vec![tmp.path().to_path_buf(), tmp.path().join("gone")],
-        only: true,
-        ..RootArgs::default()
-    })
+    let run = RunRoots::resolve(
+        &RootArgs {
+            roots: vec![tmp.path().to_path_buf(), tmp.path().join("gone")],
+            only: true,
+            ..RootArgs::default()
+        },
+        &[],
+    )
     .unwrap();
     assert!(run.seen.is_none());
     let canon = std::fs::canonicalize(tmp.path()).unwrap();

@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use backtop::config;
 use backtop::library::locate::{app_for, sources, strip_verbatim};
 
 use super::{p, MAC_FINDER};
@@ -51,23 +52,30 @@ fn config_file_good_missing_and_broken() {
     )
     .unwrap();
     assert_eq!(
-        sources::read_config_roots(&good, Some(home)).unwrap(),
+        config::load(std::slice::from_ref(&good), Some(home))
+            .unwrap()
+            .config
+            .roots,
         vec![PathBuf::from("/srv/backups"), PathBuf::from("/home/cy/ios")]
     );
 
     let missing = tmp.path().join("missing.toml");
     assert_eq!(
-        sources::read_config_roots(&missing, Some(home)).unwrap(),
+        config::load(&[missing], Some(home)).unwrap().config.roots,
         Vec::<PathBuf>::new()
     );
 
     let empty = tmp.path().join("empty.toml");
     std::fs::write(&empty, "").unwrap();
-    assert!(sources::read_config_roots(&empty, None).unwrap().is_empty());
+    assert!(config::load(&[empty], None)
+        .unwrap()
+        .config
+        .roots
+        .is_empty());
 
     let broken = tmp.path().join("broken.toml");
     std::fs::write(&broken, "roots = [\"/srv\"\n").unwrap();
-    let err = sources::read_config_roots(&broken, Some(home)).unwrap_err();
+    let err = config::load(std::slice::from_ref(&broken), Some(home)).unwrap_err();
     let text = err.to_string();
     assert!(
         text.starts_with(&format!("{}: ", broken.display())),
@@ -77,7 +85,7 @@ fn config_file_good_missing_and_broken() {
 
     let wrong_type = tmp.path().join("wrong.toml");
     std::fs::write(&wrong_type, "roots = \"/srv\"\n").unwrap();
-    assert!(sources::read_config_roots(&wrong_type, None).is_err());
+    assert!(config::load(&[wrong_type], None).is_err());
 }
 
 #[test]
