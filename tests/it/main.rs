@@ -16,6 +16,7 @@ mod freed_subset;
 mod list_cli;
 mod locate;
 mod manifest;
+mod packaging;
 mod prune;
 mod pty_harness;
 mod scan_cache;

