@@ -27,7 +27,7 @@ pub mod cache;
 mod results;
 mod worker;
 
-pub use results::ScanResults;
+pub use results::{NextBackup, ScanResults};
 
 /// How to scan.
 #[derive(Debug, Clone)]

@@ -17,7 +17,7 @@ use super::imazing::{snapshot_listing, Listing};
 pub use super::index::canonical_keep_last;
 use super::index::LibraryIndex;
 use super::recheck::{file_id, FileId};
-use crate::library::{BackupState, Library, Version, VersionKind};
+use crate::library::{BackupState, Device, Library, Version, VersionKind};
 
 /// What the user allowed for a delete.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -322,20 +322,8 @@ pub fn is_newest_complete(version: &Version, library: &Library) -> bool {
         .devices
         .iter()
         .find(|d| d.versions.iter().any(|v| v.path == version.path))
-        .and_then(|d| newest_complete(&d.versions))
+        .and_then(Device::newest_complete)
         .is_some_and(|n| n.path == version.path)
-}
-
-/// The newest complete version in `versions` (by date, an unknown date counting as oldest;
-/// ties go to the one listed first).
-pub fn newest_complete(versions: &[Version]) -> Option<&Version> {
-    versions
-        .iter()
-        .filter(|v| v.is_complete())
-        .fold(None, |best: Option<&Version>, v| match best {
-            Some(b) if b.date >= v.date => Some(b),
-            _ => Some(v),
-        })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 use super::*;
 use crate::actions::imazing::Listing;
 use crate::actions::test_support::guard_library;
+use crate::library::device::newest_complete;
 
 const SNAP: &str = "/t/root/iMazing.Versions/Versions/U1/2023-06-01-00.00.00";
 

@@ -22,8 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::library::{Error, Result};
 
-/// Folder-name prefix of a delete marker. Discovery skips entries starting with it.
-pub const DELETE_MARKER_PREFIX: &str = ".backtop-deleting-";
+/// Folder-name prefix of a delete marker (defined by the model: discovery skips entries
+/// starting with it).
+pub use crate::library::discover::DELETE_MARKER_PREFIX;
 
 /// File name of the note inside a marker.
 pub const MARKER_NOTE: &str = ".backtop-deleting.json";

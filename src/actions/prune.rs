@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use super::guard::newest_complete;
+use crate::library::device::newest_complete;
 use crate::library::{BackupState, Device, Library, Version, VersionKind};
 
 /// What to keep.

@@ -37,6 +37,24 @@ impl Device {
             .or(self.model.as_deref())
             .unwrap_or(&self.udid)
     }
+
+    /// The device's newest complete version ([`newest_complete`]).
+    pub fn newest_complete(&self) -> Option<&Version> {
+        newest_complete(&self.versions)
+    }
+}
+
+/// The newest complete version in `versions` (by date, an unknown date counting as oldest;
+/// ties go to the one listed first). The one definition: the delete guards protect it, prune
+/// keeps it, and "next backup fits" (dashboard and `du`) is measured against it.
+pub fn newest_complete(versions: &[Version]) -> Option<&Version> {
+    versions
+        .iter()
+        .filter(|v| v.is_complete())
+        .fold(None, |best: Option<&Version>, v| match best {
+            Some(b) if b.date >= v.date => Some(b),
+            _ => Some(v),
+        })
 }
 
 /// Everything a discovery found: the roots looked at, the devices, and damaged folders whose

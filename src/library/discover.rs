@@ -48,8 +48,9 @@ use super::root::{Root, RootReport, RootStatus};
 use walker::Walker;
 
 /// Name prefix of the folder a version is renamed to while backtop deletes it; such folders
-/// are never listed as backups (they start with a dot).
-pub use crate::actions::DELETE_MARKER_PREFIX;
+/// are never listed as backups (they start with a dot). Defined here, in the model, because
+/// discovery must skip them; the delete marker (`actions::marker`) names its folders with it.
+pub const DELETE_MARKER_PREFIX: &str = ".backtop-deleting-";
 
 /// iMazing's folder of older versions, one per root.
 pub const IMAZING_VERSIONS: &str = "iMazing.Versions";

@@ -32,11 +32,14 @@ impl ScanResults {
         match event {
             ScanEvent::Cached { path, usage } => {
                 self.sized.insert(path.clone(), usage.clone());
-                self.stale.push(path.clone());
+                if !self.stale.contains(path) {
+                    self.stale.push(path.clone());
+                }
             }
             ScanEvent::Sized { path, usage } => {
                 self.sized.insert(path.clone(), usage.clone());
                 self.stale.retain(|p| p != path);
+                self.failed.remove(path);
             }
             ScanEvent::Failed { path, error } => {
                 self.failed.insert(path.clone(), error.clone());
@@ -47,6 +50,13 @@ impl ScanResults {
             }
             ScanEvent::Discovered(_) | ScanEvent::Progress { .. } => {}
         }
+    }
+
+    /// Forgets the versions not in `paths` (they went away in a rescan).
+    pub fn retain(&mut self, paths: &[PathBuf]) {
+        self.sized.retain(|p, _| paths.contains(p));
+        self.failed.retain(|p, _| paths.contains(p));
+        self.stale.retain(|p| paths.contains(p));
     }
 
     /// The sizes of the versions of `device` that were sized.
@@ -99,9 +109,30 @@ impl ScanResults {
     /// Advisory: whether the device's next backup fits on the volume of its newest complete
     /// version (`None` when it has none, or it is not sized, or its volume is unknown).
     pub fn next_backup_fits(&self, device: &Device) -> Option<bool> {
-        let newest = device.versions.iter().find(|v| v.is_complete())?;
-        let usage = self.sized.get(&newest.path)?;
-        let volume = self.volume_of(&newest.root)?;
-        Some(next_backup_fits(volume.free, usage.bytes))
+        self.next_backup(device).map(|n| n.fits)
     }
+
+    /// The figures behind [`Self::next_backup_fits`]: the device's newest complete version
+    /// ([`Device::newest_complete`]), its size and the free space of its volume.
+    pub fn next_backup(&self, device: &Device) -> Option<NextBackup> {
+        let newest = device.newest_complete()?;
+        let need = self.sized.get(&newest.path)?.bytes;
+        let free = self.volume_of(&newest.root)?.free;
+        Some(NextBackup {
+            need,
+            free,
+            fits: next_backup_fits(free, need),
+        })
+    }
+}
+
+/// Whether a device's next full backup fits, with the figures that say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextBackup {
+    /// Bytes of the newest complete version (what a full backup needs).
+    pub need: u64,
+    /// Free bytes on its volume.
+    pub free: u64,
+    /// `free >= need`.
+    pub fits: bool,
 }

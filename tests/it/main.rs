@@ -12,6 +12,7 @@ mod discovery_damage;
 mod discovery_safety;
 mod e2e_dashboard;
 mod e2e_delete;
+mod figures_agree;
 mod freed_subset;
 mod list_cli;
 mod locate;

@@ -155,7 +155,7 @@ fn figures_fill_in_as_the_scan_streams() {
         40_210,
         "its files replace the in-flight count"
     );
-    assert_eq!(app.usage.len(), 1, "its sizes are kept");
+    assert_eq!(app.results.sized.len(), 1, "its sizes are kept");
     feed(&mut app, [ch('j')]);
     assert_eq!(
         selected_device(&app),

@@ -93,7 +93,11 @@ fn the_loop_feeds_scan_events_and_keys_and_runs_effects() {
         host.cancels, 1,
         "the running scan is cancelled before the rescan"
     );
-    assert_eq!(app.usage.len(), 5, "sizes from the scan were folded in");
+    assert_eq!(
+        app.results.sized.len(),
+        5,
+        "sizes from the scan were folded in"
+    );
     let screen: String = terminal
         .backend()
         .buffer()

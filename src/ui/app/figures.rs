@@ -4,17 +4,20 @@
 //! Rules: totals count each shared inode once; what deleting a set of versions frees is the
 //! bytes of inodes whose every link lies inside the set (computed for the set, never summed);
 //! "reclaimable" keeps each device's newest complete version (or its newest version when none
-//! is complete).
+//! is complete); "next backup fits" is [`crate::scan::ScanResults::next_backup`], the rule
+//! `backtop du` prints.
 
 use std::path::Path;
 
 use super::App;
 use crate::library::usage::{self, VersionUsage};
-use crate::library::volume::{self, VolumeUsage};
 use crate::library::{Device, Version};
+use crate::scan::NextBackup;
 
 fn usages<'a>(app: &'a App, versions: impl Iterator<Item = &'a Version>) -> Vec<&'a VersionUsage> {
-    versions.filter_map(|v| app.usage.get(&v.path)).collect()
+    versions
+        .filter_map(|v| app.results.sized.get(&v.path))
+        .collect()
 }
 
 /// Size of a device's versions (inodes once); `None` until one is sized.
@@ -23,9 +26,11 @@ pub fn device_total(app: &App, device: &Device) -> Option<u64> {
     (!u.is_empty()).then(|| usage::device_totals(&u).bytes)
 }
 
-/// The version prune keeps: the newest complete one, else the newest one.
+/// The version the reclaimable figure keeps: the newest complete one
+/// ([`Device::newest_complete`]), else the newest one.
 pub fn kept(device: &Device) -> Option<&Version> {
-    newest(device.versions.iter().filter(|v| v.is_complete()))
+    device
+        .newest_complete()
         .or_else(|| newest(device.versions.iter()))
 }
 
@@ -59,23 +64,15 @@ pub fn library_totals(app: &App) -> (u64, u64) {
 
 /// What deleting these version paths frees; `None` when one of them is not sized yet.
 pub fn freed_by_paths(app: &App, paths: &[&Path]) -> Option<u64> {
-    let u: Option<Vec<&VersionUsage>> = paths.iter().map(|p| app.usage.get(*p)).collect();
+    let u: Option<Vec<&VersionUsage>> = paths.iter().map(|p| app.results.sized.get(*p)).collect();
     u.map(|u| usage::freed_by_deleting(&u))
 }
 
-/// The volume holding a version's root.
-pub fn volume_of<'a>(volumes: &'a [VolumeUsage], version: &Version) -> Option<&'a VolumeUsage> {
-    volumes
-        .iter()
-        .find(|vol| vol.roots.iter().any(|r| r == &version.root))
-}
-
-/// Advisory: `Some(false)` when the device's newest complete version is larger than the free
-/// space of its volume, so a full next backup would not fit
-/// ([`crate::library::volume::next_backup_fits`]). `None` until sizes and volumes are known.
-pub fn next_backup_fits(app: &App, device: &Device) -> Option<bool> {
-    let newest = kept(device)?;
-    let need = app.usage.get(&newest.path)?.bytes;
-    let vol = volume_of(&app.volumes, newest)?;
-    Some(volume::next_backup_fits(vol.free, need))
+impl App {
+    /// Advisory: whether the device's next full backup fits on its volume, with the figures
+    /// (`None` without a sized complete version and its volume). The rule is `du`'s:
+    /// [`ScanResults::next_backup`](crate::scan::ScanResults::next_backup).
+    pub fn next_backup(&self, device: &Device) -> Option<NextBackup> {
+        self.results.next_backup(device)
+    }
 }

@@ -24,8 +24,7 @@ impl App {
         self.library = library;
         let paths: Vec<_> = self.library.versions().map(|v| v.path.clone()).collect();
         self.marks.retain(|p| paths.contains(p));
-        self.usage.retain(|p, _| paths.contains(p));
-        self.failed.retain(|p, _| paths.contains(p));
+        self.results.retain(&paths);
         if let Some(sel) = &self.selected_version {
             if !paths.contains(sel) {
                 self.selected_version = None;
@@ -78,7 +77,7 @@ impl App {
             return Vec::new();
         };
         let mut rows: Vec<&Version> = device.versions.iter().collect();
-        let usage = |v: &Version| self.usage.get(&v.path);
+        let usage = |v: &Version| self.results.sized.get(&v.path);
         match self.sort {
             SortKey::Date => rows.sort_by_key(|v| Reverse(v.date)),
             SortKey::Size => rows.sort_by_key(|v| Reverse(usage(v).map(|u| u.bytes))),

@@ -16,7 +16,7 @@ mod roots;
 mod scan;
 mod tasks;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEventKind};
@@ -25,9 +25,8 @@ use time::{OffsetDateTime, UtcOffset};
 use super::keymap::{self, Action, Key, Scope};
 use super::msg::{Effect, Msg};
 use super::theme::Theme;
-use crate::library::usage::VersionUsage;
-use crate::library::volume::VolumeUsage;
 use crate::library::{Device, Library};
+use crate::scan::ScanResults;
 
 pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use scan::ScanProgress;
@@ -133,12 +132,9 @@ pub struct App {
     pub library: Library,
     /// Versions whose device cannot be told, shown as one extra device.
     pub unidentified: Option<Device>,
-    /// Sizes per version path, as they arrive.
-    pub usage: HashMap<PathBuf, VersionUsage>,
-    /// Versions that could not be sized, with the reason.
-    pub failed: HashMap<PathBuf, String>,
-    /// Volume figures (after a scan).
-    pub volumes: Vec<VolumeUsage>,
+    /// Sizes, failures and volume figures as they arrive: the same fold of scan events as
+    /// `backtop du`'s, so both derive their figures by the same rules.
+    pub results: ScanResults,
     /// The running or last scan.
     pub scan: ScanProgress,
     /// Focused pane.
@@ -187,9 +183,7 @@ impl App {
         let mut app = App {
             library: Library::default(),
             unidentified: None,
-            usage: HashMap::new(),
-            failed: HashMap::new(),
-            volumes: Vec::new(),
+            results: ScanResults::default(),
             scan: ScanProgress::default(),
             focus: Pane::Devices,
             selected_device: None,

@@ -64,13 +64,13 @@ impl App {
         layout::panes(
             ratatui::layout::Rect::new(0, 0, w, h),
             self.visible_devices().len(),
-            self.volumes.len(),
+            self.results.volumes.len(),
         )
     }
 
     /// Lines in the breakdown of the selected version (categories, a gap, apps).
     pub fn breakdown_len(&self) -> usize {
-        let Some(u) = self.version().and_then(|v| self.usage.get(&v.path)) else {
+        let Some(u) = self.version().and_then(|v| self.results.sized.get(&v.path)) else {
             return 0;
         };
         let cats = u.categories.values().filter(|b| **b > 0).count();

@@ -57,27 +57,27 @@ impl App {
                 self.scan.total = self.library.versions().count();
                 self.scan.running = true;
             }
-            ScanEvent::Cached { path, usage } => {
-                self.usage.insert(path, usage);
-            }
+            ScanEvent::Cached { .. } | ScanEvent::Volumes(_) => self.results.apply(&event),
             ScanEvent::Progress { path, files, bytes } => {
                 self.scan.in_flight.insert(path, (files, bytes));
             }
-            ScanEvent::Sized { path, usage } => {
-                self.scan.in_flight.remove(&path);
+            ScanEvent::Sized {
+                ref path,
+                ref usage,
+            } => {
+                self.scan.in_flight.remove(path);
                 self.scan.done += 1;
                 self.scan.files += usage.files;
                 self.scan.bytes += usage.bytes;
-                self.failed.remove(&path);
-                self.usage.insert(path, usage);
+                self.results.apply(&event);
             }
-            ScanEvent::Failed { path, error } => {
-                self.scan.in_flight.remove(&path);
+            ScanEvent::Failed { ref path, .. } => {
+                self.scan.in_flight.remove(path);
                 self.scan.done += 1;
-                self.failed.insert(path, error);
+                self.results.apply(&event);
             }
-            ScanEvent::Volumes(volumes) => self.volumes = volumes,
             ScanEvent::Finished { elapsed, cancelled } => {
+                self.results.apply(&event);
                 self.scan.running = false;
                 self.scan.in_flight.clear();
                 self.scan.elapsed = Some(elapsed);

@@ -31,8 +31,11 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Span::styled("no version selected", theme.muted()), inner);
         return;
     };
-    let Some(usage) = app.usage.get(&v.path) else {
-        let text = match (app.failed.get(&v.path), app.scan.in_flight.get(&v.path)) {
+    let Some(usage) = app.results.sized.get(&v.path) else {
+        let text = match (
+            app.results.failed.get(&v.path),
+            app.scan.in_flight.get(&v.path),
+        ) {
             (Some(err), _) => format!("could not size: {err}"),
             (None, Some((files, bytes))) => {
                 format!("sizing: {files} files, {} so far", format::size(*bytes))

@@ -90,7 +90,8 @@ fn answer_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
 pub(super) fn version_line(app: &App, path: &std::path::Path, style: Style) -> Line<'static> {
     let home = app.options.home.as_deref();
     let size = app
-        .usage
+        .results
+        .sized
         .get(path)
         .map_or_else(|| "not sized".to_string(), |u| format::size(u.bytes));
     let room = (WIDTH as usize).saturating_sub(size.len() + 6);

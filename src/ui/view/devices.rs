@@ -93,7 +93,7 @@ fn columns(model_w: Option<u16>, owner_w: Option<u16>) -> (Row<'static>, Vec<Con
 /// One device's row; with `owner_w`, the owners of its versions (`ann, bob`) in that width.
 fn row(app: &App, d: &Device, with_model: bool, owner_w: Option<u16>) -> Row<'static> {
     let theme = &app.options.theme;
-    let warn = figures::next_backup_fits(app, d) == Some(false);
+    let warn = app.next_backup(d).is_some_and(|n| !n.fits);
     let pending = if app.scan.running { "..." } else { "-" };
     let size = figures::device_total(app, d).map_or(pending.into(), format::size);
     let mark = if warn { theme.glyph_warn() } else { " " };
@@ -134,16 +134,11 @@ fn owner_width(devices: &[&Device]) -> u16 {
 /// ` ! next backup of NAME may not fit: 40 GB free, needs 64.2 GB ` for the selected device.
 fn fit_warning(app: &App) -> Option<String> {
     let device = app.device()?;
-    if figures::next_backup_fits(app, device) != Some(false) {
-        return None;
-    }
-    let newest = device.versions.iter().max_by_key(|v| v.date)?;
-    let need = app.usage.get(&newest.path)?.bytes;
-    let free = figures::volume_of(&app.volumes, newest)?.free;
+    let next = app.next_backup(device).filter(|n| !n.fits)?;
     Some(format!(
         " {} next backup may not fit: {} free, needs {} ",
         app.options.theme.glyph_warn(),
-        format::size(free),
-        format::size(need)
+        format::size(next.free),
+        format::size(next.need)
     ))
 }

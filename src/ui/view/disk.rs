@@ -18,7 +18,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let block = pane(title("Disk".into(), theme), false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if app.volumes.is_empty() {
+    if app.results.volumes.is_empty() {
         let text = if app.scan.running {
             "volume figures after the scan"
         } else {
@@ -29,6 +29,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let home = app.options.home.as_deref();
     let lines: Vec<Line> = app
+        .results
         .volumes
         .iter()
         .map(|v| gauge(v, &format::path(&v.path, home), inner.width as usize, theme))

@@ -46,7 +46,7 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
     ];
     if versions == 0 {
         // Nothing to size: the roots report says why.
-    } else if app.usage.is_empty() {
+    } else if app.results.sized.is_empty() {
         spans.push(Span::styled("  sizing...", theme.muted()));
     } else {
         let (bytes, reclaimable) = figures::library_totals(app);

@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         too_small::render(frame, area, &app.options.theme);
         return;
     }
-    let panes = layout::panes(area, app.visible_devices().len(), app.volumes.len());
+    let panes = layout::panes(area, app.visible_devices().len(), app.results.volumes.len());
     header::render(frame, panes.header, app);
     if app.roots_in_main() && !app.roots_view {
         roots::render(frame, app);

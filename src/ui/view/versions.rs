@@ -131,11 +131,11 @@ fn align(col: Col, text: String) -> Line<'static> {
 }
 
 fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> Row<'a> {
-    let usage = app.usage.get(&v.path);
+    let usage = app.results.sized.get(&v.path);
     let offset = app.options.offset;
     let sized = |f: fn(&crate::library::usage::VersionUsage) -> u64| match usage {
         Some(u) => format::size(f(u)),
-        None if app.failed.contains_key(&v.path) => "error".into(),
+        None if app.results.failed.contains_key(&v.path) => "error".into(),
         None => "...".into(),
     };
     let marked = app.marks.contains(&v.path);
@@ -186,7 +186,7 @@ fn detail(app: &App, width: usize, theme: &Theme) -> Line<'static> {
             Span::styled(problem.clone(), style),
         ]);
     }
-    if let Some(err) = app.failed.get(&v.path) {
+    if let Some(err) = app.results.failed.get(&v.path) {
         return Line::from(Span::styled(format!("could not size: {err}"), theme.bad()));
     }
     let shown = format::path(&v.path, app.options.home.as_deref());

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use backtop::actions::delete::recover_markers;
-use backtop::actions::guard::newest_complete;
 use backtop::actions::marker::{
     enter_marker, find_markers, try_lock, write_note, MarkerNote, MARKER_NOTE,
 };
@@ -16,6 +15,7 @@ use backtop::actions::{DeleteMode, MarkerRecovery, PrunePolicy};
 use backtop::commands::prune::{run_with as prune, PruneArgs};
 use backtop::commands::rm::Console;
 use backtop::demo::{build_demo, DemoOptions};
+use backtop::library::device::newest_complete;
 use backtop::library::discover::discover_library;
 use backtop::library::{Library, Root, RootOrigin, VersionKind};
 use fixture::*;
