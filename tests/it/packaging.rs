@@ -1,7 +1,7 @@
 //! The published package holds only what builds the binary: Cargo.toml's `include` list names
 //! the sources and the documents beside them, and nothing the sources pull in at compile time
-//! (`include_str!`, `include_bytes!`) lies outside it. (`cargo package --list` shows the
-//! result: 134 files, no screenshots, fonts or snapshots.)
+//! (`include_str!`, `include_bytes!`) lies outside it; and `cargo package --list` itself, run
+//! offline, lists no screenshot, font, snapshot, test or example.
 
 use std::path::Path;
 
@@ -65,4 +65,33 @@ fn no_source_pulls_in_a_file_outside_src() {
             }
         }
     }
+}
+
+#[test]
+fn cargo_package_lists_no_screenshots_fonts_or_tests() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(manifest_dir())
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files: Vec<&str> = list.lines().collect();
+    assert!(
+        files.contains(&"src/main.rs") && files.contains(&"LICENSE"),
+        "{list}"
+    );
+    let unwanted = |f: &str| {
+        ["screenshots/", "tests/", "examples/", "docs/"]
+            .iter()
+            .any(|d| f.starts_with(d))
+            || f.ends_with(".png")
+            || f.ends_with(".ttf")
+    };
+    let found: Vec<&str> = files.iter().copied().filter(|f| unwanted(f)).collect();
+    assert!(found.is_empty(), "{found:?}");
 }
