@@ -132,17 +132,15 @@ pub struct MarkerLock {
 
 /// Takes the lock on the note of the marker at `dir`: `Ok(None)` when another process holds it.
 pub fn try_lock(dir: &Path) -> Result<Option<MarkerLock>> {
-    use fs4::fs_std::FileExt;
     let path = dir.join(MARKER_NOTE);
     let file = std::fs::OpenOptions::new()
         .read(true)
         .open(&path)
         .map_err(|e| Error::io(&path, e))?;
-    match FileExt::try_lock_exclusive(&file) {
-        Ok(true) => Ok(Some(MarkerLock { _file: file })),
-        Ok(false) => Ok(None),
-        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
-        Err(e) => Err(Error::io(&path, e)),
+    match file.try_lock() {
+        Ok(()) => Ok(Some(MarkerLock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
     }
 }
 

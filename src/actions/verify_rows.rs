@@ -80,7 +80,7 @@ pub fn check_db_rows(
     let walked = for_each_row(dir, |row| {
         check.rows += 1;
         check_db_row(dir, encrypted, &row, &mut check.ids, problems);
-        if check.rows % PROGRESS_EVERY == 0 {
+        if check.rows.is_multiple_of(PROGRESS_EVERY) {
             progress(VerifyProgress {
                 rows_checked: check.rows,
                 rows_total: total,
@@ -191,7 +191,7 @@ pub fn check_mbdb_rows(
                 problems,
             );
         }
-        if check.rows % PROGRESS_EVERY == 0 {
+        if check.rows.is_multiple_of(PROGRESS_EVERY) {
             progress(VerifyProgress {
                 rows_checked: check.rows,
                 rows_total: total,

@@ -84,7 +84,7 @@ pub fn run_loop<B: Backend>(
     input: &Receiver<Msg>,
     clock: fn() -> OffsetDateTime,
 ) -> io::Result<()> {
-    let size = terminal.size()?;
+    let size = terminal.size().map_err(backend_error)?;
     app.update(Msg::Resize(size.width, size.height));
     let mut scan = Some(host.start_scan());
     app.update(Msg::ScanStarted);
@@ -93,7 +93,9 @@ pub fn run_loop<B: Backend>(
     loop {
         let since = last_draw.map_or(FRAME, |t| t.elapsed());
         if dirty && since >= FRAME {
-            terminal.draw(|frame| draw(frame, app))?;
+            terminal
+                .draw(|frame| draw(frame, app))
+                .map_err(backend_error)?;
             last_draw = Some(Instant::now());
             dirty = false;
         }
@@ -135,8 +137,8 @@ fn carry_out<B: Backend>(
         Effect::Shell(dir) => {
             let line = host.perform(Effect::Shell(dir));
             // The shell drew over everything: repaint the whole screen.
-            terminal.clear()?;
-            let size = terminal.size()?;
+            terminal.clear().map_err(backend_error)?;
+            let size = terminal.size().map_err(backend_error)?;
             app.update(Msg::Resize(size.width, size.height));
             app.update(Msg::Status(line.unwrap_or_default()));
         }
@@ -172,4 +174,9 @@ fn next_batch(
     batch.extend(input.try_iter().take(BATCH));
     batch.extend(events.try_iter().take(BATCH).map(Msg::Scan));
     (batch, ended)
+}
+
+/// A backend's error as an `io::Error` (ratatui 0.30 backends each have their own error type).
+fn backend_error<E: std::fmt::Display>(e: E) -> io::Error {
+    io::Error::other(e.to_string())
 }

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
 /// Plain ASCII borders: `+`, `-`, `|`.
-pub const ASCII_BORDER: border::Set = border::Set {
+pub const ASCII_BORDER: border::Set<'static> = border::Set {
     top_left: "+",
     top_right: "+",
     bottom_left: "+",
@@ -41,7 +41,7 @@ impl Theme {
     }
 
     /// Border set for blocks.
-    pub fn border(&self) -> border::Set {
+    pub fn border(&self) -> border::Set<'static> {
         if self.ascii {
             ASCII_BORDER
         } else {

@@ -95,7 +95,7 @@ fn hand_made_manifest_damage() {
     let db = dir.join("Manifest.db");
 
     let mut bytes = b"SQLite format 3\0".to_vec();
-    bytes.extend(std::iter::repeat(0xA5).take(4080));
+    bytes.extend(std::iter::repeat_n(0xA5, 4080));
     std::fs::write(&db, &bytes).unwrap();
     let v = read(&dir, NOW);
     assert_eq!(

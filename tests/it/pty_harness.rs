@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use support::keys::Key;
-use support::pty::Pty;
+use support::pty::{cells, Pty};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -166,7 +166,7 @@ fn resize_reaches_the_program() {
     let pty = sh("printf 'go'; read x; stty size");
     pty.wait_for_text("go", WAIT).expect("started");
     pty.resize(100, 30);
-    assert_eq!(pty.with_screen(|s| s.size()), (30, 100));
+    assert_eq!(pty.with_screen(|s| s.size()), (cells(30), cells(100)));
     pty.send_key(Key::Enter);
     pty.wait_for_text("30 100", WAIT)
         .expect("new size seen by stty");

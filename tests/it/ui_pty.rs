@@ -5,6 +5,7 @@
 
 #![cfg(unix)]
 
+use crate::support::pty::cells;
 use crate::support::ui_fixture;
 
 use std::io::{Read, Write};
@@ -110,7 +111,7 @@ impl Session {
             writer: Some(writer),
             output,
             raw: Vec::new(),
-            screen: vt100::Parser::new(24, 80, 0),
+            screen: vt100::Parser::new(cells(24), cells(80), 0),
         }
     }
 

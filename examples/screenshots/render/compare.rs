@@ -18,7 +18,10 @@ pub fn decode_png(path: &Path) -> Result<Image, String> {
     let mut reader = decoder
         .read_info()
         .map_err(|e| format!("{} is not a PNG: {e}", path.display()))?;
-    let mut buf = vec![0; reader.output_buffer_size()];
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| format!("{} is too large to decode", path.display()))?;
+    let mut buf = vec![0; size];
     let info = reader
         .next_frame(&mut buf)
         .map_err(|e| format!("cannot decode {}: {e}", path.display()))?;

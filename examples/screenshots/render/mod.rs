@@ -82,9 +82,8 @@ pub fn encode_png(img: &Image) -> anyhow::Result<Vec<u8>> {
     let mut enc = png::Encoder::new(&mut out, img.width, img.height);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
-    // png 0.17 has no `Balanced`; `Default` is the same zlib level 6 it was renamed to in 0.18.
-    enc.set_compression(png::Compression::Default);
-    enc.set_filter(png::FilterType::Paeth);
+    enc.set_compression(png::Compression::Balanced);
+    enc.set_filter(png::Filter::Paeth);
     let mut writer = enc.write_header()?;
     writer.write_image_data(&rgb)?;
     writer.finish()?;

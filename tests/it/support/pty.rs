@@ -111,7 +111,7 @@ impl Pty {
             .unwrap_or_else(|e| panic!("pty writer: {e}"));
         let writer = Arc::new(Mutex::new(writer));
         let shared = Shared {
-            parser: vt100::Parser::new(rows, cols, 0),
+            parser: vt100::Parser::new(cells(rows), cells(cols), 0),
             raw: Vec::new(),
             eof: false,
             exit: None,
@@ -251,7 +251,9 @@ impl Pty {
         self.master
             .resize(size)
             .unwrap_or_else(|e| panic!("resize: {e}"));
-        lock_shared(&self.state.0).parser.set_size(rows, cols);
+        lock_shared(&self.state.0)
+            .parser
+            .set_size(cells(rows), cells(cols));
     }
 
     /// The terminal modes as the program left them (meaningful once it exited).
@@ -373,4 +375,9 @@ fn spawn_reader(
         lock_shared(lock).eof = true;
         cvar.notify_all();
     });
+}
+
+/// A terminal dimension as vt100 takes it (at least one cell).
+pub fn cells(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
 }
