@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::verify_rows::{check_db_rows, check_mbdb_rows, check_unlisted, RowCheck};
-use crate::library::manifest::{probe_db, DbKind};
-use crate::library::{ManifestFormat, Version};
+use super::verify_rows::{check_manifest_rows, check_unlisted, RowCheck};
+use crate::library::manifest::{probe_db, ManifestError};
+use crate::library::{Error, ManifestFormat, Version};
 
 /// How many examples a report keeps per kind of problem.
 pub const EXAMPLES: usize = 5;
@@ -167,7 +167,9 @@ fn check_rows(
 ) -> Option<RowCheck> {
     match manifest_format(dir) {
         ManifestFormat::Db => match probe_db(&dir.join("Manifest.db")) {
-            Ok(DbKind::Encrypted) if said_encrypted == Some(false) => {
+            Err(Error::Manifest(ManifestError::Encrypted { .. }))
+                if said_encrypted == Some(false) =>
+            {
                 problems.add(ProblemKind::UnreadableManifest, || {
                     "Manifest.db is not a SQLite database, and Manifest.plist says the backup \
                      is not encrypted"
@@ -175,19 +177,21 @@ fn check_rows(
                 });
                 None
             }
-            Ok(DbKind::Encrypted) => {
+            Err(Error::Manifest(ManifestError::Encrypted { .. })) => {
                 notes.push(
                     "Manifest.db is encrypted: file rows were not checked (no password)".into(),
                 );
                 None
             }
-            Ok(_) => check_db_rows(dir, encrypted, problems, progress),
+            Ok(()) => check_manifest_rows(dir, ManifestFormat::Db, encrypted, problems, progress),
             Err(e) => {
                 problems.add(ProblemKind::UnreadableManifest, || e.to_string());
                 None
             }
         },
-        ManifestFormat::Mbdb => check_mbdb_rows(dir, encrypted, problems, progress),
+        ManifestFormat::Mbdb => {
+            check_manifest_rows(dir, ManifestFormat::Mbdb, encrypted, problems, progress)
+        }
         ManifestFormat::None => {
             problems.add(ProblemKind::UnreadableManifest, || {
                 "neither Manifest.db nor Manifest.mbdb is present".into()

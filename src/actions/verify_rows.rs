@@ -6,8 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::verify::{ProblemKind, Problems, VerifyProgress};
-use crate::library::manifest::{file_id_hex, for_each_row, open_db, parse_file_id, ManifestRow};
-use crate::library::mbdb::read_mbdb;
+use crate::library::manifest::{file_id_hex, parse_file_id, Entry, Fields, Manifest};
 use crate::library::ManifestFormat;
 
 /// Report progress every this many rows.
@@ -58,28 +57,31 @@ fn check_file(dir: &Path, flat: bool, row: FileRow, problems: &mut Problems) {
     }
 }
 
-/// Checks every row of `dir/Manifest.db`; `None` when it cannot be read (recorded).
-pub fn check_db_rows(
+/// Checks every entry of the manifest of `dir` (in `format`); `None` when it cannot be read
+/// (recorded).
+pub fn check_manifest_rows(
     dir: &Path,
+    format: ManifestFormat,
     encrypted: bool,
     problems: &mut Problems,
     progress: &mut dyn FnMut(VerifyProgress),
 ) -> Option<RowCheck> {
-    let total = match count_rows(dir) {
-        Ok(n) => n,
+    let opened = Manifest::open_as(dir, format).and_then(|m| m.count().map(|n| (m, n)));
+    let (manifest, total) = match opened {
+        Ok(found) => found,
         Err(e) => {
-            problems.add(ProblemKind::UnreadableManifest, || e);
+            problems.add(ProblemKind::UnreadableManifest, || e.to_string());
             return None;
         }
     };
     let mut check = RowCheck {
         ids: HashSet::with_capacity(usize::try_from(total).unwrap_or(0).min(10_000_000)),
         rows: 0,
-        format: ManifestFormat::Db,
+        format,
     };
-    let walked = for_each_row(dir, |row| {
+    let walked = manifest.for_each(Fields::All, |entry| {
         check.rows += 1;
-        check_db_row(dir, encrypted, &row, &mut check.ids, problems);
+        check_entry(dir, format, encrypted, entry, &mut check.ids, problems);
         if check.rows.is_multiple_of(PROGRESS_EVERY) {
             progress(VerifyProgress {
                 rows_checked: check.rows,
@@ -88,10 +90,20 @@ pub fn check_db_rows(
         }
         Ok(())
     });
-    if let Err(e) = walked {
-        problems.add(ProblemKind::UnreadableManifest, || {
+    match walked {
+        Ok(pass) => {
+            if let Some(at) = pass.truncated_at {
+                problems.add(ProblemKind::UnreadableManifest, || {
+                    format!(
+                        "Manifest.mbdb is truncated at byte {at}; the {} records before it were checked",
+                        check.rows
+                    )
+                });
+            }
+        }
+        Err(e) => problems.add(ProblemKind::UnreadableManifest, || {
             format!("stopped after {} rows: {e}", check.rows)
-        });
+        }),
     }
     progress(VerifyProgress {
         rows_checked: check.rows,
@@ -100,109 +112,50 @@ pub fn check_db_rows(
     Some(check)
 }
 
-/// Checks one `Manifest.db` row and records its fileID.
-fn check_db_row(
+/// Checks one entry and records its fileID.
+fn check_entry(
     dir: &Path,
+    format: ManifestFormat,
     encrypted: bool,
-    row: &ManifestRow,
+    entry: &Entry,
     ids: &mut HashSet<[u8; 20]>,
     problems: &mut Problems,
 ) {
-    let name = || format!("{}/{}", row.domain, row.relative_path);
-    let Some(id) = row.id() else {
+    let name = || format!("{}/{}", entry.domain, entry.path);
+    let Some(id) = entry.id() else {
         problems.add(ProblemKind::UnreadableRow, || {
-            format!("{}: fileID {:?} is not 40 hex digits", name(), row.file_id)
+            format!(
+                "{}: fileID {:?} is not 40 hex digits",
+                name(),
+                entry.file_id
+            )
         });
         return;
     };
     ids.insert(id);
-    if row.is_file() {
-        let size = match row.mbfile() {
-            Ok(f) => (!encrypted).then_some(f.size),
-            Err(e) => {
-                problems.add(ProblemKind::UnreadableRow, || e.to_string());
-                None
-            }
-        };
-        check_file(
-            dir,
-            false,
-            FileRow {
-                id,
-                name: &name,
-                size,
-            },
-            problems,
-        );
+    if !entry.is_file() {
+        return;
     }
-}
-
-/// Rows in the `Files` table.
-fn count_rows(dir: &Path) -> Result<u64, String> {
-    let conn = open_db(&dir.join("Manifest.db")).map_err(|e| e.to_string())?;
-    conn.query_row("SELECT count(*) FROM Files", [], |r| r.get::<_, i64>(0))
-        .map(|n| u64::try_from(n).unwrap_or(0))
-        .map_err(|e| format!("Manifest.db: {e}"))
-}
-
-/// Checks every record of `dir/Manifest.mbdb`; `None` when it cannot be read (recorded).
-pub fn check_mbdb_rows(
-    dir: &Path,
-    encrypted: bool,
-    problems: &mut Problems,
-    progress: &mut dyn FnMut(VerifyProgress),
-) -> Option<RowCheck> {
-    let parse = match read_mbdb(&dir.join("Manifest.mbdb")) {
-        Ok(p) => p,
-        Err(e) => {
-            problems.add(ProblemKind::UnreadableManifest, || e.to_string());
-            return None;
-        }
-    };
-    if let Some(at) = parse.truncated_at {
-        problems.add(ProblemKind::UnreadableManifest, || {
-            format!(
-                "Manifest.mbdb is truncated at byte {at}; the {} records before it were checked",
-                parse.records.len()
-            )
-        });
-    }
-    let total = parse.records.len() as u64;
-    let mut check = RowCheck {
-        ids: HashSet::with_capacity(parse.records.len()),
-        rows: 0,
-        format: ManifestFormat::Mbdb,
-    };
-    for rec in &parse.records {
-        check.rows += 1;
-        let id = rec.file_id();
-        check.ids.insert(id);
-        if rec.is_file() {
-            let name = || format!("{}/{}", rec.domain, rec.path);
-            let size = (!encrypted).then_some(rec.size);
-            check_file(
-                dir,
-                true,
-                FileRow {
-                    id,
-                    name: &name,
-                    size,
-                },
-                problems,
-            );
-        }
-        if check.rows.is_multiple_of(PROGRESS_EVERY) {
-            progress(VerifyProgress {
-                rows_checked: check.rows,
-                rows_total: total,
+    let size = match (&entry.meta, &entry.meta_error) {
+        (Some(meta), _) => (!encrypted).then_some(meta.size),
+        (None, error) => {
+            problems.add(ProblemKind::UnreadableRow, || {
+                let error = error.as_deref().unwrap_or("no metadata");
+                format!("Manifest.db row {}: {error}", entry.file_id)
             });
+            None
         }
-    }
-    progress(VerifyProgress {
-        rows_checked: check.rows,
-        rows_total: total,
-    });
-    Some(check)
+    };
+    check_file(
+        dir,
+        format == ManifestFormat::Mbdb,
+        FileRow {
+            id,
+            name: &name,
+            size,
+        },
+        problems,
+    );
 }
 
 /// Records content files no row names; returns how many content files are on disk.

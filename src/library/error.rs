@@ -32,6 +32,9 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// A manifest that is encrypted, of an unsupported kind, or damaged.
+    #[error(transparent)]
+    Manifest(#[from] crate::library::manifest::ManifestError),
     /// Anything else, described in words.
     #[error("{path}: {message}")]
     Invalid {

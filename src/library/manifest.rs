@@ -1,42 +1,219 @@
-//! What each file of a backup is: the manifest of one version, read into a compact index.
+//! What each file of a backup is: the manifest of one version, read as one stream of
+//! [`Entry`] values whichever format it is in, and the compact index the scan joins to.
 //!
-//! - Manifest.db (iOS 10+) is queried with SQLite, read-only and immutable ([`db`]):
-//!   `fileID, domain, relativePath, flags` of every row, no blobs (folder rows only tell which
-//!   apps exist). `MBFile` blobs are decoded on
-//!   demand ([`decode_mbfile`], [`ManifestRow::mbfile`]), e.g. by verify.
-//! - Manifest.mbdb (iOS 9 and earlier) is streamed record by record ([`crate::library::mbdb`]).
-//!
-//! Either way the rows go through one index builder ([`index`]), which classifies each distinct
-//! domain once with the rule table of [`crate::library::category`] and groups app domains
-//! into bundles. The scan joins its directory walk to the index with [`parse_file_id`] and
-//! [`ManifestIndex::get`].
+//! - [`Manifest::open`] finds and probes the manifest ([`probe`]: one header check, typed
+//!   [`ManifestError`]s `Encrypted`, `Unsupported`, `Damaged { at }`), then
+//!   [`Manifest::for_each`] streams its entries, read-only, one [`Entry`] refilled per row:
+//!   - Manifest.db (iOS 10+) is queried with SQLite, read-only and immutable ([`db`]); with
+//!     [`Fields::Names`] no `MBFile` blob is decoded (only the kind from `flags`), with
+//!     [`Fields::All`] every blob is ([`mbfile`]).
+//!   - Manifest.mbdb (iOS 9 and earlier) is streamed record by record ([`mbdb`]); its records
+//!     carry their metadata inline, so both field sets read the same.
+//! - [`ManifestIndex`] ([`index`]) is built from the `Names` stream: it classifies each
+//!   distinct domain once with the rule table of [`crate::library::category`] and groups app
+//!   domains into bundles. The scan joins its directory walk to it with [`parse_file_id`] and
+//!   [`ManifestIndex::get`].
 
 pub mod db;
+pub mod entry;
+pub mod error;
 pub mod fileid;
 pub mod index;
+pub mod mbdb;
 pub mod mbfile;
 pub mod probe;
 
 use std::fs::File;
 use std::io::BufReader;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub use db::{for_each_row, open_db, rows, ManifestRow};
+use rusqlite::Connection;
+
+pub use db::open_db;
+pub use entry::{Entry, Kind, Meta};
+pub use error::{ManifestError, Where};
 pub use fileid::{file_id_hex, parse_file_id};
 pub use index::{FileClass, ManifestIndex};
 pub use mbfile::{decode_mbfile, MbFile};
-pub use probe::{probe_db, DbKind};
+pub use probe::{probe_db, probe_db_knowing, MBDB_MAGIC, SQLITE_HEADER};
 
 use super::backup::ManifestFormat;
 use super::error::{Error, Result};
-use super::mbdb::MbdbReader;
 use index::{AddError, IndexBuilder};
+use mbdb::MbdbReader;
+
+/// Which fields a pass over a manifest reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fields {
+    /// fileID, domain, path and kind: no `MBFile` blob decoded (fast; [`Entry::meta`] is
+    /// `None` for Manifest.db rows with the usual `flags`).
+    Names,
+    /// Everything, `MBFile` blobs decoded.
+    All,
+}
+
+/// What a pass over a manifest read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pass {
+    /// Entries passed to the callback.
+    pub entries: u64,
+    /// For Manifest.mbdb: the byte offset of a record cut short by the end of the file.
+    pub truncated_at: Option<u64>,
+}
+
+/// Every entry of a manifest, collected by [`Manifest::entries`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Entries {
+    /// The entries in manifest order.
+    pub entries: Vec<Entry>,
+    /// For Manifest.mbdb: the byte offset of a record cut short by the end of the file.
+    pub truncated_at: Option<u64>,
+}
+
+/// The opened manifest of one version, read-only.
+#[derive(Debug)]
+pub struct Manifest {
+    path: PathBuf,
+    source: Source,
+}
+
+#[derive(Debug)]
+enum Source {
+    Db(Connection),
+    Mbdb,
+}
+
+impl Manifest {
+    /// Opens the manifest of `version_dir`: `Manifest.db` when present, else `Manifest.mbdb`.
+    pub fn open(version_dir: &Path) -> Result<Manifest> {
+        let format = if version_dir.join("Manifest.db").symlink_metadata().is_ok() {
+            ManifestFormat::Db
+        } else if version_dir.join("Manifest.mbdb").symlink_metadata().is_ok() {
+            ManifestFormat::Mbdb
+        } else {
+            ManifestFormat::None
+        };
+        Manifest::open_as(version_dir, format)
+    }
+
+    /// Opens the manifest of `version_dir` in the given format (as discovery found it).
+    /// Manifest.db is probed and opened read-only; Manifest.mbdb's magic is checked.
+    /// Format `None` is [`ManifestError::Unsupported`].
+    pub fn open_as(version_dir: &Path, format: ManifestFormat) -> Result<Manifest> {
+        match format {
+            ManifestFormat::Db => {
+                let path = version_dir.join("Manifest.db");
+                let conn = open_db(&path)?;
+                Ok(Manifest {
+                    path,
+                    source: Source::Db(conn),
+                })
+            }
+            ManifestFormat::Mbdb => {
+                let path = version_dir.join("Manifest.mbdb");
+                // Checks the magic now, so opening fails as early for both formats.
+                mbdb_reader(&path)?;
+                Ok(Manifest {
+                    path,
+                    source: Source::Mbdb,
+                })
+            }
+            ManifestFormat::None => Err(ManifestError::Unsupported {
+                path: version_dir.to_path_buf(),
+                what: "no Manifest.db or Manifest.mbdb to read".to_string(),
+            }
+            .into()),
+        }
+    }
+
+    /// The manifest file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Which format it is.
+    pub fn format(&self) -> ManifestFormat {
+        match self.source {
+            Source::Db(_) => ManifestFormat::Db,
+            Source::Mbdb => ManifestFormat::Mbdb,
+        }
+    }
+
+    /// A cheap guess of the number of entries (an upper bound for Manifest.db), for
+    /// pre-sizing.
+    pub fn len_hint(&self) -> u64 {
+        match &self.source {
+            Source::Db(conn) => db::row_hint(conn, &self.path).unwrap_or(0),
+            // Records are about 150 bytes; a generous guess avoids most regrowth.
+            Source::Mbdb => std::fs::metadata(&self.path).map_or(0, |m| m.len() / 200),
+        }
+    }
+
+    /// The exact number of entries (a count for Manifest.db, a pass for Manifest.mbdb).
+    pub fn count(&self) -> Result<u64> {
+        match &self.source {
+            Source::Db(conn) => db::count(conn, &self.path),
+            Source::Mbdb => self.for_each(Fields::Names, |_| Ok(())).map(|p| p.entries),
+        }
+    }
+
+    /// Calls `each` for every entry, streaming: one entry in memory at a time. An error from
+    /// `each` stops the pass and is returned.
+    pub fn for_each(
+        &self,
+        fields: Fields,
+        mut each: impl FnMut(&Entry) -> Result<()>,
+    ) -> Result<Pass> {
+        match &self.source {
+            Source::Db(conn) => {
+                let entries = db::for_each(conn, &self.path, fields, &mut each)?;
+                Ok(Pass {
+                    entries,
+                    truncated_at: None,
+                })
+            }
+            Source::Mbdb => {
+                let mut reader = mbdb_reader(&self.path)?;
+                let mut entry = Entry::default();
+                let mut entries = 0;
+                while reader.next_into(&mut entry)? {
+                    entries += 1;
+                    each(&entry)?;
+                }
+                Ok(Pass {
+                    entries,
+                    truncated_at: reader.truncated_at(),
+                })
+            }
+        }
+    }
+
+    /// Every entry, collected (about 300 bytes an entry with [`Fields::All`]: prefer
+    /// [`Manifest::for_each`] on big backups).
+    pub fn entries(&self, fields: Fields) -> Result<Entries> {
+        let mut entries = Vec::new();
+        let pass = self.for_each(fields, |e| {
+            entries.push(e.clone());
+            Ok(())
+        })?;
+        Ok(Entries {
+            entries,
+            truncated_at: pass.truncated_at,
+        })
+    }
+}
+
+/// A reader over the Manifest.mbdb at `path`, its magic checked.
+fn mbdb_reader(path: &Path) -> Result<MbdbReader<BufReader<File>>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    MbdbReader::new(BufReader::with_capacity(1 << 16, file), path)
+}
 
 impl ManifestIndex {
     /// Loads the index from `Manifest.db` (format `Db`) or `Manifest.mbdb` (format `Mbdb`) of
-    /// `version_dir`. An encrypted Manifest.db gives `Error::Invalid` "Manifest.db is
-    /// encrypted"; a truncated Manifest.mbdb keeps the records before the cut
-    /// ([`ManifestIndex::truncated_at`]); format `None` is an error.
+    /// `version_dir`. An encrypted Manifest.db gives [`ManifestError::Encrypted`]; a truncated
+    /// Manifest.mbdb keeps the records before the cut ([`ManifestIndex::truncated_at`]);
+    /// format `None` is [`ManifestError::Unsupported`].
     pub fn load(version_dir: &Path, format: ManifestFormat) -> Result<ManifestIndex> {
         Self::load_with_apps(version_dir, format, [])
     }
@@ -49,50 +226,37 @@ impl ManifestIndex {
         format: ManifestFormat,
         installed: impl IntoIterator<Item = &'a str>,
     ) -> Result<ManifestIndex> {
-        let path = match format {
-            ManifestFormat::Db => version_dir.join("Manifest.db"),
-            ManifestFormat::Mbdb => version_dir.join("Manifest.mbdb"),
-            ManifestFormat::None => {
-                return Err(Error::invalid(
-                    version_dir,
-                    "no Manifest.db or Manifest.mbdb to read",
-                ))
+        let manifest = Manifest::open_as(version_dir, format)?;
+        let capacity = usize::try_from(manifest.len_hint())
+            .unwrap_or(0)
+            .min(20_000_000);
+        let mut builder = IndexBuilder::with_capacity(capacity);
+        let path = manifest.path();
+        let pass = manifest.for_each(Fields::Names, |entry| {
+            if !entry.is_file() {
+                builder.add_other(entry.domain.as_bytes());
+                return Ok(());
             }
-        };
-        let mut builder = if format == ManifestFormat::Db {
-            db::load_rows(&path)?
-        } else {
-            load_mbdb(&path)?
-        };
+            match builder.add(
+                entry.file_id.as_bytes(),
+                entry.domain.as_bytes(),
+                entry.path.as_bytes(),
+            ) {
+                Ok(()) => Ok(()),
+                Err(AddError::TooManyDomains) => Err(Error::invalid(
+                    path,
+                    format!("{} has too many distinct domains", file_name(path)),
+                )),
+            }
+        })?;
+        builder.set_truncated_at(pass.truncated_at);
         builder.add_installed(installed);
         Ok(builder.finish())
     }
 }
 
-/// Streams a Manifest.mbdb into an index; only records with mode `0x8000` are files.
-fn load_mbdb(path: &Path) -> Result<IndexBuilder> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    // Records are about 150 bytes; a generous guess avoids most regrowth.
-    let guess = file.metadata().map(|m| m.len() / 200).unwrap_or(0);
-    let mut reader = MbdbReader::new(BufReader::with_capacity(1 << 16, file), path)?;
-    let mut builder = IndexBuilder::with_capacity(usize::try_from(guess).unwrap_or(0));
-    while let Some(record) = reader.next_record()? {
-        if !record.is_file() {
-            builder.add_other(record.domain.as_bytes());
-            continue;
-        }
-        let added = builder.add_id(
-            record.file_id(),
-            record.domain.as_bytes(),
-            record.path.as_bytes(),
-        );
-        if let Err(AddError::TooManyDomains) = added {
-            return Err(Error::invalid(
-                path,
-                "Manifest.mbdb has too many distinct domains",
-            ));
-        }
-    }
-    builder.set_truncated_at(reader.truncated_at());
-    Ok(builder)
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

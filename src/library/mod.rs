@@ -10,7 +10,6 @@ pub mod discover;
 pub mod error;
 pub mod locate;
 pub mod manifest;
-pub mod mbdb;
 pub mod models;
 pub mod names;
 pub mod plists;

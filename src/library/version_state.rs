@@ -11,7 +11,9 @@ use time::OffsetDateTime;
 
 use super::backup::{BackupState, ManifestFormat};
 use super::error::Error;
-use super::mbdb::MbdbReader;
+use super::manifest::mbdb::MbdbReader;
+use super::manifest::probe::judge_db_header;
+use super::manifest::{Entry, ManifestError};
 use super::plists::StatusPlist;
 use super::safe_fs::{self, SpecialFile};
 use super::sqlite;
@@ -19,9 +21,6 @@ use super::sqlite;
 /// How recent the last write into a version must be for an unfinished backup to count as
 /// running ([`BackupState::InProgress`]) rather than stopped ([`BackupState::Interrupted`]).
 pub const IN_PROGRESS_WINDOW: Duration = Duration::from_secs(30 * 60);
-
-/// The first 16 bytes of every SQLite database.
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// The sentence for a plist that could not be read.
 pub fn plist_problem(name: &str, error: &Error) -> String {
@@ -35,7 +34,7 @@ pub fn plist_problem(name: &str, error: &Error) -> String {
         }
         Error::Io { source, .. } => format!("{name} could not be read ({source})"),
         Error::Plist { .. } => format!("{name} is not a readable plist (truncated or corrupt)"),
-        Error::Invalid { .. } | Error::Sqlite { .. } => {
+        Error::Invalid { .. } | Error::Sqlite { .. } | Error::Manifest(_) => {
             format!("{name} is not a dictionary plist")
         }
     }
@@ -67,11 +66,14 @@ fn check_db(db: &Path, len: u64, encrypted: Option<bool>) -> Option<String> {
         Ok(head) => head,
         Err(e) => return Some(format!("Manifest.db could not be read ({e})")),
     };
-    if head.as_slice() != SQLITE_MAGIC {
-        return match encrypted {
-            Some(false) => Some("Manifest.db is not an SQLite database".to_string()),
-            _ => None,
-        };
+    // Not SQLite is damage only when Manifest.plist says the backup is not encrypted; when it
+    // is (or cannot be told) the bytes are ciphertext or already reported.
+    match judge_db_header(db, &head, len, encrypted) {
+        Ok(()) => {}
+        Err(ManifestError::Damaged { .. }) if encrypted == Some(false) => {
+            return Some("Manifest.db is not an SQLite database".to_string())
+        }
+        Err(_) => return None,
     }
     match count_files_tables(db) {
         Ok(0) => Some("Manifest.db has no Files table".to_string()),
@@ -93,11 +95,11 @@ fn mbdb_records_problem(mbdb: &Path) -> Option<String> {
         Ok(r) => r,
         Err(e) => return Some(format!("Manifest.mbdb is not readable ({e})")),
     };
-    let mut whole = 0u64;
+    let (mut whole, mut entry) = (0u64, Entry::default());
     loop {
-        match records.next_record() {
-            Ok(Some(_)) => whole += 1,
-            Ok(None) => break,
+        match records.next_into(&mut entry) {
+            Ok(true) => whole += 1,
+            Ok(false) => break,
             Err(e) => return Some(format!("Manifest.mbdb is not readable ({e})")),
         }
     }

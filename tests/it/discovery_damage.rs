@@ -372,7 +372,7 @@ fn a_udid_folder_with_only_a_snapshot_folder_is_a_backup() {
 #[test]
 fn a_truncated_manifest_mbdb_is_damaged_with_where_it_is_cut() {
     use backtop::demo::FileSpec;
-    use backtop::library::mbdb::parse_mbdb;
+    use backtop::library::manifest::mbdb::parse_mbdb;
     let tmp = tempfile::tempdir().unwrap();
     let mut s = spec();
     s.format = ManifestFormat::Mbdb;
@@ -400,7 +400,7 @@ fn a_truncated_manifest_mbdb_is_damaged_with_where_it_is_cut() {
     let v = read(&cut, NOW);
     let expected = format!(
         "Manifest.mbdb is truncated: its record at byte {at} is cut short ({} whole records before it)",
-        parsed.records.len()
+        parsed.entries.len()
     );
     assert_eq!(
         state_and_problem(&v),

@@ -9,7 +9,7 @@ mod mbfile;
 
 use backtop::library::backup::ManifestFormat;
 use backtop::library::category::Category;
-use backtop::library::manifest::{for_each_row, rows, FileClass, ManifestIndex};
+use backtop::library::manifest::{Fields, FileClass, Kind, Manifest, ManifestIndex};
 use backtop::library::Error;
 use rusqlite::Connection;
 
@@ -162,7 +162,7 @@ fn a_truncated_mbdb_keeps_the_records_before_the_cut() {
     let index = ManifestIndex::load(dir.path(), ManifestFormat::Mbdb).unwrap();
     assert_phone_index(&index);
     // The last record is 2+10 + 2+26 + 6 + 2 + 28 + 8 + 2 = 86 bytes, cut by 7.
-    assert_eq!(index.truncated_at(), Some(len + 7 - 86));
+    assert_eq!(index.truncated_at(), Some(len as u64 + 7 - 86));
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn loading_never_writes_to_the_backup() {
         std::fs::set_permissions(dir.path(), ro).unwrap();
     }
     let index = ManifestIndex::load(dir.path(), ManifestFormat::Db);
-    let all = rows(dir.path());
+    let all = Manifest::open(dir.path()).and_then(|m| m.entries(Fields::All));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -194,7 +194,7 @@ fn loading_never_writes_to_the_backup() {
         std::fs::set_permissions(dir.path(), rw).unwrap();
     }
     assert_eq!(index.unwrap().len(), 17);
-    assert_eq!(all.unwrap().len(), PHONE.len());
+    assert_eq!(all.unwrap().entries.len(), PHONE.len());
     let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -216,34 +216,81 @@ fn a_path_with_uri_characters_opens() {
 }
 
 #[test]
-fn rows_stream_every_row_with_blobs_decoded_on_demand() {
+fn entries_stream_every_row_with_blobs_decoded_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     write_db(dir.path(), PHONE);
-    let all = rows(dir.path()).unwrap();
+    let manifest = Manifest::open(dir.path()).unwrap();
+    assert_eq!(manifest.format(), ManifestFormat::Db);
+    assert_eq!(manifest.count().unwrap(), PHONE.len() as u64);
+    let all = manifest.entries(Fields::All).unwrap().entries;
     assert_eq!(all.len(), PHONE.len());
-    let sms = all
-        .iter()
-        .find(|r| r.relative_path == "Library/SMS/sms.db")
-        .unwrap();
+    let sms = all.iter().find(|r| r.path == "Library/SMS/sms.db").unwrap();
     assert_eq!(sms.file_id, "3d0d7e5fb2ce288813306e4d4636395e047a3d28");
-    assert_eq!((sms.domain.as_str(), sms.flags), ("HomeDomain", 1));
-    assert!(sms.is_file());
-    let mb = sms.mbfile().unwrap();
-    assert_eq!((mb.size, mb.mode), (10, 0o100644));
-    assert_eq!(mb.relative_path.as_deref(), Some("Library/SMS/sms.db"));
-    let mut flags = std::collections::BTreeMap::new();
-    for_each_row(dir.path(), |row| {
-        *flags.entry(row.flags).or_insert(0) += 1;
-        Ok(())
-    })
-    .unwrap();
     assert_eq!(
-        flags.into_iter().collect::<Vec<_>>(),
-        [(1, 17), (2, 3), (4, 1)]
+        (sms.domain.as_str(), &sms.kind),
+        ("HomeDomain", &Kind::File)
+    );
+    let meta = sms.meta.as_ref().unwrap();
+    assert_eq!((meta.size, meta.mode), (10, 0o100644));
+    assert_eq!(
+        (meta.mtime, meta.birth),
+        (Some(1_700_000_000), Some(1_600_000_000))
+    );
+    // Names only: the same rows and kinds, no blob decoded.
+    let names = manifest.entries(Fields::Names).unwrap().entries;
+    assert_eq!(names.len(), all.len());
+    for (n, a) in names.iter().zip(&all) {
+        assert_eq!(
+            (&n.file_id, &n.domain, &n.path),
+            (&a.file_id, &a.domain, &a.path)
+        );
+        assert_eq!(n.kind.name(), a.kind.name());
+        assert_eq!(n.meta, None);
+    }
+    let mut kinds = std::collections::BTreeMap::new();
+    manifest
+        .for_each(Fields::Names, |entry| {
+            *kinds.entry(entry.kind.name()).or_insert(0) += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [("dir", 3), ("file", 17), ("symlink", 1)]
     );
     // An error from the callback stops the walk and comes back.
-    let err = for_each_row(dir.path(), |_| Err(Error::invalid("x", "stop"))).unwrap_err();
+    let err = manifest
+        .for_each(Fields::Names, |_| Err(Error::invalid("x", "stop")))
+        .unwrap_err();
     assert_eq!(err.to_string(), "x: stop");
+}
+
+#[test]
+fn both_formats_give_the_same_entries() {
+    let db = tempfile::tempdir().unwrap();
+    let mbdb = tempfile::tempdir().unwrap();
+    write_db(db.path(), PHONE);
+    write_mbdb(mbdb.path(), PHONE, 0);
+    let read = |dir: &std::path::Path| {
+        let mut entries = Manifest::open(dir)
+            .unwrap()
+            .entries(Fields::All)
+            .unwrap()
+            .entries;
+        entries.sort_by(|a, b| (&a.domain, &a.path).cmp(&(&b.domain, &b.path)));
+        entries
+            .into_iter()
+            .map(|e| {
+                (
+                    e.file_id.clone(),
+                    e.domain.clone(),
+                    e.path.clone(),
+                    e.kind.name(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(read(db.path()), read(mbdb.path()));
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub struct ManifestIndex {
     domain_apps: Vec<Option<u32>>,
     app_bundles: Vec<String>,
     skipped: usize,
-    truncated_at: Option<usize>,
+    truncated_at: Option<u64>,
 }
 
 /// Most domains an index can hold (the domain index has 24 bits).
@@ -83,7 +83,7 @@ impl ManifestIndex {
     }
 
     /// For Manifest.mbdb: the byte offset of a truncated last record, when there was one.
-    pub fn truncated_at(&self) -> Option<usize> {
+    pub fn truncated_at(&self) -> Option<u64> {
         self.truncated_at
     }
 }
@@ -168,7 +168,7 @@ impl IndexBuilder {
     }
 
     /// Notes where a Manifest.mbdb was cut short.
-    pub(crate) fn set_truncated_at(&mut self, offset: Option<usize>) {
+    pub(crate) fn set_truncated_at(&mut self, offset: Option<u64>) {
         self.index.truncated_at = offset;
     }
 

@@ -12,7 +12,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use super::join::{categorize, top_apps, Classes};
 use super::walk::{walk_version, WalkOptions, Walked};
 use super::{SharedInode, VersionUsage};
-use crate::library::manifest::{probe_db, DbKind, ManifestIndex};
+use crate::library::manifest::{ManifestError, ManifestIndex};
 use crate::library::{Error, ManifestFormat, Result, Version};
 
 /// What steers one version's sizing.
@@ -190,7 +190,7 @@ fn classes_of(
         }
         // The version was not known to be encrypted (Manifest.plist unreadable), but the
         // index is ciphertext.
-        Err(_) if probe_db(&path.join("Manifest.db")).is_ok_and(|k| k == DbKind::Encrypted) => {
+        Err(Error::Manifest(ManifestError::Encrypted { .. })) => {
             let msg = "Manifest.db looks encrypted: files are counted as encrypted";
             (Classes::Encrypted, Some(msg.to_string()))
         }

@@ -6,8 +6,9 @@ use std::path::Path;
 use backtop::demo::{build_demo, file_id, write_backup, BackupSpec, Damage, DemoOptions, FileSpec};
 use backtop::library::backup::ManifestFormat;
 use backtop::library::category::{classify, Category};
-use backtop::library::manifest::{parse_file_id, rows, FileClass, ManifestIndex};
-use backtop::library::mbdb::read_mbdb;
+use backtop::library::manifest::{
+    parse_file_id, Fields, FileClass, Manifest, ManifestError, ManifestIndex,
+};
 use backtop::library::Error;
 
 use Category as C;
@@ -268,9 +269,15 @@ fn load_error(
 
 fn message(err: Error, path: &Path) -> String {
     match err {
-        Error::Invalid { message, path: p } if p == path => message,
+        Error::Manifest(e @ (ManifestError::Encrypted { .. } | ManifestError::Damaged { .. })) => {
+            assert!(
+                e.to_string().starts_with(&path.display().to_string()),
+                "{e}"
+            );
+            e.reason()
+        }
         other => panic!(
-            "expected Error::Invalid on {}, got {other:?}",
+            "expected a ManifestError on {}, got {other:?}",
             path.display()
         ),
     }
@@ -302,13 +309,16 @@ fn demo_truncated_mbdb_keeps_the_records_before_the_cut() {
     let cut = index.truncated_at().expect("a truncated record");
     let half = std::fs::metadata(dir.path().join("Manifest.mbdb"))
         .unwrap()
-        .len() as usize;
+        .len();
     assert!(cut <= half && cut > 6, "cut at {cut} of {half}");
     // The demo writes folder rows first, so the first half may hold no file at all: the index
     // holds exactly the file records before the cut.
-    let parse = read_mbdb(&dir.path().join("Manifest.mbdb")).unwrap();
+    let parse = Manifest::open(dir.path())
+        .unwrap()
+        .entries(Fields::All)
+        .unwrap();
     assert_eq!(parse.truncated_at, Some(cut));
-    let files = parse.records.iter().filter(|r| r.is_file()).count();
+    let files = parse.entries.iter().filter(|r| r.is_file()).count();
     assert_eq!(index.len(), files);
     assert!(files < FILES.len());
     for (domain, path, category, _) in FILES {
@@ -370,19 +380,14 @@ fn every_version_of_the_demo_library_loads_consistently() {
 }
 
 fn check_against_classify(dir: &Path, format: ManifestFormat, index: &ManifestIndex) {
-    let rows: Vec<(String, String, bool)> = match format {
-        ManifestFormat::Mbdb => read_mbdb(&dir.join("Manifest.mbdb"))
-            .unwrap()
-            .records
-            .into_iter()
-            .map(|r| (r.domain.clone(), r.path.clone(), r.is_file()))
-            .collect(),
-        _ => rows(dir)
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.domain, r.relative_path, r.flags == 1))
-            .collect(),
-    };
+    let rows: Vec<(String, String, bool)> = Manifest::open_as(dir, format)
+        .unwrap()
+        .entries(Fields::All)
+        .unwrap()
+        .entries
+        .into_iter()
+        .map(|r| (r.domain.clone(), r.path.clone(), r.is_file()))
+        .collect();
     let mut files = 0;
     for (domain, path, is_file) in rows {
         let class = index.get(&id(&domain, &path));

@@ -1,16 +1,27 @@
 //! Encrypted, garbage, empty and missing manifests: errors with context, never panics.
 
 use backtop::library::backup::ManifestFormat;
-use backtop::library::manifest::{probe_db, DbKind, ManifestIndex};
+use backtop::library::manifest::{probe_db, ManifestError, ManifestIndex, Where};
 use backtop::library::Error;
 use rusqlite::Connection;
 
 use super::fixtures::{write_db, PHONE};
 
+/// The sentence of a typed manifest error (encrypted, unsupported, damaged).
 fn invalid_message(err: Error) -> String {
     match err {
-        Error::Invalid { message, .. } => message,
-        other => panic!("expected Error::Invalid, got {other:?}"),
+        Error::Manifest(e) => e.reason(),
+        other => panic!("expected Error::Manifest, got {other:?}"),
+    }
+}
+
+/// What the probe says, in short: "sqlite", "encrypted", "damaged at its header", ….
+fn probed(db: &std::path::Path) -> String {
+    match probe_db(db) {
+        Ok(()) => "sqlite".into(),
+        Err(Error::Manifest(ManifestError::Encrypted { .. })) => "encrypted".into(),
+        Err(Error::Manifest(ManifestError::Damaged { at, .. })) => format!("damaged at {at}"),
+        Err(other) => format!("{other:?}"),
     }
 }
 
@@ -22,10 +33,7 @@ fn an_encrypted_manifest_db_says_so() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     std::fs::write(dir.path().join("Manifest.db"), bytes).unwrap();
-    assert_eq!(
-        probe_db(&dir.path().join("Manifest.db")).unwrap(),
-        DbKind::Encrypted
-    );
+    assert_eq!(probed(&dir.path().join("Manifest.db")), "encrypted");
     let err = ManifestIndex::load(dir.path(), ManifestFormat::Db).unwrap_err();
     assert_eq!(invalid_message(err), "Manifest.db is encrypted");
 }
@@ -39,7 +47,12 @@ fn garbage_empty_and_missing_manifest_dbs_are_errors_with_context() {
     assert!(matches!(load(), Error::Io { path, .. } if path == db));
 
     std::fs::write(&db, b"").unwrap();
-    assert_eq!(invalid_message(load()), "Manifest.db is empty (0 bytes)");
+    let err = load();
+    assert!(
+        matches!(&err, Error::Manifest(ManifestError::Damaged { at: Where::Header, path, .. }) if *path == db),
+        "{err:?}"
+    );
+    assert_eq!(invalid_message(err), "Manifest.db is empty (0 bytes)");
 
     std::fs::write(&db, b"this is not a database, just some text\n").unwrap();
     assert_eq!(
@@ -108,16 +121,16 @@ fn manifest_plist_is_encrypted_decides_over_the_bytes() {
         .collect();
     std::fs::write(&db, &random).unwrap();
     write_plist(false);
-    assert_eq!(probe_db(&db).unwrap(), DbKind::NotSqlite);
+    assert_eq!(probed(&db), "damaged at its header");
     write_plist(true);
-    assert_eq!(probe_db(&db).unwrap(), DbKind::Encrypted);
+    assert_eq!(probed(&db), "encrypted");
     // Without a readable Manifest.plist the bytes decide.
     std::fs::write(&plist_path, b"garbage").unwrap();
-    assert_eq!(probe_db(&db).unwrap(), DbKind::Encrypted);
+    assert_eq!(probed(&db), "encrypted");
     std::fs::write(
         &db,
         b"plain text is not ciphertext, whatever its length is.....",
     )
     .unwrap();
-    assert_eq!(probe_db(&db).unwrap(), DbKind::NotSqlite);
+    assert_eq!(probed(&db), "damaged at its header");
 }

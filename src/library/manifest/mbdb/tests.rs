@@ -1,6 +1,7 @@
 //! Exact-offset tests of the mbdb reader on hand-built bytes.
 
 use super::*;
+use crate::library::manifest::Kind;
 
 /// A u16-length string field.
 fn s(bytes: &[u8]) -> Vec<u8> {
@@ -67,47 +68,38 @@ fn parses_every_field_of_a_file_record() {
     let parse = parse_mbdb(&file_bytes(&[record_file()])).unwrap();
     assert_eq!(parse.truncated_at, None);
     assert_eq!(
-        parse.records,
-        vec![MbdbRecord {
+        parse.entries,
+        vec![Entry {
+            file_id: "3d0d7e5fb2ce288813306e4d4636395e047a3d28".into(),
             domain: "HomeDomain".into(),
             path: "Library/SMS/sms.db".into(),
-            link_target: None,
-            data_hash: Some(vec![0xAB; 20]),
-            encryption_key: None,
-            mode: 0x81A4,
-            inode: 0x0102_0304_0506_0708,
-            uid: 501,
-            gid: 20,
-            mtime: 1_600_000_000,
-            atime: 1_600_000_001,
-            ctime: 1_600_000_002,
-            size: 4096,
-            protection_class: 4,
-            properties: vec![(b"xattr".to_vec(), b"v1".to_vec())],
+            kind: Kind::File,
+            meta: Some(Meta {
+                size: 4096,
+                mode: 0x81A4,
+                mtime: Some(1_600_000_000),
+                birth: None,
+                inode: Some(0x0102_0304_0506_0708),
+                flags: None,
+                protection_class: Some(4),
+                encryption_key: None,
+            }),
+            meta_error: None,
         }]
     );
-    let record = &parse.records[0];
-    assert!(record.is_file());
-    assert_eq!(
-        hex::encode(record.file_id()),
-        "3d0d7e5fb2ce288813306e4d4636395e047a3d28"
-    );
+    assert!(parse.entries[0].is_file());
 }
 
 #[test]
 fn absent_strings_are_empty_or_none() {
     let parse = parse_mbdb(&file_bytes(&[record_dir()])).unwrap();
-    let record = &parse.records[0];
-    assert_eq!(record.domain, "MediaDomain");
-    assert_eq!(record.path, "");
-    assert_eq!(
-        (record.link_target.as_deref(), record.data_hash.as_deref()),
-        (None, None)
-    );
-    assert_eq!(record.encryption_key, None);
-    assert_eq!(record.mode, 0x41ED);
-    assert!(!record.is_file());
-    assert_eq!(record.properties, vec![]);
+    let entry = &parse.entries[0];
+    assert_eq!(entry.domain, "MediaDomain");
+    assert_eq!(entry.path, "");
+    assert_eq!(entry.kind, Kind::Dir);
+    let meta = entry.meta.as_ref().unwrap();
+    assert_eq!((meta.mode, meta.encryption_key.as_deref()), (0x41ED, None));
+    assert!(!entry.is_file());
 }
 
 #[test]
@@ -121,13 +113,18 @@ fn symlink_target_and_encryption_key_are_read() {
     r.extend([0xA1, 0xFF]);
     r.extend([0; 8 + 4 + 4 + 12 + 8 + 1 + 1]);
     let parse = parse_mbdb(&file_bytes(&[r])).unwrap();
-    let record = &parse.records[0];
-    assert_eq!(record.link_target.as_deref(), Some("/var/mobile/x"));
+    let entry = &parse.entries[0];
     assert_eq!(
-        record.encryption_key.as_deref(),
+        entry.kind,
+        Kind::Symlink {
+            target: Some("/var/mobile/x".into())
+        }
+    );
+    assert_eq!(
+        entry.meta.as_ref().unwrap().encryption_key.as_deref(),
         Some(&[1, 0, 0, 0, 0xEE, 0xFF][..])
     );
-    assert!(!record.is_file());
+    assert!(!entry.is_file());
 }
 
 #[test]
@@ -137,26 +134,31 @@ fn a_truncated_last_record_keeps_the_others_and_names_its_offset() {
     // Cut the third record (starting at 176) inside its inode, inside a string, after 1 byte.
     for cut in [176 + 65, 176 + 5, 176 + 1, whole.len() - 1] {
         let parse = parse_mbdb(&whole[..cut]).unwrap();
-        assert_eq!(parse.records.len(), 2, "cut at {cut}");
+        assert_eq!(parse.entries.len(), 2, "cut at {cut}");
         assert_eq!(parse.truncated_at, Some(176), "cut at {cut}");
     }
     // Cut inside the second record (starting at 115).
     let parse = parse_mbdb(&whole[..130]).unwrap();
-    assert_eq!(parse.records.len(), 1);
+    assert_eq!(parse.entries.len(), 1);
     assert_eq!(parse.truncated_at, Some(115));
     // Cut exactly between records: nothing is truncated.
     let parse = parse_mbdb(&whole[..176]).unwrap();
-    assert_eq!((parse.records.len(), parse.truncated_at), (2, None));
+    assert_eq!((parse.entries.len(), parse.truncated_at), (2, None));
 }
 
 #[test]
 fn only_the_header_is_an_empty_list() {
-    assert_eq!(parse_mbdb(MBDB_MAGIC).unwrap(), MbdbParse::default());
+    assert_eq!(parse_mbdb(MBDB_MAGIC).unwrap(), Entries::default());
 }
 
 #[test]
 fn a_wrong_header_is_an_error() {
     let err = parse_mbdb(b"mbdb\x04\x00").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Manifest.mbdb: Manifest.mbdb version 4.0 is not supported (5.0 is)"
+    );
+    let err = parse_mbdb(b"mbdx\x05\x00").unwrap_err();
     assert!(
         err.to_string()
             .starts_with("Manifest.mbdb: not a Manifest.mbdb: header is"),
@@ -176,10 +178,10 @@ fn read_mbdb_names_the_real_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("Manifest.mbdb");
     std::fs::write(&path, file_bytes(&[record_file(), record_dir()])).unwrap();
-    let parse = read_mbdb(&path).unwrap();
-    assert_eq!(parse.records.len(), 2);
+    let manifest = crate::library::manifest::Manifest::open(dir.path()).unwrap();
+    assert_eq!(manifest.count().unwrap(), 2);
     std::fs::write(&path, b"garbage!").unwrap();
-    let err = read_mbdb(&path).unwrap_err();
+    let err = crate::library::manifest::Manifest::open(dir.path()).unwrap_err();
     assert!(
         err.to_string().starts_with(&path.display().to_string()),
         "{err}"
@@ -199,13 +201,13 @@ fn arbitrary_bytes_never_panic() {
         }));
         // The shortest record (all five strings absent, no property) is 50 bytes.
         let parse = parse_mbdb(&bytes).unwrap();
-        assert!(parse.records.len() <= len / 50, "{len} bytes");
+        assert!(parse.entries.len() <= len / 50, "{len} bytes");
     }
     // Every prefix of a valid file parses to the records that fit, no panic.
     let whole = file_bytes(&[record_file(), record_dir()]);
     for cut in 6..whole.len() {
         let parse = parse_mbdb(&whole[..cut]).unwrap();
         let want = usize::from(cut >= 115);
-        assert_eq!(parse.records.len(), want, "cut at {cut}");
+        assert_eq!(parse.entries.len(), want, "cut at {cut}");
     }
 }
