@@ -55,8 +55,7 @@ pub fn write_file(
     if sparse {
         f.set_len(len).map_err(io)?;
     } else {
-        let mut block = vec![0u8; len.min(64 * 1024) as usize];
-        rng.fill(&mut block);
+        let block = block(rng, len);
         let mut left = len;
         while left > 0 {
             let n = left.min(block.len() as u64) as usize;
@@ -69,6 +68,34 @@ pub fn write_file(
             .map_err(io)?;
     }
     Ok(())
+}
+
+/// The block a file of `len` bytes repeats: the first `min(len, 64 KiB)` bytes from `rng`.
+fn block(rng: &mut Rng, len: u64) -> Vec<u8> {
+    let mut block = vec![0u8; len.min(BLOCK) as usize];
+    rng.fill(&mut block);
+    block
+}
+
+/// Length of the block a written file repeats.
+const BLOCK: u64 = 64 * 1024;
+
+/// The generator of a listed file's bytes: a pure function of its fileID and on-disk length,
+/// so the same file has the same bytes in every version and a test can compute them.
+pub fn file_rng(file_id: &str, len: u64) -> Rng {
+    Rng::from_str_seed(file_id, len)
+}
+
+/// The bytes the builder writes for the listed file `file_id` of `len` bytes on disk (not
+/// sparse): what an export of it must reproduce.
+pub fn content_bytes(file_id: &str, len: u64) -> Vec<u8> {
+    let block = block(&mut file_rng(file_id, len), len);
+    let mut out = Vec::with_capacity(len as usize);
+    while (out.len() as u64) < len {
+        let n = (len - out.len() as u64).min(block.len() as u64) as usize;
+        out.extend_from_slice(&block[..n]);
+    }
+    out
 }
 
 /// Sets the modification (and access) time of a file or folder.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::spec::{file_id, FileSpec};
+use super::spec::{file_id, BackupSpec, FileSpec};
 
 /// `Mode` of a regular file (`-rw-r--r--`).
 pub const FILE_MODE: u32 = 0o100644;
@@ -65,6 +65,12 @@ fn entry(domain: &str, path: &str, size: u64, dir: bool, date: i64) -> Entry {
         },
         file_id: id,
     }
+}
+
+/// The rows [`write_backup`](super::write_backup) puts in the manifest of `spec`: what a reader
+/// of that manifest must find (names, sizes, modes, mtimes).
+pub fn manifest_rows(spec: &BackupSpec) -> Vec<Entry> {
+    entries(&spec.files, spec.date.unix_timestamp())
 }
 
 /// Rows for `files`: directories first (every non-empty ancestor folder, sorted), then files in

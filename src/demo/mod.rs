@@ -45,7 +45,8 @@ mod spec;
 mod versions_db;
 mod write;
 
-pub use entries::{DIR_MODE, FILE_MODE};
+pub use content::content_bytes;
+pub use entries::{manifest_rows, Entry as Row, DIR_MODE, FILE_MODE};
 pub use library::{
     archive_name, build_demo, external_root, finder_root, imazing_root, DemoDevice, DemoLibrary,
     DemoOptions, INTERACTIVE_SCALE,

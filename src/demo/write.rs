@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use super::content::{content_path, set_tree_mtime, write_file, Dirs};
+use super::content::{content_path, file_rng, set_tree_mtime, write_file, Dirs};
 use super::damage;
 use super::entries::entries;
 use super::manifest_db::write_manifest_db;
@@ -116,7 +116,7 @@ fn write_version(
     write_manifest(dir, spec, files)?;
     let mut rng = Rng::from_str_seed(&spec.udid, spec.date.unix_timestamp() as u64);
     let present = &files[..files.len().saturating_sub(spec.missing_files)];
-    let (mut count, mut bytes) = write_contents(dir, spec, present, source, &mut rng)?;
+    let (mut count, mut bytes) = write_contents(dir, spec, present, source)?;
     let mut dirs = Dirs::default();
     for (name, len) in &spec.unlisted_files {
         let path = content_path(dir, spec.format, name);
@@ -159,7 +159,6 @@ fn write_contents(
     spec: &BackupSpec,
     files: &[FileSpec],
     source: &Source,
-    rng: &mut Rng,
 ) -> Result<(u64, u64)> {
     let mtime = (spec.state == SpecState::Finished).then(|| SystemTime::from(spec.date));
     let mut dirs = Dirs::default();
@@ -190,7 +189,7 @@ fn write_contents(
                     .len();
             }
             _ => {
-                write_file(&path, len, spec.sparse, rng, mtime)?;
+                write_file(&path, len, spec.sparse, &mut file_rng(&id, len), mtime)?;
                 bytes += len;
             }
         }

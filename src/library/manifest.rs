@@ -14,6 +14,7 @@
 //!   domains into bundles. The scan joins its directory walk to it with [`parse_file_id`] and
 //!   [`ManifestIndex::get`].
 
+pub mod content;
 pub mod db;
 pub mod entry;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod index;
 pub mod mbdb;
 pub mod mbfile;
 pub mod probe;
+pub mod tree;
 
 use std::fs::File;
 use std::io::BufReader;
@@ -29,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use content::{content_path, present_ids};
 pub use db::open_db;
 pub use entry::{Entry, Kind, Meta};
 pub use error::{ManifestError, Where};
@@ -36,6 +39,7 @@ pub use fileid::{file_id_hex, parse_file_id};
 pub use index::{FileClass, ManifestIndex};
 pub use mbfile::{decode_mbfile, MbFile};
 pub use probe::{probe_db, probe_db_knowing, MBDB_MAGIC, SQLITE_HEADER};
+pub use tree::{NodeId, NodeKind, NodeRef, Presence, Sort, Tree};
 
 use super::backup::ManifestFormat;
 use super::error::{Error, Result};

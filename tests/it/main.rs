@@ -3,6 +3,7 @@
 
 mod support;
 
+mod browse;
 mod categories;
 mod config_cli;
 mod delete_safety;

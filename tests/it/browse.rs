@@ -1,0 +1,5 @@
+//! Looking inside a version: the listing and search index over demo backups of both manifest
+//! formats, the export (`actions::export`) and the `ls` / `export` commands.
+
+mod fixture;
+mod tree;
