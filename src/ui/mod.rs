@@ -83,7 +83,10 @@ pub fn run_loop<B: Backend>(
     host: &mut dyn Host,
     input: &Receiver<Msg>,
     clock: fn() -> OffsetDateTime,
-) -> io::Result<()> {
+) -> io::Result<()>
+where
+    B::Error: 'static,
+{
     let size = terminal.size().map_err(backend_error)?;
     app.update(Msg::Resize(size.width, size.height));
     let mut scan = Some(host.start_scan());
@@ -126,7 +129,10 @@ fn carry_out<B: Backend>(
     app: &mut App,
     host: &mut dyn Host,
     scan: &mut Option<Receiver<ScanEvent>>,
-) -> io::Result<bool> {
+) -> io::Result<bool>
+where
+    B::Error: 'static,
+{
     match effect {
         Effect::Quit => return Ok(true),
         Effect::Rescan => {
@@ -177,6 +183,27 @@ fn next_batch(
 }
 
 /// A backend's error as an `io::Error` (ratatui 0.30 backends each have their own error type).
-fn backend_error<E: std::fmt::Display>(e: E) -> io::Error {
-    io::Error::other(e.to_string())
+/// The terminal's own `io::Error` passes through unchanged: its errno (EIO after a hang-up) is
+/// how [`crate::commands::tui::run`] tells a dropped terminal from a failure.
+fn backend_error<E: std::error::Error + 'static>(e: E) -> io::Error {
+    let message = e.to_string();
+    let any: Box<dyn std::any::Any> = Box::new(e);
+    match any.downcast::<io::Error>() {
+        Ok(io) => *io,
+        Err(_) => io::Error::other(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_terminal_error_keeps_its_errno_and_others_keep_their_message() {
+        let hung_up = backend_error(io::Error::from_raw_os_error(5));
+        assert_eq!(hung_up.raw_os_error(), Some(5));
+        let other = backend_error(std::fmt::Error);
+        assert_eq!(other.raw_os_error(), None);
+        assert_eq!(other.to_string(), std::fmt::Error.to_string());
+    }
 }
