@@ -138,6 +138,25 @@ pub enum Command {
         /// Where to write it (created if missing).
         dir: PathBuf,
     },
+    /// Print the shell completion script for SHELL on stdout.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout.
+    Man,
+}
+
+impl Command {
+    /// Whether the command only prints something about backtop itself (completions, man page,
+    /// the demo writer): it reads no config and looks for no backups.
+    pub fn is_standalone(&self) -> bool {
+        matches!(
+            self,
+            Self::Demo { .. } | Self::Completions { .. } | Self::Man
+        )
+    }
 }
 
 /// `--json` for commands that print a report.

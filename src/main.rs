@@ -15,7 +15,7 @@ use backtop::cli::{Cli, Command};
 use backtop::commands::context::RunRoots;
 use backtop::commands::host::DashboardHost;
 use backtop::commands::prune::PruneArgs;
-use backtop::commands::{demo, du, list, prune, rm, roots, tui, verify};
+use backtop::commands::{completions, demo, du, list, prune, rm, roots, tui, verify};
 use backtop::config::{self, Config, ConfigDirs};
 use backtop::library::locate::Os;
 use backtop::library::Library;
@@ -88,7 +88,7 @@ fn freed_by_deleting(
 /// Reads the config file (not for `--demo`, whose library is its own), says its unknown keys
 /// on stderr, and folds its switches into `cli`: a flag only ever adds to the file.
 fn read_config(cli: &mut Cli) -> anyhow::Result<Config> {
-    if cli.roots.demo || matches!(cli.command, Some(Command::Demo { .. })) {
+    if cli.roots.demo || cli.command.as_ref().is_some_and(Command::is_standalone) {
         return Ok(Config::default());
     }
     let dirs = ConfigDirs::current();
@@ -105,8 +105,11 @@ fn read_config(cli: &mut Cli) -> anyhow::Result<Config> {
 }
 
 fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
-    if let Some(Command::Demo { dir }) = &cli.command {
-        return demo::run(dir);
+    match &cli.command {
+        Some(Command::Demo { dir }) => return demo::run(dir),
+        Some(Command::Completions { shell }) => return completions::run_completions(*shell),
+        Some(Command::Man) => return completions::run_man(),
+        _ => {}
     }
     let run_roots = RunRoots::resolve(&cli.roots, &config.roots)?;
     finish_or_report_half_deletes(&cli, &run_roots);
@@ -163,6 +166,8 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             prune::run_on_terminal(&library, &args, Some(&freed))
         }
         Some(Command::Du(arg)) => du::run(&library, arg.json, cache),
-        Some(Command::Demo { .. }) => unreachable!("handled above"),
+        Some(Command::Demo { .. } | Command::Completions { .. } | Command::Man) => {
+            unreachable!("handled above")
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! `Manifest.mbdb` writer (iOS 9 and earlier; backup-format.md §4b): the header `mbdb\x05\x00`
+//! `Manifest.mbdb` writer (iOS 9 and earlier; docs/FORMAT.md §4b): the header `mbdb\x05\x00`
 //! then one big-endian record per row. Strings are a u16 length and bytes; `0xFFFF` = absent.
 
 use super::entries::Entry;

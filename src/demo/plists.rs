@@ -183,7 +183,7 @@ fn tlv(out: &mut Vec<u8>, tag: &[u8; 4], value: &[u8]) {
     out.extend_from_slice(value);
 }
 
-/// A plausible `BackupKeyBag`: the header tags of backup-format.md §6, then one record per
+/// A plausible `BackupKeyBag`: the header tags of docs/FORMAT.md §6, then one record per
 /// protection class 1–11. The keys are random; no password opens them.
 pub fn keybag(rng: &mut Rng) -> Vec<u8> {
     let mut out = Vec::new();

@@ -38,7 +38,7 @@ enum Source<'a> {
 
 /// Writes a backup version into `version_dir` (created if missing) as `spec` says.
 ///
-/// Contents of encrypted backups are padded per backup-format.md §6. Finished backups get
+/// Contents of encrypted backups are padded per docs/FORMAT.md §6. Finished backups get
 /// content mtimes equal to `spec.date`; in-progress ones keep "now" and a `Snapshot/` folder;
 /// interrupted ones have the whole folder dated three days before `spec.date` (or now, if
 /// earlier).

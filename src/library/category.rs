@@ -1,6 +1,6 @@
 //! Content categories: domain/path → [`Category`], one rule table tested row by row.
 //!
-//! [`RULES`] is backup-format.md §5 as data: each row matches a domain (exact, prefix,
+//! [`RULES`] is docs/FORMAT.md §5 as data: each row matches a domain (exact, prefix,
 //! substring or suffix) and optionally a set of folders; the first matching row wins.
 //! Anything no row matches is [`Category::System`]; `MediaDomain` files outside the named
 //! folders are [`Category::OtherMedia`] (the table's last row). Most rows look at the domain
@@ -180,7 +180,7 @@ const fn rule(category: Category, domain: DomainMatch, dirs: &'static [&'static 
     }
 }
 
-/// The rule table of backup-format.md §5, in order: the first matching row wins. A domain no
+/// The rule table of docs/FORMAT.md §5, in order: the first matching row wins. A domain no
 /// row matches is [`Category::System`] (see [`FALLBACK`]); the last row sends what is left of
 /// `MediaDomain` to [`Category::OtherMedia`].
 #[rustfmt::skip]

@@ -1,4 +1,4 @@
-//! The rule table of backup-format.md §5, row by row, with realistic domains and paths.
+//! The rule table of docs/FORMAT.md §5, row by row, with realistic domains and paths.
 
 use backtop::library::category::{
     app_bundle_of, classify, group_under, is_metadata_file, Category, DomainRules, RULES,

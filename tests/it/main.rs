@@ -5,6 +5,7 @@ mod support;
 
 mod browse;
 mod categories;
+mod completions_man;
 mod config_cli;
 mod delete_safety;
 mod demo_builder;

@@ -1,4 +1,4 @@
-//! Manifest.mbdb (iOS 9 and earlier): the flat big-endian record format of backup-format.md §4b,
+//! Manifest.mbdb (iOS 9 and earlier): the flat big-endian record format of docs/FORMAT.md §4b,
 //! read into [`Entry`] values.
 //!
 //! The file is the 6 bytes `mbdb\x05\x00`, then records until the end. [`MbdbReader`] streams
