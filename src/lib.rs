@@ -1,7 +1,8 @@
 //! backtop: find, size and prune iPhone/iPad backups.
 //!
 //! Data flows one way: disk → [`library`] (the pure model) → [`scan`] (workers that stream
-//! results) → [`ui`] (app state and drawing). User intent flows back through [`actions`].
+//! results) → [`ui`] (app state and drawing). User intent flows back through [`actions`], run
+//! off the UI thread as background jobs ([`tasks`]).
 //! The CLI (`cli`) and the dashboard consume the same core.
 
 pub mod actions;
@@ -11,4 +12,5 @@ pub mod config;
 pub mod demo;
 pub mod library;
 pub mod scan;
+pub mod tasks;
 pub mod ui;

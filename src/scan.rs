@@ -10,6 +10,8 @@
 //! 3. sends `Volumes` (skipped when cancelled), writes the cache, and sends `Finished`.
 //!
 //! [`ScanHandle::cancel`] (or dropping the handle) stops the scan within a directory's time.
+//! [`run`] is the same scan on the caller's thread, sending to any [`Emit`] (the dashboard's
+//! scan job sends straight into its loop).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,6 +30,7 @@ mod results;
 mod worker;
 
 pub use results::{NextBackup, ScanResults};
+pub use worker::{run, Emit};
 
 /// How to scan.
 #[derive(Debug, Clone)]
@@ -71,37 +74,6 @@ impl ScanHandle {
     }
 }
 
-impl ScanHandle {
-    /// The events as a plain receiver that owns the scan: a forwarding thread keeps the handle
-    /// and drops it (cancelling the scan) as soon as the receiver is dropped. For callers that
-    /// only keep a `Receiver` (the dashboard's host).
-    pub fn into_receiver(self) -> Receiver<ScanEvent> {
-        let (tx, rx) = crossbeam_channel::unbounded();
-        let forward = move || {
-            for event in self.events.iter() {
-                if tx.send(event).is_err() {
-                    break;
-                }
-            }
-        };
-        match std::thread::Builder::new()
-            .name("backtop-scan-events".into())
-            .spawn(forward)
-        {
-            Ok(_) => rx,
-            Err(e) => {
-                let (tx, rx) = crossbeam_channel::unbounded();
-                let _ = tx.send(ScanEvent::Finished {
-                    elapsed: Duration::ZERO,
-                    cancelled: true,
-                });
-                drop(e);
-                rx
-            }
-        }
-    }
-}
-
 impl Drop for ScanHandle {
     /// A dropped scan is cancelled (its thread ends on its own).
     fn drop(&mut self) {
@@ -116,7 +88,12 @@ pub fn start(library: Library, options: ScanOptions) -> ScanHandle {
     let flag = Arc::clone(&cancel);
     let thread = std::thread::Builder::new()
         .name("backtop-scan".into())
-        .spawn(move || worker::run(&library, &options, &tx, &flag));
+        .spawn(move || {
+            let send = |event| {
+                let _ = tx.send(event);
+            };
+            worker::run(&library, &options, &send, &flag)
+        });
     match thread {
         Ok(t) => ScanHandle {
             events,

@@ -9,13 +9,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use backtop::commands::host::check_all;
 use backtop::demo::{build_demo, DemoOptions, INTERACTIVE_SCALE};
 use backtop::library::locate::named_root;
 use backtop::library::usage::{library_totals, VersionUsage};
 use backtop::library::volume::VolumeUsage;
 use backtop::library::{discover, Library, RootOrigin};
 use backtop::scan::{self, ScanEvent, ScanOptions};
+use backtop::tasks::{check_all, JobEvent, JobId, JobKind, JobMsg, Outcome, Progress};
 use backtop::ui::app::{App, AppOptions};
 use backtop::ui::theme::Theme;
 use backtop::ui::{Effect, Msg};
@@ -151,7 +151,8 @@ impl Stage {
         let mut app = App::new(self.library.clone(), options, NOW);
         app.update(Msg::Resize(scene.cols, scene.rows));
         for event in &self.events {
-            app.update(Msg::Scan(event.clone()));
+            let progress = JobEvent::Progress(Progress::Scan(event.clone()));
+            app.update(job(JobKind::Scan, progress));
         }
         for code in scene.keys {
             let effects = app.update(Msg::Key(KeyEvent::new(*code, KeyModifiers::NONE)));
@@ -168,10 +169,18 @@ impl Stage {
         for effect in effects {
             if let Effect::PlanDelete(paths) = effect {
                 let checks = check_all(&paths, &self.library, false);
-                app.update(Msg::DeleteChecks(checks));
+                app.update(job(
+                    JobKind::Check,
+                    JobEvent::Done(Outcome::Checked(checks)),
+                ));
             }
         }
     }
+}
+
+/// A message of the stage's made-up job of `kind` (what the host's jobs would send).
+fn job(kind: JobKind, event: JobEvent) -> Msg {
+    Msg::Job(JobMsg::new(JobId(1), kind, event))
 }
 
 /// Renders every scene: `(name, buffer)` in order.

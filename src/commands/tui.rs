@@ -5,17 +5,19 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context};
-use crossbeam_channel::Receiver;
+use crossbeam_channel::Sender;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::library::Library;
-use crate::scan::ScanEvent;
+use crate::tasks::{Ctx, JobKind, Jobs, Outcome};
 use crate::ui::app::{App, AppOptions};
 use crate::ui::terminal::{self, TerminalGuard};
 use crate::ui::theme::Theme;
-use crate::ui::{run_loop, Host};
+use crate::ui::{job_sink, run_loop, Effect, Host, Msg};
 
 /// How the dashboard runs.
 pub struct TuiOptions {
@@ -49,13 +51,46 @@ pub fn no_color_from_env() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
-/// A [`Host`] from a function that starts a scan and returns its events; actions report
-/// "not available yet". For wiring `crate::scan::start` until the action workers land.
-pub struct ScanFn<F: FnMut() -> Receiver<ScanEvent>>(pub F);
+/// A [`Host`] whose scans run a function as the scan job; other actions report "not
+/// available yet". For running the dashboard over a made-up scan (tests).
+pub struct ScanFn {
+    scan: Arc<dyn Fn(&Ctx) + Send + Sync>,
+    jobs: Jobs,
+}
 
-impl<F: FnMut() -> Receiver<ScanEvent>> Host for ScanFn<F> {
-    fn start_scan(&mut self) -> Receiver<ScanEvent> {
-        (self.0)()
+impl ScanFn {
+    /// A host whose every scan runs `scan`, which reports through the job's progress and
+    /// should end once the job is cancelled.
+    pub fn new(scan: impl Fn(&Ctx) + Send + Sync + 'static) -> Self {
+        ScanFn {
+            scan: Arc::new(scan),
+            jobs: Jobs::detached(),
+        }
+    }
+}
+
+impl Host for ScanFn {
+    fn connect(&mut self, messages: Sender<Msg>) {
+        self.jobs = Jobs::new(job_sink(messages));
+    }
+
+    fn perform(&mut self, effect: Effect) -> Option<String> {
+        if effect != Effect::Rescan {
+            return Some(format!("{}: not available yet", effect.name()));
+        }
+        let scan = self.scan.clone();
+        self.jobs.spawn(JobKind::Scan, 0, move |ctx| {
+            scan(ctx);
+            Outcome::Scanned {
+                elapsed: Duration::ZERO,
+                cancelled: ctx.cancelled(),
+            }
+        });
+        None
+    }
+
+    fn shutdown(&mut self) {
+        self.jobs.shutdown();
     }
 }
 
@@ -91,7 +126,7 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
         OffsetDateTime::now_utc,
     );
     drop(guard);
-    host.cancel_scan();
+    host.shutdown();
     if let Some(sig) = terminal::quit_signal() {
         return Ok(128 + sig);
     }

@@ -9,16 +9,17 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use crossbeam_channel::Sender;
-
 use super::cache::{fingerprint, Fingerprint, SizeCache};
 use super::{ScanEvent, ScanOptions};
 use crate::library::usage::{size_version, totals, SizeControl, VersionUsage};
 use crate::library::volume::{volumes_for, VolumeUsage};
 use crate::library::{Library, RootStatus, Version};
 
-/// Runs one scan; every event goes to `tx` (a closed receiver is ignored).
-pub fn run(library: &Library, options: &ScanOptions, tx: &Sender<ScanEvent>, cancel: &AtomicBool) {
+/// What a scan sends its events to (a channel, or a job's progress).
+pub type Emit<'a> = &'a (dyn Fn(ScanEvent) + Sync);
+
+/// Runs one scan on the calling thread (the walk on a pool); every event goes to `tx`.
+pub fn run(library: &Library, options: &ScanOptions, tx: Emit<'_>, cancel: &AtomicBool) {
     let start = Instant::now();
     let versions: Vec<&Version> = library.versions().collect();
     let mut cache = options.cache.as_deref().map(SizeCache::load);
@@ -35,7 +36,7 @@ pub fn run(library: &Library, options: &ScanOptions, tx: &Sender<ScanEvent>, can
     let sized = size_each(&versions, &reuse, options.threads, tx, cancel);
     let cancelled = cancel.load(Ordering::Relaxed);
     if !cancelled {
-        let _ = tx.send(ScanEvent::Volumes(volumes(library, &versions, &sized)));
+        tx(ScanEvent::Volumes(volumes(library, &versions, &sized)));
     }
     if let (Some(cache), Some(path)) = (cache.as_mut(), options.cache.as_deref()) {
         for (i, usage) in &sized {
@@ -47,7 +48,7 @@ pub fn run(library: &Library, options: &ScanOptions, tx: &Sender<ScanEvent>, can
         let _ = cache.save(path);
     }
     let elapsed = start.elapsed();
-    let _ = tx.send(ScanEvent::Finished { elapsed, cancelled });
+    tx(ScanEvent::Finished { elapsed, cancelled });
 }
 
 /// Sizes the versions in turn on a pool of `threads` (0: one per core), sending `Progress`,
@@ -56,7 +57,7 @@ fn size_each(
     versions: &[&Version],
     reuse: &[Option<VersionUsage>],
     threads: usize,
-    tx: &Sender<ScanEvent>,
+    tx: Emit<'_>,
     cancel: &AtomicBool,
 ) -> Vec<(usize, VersionUsage)> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -72,7 +73,7 @@ fn size_each(
         let path = version.path.clone();
         let progress = |files, bytes| {
             let path = path.clone();
-            let _ = tx.send(ScanEvent::Progress { path, files, bytes });
+            tx(ScanEvent::Progress { path, files, bytes });
         };
         let ctl = SizeControl {
             reuse: reuse[i].as_ref(),
@@ -85,7 +86,7 @@ fn size_each(
         let path = version.path.clone();
         match result {
             Ok(Some(usage)) => {
-                let _ = tx.send(ScanEvent::Sized {
+                tx(ScanEvent::Sized {
                     path,
                     usage: usage.clone(),
                 });
@@ -93,7 +94,7 @@ fn size_each(
             }
             Ok(None) => break,
             Err(e) => {
-                let _ = tx.send(ScanEvent::Failed {
+                tx(ScanEvent::Failed {
                     path,
                     error: e.to_string(),
                 });
@@ -108,7 +109,7 @@ fn send_cached(
     versions: &[&Version],
     stamps: &[Option<Fingerprint>],
     cache: Option<&SizeCache>,
-    tx: &Sender<ScanEvent>,
+    tx: Emit<'_>,
 ) {
     let Some(cache) = cache else {
         return;
@@ -116,7 +117,7 @@ fn send_cached(
     for (v, fp) in versions.iter().zip(stamps) {
         if let Some(usage) = fp.as_ref().and_then(|fp| cache.get(&v.path, fp)) {
             let (path, usage) = (v.path.clone(), usage.clone());
-            let _ = tx.send(ScanEvent::Cached { path, usage });
+            tx(ScanEvent::Cached { path, usage });
         }
     }
 }

@@ -1,14 +1,18 @@
 //! The messages [`App::update`](super::App::update) consumes and the effects it asks the run loop
 //! to carry out. `App` never does I/O itself: deleting, opening, verifying and rescanning are
-//! [`Effect`]s the loop (or the lead's action workers) execute.
+//! [`Effect`]s the loop hands to the host, which runs them as background jobs; what the jobs
+//! report comes back as [`Msg::Job`].
 
 use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
 use time::OffsetDateTime;
 
-use super::task::{DeleteRequest, TargetCheck, TaskEvent};
-use crate::scan::ScanEvent;
+use std::sync::Arc;
+
+use crossbeam_channel::Sender;
+
+use crate::tasks::{DeleteRequest, JobId, JobMsg, Sink};
 
 /// Something that happened: a key, a mouse event, a resize, a clock tick or a scan result.
 #[derive(Debug, Clone)]
@@ -35,18 +39,12 @@ pub enum Msg {
     Resize(u16, u16),
     /// The clock moved on: ages and elapsed times are computed from this instant.
     Tick(OffsetDateTime),
-    /// A scan worker reported something.
-    Scan(ScanEvent),
-    /// A scan was started by the run loop (after [`Effect::Rescan`] or at launch).
-    ScanStarted,
+    /// A background job reported something (started, progress, its outcome, a failure).
+    Job(JobMsg),
     /// Rescan now (e.g. an action worker finished deleting).
     Rescan,
     /// A line to show in the footer (e.g. what an action did, or why it could not).
     Status(String),
-    /// The delete guards' answer to [`Effect::PlanDelete`], one check per target.
-    DeleteChecks(Vec<TargetCheck>),
-    /// Progress or a result of a running delete or verify.
-    Task(TaskEvent),
     /// A version's path was put on the clipboard (no desktop here): show it and offer a shell.
     Copied(PathBuf),
     /// Leave now (a signal, or the terminal went away).
@@ -58,18 +56,42 @@ pub enum Msg {
 pub enum Effect {
     /// Leave the dashboard.
     Quit,
-    /// Cancel any running scan and start a new one.
+    /// Start a scan (a running one is cancelled: the newest scan wins).
     Rescan,
     /// Reveal this version folder in the file manager.
     Open(PathBuf),
     /// Verify these version folders.
     Verify(Vec<PathBuf>),
-    /// Ask the delete guards about these version folders (answered by [`Msg::DeleteChecks`]).
+    /// Ask the delete guards about these version folders (a check job, answered by its
+    /// [`Outcome::Checked`](crate::tasks::Outcome::Checked)).
     PlanDelete(Vec<PathBuf>),
     /// Delete these version folders (already confirmed by the user).
     Delete(DeleteRequest),
-    /// Stop the running delete or verify.
-    CancelTask,
+    /// Cancel this job.
+    Cancel(JobId),
     /// Suspend the dashboard and start the user's shell in this folder; resume when it exits.
     Shell(PathBuf),
+}
+
+impl Effect {
+    /// A word for it in status lines.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Effect::Quit => "quit",
+            Effect::Rescan => "rescan",
+            Effect::Open(_) => "open",
+            Effect::Verify(_) => "verify",
+            Effect::PlanDelete(_) | Effect::Delete(_) => "delete",
+            Effect::Cancel(_) => "cancel",
+            Effect::Shell(_) => "shell",
+        }
+    }
+}
+
+/// A job sink that posts into the loop's channel as [`Msg::Job`] (a closed channel is ignored:
+/// the dashboard has ended).
+pub fn job_sink(messages: Sender<Msg>) -> Sink {
+    Arc::new(move |m| {
+        let _ = messages.send(Msg::Job(m));
+    })
 }

@@ -1,6 +1,7 @@
 //! Putting the terminal into dashboard mode and always getting it back, three ways: a
 //! [`TerminalGuard`] whose `Drop` restores on normal exits and errors, a chained panic hook
-//! (restore, then the previous hook prints the panic), and SIGHUP/SIGTERM/SIGINT/SIGQUIT turned
+//! (restore, then the previous hook prints the panic; a panic inside a background job is left
+//! to the job, which ends as failed), and SIGHUP/SIGTERM/SIGINT/SIGQUIT turned
 //! into [`Msg::Quit`] so the loop ends and the guard restores. A dropped SSH session (SIGHUP,
 //! or an error reading the terminal) ends the loop too: no stray process is left behind.
 
@@ -105,6 +106,10 @@ fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // A background job's panic becomes a failed job; the dashboard goes on.
+            if crate::tasks::panic::absorb(info) {
+                return;
+            }
             restore();
             previous(info);
         }));

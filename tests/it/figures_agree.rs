@@ -7,7 +7,6 @@ use crate::support::ui_fixture;
 use backtop::commands::du::to_json;
 use backtop::library::volume::VolumeUsage;
 use backtop::scan::{ScanEvent, ScanResults};
-use backtop::ui::Msg;
 use ui_fixture::*;
 
 /// The fixture's scan, except that the old phone's only (damaged) version is sized at 90 GB
@@ -32,7 +31,7 @@ fn the_dashboard_and_du_agree_on_a_device_without_a_complete_backup() {
     let mut results = ScanResults::default();
     for event in events() {
         results.apply(&event);
-        app.update(Msg::Scan(event));
+        app.update(scan_event(event));
     }
     let library = library();
     let json = to_json(&library, &results);

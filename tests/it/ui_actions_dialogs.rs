@@ -7,8 +7,8 @@ use crate::support::ui_fixture;
 
 use std::path::PathBuf;
 
+use backtop::tasks::{DeleteRequest, TargetCheck, Verdict};
 use backtop::ui::keymap::Scope;
-use backtop::ui::task::{DeleteRequest, TargetCheck, Verdict};
 use backtop::ui::{App, Confirm, Effect, Msg};
 use crossterm::event::KeyCode;
 use ui_fixture::*;
@@ -29,7 +29,7 @@ fn phone_dialog_with_checks() -> App {
     );
     assert_eq!(app.marks.len(), 3, "three phone versions marked");
     feed(&mut app, [ch('d')]);
-    app.update(Msg::DeleteChecks(vec![
+    app.update(guard_checks(vec![
         check(
             "phone-live",
             Verdict::NeedsTyping {
@@ -137,7 +137,7 @@ fn yes_waits_for_the_guards_and_refused_sets_go_nowhere() {
         "t typed ahead did not switch to permanent"
     );
     assert!(app.confirm.is_some(), "the dialog stays open");
-    app.update(Msg::DeleteChecks(vec![check(
+    app.update(guard_checks(vec![check(
         "phone-live",
         Verdict::Refused { reason: "x".into() },
     )]));
@@ -146,7 +146,7 @@ fn yes_waits_for_the_guards_and_refused_sets_go_nowhere() {
         None,
         "an answer about other paths is ignored"
     );
-    app.update(Msg::DeleteChecks(vec![check(
+    app.update(guard_checks(vec![check(
         "phone-archive",
         Verdict::Refused {
             reason: "is a symbolic link".into(),
@@ -165,7 +165,7 @@ fn t_toggles_permanent_and_yes_deletes_the_allowed_archive() {
         &mut app,
         [ch('j'), key(KeyCode::Enter), key(KeyCode::End), ch('d')],
     );
-    app.update(Msg::DeleteChecks(vec![check(
+    app.update(guard_checks(vec![check(
         "phone-archive",
         Verdict::Allowed { warnings: vec![] },
     )]));
@@ -317,7 +317,7 @@ fn dialog_of(verdicts: Vec<(PathBuf, Verdict)>) -> App {
         .into_iter()
         .map(|(path, verdict)| TargetCheck { path, verdict })
         .collect();
-    app.update(Msg::DeleteChecks(checks));
+    app.update(guard_checks(checks));
     app
 }
 

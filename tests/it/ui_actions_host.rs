@@ -15,7 +15,10 @@ use backtop::commands::host::DashboardHost;
 use backtop::demo::{build_demo, DemoOptions};
 use backtop::library::VersionKind;
 use backtop::scan::ScanEvent;
-use backtop::ui::task::{DeleteRequest, TaskEvent, TaskKind, Verdict};
+use backtop::tasks::{
+    DeleteRequest, DeleteSummary, JobEvent, JobKind, JobMsg, Outcome, Progress, TargetCheck,
+    Verdict,
+};
 use backtop::ui::{Effect, Host, Msg};
 use crossbeam_channel::{unbounded, Receiver};
 use time::macros::datetime;
@@ -37,34 +40,69 @@ fn host(roots: &[PathBuf]) -> (DashboardHost, Receiver<Msg>) {
     (host, rx)
 }
 
-/// Every event of one scan, up to `Finished`.
-fn scan(host: &mut DashboardHost) -> Vec<ScanEvent> {
-    let rx = host.start_scan();
-    let mut out = Vec::new();
-    while let Ok(ev) = rx.recv_timeout(WAIT) {
-        let done = matches!(ev, ScanEvent::Finished { .. });
-        out.push(ev);
-        if done {
-            break;
-        }
+/// The next job message.
+fn next(rx: &Receiver<Msg>) -> JobMsg {
+    match rx.recv_timeout(WAIT).expect("a job message") {
+        Msg::Job(m) => m,
+        other => panic!("unexpected message {other:?}"),
     }
-    out
 }
 
-/// Task events until `Finished`.
-fn task_events(rx: &Receiver<Msg>) -> Vec<TaskEvent> {
+/// One job's messages from `Started` to its end.
+fn job_messages(rx: &Receiver<Msg>) -> Vec<JobMsg> {
     let mut out = Vec::new();
     loop {
-        match rx.recv_timeout(WAIT).expect("a task event") {
-            Msg::Task(ev) => {
-                let done = matches!(ev, TaskEvent::Finished { .. });
-                out.push(ev);
-                if done {
-                    return out;
-                }
-            }
-            other => panic!("unexpected message {other:?}"),
+        let m = next(rx);
+        let end = matches!(m.event, JobEvent::Done(_) | JobEvent::Failed(_));
+        out.push(m);
+        if end {
+            return out;
         }
+    }
+}
+
+/// The scan events of one scan job, and how it ended.
+fn scan(host: &mut DashboardHost, rx: &Receiver<Msg>) -> (Vec<ScanEvent>, Outcome) {
+    host.perform(Effect::Rescan);
+    let msgs = job_messages(rx);
+    assert!(msgs.iter().all(|m| m.kind == JobKind::Scan));
+    let mut events = Vec::new();
+    for m in msgs {
+        match m.event {
+            JobEvent::Progress(Progress::Scan(ev)) => events.push(ev),
+            JobEvent::Done(outcome) => return (events, outcome),
+            _ => {}
+        }
+    }
+    unreachable!("job_messages ends with Done or Failed")
+}
+
+/// A delete or verify job's progress, and its outcome.
+fn task(rx: &Receiver<Msg>) -> (Vec<Progress>, Outcome) {
+    let mut progress = Vec::new();
+    for m in job_messages(rx) {
+        match m.event {
+            JobEvent::Progress(p) => progress.push(p),
+            JobEvent::Done(outcome) => return (progress, outcome),
+            JobEvent::Failed(why) => panic!("the job failed: {why}"),
+            JobEvent::Started { .. } => {}
+        }
+    }
+    unreachable!("job_messages ends with Done or Failed")
+}
+
+/// The guards' verdicts from a check job.
+fn checks(rx: &Receiver<Msg>) -> Vec<TargetCheck> {
+    match task(rx).1 {
+        Outcome::Checked(checks) => checks,
+        other => panic!("not a check: {other:?}"),
+    }
+}
+
+fn deleted(outcome: Outcome) -> DeleteSummary {
+    match outcome {
+        Outcome::Deleted(summary) => summary,
+        other => panic!("not a delete: {other:?}"),
     }
 }
 
@@ -73,24 +111,24 @@ fn rescans_rediscover_the_disk_off_the_ui_thread() {
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("Backup");
     live(&root);
-    let (mut host, _rx) = host(std::slice::from_ref(&root));
-    let events = scan(&mut host);
+    let (mut host, rx) = host(std::slice::from_ref(&root));
+    let (events, outcome) = scan(&mut host, &rx);
     let ScanEvent::Discovered(lib) = &events[0] else {
         panic!("a scan starts with the discovered library: {events:?}");
     };
     assert_eq!(lib.versions().count(), 1);
     assert!(
         matches!(
-            events.last(),
-            Some(ScanEvent::Finished {
+            outcome,
+            Outcome::Scanned {
                 cancelled: false,
                 ..
-            })
+            }
         ),
         "the scan ends even when the sizing scan sends nothing"
     );
     march(&root);
-    let events = scan(&mut host);
+    let (events, _) = scan(&mut host, &rx);
     let ScanEvent::Discovered(lib) = &events[0] else {
         panic!("discovered first");
     };
@@ -117,9 +155,7 @@ fn the_guards_answer_for_each_target() {
         root.clone(),
         outside,
     ]));
-    let Ok(Msg::DeleteChecks(checks)) = rx.recv_timeout(WAIT) else {
-        panic!("the guards answer");
-    };
+    let checks = checks(&rx);
     let verdicts: Vec<&Verdict> = checks.iter().map(|c| &c.verdict).collect();
     assert_eq!(
         verdicts[0],
@@ -158,31 +194,31 @@ fn a_permanent_delete_streams_progress_and_leaves_the_rest() {
         forced: vec![],
         confirm_imazing: false,
     }));
-    let events = task_events(&rx);
-    assert_eq!(
-        events[0],
-        TaskEvent::Started {
-            kind: TaskKind::Delete { permanent: true },
-            total: 1
-        }
-    );
-    assert_eq!(events[1], TaskEvent::Item { path: old.clone() });
-    let deleted = events
-        .iter()
-        .find_map(|e| match e {
-            TaskEvent::Deleted { done, freed, .. } => Some((*done, *freed)),
-            _ => None,
-        })
-        .expect("a Deleted event");
-    assert!(deleted.0, "the archive is gone");
+    let msgs = job_messages(&rx);
+    let kind = JobKind::Delete { permanent: true };
     assert!(
-        deleted.1 >= 5_000,
-        "it freed at least its file contents: {}",
-        deleted.1
+        msgs.iter().all(|m| m.kind == kind),
+        "one permanent delete job"
     );
+    assert!(matches!(msgs[0].event, JobEvent::Started { total: 1 }));
+    assert!(
+        matches!(&msgs[1].event, JobEvent::Progress(Progress::Item { path }) if *path == old),
+        "{:?}",
+        msgs[1].event
+    );
+    let Some(JobEvent::Done(outcome)) = msgs.last().map(|m| m.event.clone()) else {
+        panic!("the delete ends with its outcome");
+    };
+    let summary = deleted(outcome);
     assert_eq!(
-        events.last(),
-        Some(&TaskEvent::Finished { cancelled: false })
+        (summary.gone, summary.cancelled),
+        (1, false),
+        "the archive is gone"
+    );
+    assert!(
+        summary.freed >= 5_000,
+        "it freed at least its file contents: {}",
+        summary.freed
     );
     assert!(!old.exists(), "the folder is gone");
     assert!(
@@ -209,15 +245,15 @@ fn forcing_is_what_lets_the_newest_backup_go() {
         forced,
         confirm_imazing: false,
     };
-    let refused_live = |events: &[TaskEvent]| {
-        events
+    let refused_live = |s: &DeleteSummary| {
+        s.failures
             .iter()
-            .any(|e| matches!(e, TaskEvent::Deleted { path, done: false, .. } if path == &live))
+            .any(|f| f.starts_with(&live.display().to_string()))
     };
     host.perform(Effect::Delete(request(vec![])));
-    let refused = task_events(&rx);
+    let refused = deleted(task(&rx).1);
     assert!(
-        refused_live(&refused),
+        refused_live(&refused) && refused.gone == 0,
         "without force the worker's guard refuses: {refused:?}"
     );
     // Typing confirmed another target: the newest backup is not forced with it.
@@ -226,15 +262,15 @@ fn forcing_is_what_lets_the_newest_backup_go() {
         forced: vec![old.clone()],
         ..request(vec![])
     }));
-    let events = task_events(&rx);
+    let summary = deleted(task(&rx).1);
     assert!(
-        refused_live(&events),
-        "only typed paths are forced: {events:?}"
+        refused_live(&summary) && summary.gone == 1,
+        "only typed paths are forced: {summary:?}"
     );
     assert!(!old.exists(), "the archive went");
     assert!(live.is_dir(), "still there");
     host.perform(Effect::Delete(request(vec![live.clone()])));
-    task_events(&rx);
+    task(&rx);
     assert!(!live.exists(), "typed confirmation (force) deletes it");
 }
 
@@ -245,14 +281,10 @@ fn verify_runs_on_a_worker_and_reports() {
     let live = live(&root);
     let (mut host, rx) = host(&[root]);
     host.perform(Effect::Verify(vec![live.clone()]));
-    let events = task_events(&rx);
-    let report = events
-        .iter()
-        .find_map(|e| match e {
-            TaskEvent::Verified(r) => Some(r.clone()),
-            _ => None,
-        })
-        .expect("a report");
+    let Outcome::Verified { reports, .. } = task(&rx).1 else {
+        panic!("a verify outcome");
+    };
+    let report = reports.first().expect("a report").clone();
     assert!(report.ok, "a fresh backup verifies: {report:?}");
     assert_eq!(report.path, live);
     assert_eq!(
@@ -297,9 +329,7 @@ fn demo_library_snapshots_need_confirming_and_newest_backups_typing() {
         .collect();
     assert_eq!(snapshots.len(), 2, "the demo has two iMazing snapshots");
     host.perform(Effect::PlanDelete(snapshots));
-    let Ok(Msg::DeleteChecks(checks)) = rx.recv_timeout(WAIT) else {
-        panic!("the guards answer");
-    };
+    let checks = checks(&rx);
     for c in &checks {
         assert!(
             matches!(&c.verdict, Verdict::NeedsConfirm { reason } if reason.contains("Versions.db")),

@@ -6,7 +6,7 @@ use crate::support::ui_fixture;
 use crate::support::ui_screen;
 
 use backtop::actions::verify::{Problem, ProblemKind, VerifyReport};
-use backtop::ui::task::{TargetCheck, TaskEvent, TaskKind, Verdict};
+use backtop::tasks::{JobEvent, JobKind, Outcome, TargetCheck, Verdict};
 use backtop::ui::{App, Msg};
 use crossterm::event::KeyCode;
 use ui_fixture::*;
@@ -19,7 +19,7 @@ fn delete_dialog() -> App {
         &mut app,
         [ch('j'), key(KeyCode::Enter), ch(' '), ch(' '), ch('d')],
     );
-    app.update(Msg::DeleteChecks(vec![
+    app.update(guard_checks(vec![
         TargetCheck {
             path: p("phone-live"),
             verdict: Verdict::NeedsTyping {
@@ -84,11 +84,8 @@ fn prune_preview_at_100x30() {
 #[test]
 fn verify_results_at_100x30() {
     let mut app = scanned(options(true, false, false));
-    app.update(Msg::Task(TaskEvent::Started {
-        kind: TaskKind::Verify,
-        total: 2,
-    }));
-    for (name, problems) in [
+    app.update(job(JobKind::Verify, JobEvent::Started { total: 2 }));
+    let reports = [
         ("phone-live", vec![]),
         (
             "phone-archive",
@@ -98,17 +95,18 @@ fn verify_results_at_100x30() {
                 examples: vec!["CameraRollDomain Media/DCIM/100APPLE/IMG_0001.HEIC".into()],
             }],
         ),
-    ] {
-        app.update(Msg::Task(TaskEvent::Verified(VerifyReport {
-            path: p(name),
-            ok: problems.is_empty(),
-            rows_checked: 41_250,
-            files_on_disk: 41_247,
-            problems,
-            notes: vec![],
-        })));
-    }
-    app.update(Msg::Task(TaskEvent::Finished { cancelled: false }));
+    ]
+    .into_iter()
+    .map(|(name, problems)| VerifyReport {
+        path: p(name),
+        ok: problems.is_empty(),
+        rows_checked: 41_250,
+        files_on_disk: 41_247,
+        problems,
+        notes: vec![],
+    })
+    .collect();
+    app.update(verified(reports));
     let got = screen(&mut app, 100, 30);
     for want in [
         "Verified 2 versions: 1 with problems",
@@ -123,21 +121,16 @@ fn verify_results_at_100x30() {
 #[test]
 fn many_verify_results_are_cut_to_fit_with_a_note() {
     let mut app = scanned(options(true, false, false));
-    app.update(Msg::Task(TaskEvent::Started {
-        kind: TaskKind::Verify,
-        total: 30,
-    }));
-    for _ in 0..30 {
-        app.update(Msg::Task(TaskEvent::Verified(VerifyReport {
-            path: p("phone-live"),
-            ok: true,
-            rows_checked: 10,
-            files_on_disk: 10,
-            problems: vec![],
-            notes: vec![],
-        })));
-    }
-    app.update(Msg::Task(TaskEvent::Finished { cancelled: false }));
+    app.update(job(JobKind::Verify, JobEvent::Started { total: 30 }));
+    let ok = VerifyReport {
+        path: p("phone-live"),
+        ok: true,
+        rows_checked: 10,
+        files_on_disk: 10,
+        problems: vec![],
+        notes: vec![],
+    };
+    app.update(verified(vec![ok; 30]));
     let got = screen(&mut app, 80, 24);
     assert!(
         got.contains("… 15 more lines (`backtop verify` prints everything)"),
@@ -147,4 +140,15 @@ fn many_verify_results_are_cut_to_fit_with_a_note() {
         got.contains("Esc/Enter/q close"),
         "the close keys still show:\n{got}"
     );
+}
+
+/// The fixture's verify job ended with these reports.
+fn verified(reports: Vec<VerifyReport>) -> Msg {
+    job(
+        JobKind::Verify,
+        JobEvent::Done(Outcome::Verified {
+            reports,
+            cancelled: false,
+        }),
+    )
 }

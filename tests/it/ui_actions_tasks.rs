@@ -5,17 +5,26 @@
 use crate::support::ui_fixture;
 
 use backtop::actions::verify::{Problem, ProblemKind, VerifyReport};
+use backtop::scan::ScanEvent;
+use backtop::tasks::{DeleteSummary, JobEvent, JobId, JobKind, JobMsg, Outcome, Progress};
 use backtop::ui::keymap::Scope;
-use backtop::ui::task::{TaskEvent, TaskKind};
 use backtop::ui::{App, Effect, Msg};
 use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use ui_fixture::*;
 
-fn task(app: &mut App, event: TaskEvent) -> Vec<Effect> {
-    app.update(Msg::Task(event))
+/// Feeds an event of the fixture's delete or verify job of `kind`.
+fn task(app: &mut App, kind: JobKind, event: JobEvent) -> Vec<Effect> {
+    app.update(job(kind, event))
 }
+
+fn progress(app: &mut App, kind: JobKind, progress: Progress) {
+    task(app, kind, JobEvent::Progress(progress));
+}
+
+const PERMANENT: JobKind = JobKind::Delete { permanent: true };
+const TRASH: JobKind = JobKind::Delete { permanent: false };
 
 fn footer(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test terminal");
@@ -32,26 +41,11 @@ fn footer(app: &App) -> String {
 fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
     let mut app = scanned(options(true, false, false));
     feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
-    task(
-        &mut app,
-        TaskEvent::Started {
-            kind: TaskKind::Delete { permanent: true },
-            total: 2,
-        },
-    );
-    task(
-        &mut app,
-        TaskEvent::Item {
-            path: p("phone-archive"),
-        },
-    );
-    task(
-        &mut app,
-        TaskEvent::Removed {
-            files: 1_200,
-            bytes: 3_000_000_000,
-        },
-    );
+    task(&mut app, PERMANENT, JobEvent::Started { total: 2 });
+    let path = p("phone-archive");
+    progress(&mut app, PERMANENT, Progress::Item { path });
+    let (files, bytes) = (1_200, 3_000_000_000);
+    progress(&mut app, PERMANENT, Progress::Removed { files, bytes });
     assert_eq!(
         footer(&app),
         " deleting 1/2: 1,200 files, freed 3 GB  Esc cancel",
@@ -77,7 +71,7 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
         app.status.as_deref(),
         Some("wait: a task is running (Esc cancels it)")
     );
-    assert_eq!(feed(&mut app, [key(KeyCode::Esc)]), [Effect::CancelTask]);
+    assert_eq!(feed(&mut app, [key(KeyCode::Esc)]), [Effect::Cancel(JOB)]);
     assert!(
         feed(&mut app, [key(KeyCode::Esc)]).is_empty(),
         "a second Esc neither cancels again nor quits"
@@ -86,16 +80,19 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
         footer(&app),
         " deleting 1/2: 1,200 files, freed 3 GB  cancelling…"
     );
-    task(
+    let freed = 5_000_000_000;
+    progress(&mut app, PERMANENT, Progress::ItemDone { freed });
+    let summary = DeleteSummary {
+        gone: 1,
+        freed,
+        failures: vec![],
+        cancelled: true,
+    };
+    let effects = task(
         &mut app,
-        TaskEvent::Deleted {
-            path: p("phone-archive"),
-            done: true,
-            freed: 5_000_000_000,
-            message: "removed".into(),
-        },
+        PERMANENT,
+        JobEvent::Done(Outcome::Deleted(summary)),
     );
-    let effects = task(&mut app, TaskEvent::Finished { cancelled: true });
     assert_eq!(effects, [Effect::Rescan], "the end asks for a rescan");
     assert!(app.task.is_none());
     assert_eq!(
@@ -107,34 +104,19 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
 #[test]
 fn a_trash_delete_reports_failures_and_the_trash_note() {
     let mut app = scanned(options(true, false, false));
-    task(
-        &mut app,
-        TaskEvent::Started {
-            kind: TaskKind::Delete { permanent: false },
-            total: 2,
-        },
-    );
+    task(&mut app, TRASH, JobEvent::Started { total: 2 });
     assert_eq!(footer(&app), " moving 1/2 to the Trash  Esc cancel");
-    for (name, done, message) in [
-        ("phone-archive", true, "moved to the Trash"),
-        (
-            "phone-snapshot",
-            false,
-            "nothing was deleted: cannot move it aside",
-        ),
-    ] {
-        task(
-            &mut app,
-            TaskEvent::Deleted {
-                path: p(name),
-                done,
-                freed: 0,
-                message: message.into(),
-            },
-        );
+    for _ in 0..2 {
+        progress(&mut app, TRASH, Progress::ItemDone { freed: 0 });
     }
+    let summary = DeleteSummary {
+        gone: 1,
+        freed: 0,
+        failures: vec!["nothing was deleted: cannot move it aside".into()],
+        cancelled: false,
+    };
     assert_eq!(
-        task(&mut app, TaskEvent::Finished { cancelled: false }),
+        task(&mut app, TRASH, JobEvent::Done(Outcome::Deleted(summary))),
         [Effect::Rescan]
     );
     assert_eq!(
@@ -154,26 +136,12 @@ fn verify_ends_in_a_results_dialog() {
         feed(&mut app, [ch('v')]),
         [Effect::Verify(vec![p("phone-live")])]
     );
-    task(
-        &mut app,
-        TaskEvent::Started {
-            kind: TaskKind::Verify,
-            total: 1,
-        },
-    );
-    task(
-        &mut app,
-        TaskEvent::Item {
-            path: p("phone-live"),
-        },
-    );
-    task(
-        &mut app,
-        TaskEvent::Checked {
-            rows: 500,
-            total: 2_000,
-        },
-    );
+    let verify = JobKind::Verify;
+    task(&mut app, verify, JobEvent::Started { total: 1 });
+    let path = p("phone-live");
+    progress(&mut app, verify, Progress::Item { path });
+    let (rows, total) = (500, 2_000);
+    progress(&mut app, verify, Progress::Checked { rows, total });
     assert_eq!(footer(&app), " verifying 1/1: 500/2,000 rows  Esc cancel");
     let report = VerifyReport {
         path: p("phone-live"),
@@ -187,8 +155,11 @@ fn verify_ends_in_a_results_dialog() {
         }],
         notes: vec![],
     };
-    task(&mut app, TaskEvent::Verified(report.clone()));
-    assert!(task(&mut app, TaskEvent::Finished { cancelled: false }).is_empty());
+    let outcome = Outcome::Verified {
+        reports: vec![report.clone()],
+        cancelled: false,
+    };
+    assert!(task(&mut app, verify, JobEvent::Done(outcome)).is_empty());
     assert_eq!(
         app.report,
         Some(backtop::ui::app::Report::Verify(vec![report])),
@@ -197,4 +168,58 @@ fn verify_ends_in_a_results_dialog() {
     assert_eq!(app.modal(), Some(Scope::Report));
     feed(&mut app, [key(KeyCode::Enter)]);
     assert!(app.report.is_none(), "Enter closes it");
+}
+
+#[test]
+fn a_worker_that_panicked_ends_its_job_with_a_status_line() {
+    let mut app = scanned(options(true, false, false));
+    task(&mut app, PERMANENT, JobEvent::Started { total: 1 });
+    let why = "panicked at src/actions/remove.rs:1:1:\nodd inode".to_string();
+    let effects = task(&mut app, PERMANENT, JobEvent::Failed(why.clone()));
+    assert!(
+        app.task.is_none(),
+        "the footer no longer shows a running delete"
+    );
+    assert_eq!(
+        effects,
+        [Effect::Rescan],
+        "a failed delete may have removed something: rescan"
+    );
+    assert_eq!(app.status, Some(format!("delete failed: {why}")));
+    assert!(
+        feed(&mut app, [ch('q')]) == [Effect::Quit],
+        "the dashboard goes on and still answers keys"
+    );
+}
+
+#[test]
+fn the_newest_scan_wins_and_a_superseded_one_is_ignored() {
+    let mut app = fresh(options(true, false, false));
+    let scan = |id, event| Msg::Job(JobMsg::new(JobId(id), JobKind::Scan, event));
+    let sized = |name: &str| {
+        let (path, usage) = usages().into_iter().find(|(p0, _)| *p0 == p(name)).unwrap();
+        JobEvent::Progress(Progress::Scan(ScanEvent::Sized { path, usage }))
+    };
+    app.update(scan(1, JobEvent::Started { total: 0 }));
+    app.update(scan(2, JobEvent::Started { total: 0 }));
+    app.update(scan(1, sized("ipad-live")));
+    assert!(
+        app.results.sized.is_empty(),
+        "the first scan's late sizes are dropped"
+    );
+    app.update(scan(2, sized("phone-live")));
+    assert_eq!(app.results.sized.len(), 1, "the newest scan's count");
+    let done = |cancelled| {
+        JobEvent::Done(Outcome::Scanned {
+            elapsed: std::time::Duration::from_secs(1),
+            cancelled,
+        })
+    };
+    app.update(scan(1, done(true)));
+    assert!(
+        app.scan.running,
+        "the old scan's end does not end the new one"
+    );
+    app.update(scan(2, done(false)));
+    assert!(!app.scan.running && !app.scan.cancelled);
 }

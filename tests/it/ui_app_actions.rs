@@ -4,7 +4,7 @@
 use crate::support::ui_fixture;
 
 use backtop::scan::ScanEvent;
-use backtop::ui::task::{DeleteRequest, TargetCheck, Verdict};
+use backtop::tasks::{DeleteRequest, TargetCheck, Verdict};
 use backtop::ui::{Confirm, Effect, Msg, Pane};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ui_fixture::*;
@@ -43,7 +43,7 @@ fn marking_versions_and_deleting_them_after_confirmation() {
     );
 
     feed(&mut app, [ch('d')]);
-    app.update(Msg::DeleteChecks(
+    app.update(guard_checks(
         both.iter()
             .map(|path| TargetCheck {
                 path: path.clone(),
@@ -130,11 +130,11 @@ fn read_only_refuses_delete_and_prune() {
 #[test]
 fn figures_fill_in_as_the_scan_streams() {
     let mut app = fresh(options(true, false, false));
-    app.update(Msg::ScanStarted);
+    app.update(scan_started());
     assert!(app.scan.running, "a started scan is running");
     assert_eq!(app.scan.total, 7, "it has every version to size");
-    app.update(Msg::Scan(ScanEvent::Discovered(library())));
-    app.update(Msg::Scan(ScanEvent::Progress {
+    app.update(scan_event(ScanEvent::Discovered(library())));
+    app.update(scan_event(ScanEvent::Progress {
         path: p("ipad-live"),
         files: 100,
         bytes: 5_000,
@@ -148,7 +148,7 @@ fn figures_fill_in_as_the_scan_streams() {
         .into_iter()
         .find(|(path, _)| *path == p("ipad-live"))
         .unwrap();
-    app.update(Msg::Scan(ScanEvent::Sized { path, usage }));
+    app.update(scan_event(ScanEvent::Sized { path, usage }));
     assert_eq!(app.scan.done, 1, "a sized version counts as done");
     assert_eq!(
         app.scan.files_so_far(),

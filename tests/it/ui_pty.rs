@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use backtop::commands::tui::{self, ScanFn, TuiOptions};
 use backtop::scan::ScanEvent;
+use backtop::tasks::Progress;
 use crossbeam_channel::{unbounded, Receiver};
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use ui_fixture::*;
@@ -21,35 +22,30 @@ const CHILD_ENV: &str = "BACKTOP_UI_PTY_CHILD";
 const WAIT: Duration = Duration::from_secs(30);
 
 /// The child: the dashboard over the fixture, with a scan that sizes everything and then
-/// keeps reporting progress until it is dropped (so keys are pressed during a running scan).
+/// keeps reporting progress until it is cancelled (so keys are pressed during a running scan).
 #[test]
 #[ignore = "the child process of the pty tests"]
 fn pty_child() {
     if std::env::var_os(CHILD_ENV).is_none() {
         return;
     }
-    let host = ScanFn(|| {
-        let (tx, rx) = unbounded();
-        std::thread::spawn(move || {
-            let _ = tx.send(ScanEvent::Discovered(library()));
-            for (path, usage) in usages() {
-                let _ = tx.send(ScanEvent::Sized { path, usage });
-            }
-            let _ = tx.send(ScanEvent::Volumes(volumes()));
-            let mut files = 0;
-            while tx
-                .send(ScanEvent::Progress {
-                    path: p("copy"),
-                    files,
-                    bytes: files * 10,
-                })
-                .is_ok()
-            {
-                files += 1;
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        });
-        rx
+    let host = ScanFn::new(|ctx| {
+        let send = |ev| ctx.progress(Progress::Scan(ev));
+        send(ScanEvent::Discovered(library()));
+        for (path, usage) in usages() {
+            send(ScanEvent::Sized { path, usage });
+        }
+        send(ScanEvent::Volumes(volumes()));
+        let mut files = 0;
+        while !ctx.cancelled() {
+            send(ScanEvent::Progress {
+                path: p("copy"),
+                files,
+                bytes: files * 10,
+            });
+            files += 1;
+            std::thread::sleep(Duration::from_millis(5));
+        }
     });
     let options = TuiOptions {
         ascii: false,

@@ -7,7 +7,6 @@ use crate::support::ui_screen;
 
 use backtop::library::volume::VolumeUsage;
 use backtop::scan::ScanEvent;
-use backtop::ui::Msg;
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
@@ -108,10 +107,10 @@ fn delete_confirmation_at_80x24() {
 #[test]
 fn scanning_shows_progress_and_partial_figures() {
     let mut app = fresh(options(true, false, false));
-    app.update(Msg::ScanStarted);
+    app.update(scan_started());
     let (path, usage) = usages().remove(0);
-    app.update(Msg::Scan(ScanEvent::Sized { path, usage }));
-    app.update(Msg::Scan(ScanEvent::Progress {
+    app.update(scan_event(ScanEvent::Sized { path, usage }));
+    app.update(scan_event(ScanEvent::Progress {
         path: p("phone-archive"),
         files: 1_000,
         bytes: 2_000_000_000,
@@ -215,7 +214,7 @@ fn odd_volumes_do_not_panic() {
         backup_bytes: 900,
         roots: vec![],
     };
-    app.update(Msg::Scan(ScanEvent::Volumes(vec![zero, over])));
+    app.update(scan_event(ScanEvent::Volumes(vec![zero, over])));
     let screen = text(&render(&mut app, 80, 24));
     assert!(
         screen.contains("0% used, 0 B free, backups 0 B"),

@@ -1,8 +1,9 @@
 //! The delete and prune dialogs: their state, and what `y`, `t`, `+`/`-` and typing do.
 //!
 //! A delete dialog opens at once and asks the host for the guards' verdicts
-//! ([`Effect::PlanDelete`] → [`Msg::DeleteChecks`](crate::ui::Msg::DeleteChecks)); until they
-//! arrive, only Esc does something. The answer reorders the targets: what needs typing or
+//! ([`Effect::PlanDelete`], a check job whose outcome is
+//! [`Outcome::Checked`](crate::tasks::Outcome::Checked)); until they arrive, only Esc does
+//! something. The answer reorders the targets: what needs typing or
 //! confirming and what carries a warning first, so nothing warned hides below the fold (the
 //! list scrolls with the arrows, or j/k when nothing is typed). A target that needs `force` (a
 //! device's newest complete backup, a backup in progress) makes the dialog ask for the device
@@ -19,9 +20,9 @@ use crossterm::event::KeyCode;
 use super::{App, Confirm};
 use crate::actions::prune::{self, PrunePolicy};
 use crate::library::VersionKind;
+use crate::tasks::{DeleteRequest, TargetCheck, Verdict};
 use crate::ui::keymap::{Key, Scope};
 use crate::ui::msg::Effect;
-use crate::ui::task::{DeleteRequest, TargetCheck, Verdict};
 
 /// Versions per device the prune dialog keeps at first.
 pub const DEFAULT_KEEP: usize = 2;

@@ -30,7 +30,7 @@ use crate::scan::ScanResults;
 
 pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use scan::ScanProgress;
-pub use tasks::{Report, TaskState};
+pub use tasks::{Newest, Report, TaskState};
 
 /// The status line while the delete guards have not answered yet (cleared when they do).
 pub(crate) const STILL_CHECKING: &str = "still checking what may be deleted (Esc closes)";
@@ -165,6 +165,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     /// The running delete or verify.
     pub task: Option<TaskState>,
+    /// The newest scan and check jobs seen (older ones' messages are dropped).
+    pub newest: Newest,
     /// A result dialog (verify results, a copied path).
     pub report: Option<Report>,
     /// Last status line (action results, refusals).
@@ -199,6 +201,7 @@ impl App {
             marks: BTreeSet::new(),
             confirm: None,
             task: None,
+            newest: Newest::default(),
             report: None,
             status: None,
             now,
@@ -230,31 +233,11 @@ impl App {
                 self.now = now;
                 Vec::new()
             }
-            Msg::Scan(ev) => {
-                self.on_scan(ev);
-                Vec::new()
-            }
-            Msg::ScanStarted => {
-                self.scan.start(self.library.versions().count());
-                Vec::new()
-            }
+            Msg::Job(job) => self.on_job(job),
             Msg::Status(text) => {
                 self.status = (!text.is_empty()).then_some(text);
                 Vec::new()
             }
-            Msg::DeleteChecks(checks) => {
-                // The dialog now shows the answer; a "still checking" note is out of date.
-                if self
-                    .status
-                    .as_deref()
-                    .is_some_and(|s| s.starts_with("still checking"))
-                {
-                    self.status = None;
-                }
-                self.on_checks(checks);
-                Vec::new()
-            }
-            Msg::Task(event) => self.on_task(event),
             Msg::Copied(path) => {
                 self.report = Some(Report::Copied(path));
                 Vec::new()

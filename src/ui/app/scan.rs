@@ -38,6 +38,13 @@ impl ScanProgress {
         };
     }
 
+    /// The scan ended without finishing (its worker failed).
+    pub fn stop(&mut self) {
+        self.running = false;
+        self.in_flight.clear();
+        self.cancelled = true;
+    }
+
     /// Files counted so far, finished and in flight.
     pub fn files_so_far(&self) -> u64 {
         self.files + self.in_flight.values().map(|(f, _)| f).sum::<u64>()

@@ -1,21 +1,27 @@
-//! Background work as the dashboard sees it: the running delete or verify ([`TaskState`],
-//! fed by [`TaskEvent`]s), and the dialogs shown when something finished ([`Report`]).
-//! A finished delete asks for a rescan, so figures and gauges follow the disk.
+//! Background jobs as the dashboard sees them ([`crate::tasks`]): every [`JobMsg`] goes
+//! through [`App::on_job`], which sorts it by kind. Scans and checks are latest-wins: a
+//! message of an older job than the newest seen is dropped ([`Latest`]). A delete or verify is
+//! the one [`TaskState`] shown in the footer; its typed outcome ends it (a delete's status
+//! line and a rescan, so figures and gauges follow the disk; a verify's [`Report`]). A job
+//! whose worker panicked ends with a status line saying so.
 
 use std::path::PathBuf;
 
 use super::App;
 use crate::actions::delete::TRASH_NOTE;
 use crate::actions::verify::VerifyReport;
+use crate::scan::ScanEvent;
+use crate::tasks::{DeleteSummary, JobEvent, JobId, JobKind, JobMsg, Latest, Outcome, Progress};
 use crate::ui::format;
 use crate::ui::msg::Effect;
-use crate::ui::task::{TaskEvent, TaskKind};
 
 /// The delete or verify running now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskState {
+    /// The job.
+    pub id: JobId,
     /// What it does.
-    pub kind: TaskKind,
+    pub kind: JobKind,
     /// Versions in all.
     pub total: usize,
     /// Versions finished.
@@ -28,21 +34,16 @@ pub struct TaskState {
     pub bytes: u64,
     /// Bytes freed by the versions finished.
     pub freed: u64,
-    /// Versions gone.
-    pub gone: usize,
     /// Rows checked and rows in all (verify).
     pub rows: (u64, u64),
-    /// What went wrong, per version.
-    pub failures: Vec<String>,
-    /// Verify reports so far.
-    pub reports: Vec<VerifyReport>,
     /// Esc was pressed; waiting for the worker to stop.
     pub cancelling: bool,
 }
 
 impl TaskState {
-    fn new(kind: TaskKind, total: usize) -> Self {
+    fn new(id: JobId, kind: JobKind, total: usize) -> Self {
         TaskState {
+            id,
             kind,
             total,
             done: 0,
@@ -50,10 +51,7 @@ impl TaskState {
             files: 0,
             bytes: 0,
             freed: 0,
-            gone: 0,
             rows: (0, 0),
-            failures: Vec::new(),
-            reports: Vec::new(),
             cancelling: false,
         }
     }
@@ -62,6 +60,32 @@ impl TaskState {
     pub fn freed_so_far(&self) -> u64 {
         self.freed + self.bytes
     }
+
+    fn progress(&mut self, progress: Progress) {
+        match progress {
+            Progress::Item { path } => {
+                self.current = Some(path);
+                (self.files, self.bytes, self.rows) = (0, 0, (0, 0));
+            }
+            Progress::Removed { files, bytes } => (self.files, self.bytes) = (files, bytes),
+            Progress::Checked { rows, total } => self.rows = (rows, total),
+            Progress::ItemDone { freed } => {
+                self.done += 1;
+                self.bytes = 0;
+                self.freed += freed;
+            }
+            Progress::Scan(_) => {}
+        }
+    }
+}
+
+/// The newest job seen of each latest-wins kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Newest {
+    /// Scans.
+    pub scan: Latest,
+    /// The delete guards' checks.
+    pub check: Latest,
 }
 
 /// A dialog showing a result.
@@ -74,74 +98,90 @@ pub enum Report {
 }
 
 impl App {
-    pub(super) fn on_task(&mut self, event: TaskEvent) -> Vec<Effect> {
-        if let TaskEvent::Started { kind, total } = event {
-            self.task = Some(TaskState::new(kind, total));
-            return Vec::new();
-        }
-        let Some(task) = &mut self.task else {
-            return Vec::new();
-        };
-        match event {
-            TaskEvent::Started { .. } => {}
-            TaskEvent::Item { path } => {
-                task.current = Some(path);
-                task.files = 0;
-                task.bytes = 0;
-                task.rows = (0, 0);
-            }
-            TaskEvent::Removed { files, bytes } => (task.files, task.bytes) = (files, bytes),
-            TaskEvent::Checked { rows, total } => task.rows = (rows, total),
-            TaskEvent::Deleted {
-                done,
-                freed,
-                message,
-                ..
-            } => {
-                task.done += 1;
-                task.bytes = 0;
-                task.freed += freed;
-                if done {
-                    task.gone += 1;
-                } else {
-                    task.failures.push(message);
-                }
-            }
-            TaskEvent::Verified(report) => {
-                task.done += 1;
-                task.reports.push(report);
-            }
-            TaskEvent::Finished { cancelled } => return self.finish_task(cancelled),
+    /// One message of a background job.
+    pub(super) fn on_job(&mut self, msg: JobMsg) -> Vec<Effect> {
+        match msg.kind {
+            JobKind::Scan if self.newest.scan.admit(msg.id) => self.on_scan_job(msg.event),
+            JobKind::Check if self.newest.check.admit(msg.id) => self.on_check_job(msg.event),
+            JobKind::Scan | JobKind::Check => {}
+            JobKind::Delete { .. } | JobKind::Verify => return self.on_task(msg),
         }
         Vec::new()
     }
 
-    fn finish_task(&mut self, cancelled: bool) -> Vec<Effect> {
+    fn on_scan_job(&mut self, event: JobEvent) {
+        match event {
+            JobEvent::Started { .. } => self.scan.start(self.library.versions().count()),
+            JobEvent::Progress(Progress::Scan(event)) => self.on_scan(event),
+            JobEvent::Done(Outcome::Scanned { elapsed, cancelled }) => {
+                self.on_scan(ScanEvent::Finished { elapsed, cancelled })
+            }
+            JobEvent::Failed(why) => {
+                self.scan.stop();
+                self.status = Some(format!("the scan failed: {why}"));
+            }
+            JobEvent::Progress(_) | JobEvent::Done(_) => {}
+        }
+    }
+
+    fn on_check_job(&mut self, event: JobEvent) {
+        match event {
+            JobEvent::Done(Outcome::Checked(checks)) => {
+                // The dialog now shows the answer; a "still checking" note is out of date.
+                if self.status.as_deref() == Some(super::STILL_CHECKING) {
+                    self.status = None;
+                }
+                self.on_checks(checks);
+            }
+            JobEvent::Failed(why) => {
+                self.confirm = None;
+                self.status = Some(format!("checking what may be deleted failed: {why}"));
+            }
+            JobEvent::Started { .. } | JobEvent::Progress(_) | JobEvent::Done(_) => {}
+        }
+    }
+
+    fn on_task(&mut self, msg: JobMsg) -> Vec<Effect> {
+        if let JobEvent::Started { total } = msg.event {
+            self.task = Some(TaskState::new(msg.id, msg.kind, total));
+            return Vec::new();
+        }
+        let Some(task) = self.task.as_mut().filter(|t| t.id == msg.id) else {
+            return Vec::new();
+        };
+        match msg.event {
+            JobEvent::Started { .. } => {}
+            JobEvent::Progress(p) => task.progress(p),
+            JobEvent::Done(outcome) => return self.finish_task(outcome),
+            JobEvent::Failed(why) => {
+                self.task = None;
+                self.status = Some(format!("{} failed: {why}", msg.kind.label()));
+                // A delete may have removed something before it failed.
+                if matches!(msg.kind, JobKind::Delete { .. }) {
+                    return vec![Effect::Rescan];
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn finish_task(&mut self, outcome: Outcome) -> Vec<Effect> {
         let Some(task) = self.task.take() else {
             return Vec::new();
         };
-        let stopped = if cancelled { " (cancelled)" } else { "" };
-        match task.kind {
-            TaskKind::Verify => {
-                self.report = Some(Report::Verify(task.reports));
+        match (task.kind, outcome) {
+            (_, Outcome::Verified { reports, cancelled }) => {
+                self.report = Some(Report::Verify(reports));
                 if cancelled {
                     self.status = Some("verify cancelled".into());
                 }
                 Vec::new()
             }
-            TaskKind::Delete { permanent } => {
-                let n = format::plural(task.gone as i64, "version");
-                let mut line = if permanent {
-                    format!("deleted {n}, freed {}{stopped}", format::size(task.freed))
-                } else {
-                    format!("moved {n} to the Trash{stopped}; {TRASH_NOTE}")
-                };
-                if let Some(first) = task.failures.first() {
-                    line = format!("{line}; {} failed: {first}", task.failures.len());
-                }
-                self.status = Some(line);
+            (JobKind::Delete { permanent }, Outcome::Deleted(summary)) => {
+                self.status = Some(delete_line(permanent, &summary));
                 vec![Effect::Rescan]
             }
+            _ => Vec::new(),
         }
     }
 
@@ -157,9 +197,24 @@ impl App {
         match &mut self.task {
             Some(task) if !task.cancelling => {
                 task.cancelling = true;
-                vec![Effect::CancelTask]
+                vec![Effect::Cancel(task.id)]
             }
             _ => Vec::new(),
         }
+    }
+}
+
+/// What a finished delete says: versions gone, bytes freed or the trash note, failures.
+fn delete_line(permanent: bool, s: &DeleteSummary) -> String {
+    let stopped = if s.cancelled { " (cancelled)" } else { "" };
+    let n = format::plural(s.gone as i64, "version");
+    let line = if permanent {
+        format!("deleted {n}, freed {}{stopped}", format::size(s.freed))
+    } else {
+        format!("moved {n} to the Trash{stopped}; {TRASH_NOTE}")
+    };
+    match s.failures.first() {
+        Some(first) => format!("{line}; {} failed: {first}", s.failures.len()),
+        None => line,
     }
 }

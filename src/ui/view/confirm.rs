@@ -13,9 +13,9 @@ use ratatui::Frame;
 
 use super::{centered, pane, title};
 use crate::actions::delete::TRASH_NOTE;
+use crate::tasks::Verdict;
 use crate::ui::app::{figures, App, Confirm, DeleteDialog};
 use crate::ui::keymap;
-use crate::ui::task::Verdict;
 use crate::ui::{format, theme::Theme};
 
 /// Versions listed before "and N more".

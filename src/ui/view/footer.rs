@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use crate::tasks::JobKind;
 use crate::ui::app::{App, TaskState};
 use crate::ui::format;
 use crate::ui::keymap::{self, Action, Binding, Scope};
-use crate::ui::task::TaskKind;
 
 const OBVIOUS: [Action; 7] = [
     Action::Top,
@@ -81,13 +81,14 @@ fn task_line(task: &TaskState, app: &App) -> Line<'static> {
     let theme = &app.options.theme;
     let n = format!("{}/{}", (task.done + 1).min(task.total), task.total);
     let what = match task.kind {
-        TaskKind::Delete { permanent: true } => format!(
+        JobKind::Delete { permanent: true } => format!(
             "deleting {n}: {} files, freed {}",
             format::count(task.files),
             format::size(task.freed_so_far())
         ),
-        TaskKind::Delete { permanent: false } => format!("moving {n} to the Trash"),
-        TaskKind::Verify => format!(
+        JobKind::Delete { permanent: false } => format!("moving {n} to the Trash"),
+        JobKind::Scan | JobKind::Check => format!("{} {n}", task.kind.label()),
+        JobKind::Verify => format!(
             "verifying {n}: {}/{} rows",
             format::count(task.rows.0),
             format::count(task.rows.1)

@@ -16,6 +16,7 @@ use backtop::library::{
     RootStatus, Version, VersionKind,
 };
 use backtop::scan::ScanEvent;
+use backtop::tasks::{JobEvent, JobId, JobKind, JobMsg, Outcome, Progress, TargetCheck};
 use backtop::ui::theme::Theme;
 use backtop::ui::{App, AppOptions, Msg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -362,22 +363,45 @@ pub fn fresh(opts: AppOptions) -> App {
 /// An app after a whole scan: every version sized (the damaged ones failed), volumes known.
 pub fn scanned(opts: AppOptions) -> App {
     let mut app = fresh(opts);
-    app.update(Msg::ScanStarted);
+    app.update(scan_started());
     for (path, usage) in usages() {
-        app.update(Msg::Scan(ScanEvent::Sized { path, usage }));
+        app.update(scan_event(ScanEvent::Sized { path, usage }));
     }
     for name in ["old-live", "copy"] {
-        app.update(Msg::Scan(ScanEvent::Failed {
+        app.update(scan_event(ScanEvent::Failed {
             path: p(name),
             error: "no readable manifest".into(),
         }));
     }
-    app.update(Msg::Scan(ScanEvent::Volumes(volumes())));
-    app.update(Msg::Scan(ScanEvent::Finished {
+    app.update(scan_event(ScanEvent::Volumes(volumes())));
+    app.update(scan_event(ScanEvent::Finished {
         elapsed: Duration::from_millis(2_400),
         cancelled: false,
     }));
     app
+}
+
+/// The id of the fixture's made-up jobs (one of each kind at a time).
+pub const JOB: JobId = JobId(1);
+
+/// A message of the fixture's job of `kind`.
+pub fn job(kind: JobKind, event: JobEvent) -> Msg {
+    Msg::Job(JobMsg::new(JOB, kind, event))
+}
+
+/// The fixture's scan job started.
+pub fn scan_started() -> Msg {
+    job(JobKind::Scan, JobEvent::Started { total: 0 })
+}
+
+/// One event of the fixture's scan job.
+pub fn scan_event(event: ScanEvent) -> Msg {
+    job(JobKind::Scan, JobEvent::Progress(Progress::Scan(event)))
+}
+
+/// The delete guards' answer (the fixture's check job ended).
+pub fn guard_checks(checks: Vec<TargetCheck>) -> Msg {
+    job(JobKind::Check, JobEvent::Done(Outcome::Checked(checks)))
 }
 
 /// A key press message.

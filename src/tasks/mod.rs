@@ -1,0 +1,188 @@
+//! Background jobs: one protocol for every piece of slow work the dashboard starts (a scan,
+//! the delete guards' checks, a delete, a verify; later loading a folder or a preview).
+//!
+//! A job has a [`JobKind`], streams [`Progress`], ends with one typed [`Outcome`] (or
+//! [`JobEvent::Failed`] when its worker panicked) and can be cancelled. The [`Jobs`] registry
+//! runs each job on its own thread and delivers its [`JobMsg`]s through one [`Sink`] straight
+//! into the dashboard's message channel: one hop from the worker to the loop.
+//!
+//! Several jobs can run at once. A kind that is redone as the cursor moves or the user asks
+//! again ([`JobKind::latest_wins`]: scans, checks) keeps only its newest job: starting one
+//! cancels the one before without waiting for it (nothing is ever joined on the UI thread),
+//! and the receiver drops what the superseded job still sends ([`Latest`]). Ids grow, so
+//! "newest" is simply "largest id".
+//!
+//! The workers themselves are here too, one file per kind ([`delete`], [`verify`], [`scan`],
+//! [`checks`]): they call `actions/` and `scan/` and translate their callbacks into progress.
+//! Nothing here knows the terminal.
+
+pub mod checks;
+pub mod delete;
+pub mod panic;
+mod registry;
+pub mod scan;
+pub mod verify;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use checks::{check_all, TargetCheck, Verdict};
+pub use delete::{DeleteRequest, DeleteSummary};
+pub use registry::{Ctx, Jobs, Sink};
+
+use crate::actions::verify::VerifyReport;
+use crate::scan::ScanEvent;
+
+/// Shortest time between two progress messages of a worker that reports per file or row.
+pub const THROTTLE: Duration = Duration::from_millis(50);
+
+/// A job's identity: given by [`Jobs`] in increasing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JobId(pub u64);
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// Discover the library again and size it.
+    Scan,
+    /// Ask the delete guards about the versions a dialog is about to delete.
+    Check,
+    /// Delete versions (to the trash or for good).
+    Delete {
+        /// Removing for good.
+        permanent: bool,
+    },
+    /// Verify versions.
+    Verify,
+}
+
+impl JobKind {
+    /// True when only the newest job of this kind counts: starting one cancels the last.
+    pub fn latest_wins(self) -> bool {
+        matches!(self, JobKind::Scan | JobKind::Check)
+    }
+
+    /// The word for it in status lines.
+    pub fn label(self) -> &'static str {
+        match self {
+            JobKind::Scan => "scan",
+            JobKind::Check => "checking",
+            JobKind::Delete { .. } => "delete",
+            JobKind::Verify => "verify",
+        }
+    }
+}
+
+/// One message from a job, as the dashboard receives it.
+#[derive(Debug, Clone)]
+pub struct JobMsg {
+    /// Which job.
+    pub id: JobId,
+    /// Its kind.
+    pub kind: JobKind,
+    /// What happened.
+    pub event: JobEvent,
+}
+
+/// What a job reports, in order: `Started`, any number of `Progress`, then `Done` or `Failed`.
+#[derive(Debug, Clone)]
+pub enum JobEvent {
+    /// The job was started with this many items of work (versions; 0 when not counted).
+    Started {
+        /// Items to do.
+        total: usize,
+    },
+    /// Something happened along the way.
+    Progress(Progress),
+    /// The job ended (cancelled or not: the outcome says).
+    Done(Outcome),
+    /// The worker panicked; the text says where and why.
+    Failed(String),
+}
+
+/// Progress of a running job.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// A scan event (discovered, cached, per-version progress and sizes, volumes).
+    Scan(ScanEvent),
+    /// Now working on this version (delete, verify).
+    Item {
+        /// The version.
+        path: PathBuf,
+    },
+    /// A permanent delete removed this much of the current version so far.
+    Removed {
+        /// Files unlinked.
+        files: u64,
+        /// Bytes freed.
+        bytes: u64,
+    },
+    /// Verify checked this many manifest rows of the current version.
+    Checked {
+        /// Rows checked.
+        rows: u64,
+        /// Rows in all.
+        total: u64,
+    },
+    /// The current version is finished.
+    ItemDone {
+        /// Bytes it freed (permanent deletes; 0 otherwise).
+        freed: u64,
+    },
+}
+
+/// How a job ended, typed by kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A scan ended.
+    Scanned {
+        /// Wall time.
+        elapsed: Duration,
+        /// It was cancelled (superseded or quit).
+        cancelled: bool,
+    },
+    /// The guards' verdicts, one per asked path.
+    Checked(Vec<TargetCheck>),
+    /// A delete ended.
+    Deleted(DeleteSummary),
+    /// A verify ended.
+    Verified {
+        /// One report per version verified.
+        reports: Vec<VerifyReport>,
+        /// Stopped early by the user.
+        cancelled: bool,
+    },
+}
+
+impl JobMsg {
+    /// A message of job `id` of `kind`.
+    pub fn new(id: JobId, kind: JobKind, event: JobEvent) -> Self {
+        JobMsg { id, kind, event }
+    }
+}
+
+/// The receiving side of "latest wins": admits messages of the newest job seen so far and
+/// drops those of older ones (superseded jobs that had not noticed their cancel yet).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Latest {
+    newest: Option<JobId>,
+}
+
+impl Latest {
+    /// True when a message of job `id` counts (it is the newest job seen, or newer).
+    pub fn admit(&mut self, id: JobId) -> bool {
+        if self.newest.is_some_and(|n| id < n) {
+            return false;
+        }
+        self.newest = Some(id);
+        true
+    }
+
+    /// The newest job seen.
+    pub fn newest(&self) -> Option<JobId> {
+        self.newest
+    }
+}
+
+#[cfg(test)]
+mod tests;

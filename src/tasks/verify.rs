@@ -1,0 +1,40 @@
+//! The verify job: each version checked in turn against its manifest, rows counted as
+//! progress (at most every [`THROTTLE`]), the cancel flag looked at between versions.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::checks::find;
+use super::{Ctx, Outcome, Progress, THROTTLE};
+use crate::actions::verify::verify;
+use crate::library::Library;
+
+/// Verifies each version of `paths` found in `library`.
+pub fn run(ctx: &Ctx, paths: &[PathBuf], library: &Library) -> Outcome {
+    let mut reports = Vec::new();
+    for path in paths {
+        if ctx.cancelled() {
+            break;
+        }
+        let Some(version) = find(library, path) else {
+            continue;
+        };
+        ctx.progress(Progress::Item { path: path.clone() });
+        let mut last = Instant::now();
+        let report = verify(version, |p| {
+            if last.elapsed() >= THROTTLE {
+                last = Instant::now();
+                ctx.progress(Progress::Checked {
+                    rows: p.rows_checked,
+                    total: p.rows_total,
+                });
+            }
+        });
+        reports.push(report);
+        ctx.progress(Progress::ItemDone { freed: 0 });
+    }
+    Outcome::Verified {
+        reports,
+        cancelled: ctx.cancelled(),
+    }
+}
