@@ -6,6 +6,7 @@
 
 pub mod delete;
 pub mod duration;
+pub mod export;
 pub mod guard;
 pub mod imazing;
 pub mod index;

@@ -1,5 +1,6 @@
 //! Looking inside a version: the listing and search index over demo backups of both manifest
 //! formats, the export (`actions::export`) and the `ls` / `export` commands.
 
+mod export;
 mod fixture;
 mod tree;

@@ -204,39 +204,59 @@ impl IndexBuilder {
             .app_domains
             .iter()
             .map(|d| String::from_utf8_lossy(d).into_owned());
-        let known: AHashSet<String> = self
-            .index
-            .domains
-            .iter()
-            .filter(|d| d.as_bytes().starts_with(APP_DOMAIN))
-            .cloned()
-            .chain(other_domains)
+        let also_known = other_domains
             .filter_map(|d| app_bundle_of(&d))
-            .chain(std::mem::take(&mut self.installed))
-            .collect();
-        let mut app_ids: AHashMap<String, u32> = AHashMap::default();
-        let mut app_bundles = Vec::new();
-        let domain_apps = self
-            .index
-            .domains
-            .iter()
-            .zip(&self.rules)
-            .map(|(domain, rules)| {
-                if rules.depends_on_path() || rules.category(b"") != Category::Apps {
-                    return None;
-                }
-                let bundle = app_bundle_of(domain)?;
-                let bundle = group_under(&bundle, &known);
-                let next = app_ids.len() as u32;
-                let id = *app_ids.entry(bundle.to_string()).or_insert(next);
-                if id == next {
-                    app_bundles.push(bundle.to_string());
-                }
-                Some(id)
-            })
-            .collect();
+            .chain(std::mem::take(&mut self.installed));
+        let (domain_apps, app_bundles) =
+            settle_apps(&self.index.domains, Some(&self.rules), also_known);
         self.index.domain_apps = domain_apps;
         self.index.app_bundles = app_bundles;
         self.index
     }
+}
+
+/// Which app each domain belongs to: the bundles of the `AppDomain-*` domains among `domains`
+/// and `also_known` (bundles of other app domains, installed apps) are the known apps; every
+/// domain whose files are all [`Category::Apps`] joins the longest known bundle its own bundle
+/// extends. Returns, per domain, an index into the bundle list, and that list (in order of
+/// first appearance). `rules` are the domains' [`DomainRules`] when the caller has them.
+pub fn settle_apps(
+    domains: &[String],
+    rules: Option<&[DomainRules]>,
+    also_known: impl IntoIterator<Item = String>,
+) -> (Vec<Option<u32>>, Vec<String>) {
+    let known: AHashSet<String> = domains
+        .iter()
+        .filter(|d| d.as_bytes().starts_with(APP_DOMAIN))
+        .filter_map(|d| app_bundle_of(d))
+        .chain(also_known)
+        .collect();
+    let mut app_ids: AHashMap<String, u32> = AHashMap::default();
+    let mut app_bundles = Vec::new();
+    let domain_apps = domains
+        .iter()
+        .enumerate()
+        .map(|(i, domain)| {
+            let own;
+            let rules = match rules.and_then(|r| r.get(i)) {
+                Some(r) => r,
+                None => {
+                    own = DomainRules::for_domain(domain);
+                    &own
+                }
+            };
+            if rules.depends_on_path() || rules.category(b"") != Category::Apps {
+                return None;
+            }
+            let bundle = app_bundle_of(domain)?;
+            let bundle = group_under(&bundle, &known);
+            let next = app_ids.len() as u32;
+            let id = *app_ids.entry(bundle.to_string()).or_insert(next);
+            if id == next {
+                app_bundles.push(bundle.to_string());
+            }
+            Some(id)
+        })
+        .collect();
+    (domain_apps, app_bundles)
 }

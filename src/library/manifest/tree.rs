@@ -89,6 +89,8 @@ pub enum Sort {
 const HAS_ID: u8 = 1;
 const LISTED: u8 = 2;
 const HAS_MTIME: u8 = 4;
+/// The manifest's path started with `/` (placed without it; the export refuses it).
+const ABSOLUTE: u8 = 8;
 const NO_TIME: i64 = i64::MIN;
 
 #[derive(Debug, Clone)]
@@ -200,6 +202,11 @@ impl Tree {
         self.truncated_at
     }
 
+    /// The distinct domains, indexed by [`NodeRef::domain_index`].
+    pub fn domains(&self) -> &[String] {
+        &self.domains
+    }
+
     /// One node.
     pub fn node(&self, id: NodeId) -> NodeRef<'_> {
         NodeRef { tree: self, id }
@@ -305,6 +312,16 @@ impl<'a> NodeRef<'a> {
         &self.full()[self.raw().name_at as usize..]
     }
 
+    /// Index of its domain in [`Tree::domains`] (0 for the root).
+    pub fn domain_index(&self) -> usize {
+        self.raw().domain as usize
+    }
+
+    /// True when the manifest gave its path with a leading `/` (placed here without it).
+    pub fn absolute(&self) -> bool {
+        self.raw().flags & ABSOLUTE != 0
+    }
+
     /// Its domain (`""` for the root).
     pub fn domain(&self) -> &'a str {
         match self.raw().kind {
@@ -396,7 +413,7 @@ struct TreeBuilder<'p> {
     /// Arena of the build (insertion order); the finished tree's arena is rebuilt in DFS order.
     domain_ids: AHashMap<String, u32>,
     domain_nodes: Vec<NodeId>,
-    /// `domain/path` of every container node → its id.
+    /// `domain/path` of every node that is not a file → its id.
     dirs: AHashMap<Box<str>, NodeId>,
     present: Option<&'p AHashSet<[u8; 20]>>,
     scratch: String,
@@ -446,7 +463,9 @@ impl<'p> TreeBuilder<'p> {
         node.name_at = name_at as u32;
         self.tree.arena.push_str(full);
         self.tree.nodes.push(node);
-        if kind.is_container() && kind != NodeKind::Domain {
+        // Anything but a file may have entries below it (a link listed with files below it
+        // must stay their parent, so the export can refuse them).
+        if !matches!(kind, NodeKind::File | NodeKind::Domain | NodeKind::Root) {
             self.dirs.insert(full.into(), id);
         }
         id
@@ -503,6 +522,9 @@ impl<'p> TreeBuilder<'p> {
             node.kind = kind;
         }
         node.flags |= LISTED;
+        if entry.path.starts_with('/') {
+            node.flags |= ABSOLUTE;
+        }
         if let Some(fid) = entry.id() {
             node.file_id = fid;
             node.flags |= HAS_ID;

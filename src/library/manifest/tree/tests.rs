@@ -221,7 +221,11 @@ fn odd_paths_are_placed_without_empty_components() {
         file("", "nodomain.txt", 3, 3),
     ];
     let tree = Tree::from_entries(&entries, None);
-    assert!(tree.find("HomeDomain", "abs/file").is_some());
+    let abs = tree.node(tree.find("HomeDomain", "abs/file").unwrap());
+    assert!(abs.absolute());
+    assert!(!tree
+        .node(tree.find("HomeDomain", "a/b").unwrap())
+        .absolute());
     let b = tree.node(tree.find("HomeDomain", "a/b").unwrap());
     assert_eq!((b.name(), b.path(), b.size()), ("b", "a/b", 2));
     let odd = tree.node(tree.find("", "nodomain.txt").unwrap());
