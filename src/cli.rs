@@ -137,6 +137,10 @@ pub enum Command {
     Demo {
         /// Where to write it (created if missing).
         dir: PathBuf,
+        /// Write the damaged corpus instead: one healthy version beside many damaged ones
+        /// (deep plists, FIFOs, links, truncated and garbage files), for trying backtop on.
+        #[arg(long)]
+        damaged: bool,
     },
     /// Print the shell completion script for SHELL on stdout.
     Completions {

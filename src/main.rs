@@ -106,7 +106,8 @@ fn read_config(cli: &mut Cli) -> anyhow::Result<Config> {
 
 fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
     match &cli.command {
-        Some(Command::Demo { dir }) => return demo::run(dir),
+        Some(Command::Demo { dir, damaged: true }) => return demo::run_damaged(dir),
+        Some(Command::Demo { dir, .. }) => return demo::run(dir),
         Some(Command::Completions { shell }) => return completions::run_completions(*shell),
         Some(Command::Man) => return completions::run_man(),
         _ => {}

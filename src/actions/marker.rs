@@ -96,7 +96,8 @@ impl Marker {
     pub fn read(dir: &Path) -> Option<Marker> {
         let file_name = dir.file_name()?.to_str()?;
         let from_name = parse_marker_name(file_name)?;
-        let note = std::fs::read(dir.join(MARKER_NOTE))
+        // A note is a few hundred bytes; a FIFO or link in its place is never read.
+        let note = crate::library::safe_fs::read_capped(&dir.join(MARKER_NOTE), 1 << 20)
             .ok()
             .and_then(|b| serde_json::from_slice::<MarkerNote>(&b).ok());
         Some(Marker {

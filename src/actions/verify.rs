@@ -2,7 +2,8 @@
 //! every file row have its file (with the right size), and is every file on disk named by a
 //! row?
 //!
-//! The plists are read with `plist::Value::from_file`; `Manifest.db` through
+//! The plists are read through [`crate::library::plists::bounded`] (bounded, never through a
+//! link, never blocking on a FIFO); `Manifest.db` through
 //! [`crate::library::manifest`] (read-only, immutable), streamed row by row; `Manifest.mbdb`
 //! through [`crate::library::mbdb`]. An encrypted `Manifest.db` cannot be read without the
 //! password: the row checks are skipped and the report says so. Sizes are compared only for
@@ -18,6 +19,8 @@ use serde::Serialize;
 use super::verify_rows::{check_manifest_rows, check_unlisted, RowCheck};
 use crate::library::manifest::{probe_db, ManifestError};
 use crate::library::{Error, ManifestFormat, Version};
+use crate::library::plists::bounded;
+use crate::library::version_state::file_problem;
 
 /// How many examples a report keeps per kind of problem.
 pub const EXAMPLES: usize = 5;
@@ -171,7 +174,7 @@ fn check_rows(
                 if said_encrypted == Some(false) =>
             {
                 problems.add(ProblemKind::UnreadableManifest, || {
-                    "Manifest.db is not a SQLite database, and Manifest.plist says the backup \
+                    "Manifest.db is not an SQLite database, and Manifest.plist says the backup \
                      is not encrypted"
                         .into()
                 });
@@ -185,7 +188,9 @@ fn check_rows(
             }
             Ok(()) => check_manifest_rows(dir, ManifestFormat::Db, encrypted, problems, progress),
             Err(e) => {
-                problems.add(ProblemKind::UnreadableManifest, || e.to_string());
+                problems.add(ProblemKind::UnreadableManifest, || {
+                    file_problem("Manifest.db", &e)
+                });
                 None
             }
         },
@@ -194,7 +199,7 @@ fn check_rows(
         }
         ManifestFormat::None => {
             problems.add(ProblemKind::UnreadableManifest, || {
-                "neither Manifest.db nor Manifest.mbdb is present".into()
+                "no Manifest.db or Manifest.mbdb".into()
             });
             None
         }
@@ -208,20 +213,11 @@ struct Plists {
 }
 
 fn read_plists(dir: &Path, problems: &mut Problems) -> Plists {
-    let mut read = |name: &str| {
-        let path = dir.join(name);
-        if !path.exists() {
-            problems.add(ProblemKind::UnreadablePlist, || {
-                format!("{name} is missing")
-            });
-            return None;
-        }
-        match plist::Value::from_file(&path) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                problems.add(ProblemKind::UnreadablePlist, || format!("{name}: {e}"));
-                None
-            }
+    let mut read = |name: &str| match bounded::value_from_file(&dir.join(name)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.add(ProblemKind::UnreadablePlist, || file_problem(name, &e));
+            None
         }
     };
     let _info = read("Info.plist");
@@ -254,11 +250,13 @@ fn check_finished(dir: &Path, status: Option<&plist::Value>, problems: &mut Prob
     }
 }
 
-/// Which manifest is on disk (`Manifest.db` wins).
+/// Which manifest is on disk (`Manifest.db` wins). A link counts as there (and is then
+/// refused by the reader, never followed).
 fn manifest_format(dir: &Path) -> ManifestFormat {
-    if dir.join("Manifest.db").exists() {
+    let there = |name: &str| std::fs::symlink_metadata(dir.join(name)).is_ok();
+    if there("Manifest.db") {
         ManifestFormat::Db
-    } else if dir.join("Manifest.mbdb").exists() {
+    } else if there("Manifest.mbdb") {
         ManifestFormat::Mbdb
     } else {
         ManifestFormat::None

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::verify::{ProblemKind, Problems, VerifyProgress};
 use crate::library::manifest::{file_id_hex, parse_file_id, Entry, Fields, Manifest};
+use crate::library::version_state::file_problem;
 use crate::library::ManifestFormat;
 
 /// Report progress every this many rows.
@@ -70,7 +71,11 @@ pub fn check_manifest_rows(
     let (manifest, total) = match opened {
         Ok(found) => found,
         Err(e) => {
-            problems.add(ProblemKind::UnreadableManifest, || e.to_string());
+            let name = match format {
+                ManifestFormat::Mbdb => "Manifest.mbdb",
+                _ => "Manifest.db",
+            };
+            problems.add(ProblemKind::UnreadableManifest, || file_problem(name, &e));
             return None;
         }
     };

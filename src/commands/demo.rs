@@ -25,6 +25,22 @@ pub fn run(dir: &Path) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// Writes the damaged corpus ([`crate::demo::damaged`]) in `dir` and prints each case with
+/// the reason backtop gives for it.
+pub fn run_damaged(dir: &Path) -> anyhow::Result<i32> {
+    let lib = crate::demo::damaged::build_damaged(dir)
+        .with_context(|| format!("building the damaged corpus in {}", dir.display()))?;
+    println!("Damaged corpus in {}", lib.root.display());
+    println!(
+        "  healthy: {} files, {} bytes",
+        lib.healthy.files, lib.healthy.content_bytes
+    );
+    for case in &lib.cases {
+        println!("  {}: {}", case.name, case.reason);
+    }
+    Ok(0)
+}
+
 /// The report `run` prints: roots, devices, one line per version, then totals.
 pub fn summary(lib: &DemoLibrary) -> String {
     let mut out = format!("Demo library in {}\n\nRoots:\n", lib.home.display());

@@ -33,6 +33,7 @@
 mod catalog;
 mod content;
 mod damage;
+pub mod damaged;
 mod devices;
 mod entries;
 mod known_files;

@@ -15,7 +15,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A plist that could not be parsed.
-    #[error("{path}: not a readable plist: {source}")]
+    #[error("{path}: not a readable plist ({})", plist_words(.source))]
     Plist {
         /// The plist's path.
         path: PathBuf,
@@ -35,6 +35,15 @@ pub enum Error {
     /// A manifest that is encrypted, of an unsupported kind, or damaged.
     #[error(transparent)]
     Manifest(#[from] crate::library::manifest::ManifestError),
+    /// A file refused by a limit before it was parsed (nesting, size, work), in words that
+    /// name the file: `Info.plist nests deeper than 64 levels`.
+    #[error("{path}: {message}")]
+    Refused {
+        /// The file's path.
+        path: PathBuf,
+        /// Why it was refused, naming the file.
+        message: String,
+    },
     /// Anything else, described in words.
     #[error("{path}: {message}")]
     Invalid {
@@ -63,5 +72,88 @@ impl Error {
     }
 }
 
+impl Error {
+    /// What went wrong, in words, without the path (for a report that names the file itself):
+    /// `Permission denied (os error 13)`, `is a symbolic link (not followed)`, `not a readable
+    /// plist (unexpected eof at byte 12)`.
+    pub fn reason(&self) -> String {
+        match self {
+            Error::Io { source, .. } => match super::safe_fs::special_file(source) {
+                Some(special) => special.to_string(),
+                None => source.to_string(),
+            },
+            Error::Plist { source, .. } => {
+                format!("not a readable plist ({})", plist_words(source))
+            }
+            Error::Sqlite { source, .. } => source.to_string(),
+            Error::Invalid { message, .. } | Error::Refused { message, .. } => message.clone(),
+            Error::Manifest(e) => e.reason(),
+        }
+    }
+
+    /// True when the error is a file that is not there.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+    }
+}
+
+/// The `plist` crate's error in words: its `Display` is Rust debug output (`InvalidXmlSyntax
+/// (offset 12)`), turned here into `invalid xml syntax at byte 12`; I/O errors are said as is.
+pub fn plist_words(error: &plist::Error) -> String {
+    if let Some(io) = error.as_io() {
+        return io.to_string();
+    }
+    let debug = error.to_string();
+    let (kind, offset) = match debug.rsplit_once(" (offset ") {
+        Some((kind, rest)) => (kind, rest.strip_suffix(')')),
+        None => (debug.as_str(), None),
+    };
+    let (name, detail) = match kind.split_once('(') {
+        Some((name, detail)) => (name, Some(detail.trim_end_matches(')').trim_matches('"'))),
+        None => (kind, None),
+    };
+    let mut words = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    if let Some(detail) = detail.filter(|d| !d.is_empty()) {
+        words = if name == "Serde" {
+            detail.to_string()
+        } else {
+            format!("{words}: {detail}")
+        };
+    }
+    if let Some(offset) = offset {
+        words += &format!(" at byte {offset}");
+    }
+    words
+}
+
 /// Result with the core's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plist_errors_in_words_not_debug_output() {
+        let eof = plist::from_bytes::<plist::Value>(b"<?xml version=\"1.0\"?><plist><dict><key>a")
+            .unwrap_err();
+        let words = plist_words(&eof);
+        assert!(
+            !words.contains("Error {") && !words.contains("Unexpected"),
+            "{words}"
+        );
+        let garbage = plist::from_bytes::<plist::Value>(b"bplist00garbage").unwrap_err();
+        let words = plist_words(&garbage);
+        assert!(
+            words.chars().next().is_some_and(|c| c.is_lowercase()),
+            "{words}"
+        );
+        assert!(!words.contains('{'), "{words}");
+    }
+}

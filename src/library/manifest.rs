@@ -209,7 +209,7 @@ impl Manifest {
 
 /// A reader over the Manifest.mbdb at `path`, its magic checked.
 fn mbdb_reader(path: &Path) -> Result<MbdbReader<BufReader<File>>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::safe_fs::open_regular(path).map_err(|e| Error::io(path, e))?;
     MbdbReader::new(BufReader::with_capacity(1 << 16, file), path)
 }
 

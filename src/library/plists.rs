@@ -4,13 +4,14 @@
 //! Each reader parses the file with the `plist` crate (which tells XML from binary by itself),
 //! streaming through a buffer: `Info.plist` straight into a struct of the keys it needs (so
 //! app icons are never kept), the smaller two into a dictionary, then picks fields out of it.
-//! Files are opened with [`safe_fs::open_regular`]: links are not followed, FIFOs not opened.
+//! Every parse goes through [`bounded`]: files opened with [`safe_fs::open_capped`] (links
+//! not followed, FIFOs and devices not opened, a size cap), nesting and work bounded.
 //! Fields are lenient: a missing key or a value of an unexpected type gives `None` rather than an error,
 //! strings may stand in for numbers (and the reverse), booleans may be written as integers, and
 //! `GUID` may be a string or data. Only an unreadable file, a file that is not a plist, or a
 //! plist whose top level is not a dictionary is an error.
 
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 use plist::{Dictionary, Value};
@@ -20,6 +21,7 @@ use time::OffsetDateTime;
 use super::error::{Error, Result};
 use super::safe_fs;
 
+pub mod bounded;
 mod info;
 
 pub use info::{read_app_names, read_info, InfoPlist};
@@ -120,25 +122,27 @@ pub fn read_status(path: &Path) -> Result<StatusPlist> {
 /// Reads the file at `path` and parses it as a plist whose top level is a dictionary.
 ///
 /// Errors: [`Error::Io`] when the file cannot be read (its `source` kind tells a missing file;
-/// a link or a FIFO is refused, see [`safe_fs::open_regular`]), [`Error::Plist`] when it is not
-/// a plist (empty, truncated or garbage), [`Error::Invalid`] when it is an XML or binary plist
-/// whose top level is not a dictionary.
+/// a link or a FIFO is refused, see [`safe_fs::open_regular`]; so is a file too large, see
+/// [`bounded`]), [`Error::Plist`] when it is not a plist (empty, truncated or garbage),
+/// [`Error::Invalid`] when it is an XML or binary plist whose top level is not a dictionary,
+/// [`Error::Refused`] when a limit of [`bounded`] stopped the parse (`Info.plist nests deeper
+/// than 64 levels`).
 pub fn read_dict(path: &Path) -> Result<Dictionary> {
     read_keys(path)
 }
 
-/// Parses the plist at `path` (a regular file, read through a buffer) into `T`, a dictionary
-/// shape; on failure tells a non-dictionary plist from a file that is no plist at all.
+/// Parses the plist at `path` into `T`, a dictionary shape, through [`bounded::from_file`];
+/// on failure tells a non-dictionary plist from a file that is no plist at all.
 fn read_keys<T: DeserializeOwned>(path: &Path) -> Result<T> {
-    let file = safe_fs::open_regular(path).map_err(|e| Error::io(path, e))?;
-    match plist::from_reader(BufReader::new(file)) {
-        Ok(value) => Ok(value),
-        Err(source) => Err(parse_failure(path, source)),
+    match bounded::from_file(path) {
+        Err(Error::Plist { source, .. }) => Err(parse_failure(path, source)),
+        other => other,
     }
 }
 
 /// The error for a plist that did not parse as a dictionary: [`Error::Invalid`] when the file
-/// is an XML (`<`) or binary (`bplist`) plist of another shape, else [`Error::Plist`].
+/// is an XML (`<`) or binary (`bplist`) plist of another shape, else [`Error::Plist`] (text
+/// garbage may parse as an old-style ASCII plist string: that is no plist here).
 fn parse_failure(path: &Path, source: plist::Error) -> Error {
     let head = safe_fs::open_regular(path).and_then(|f| {
         let mut head = Vec::with_capacity(64);
@@ -151,24 +155,15 @@ fn parse_failure(path: &Path, source: plist::Error) -> Error {
         .strip_prefix(b"\xef\xbb\xbf".as_slice())
         .unwrap_or(text);
     let real_plist = head.starts_with(b"bplist") || text.starts_with(b"<");
-    let other_shape = real_plist
-        && Value::from_reader(BufReader::new(match safe_fs::open_regular(path) {
-            Ok(f) => f,
-            Err(_) => {
-                return Error::Plist {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            }
-        }))
-        .is_ok_and(|v| v.as_dictionary().is_none());
-    if other_shape {
-        Error::invalid(path, "the plist's top level is not a dictionary")
-    } else {
-        Error::Plist {
+    match real_plist.then(|| bounded::value_from_file(path)) {
+        Some(Err(refused @ Error::Refused { .. })) => refused,
+        Some(Ok(value)) if value.as_dictionary().is_none() => {
+            Error::invalid(path, "the plist's top level is not a dictionary")
+        }
+        _ => Error::Plist {
             path: path.to_path_buf(),
             source,
-        }
+        },
     }
 }
 

@@ -35,6 +35,7 @@
 //! | `<plist> is not a regular file` | a folder, FIFO, socket or device of that name (never opened) |
 //! | `<plist> is not a readable plist (truncated or corrupt)` | neither XML nor binary plist |
 //! | `<plist> is not a dictionary plist` | an XML or binary plist whose top level is not a dictionary |
+//! | `<plist> nests deeper than 64 levels` / `<plist> holds more values than its size allows …` | refused before parsing (see `plists::bounded`) |
 //! | `Manifest.db is empty (0 bytes)` | |
 //! | `Manifest.db is not an SQLite database` | wrong header, and `Manifest.plist` says not encrypted |
 //! | `Manifest.db is a damaged SQLite database (<sqlite error>)` | right header, but SQLite cannot read it |

@@ -3,9 +3,15 @@
 //! forever), and file times past what [`OffsetDateTime`] holds give `None` instead of a panic.
 //!
 //! [`open_regular`] checks `symlink_metadata` first and, on Unix, opens with `O_NOFOLLOW |
-//! O_NONBLOCK` so that a file swapped for a link or a FIFO in between is refused too. A refusal
-//! is an [`io::Error`] wrapping a [`SpecialFile`]; [`special_file`] finds it again, so callers
-//! can word it (`Info.plist is a symbolic link (not followed)`).
+//! O_NONBLOCK` so that a file swapped for a link or a FIFO in between is refused too; the
+//! opened descriptor is checked again (a regular file), then `O_NONBLOCK` is cleared so reads
+//! behave as usual. [`open_capped`] also refuses a file larger than a limit (a link to
+//! `/dev/zero` is refused as not regular; a 100 GB "plist" as too large). A refusal is an
+//! [`io::Error`] wrapping a [`SpecialFile`]; [`special_file`] finds it again, so callers can
+//! word it (`Info.plist is a symbolic link (not followed)`).
+//!
+//! Every file of a backup that backtop reads goes through [`open_regular`] or [`open_capped`];
+//! SQLite databases are checked with [`check_regular`] before SQLite opens them.
 
 use std::fmt;
 use std::fs::{self, File, Metadata, OpenOptions};
@@ -22,6 +28,8 @@ pub enum SpecialFile {
     Symlink,
     /// A folder, FIFO, socket or device.
     NotRegular,
+    /// A regular file larger than the limit for its kind (the limit in bytes).
+    TooLarge(u64),
 }
 
 impl fmt::Display for SpecialFile {
@@ -29,6 +37,9 @@ impl fmt::Display for SpecialFile {
         f.write_str(match self {
             SpecialFile::Symlink => "is a symbolic link (not followed)",
             SpecialFile::NotRegular => "is not a regular file",
+            SpecialFile::TooLarge(limit) => {
+                return write!(f, "is larger than {limit} bytes (not read)");
+            }
         })
     }
 }
@@ -51,11 +62,12 @@ pub fn special_kind(meta: &Metadata) -> Option<SpecialFile> {
     }
 }
 
-/// Opens `path` for reading when it is a regular file (not a link to one), without blocking.
+/// Opens `path` for reading when it is a regular file (not a link to one), without blocking
+/// on a FIFO or device: see the module doc.
 pub fn open_regular(path: &Path) -> io::Result<File> {
     let meta = fs::symlink_metadata(path)?;
     if let Some(kind) = special_kind(&meta) {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, kind));
+        return Err(refusal(kind));
     }
     let mut options = OpenOptions::new();
     options.read(true);
@@ -67,25 +79,55 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     let file = options.open(path).map_err(|e| {
         #[cfg(unix)]
         if e.raw_os_error() == Some(libc::ELOOP) {
-            return io::Error::new(io::ErrorKind::InvalidInput, SpecialFile::Symlink);
+            return refusal(SpecialFile::Symlink);
         }
         e
     })?;
     if !file.metadata()?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            SpecialFile::NotRegular,
-        ));
+        return Err(refusal(SpecialFile::NotRegular));
+    }
+    #[cfg(unix)]
+    {
+        use rustix::fs::{fcntl_getfl, fcntl_setfl, OFlags};
+        let flags = fcntl_getfl(&file)?;
+        fcntl_setfl(&file, flags - OFlags::NONBLOCK)?;
     }
     Ok(file)
 }
 
-/// Reads a whole regular file (see [`open_regular`]).
-pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+/// [`open_regular`], refusing a file of more than `max_bytes` (measured on the opened
+/// descriptor) with [`SpecialFile::TooLarge`].
+pub fn open_capped(path: &Path, max_bytes: u64) -> io::Result<File> {
+    let file = open_regular(path)?;
+    if file.metadata()?.len() > max_bytes {
+        return Err(refusal(SpecialFile::TooLarge(max_bytes)));
+    }
+    Ok(file)
+}
+
+/// Checks that `path` is a regular file (not a link, FIFO, device or folder) without reading
+/// it, for files another library opens by path (SQLite).
+pub fn check_regular(path: &Path) -> io::Result<()> {
+    open_regular(path).map(drop)
+}
+
+/// Reads a whole regular file of at most `max_bytes` (see [`open_capped`]); reading stops at
+/// the limit even when the file grows while it is read.
+pub fn read_capped(path: &Path, max_bytes: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
+    let file = open_capped(path, max_bytes)?;
     let mut bytes = Vec::new();
-    open_regular(path)?.read_to_end(&mut bytes)?;
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_bytes {
+        return Err(refusal(SpecialFile::TooLarge(max_bytes)));
+    }
     Ok(bytes)
+}
+
+/// The [`io::Error`] carrying `kind`.
+fn refusal(kind: SpecialFile) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, kind)
 }
 
 /// A file time as an [`OffsetDateTime`], `None` when it is beyond what that type holds
@@ -111,6 +153,42 @@ pub fn mtime_of(meta: &Metadata) -> Option<OffsetDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FIFO, a link to `/dev/zero` and a folder are refused at once, never read.
+    #[cfg(unix)]
+    #[test]
+    fn fifos_devices_links_and_folders_are_refused_without_blocking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("Info.plist");
+        crate::demo::damaged::fifo(&fifo).unwrap();
+        let zero = tmp.path().join("zero");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let kind = |p: &Path| special_file(&read_capped(p, 1 << 20).unwrap_err());
+        assert_eq!(kind(&fifo), Some(SpecialFile::NotRegular));
+        assert_eq!(kind(&zero), Some(SpecialFile::Symlink));
+        assert_eq!(kind(tmp.path()), Some(SpecialFile::NotRegular));
+        assert_eq!(kind(Path::new("/dev/zero")), Some(SpecialFile::NotRegular));
+        assert!(check_regular(&fifo).is_err());
+    }
+
+    /// A file over the cap is refused; the descriptor of an accepted one blocks normally.
+    #[cfg(unix)]
+    #[test]
+    fn the_size_cap_and_blocking_reads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("f");
+        std::fs::write(&file, vec![7u8; 100]).unwrap();
+        assert_eq!(read_capped(&file, 100).unwrap().len(), 100);
+        let err = read_capped(&file, 99).unwrap_err();
+        assert_eq!(special_file(&err), Some(SpecialFile::TooLarge(99)));
+        assert_eq!(
+            err.get_ref().unwrap().to_string(),
+            "is larger than 99 bytes (not read)"
+        );
+        let opened = open_regular(&file).unwrap();
+        let flags = rustix::fs::fcntl_getfl(&opened).unwrap();
+        assert!(!flags.contains(rustix::fs::OFlags::NONBLOCK));
+    }
 
     #[test]
     fn far_times_give_none_not_a_panic() {

@@ -1,17 +1,38 @@
 //! Opening the SQLite databases of a backup (`Manifest.db`, iMazing's `Versions.db`) strictly
 //! read-only: `immutable=1` means SQLite writes nothing next to the file (no `-wal`/`-shm`,
 //! no locks) on every platform and for any path, so looking never changes a backup.
+//!
+//! SQLite opens the file by its path itself, so the file is checked first with
+//! [`safe_fs::check_regular`]: a FIFO or device in place of `Manifest.db` would block SQLite's
+//! `open` forever, a link could point at another backup's database. `SQLITE_OPEN_NOFOLLOW`
+//! also makes SQLite refuse a link swapped in after the check.
 
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
-/// Opens `db` read-only and immutable through [`immutable_uri`].
-pub fn open_read_only(db: &Path) -> rusqlite::Result<Connection> {
+use super::safe_fs;
+
+/// Why a database was not opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The file is missing, unreadable, or not a regular file (see [`safe_fs::special_file`]).
+    #[error("{0}")]
+    File(#[from] std::io::Error),
+    /// SQLite could not open it.
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Opens `db` read-only and immutable through [`immutable_uri`], after checking it is a
+/// regular file that is no link ([`safe_fs::check_regular`]).
+pub fn open_read_only(db: &Path) -> Result<Connection, OpenError> {
+    safe_fs::check_regular(db)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    Connection::open_with_flags(immutable_uri(db), flags)
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    Ok(Connection::open_with_flags(immutable_uri(db), flags)?)
 }
 
 /// The SQLite URI opening `db` read-only and immutable: `file:<absolute path>?immutable=1`,
@@ -71,6 +92,30 @@ mod tests {
             uri_for(b"//srv/x/Manifest.db", false),
             "file:////srv/x/Manifest.db?immutable=1"
         );
+    }
+
+    /// A FIFO named `Manifest.db` would block SQLite's open forever; a link could lead to
+    /// another backup's database. Both are refused before SQLite sees them.
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_links_are_refused_before_sqlite_opens_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("Manifest.db");
+        crate::demo::damaged::fifo(&fifo).unwrap();
+        let real = tmp.path().join("real.db");
+        Connection::open(&real)
+            .unwrap()
+            .execute_batch("CREATE TABLE t(x)")
+            .unwrap();
+        let link = tmp.path().join("link.db");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        for path in [&fifo, &link] {
+            match open_read_only(path) {
+                Err(OpenError::File(e)) => assert!(safe_fs::special_file(&e).is_some(), "{e}"),
+                other => panic!("{}: {:?}", path.display(), other.map(|_| ())),
+            }
+        }
+        assert!(open_read_only(&real).is_ok());
     }
 
     #[cfg(unix)]

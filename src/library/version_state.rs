@@ -25,6 +25,20 @@ pub const IN_PROGRESS_WINDOW: Duration = Duration::from_secs(30 * 60);
 /// The sentence for a plist that could not be read.
 pub fn plist_problem(name: &str, error: &Error) -> String {
     match error {
+        Error::Plist { .. } => format!("{name} is not a readable plist (truncated or corrupt)"),
+        Error::Invalid { .. } | Error::Sqlite { .. } | Error::Manifest(_) => {
+            format!("{name} is not a dictionary plist")
+        }
+        Error::Io { .. } | Error::Refused { .. } => file_problem(name, error),
+    }
+}
+
+/// The sentence for any file of a backup (`name`, e.g. `Manifest.db`) that could not be read:
+/// `<name> is missing`, `<name> is a symbolic link (not followed)`, `<name> is not a regular
+/// file`, `<name> could not be read (<io error>)`, or the reader's own sentence, which names
+/// the file (`Manifest.db is empty (0 bytes)`, `Info.plist nests deeper than 64 levels`).
+pub fn file_problem(name: &str, error: &Error) -> String {
+    match error {
         Error::Io { source, .. } if source.kind() == ErrorKind::NotFound => {
             format!("{name} is missing")
         }
@@ -33,10 +47,15 @@ pub fn plist_problem(name: &str, error: &Error) -> String {
             format!("{name} {special}")
         }
         Error::Io { source, .. } => format!("{name} could not be read ({source})"),
-        Error::Plist { .. } => format!("{name} is not a readable plist (truncated or corrupt)"),
-        Error::Invalid { .. } | Error::Sqlite { .. } | Error::Manifest(_) => {
-            format!("{name} is not a dictionary plist")
+        Error::Plist { source, .. } => format!(
+            "{name} is not a readable plist ({})",
+            super::error::plist_words(source)
+        ),
+        Error::Sqlite { source, .. } => {
+            format!("{name} is a damaged SQLite database ({source})")
         }
+        Error::Invalid { message, .. } | Error::Refused { message, .. } => message.clone(),
+        Error::Manifest(e) => e.reason(),
     }
 }
 
@@ -153,13 +172,13 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 /// Opens a database read-only without writing anything next to it (`immutable=1`: no `-wal`
 /// or `-shm` files, no locks, on every platform and for any path) and counts its `Files`
 /// tables.
-fn count_files_tables(db: &Path) -> rusqlite::Result<i64> {
+fn count_files_tables(db: &Path) -> Result<i64, sqlite::OpenError> {
     let conn = sqlite::open_read_only(db)?;
-    conn.query_row(
+    Ok(conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'Files'",
         [],
         |row| row.get(0),
-    )
+    )?)
 }
 
 /// Signs of a backup being written into a version folder.

@@ -8,15 +8,7 @@ use backtop::demo::{write_backup, BackupSpec};
 
 /// Runs the binary with a home and config folder of its own under `tmp`.
 fn backtop(tmp: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_backtop"))
-        .args(args)
-        .env("HOME", tmp.join("home"))
-        .env("XDG_CONFIG_HOME", tmp.join("config"))
-        .env("XDG_CACHE_HOME", tmp.join("cache"))
-        .env("XDG_DATA_HOME", tmp.join("data"))
-        .env_remove("BACKTOP_ROOTS")
-        .output()
-        .unwrap()
+    crate::support::cli::run_within(tmp, args, std::time::Duration::from_secs(60))
 }
 
 fn write_config(tmp: &Path, text: &str) -> std::path::PathBuf {

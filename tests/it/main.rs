@@ -16,6 +16,7 @@ mod e2e_dashboard;
 mod e2e_delete;
 mod figures_agree;
 mod freed_subset;
+mod hostile;
 mod list_cli;
 mod locate;
 mod manifest;

@@ -165,7 +165,7 @@ fn finds_unreadable_plists_and_manifests() {
         (
             Damage::GarbageManifestDb,
             ProblemKind::UnreadableManifest,
-            "Manifest.db is not a SQLite database",
+            "Manifest.db is not an SQLite database",
         ),
         (
             Damage::EmptyManifestDb,
@@ -175,7 +175,7 @@ fn finds_unreadable_plists_and_manifests() {
         (
             Damage::MissingManifestDb,
             ProblemKind::UnreadableManifest,
-            "neither Manifest.db nor Manifest.mbdb is present",
+            "no Manifest.db or Manifest.mbdb",
         ),
     ];
     for (damage, kind, text) in cases {

@@ -22,7 +22,10 @@ use crate::library::error::{Error, Result};
 /// [`probe_db`] (so an encrypted or damaged file is a typed [`Error::Manifest`]).
 pub fn open_db(path: &Path) -> Result<Connection> {
     probe_db(path)?;
-    crate::library::sqlite::open_read_only(path).map_err(|e| sqlite(path, e))
+    crate::library::sqlite::open_read_only(path).map_err(|e| match e {
+        crate::library::sqlite::OpenError::File(io) => Error::io(path, io),
+        crate::library::sqlite::OpenError::Sqlite(e) => sqlite(path, e),
+    })
 }
 
 /// A SQLite error on the database at `path`.

@@ -2,11 +2,10 @@
 //! (class `MBFile`) describes the file. UIDs are resolved generically through `$objects`, so
 //! any field may be stored inline or by reference.
 
-use std::io::Cursor;
-
 use plist::{Dictionary, Value};
 
 use crate::library::error::{Error, Result};
+use crate::library::plists::bounded;
 
 /// What an `MBFile` blob says about one file.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -46,10 +45,7 @@ const MAX_UID_HOPS: usize = 32;
 /// Decodes an NSKeyedArchiver `MBFile` blob. Errors name `<MBFile blob>`; callers that know
 /// the row add their own context. Never panics on malformed input.
 pub fn decode_mbfile(blob: &[u8]) -> Result<MbFile> {
-    let value = Value::from_reader(Cursor::new(blob)).map_err(|source| Error::Plist {
-        path: BLOB.into(),
-        source,
-    })?;
+    let value: Value = bounded::from_bytes(blob, std::path::Path::new(BLOB), "the MBFile blob")?;
     let archive = value
         .as_dictionary()
         .ok_or_else(|| bad("not a dictionary"))?;

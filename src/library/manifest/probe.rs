@@ -116,6 +116,6 @@ fn looks_random(head: &[u8]) -> bool {
 
 /// `IsEncrypted` of the `Manifest.plist` at `path`; `None` when it cannot be read.
 fn plist_says_encrypted(path: &Path) -> Option<bool> {
-    let value = plist::Value::from_file(path).ok()?;
+    let value: plist::Value = crate::library::plists::bounded::value_from_file(path).ok()?;
     value.as_dictionary()?.get("IsEncrypted")?.as_boolean()
 }

@@ -2,7 +2,6 @@
 //! the keys needed (app icons are read past, never kept).
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 use std::path::Path;
 
 use plist::Value;
@@ -149,9 +148,13 @@ pub(super) fn guid(value: &Value) -> Option<String> {
 /// dictionary): `itemName`, else `bundleDisplayName`.
 pub(super) fn app_name_from(metadata: Value) -> Option<String> {
     let metadata = match metadata {
-        Value::Data(bytes) => Value::from_reader(Cursor::new(bytes.as_slice()))
-            .ok()?
-            .into_dictionary()?,
+        Value::Data(bytes) => super::bounded::from_bytes::<Value>(
+            &bytes,
+            Path::new("<iTunesMetadata>"),
+            "iTunesMetadata",
+        )
+        .ok()?
+        .into_dictionary()?,
         Value::Dictionary(d) => d,
         _ => return None,
     };

@@ -291,7 +291,7 @@ fn demo_encrypted_and_damaged_manifest_dbs() {
     let (err, path) = load_error(spec(db), Some(Damage::GarbageManifestDb), false);
     assert_eq!(
         message(err, &path),
-        "Manifest.db is not a SQLite database (its header is wrong)"
+        "Manifest.db is not an SQLite database (its header is wrong)"
     );
     let (err, path) = load_error(spec(db), Some(Damage::EmptyManifestDb), false);
     assert_eq!(message(err, &path), "Manifest.db is empty (0 bytes)");
@@ -363,7 +363,7 @@ fn every_version_of_the_demo_library_loads_consistently() {
                     assert!(text.ends_with("Manifest.db is encrypted"), "{text}");
                 } else {
                     assert!(
-                        ["is empty", "not a SQLite", "No such file"]
+                        ["is empty", "not an SQLite", "No such file"]
                             .iter()
                             .any(|m| text.contains(m)),
                         "{text}"

@@ -57,7 +57,7 @@ fn garbage_empty_and_missing_manifest_dbs_are_errors_with_context() {
     std::fs::write(&db, b"this is not a database, just some text\n").unwrap();
     assert_eq!(
         invalid_message(load()),
-        "Manifest.db is not a SQLite database (its header is wrong)"
+        "Manifest.db is not an SQLite database (its header is wrong)"
     );
 
     // The right header over garbage pages: SQLite's own error, with the path.

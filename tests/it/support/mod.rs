@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod anna_backups;
+pub mod cli;
 pub mod keys;
 pub mod pty;
 mod queries;

@@ -1,0 +1,135 @@
+//! `list`, `du`, `verify` and `roots` over the damaged corpus ([`backtop::demo::damaged`]):
+//! each answers within a time bound, the healthy version is listed and sized exactly, and each
+//! damaged version has its reason. Before the bounded plist reader a 100,000-deep `Info.plist`
+//! aborted every command (exit 134); a FIFO `Manifest.db` hung `du` and `verify`; an
+//! `Info.plist` linked to `/dev/zero` made `verify` read forever.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use backtop::demo::damaged::{build_damaged, DamagedLibrary};
+
+use crate::support::cli::run_within;
+
+/// Generous for a debug build on a busy machine; a hang is forever.
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn corpus(tmp: &Path) -> DamagedLibrary {
+    build_damaged(&tmp.join("lib")).unwrap()
+}
+
+/// Runs `backtop --only --root LIB --no-cache ARGS` and parses its JSON.
+fn json_of(tmp: &Path, lib: &DamagedLibrary, args: &[&str]) -> (Option<i32>, Value) {
+    let root = lib.root.display().to_string();
+    let mut all = vec!["--only", "--root", root.as_str(), "--no-cache"];
+    all.extend_from_slice(args);
+    let out = run_within(tmp, &all, LIMIT);
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: {e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), doc)
+}
+
+/// Every version of a `list --json` or `du --json` document, by folder name.
+fn versions(doc: &Value) -> Vec<&Value> {
+    let devices = doc["devices"].as_array().unwrap();
+    let mut all: Vec<&Value> = devices
+        .iter()
+        .flat_map(|d| d["versions"].as_array().unwrap())
+        .collect();
+    all.extend(doc["damaged"].as_array().unwrap());
+    all
+}
+
+fn by_name<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    versions(doc)
+        .into_iter()
+        .find(|v| v["folder_name"] == name)
+        .unwrap_or_else(|| panic!("{name} is not listed"))
+}
+
+#[test]
+fn list_gives_every_damaged_version_its_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = corpus(tmp.path());
+    assert!(lib.cases.len() >= 20, "{}", lib.cases.len());
+    let (code, doc) = json_of(tmp.path(), &lib, &["list", "--json"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(versions(&doc).len(), lib.cases.len() + 1);
+    assert_eq!(by_name(&doc, "healthy")["state"], "complete");
+    for case in &lib.cases {
+        let v = by_name(&doc, case.name);
+        assert_eq!(v["state"], "damaged", "{}", case.name);
+        let problem = v["problem"].as_str().unwrap_or_default();
+        assert!(problem.contains(case.reason), "{}: {problem}", case.name);
+    }
+}
+
+#[test]
+fn verify_reports_every_damaged_version_and_passes_the_healthy_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = corpus(tmp.path());
+    let (code, doc) = json_of(tmp.path(), &lib, &["verify", "--json"]);
+    assert_eq!(code, Some(1));
+    let reports = doc.as_array().unwrap();
+    let report = |name: &str| {
+        reports
+            .iter()
+            .find(|r| r["path"].as_str().is_some_and(|p| p.ends_with(name)))
+            .unwrap_or_else(|| panic!("no report for {name}"))
+    };
+    assert_eq!(report("/healthy")["ok"], true);
+    assert_eq!(report("/healthy")["rows_checked"], 9);
+    for case in &lib.cases {
+        let r = report(&format!("/{}", case.name));
+        assert_eq!(r["ok"], false, "{}", case.name);
+        let said = r["problems"].to_string();
+        assert!(said.contains(case.reason), "{}: {said}", case.name);
+    }
+    // The link to the healthy version's Manifest.db was not followed: no false "missing" rows.
+    let linked = report("/manifest-db-to-healthy")["problems"].to_string();
+    assert!(!linked.contains("missing_file"), "{linked}");
+}
+
+#[test]
+fn du_sizes_the_healthy_version_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = corpus(tmp.path());
+    let (code, doc) = json_of(tmp.path(), &lib, &["du", "--json"]);
+    assert_eq!(code, Some(0));
+    let healthy = by_name(&doc, "healthy");
+    assert_eq!(
+        healthy["bytes"],
+        lib.healthy.content_bytes + lib.healthy.metadata_bytes
+    );
+    assert_eq!(healthy["categories"]["photos"], 10_000);
+    assert_eq!(healthy["categories"]["messages"], 3_000);
+    assert_eq!(healthy["categories"]["whatsapp"], 500);
+    assert_eq!(healthy["error"], Value::Null);
+    for case in &lib.cases {
+        let v = by_name(&doc, case.name);
+        assert!(
+            v["bytes"].is_u64() || v["error"].is_string(),
+            "{}: {v}",
+            case.name
+        );
+    }
+    let fifo = by_name(&doc, "fifo-manifest-db")["errors"].to_string();
+    assert!(fifo.contains("is not a regular file"), "{fifo}");
+}
+
+#[test]
+fn roots_counts_every_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = corpus(tmp.path());
+    let (code, doc) = json_of(tmp.path(), &lib, &["roots", "--json"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["roots"][0]["status"], "ok");
+    assert_eq!(doc["roots"][0]["backups"], lib.cases.len() + 1);
+}

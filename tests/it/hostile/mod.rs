@@ -1,0 +1,5 @@
+//! Hostile and damaged input (issue 11): the damaged corpus of the demo builder through every
+//! command, and one regression test per way a crafted backup broke backtop.
+
+#[cfg(unix)]
+mod corpus;
