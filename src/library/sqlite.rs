@@ -4,8 +4,9 @@
 //!
 //! SQLite opens the file by its path itself, so the file is checked first with
 //! [`safe_fs::check_regular`]: a FIFO or device in place of `Manifest.db` would block SQLite's
-//! `open` forever, a link could point at another backup's database. `SQLITE_OPEN_NOFOLLOW`
-//! also makes SQLite refuse a link swapped in after the check.
+//! `open` forever, a link could point at another backup's database. (`SQLITE_OPEN_NOFOLLOW`
+//! is not used: it refuses a link anywhere in the path, and a root may be reached through one.
+//! A file swapped for a FIFO between the check and SQLite's open is not caught.)
 
 use std::path::Path;
 
@@ -30,8 +31,7 @@ pub fn open_read_only(db: &Path) -> Result<Connection, OpenError> {
     safe_fs::check_regular(db)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI
-        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        | OpenFlags::SQLITE_OPEN_URI;
     Ok(Connection::open_with_flags(immutable_uri(db), flags)?)
 }
 

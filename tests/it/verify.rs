@@ -150,17 +150,17 @@ fn finds_unreadable_plists_and_manifests() {
         (
             Damage::TruncatedInfoPlist,
             ProblemKind::UnreadablePlist,
-            "Info.plist: ",
+            "Info.plist is not a readable plist (",
         ),
         (
             Damage::GarbageStatusPlist,
             ProblemKind::UnreadablePlist,
-            "Status.plist: ",
+            "Status.plist is not a readable plist (",
         ),
         (
             Damage::GarbageManifestPlist,
             ProblemKind::UnreadablePlist,
-            "Manifest.plist: ",
+            "Manifest.plist is not a readable plist (",
         ),
         (
             Damage::GarbageManifestDb,

@@ -44,6 +44,8 @@ enum Stop {
     Events,
     /// More string and data bytes than a few times the input.
     Payload,
+    /// Another value after the top-level one (text that only looks like an old-style plist).
+    Trailing,
 }
 
 /// The budget of one parse, from the input's length.
@@ -70,6 +72,8 @@ struct Guarded<I> {
     count: u64,
     payload: u64,
     budget: Budget,
+    /// The top-level value is complete: any further event is [`Stop::Trailing`].
+    root_done: bool,
     stopped: Rc<Cell<Option<Stop>>>,
 }
 
@@ -81,6 +85,10 @@ impl<I: Iterator<Item = std::result::Result<OwnedEvent, plist::Error>>> Iterator
             return None;
         }
         let event = self.events.next()?;
+        if self.root_done && event.is_ok() {
+            self.stopped.set(Some(Stop::Trailing));
+            return None;
+        }
         let stop = match &event {
             Ok(Event::StartArray(_) | Event::StartDictionary(_)) => {
                 self.depth += 1;
@@ -95,6 +103,8 @@ impl<I: Iterator<Item = std::result::Result<OwnedEvent, plist::Error>>> Iterator
             _ => None,
         };
         self.count += 1;
+        self.root_done = self.depth == 0
+            && !matches!(event, Ok(Event::StartArray(_) | Event::StartDictionary(_)));
         let stop = stop.or((self.count > self.budget.events).then_some(Stop::Events));
         if let Some(stop) = stop {
             self.stopped.set(Some(stop));
@@ -121,16 +131,22 @@ fn parse<T: DeserializeOwned, R: Read + Seek>(
     name: &str,
 ) -> Result<T> {
     let stopped = Rc::new(Cell::new(None));
-    let events = Guarded {
+    let mut events = Guarded {
         events: plist::stream::Reader::new(reader),
         depth: 0,
         count: 0,
         payload: 0,
         budget: Budget::for_len(len),
+        root_done: false,
         stopped: Rc::clone(&stopped),
     };
-    let mut de = plist::Deserializer::new(events);
-    let parsed = T::deserialize(&mut de);
+    let parsed = T::deserialize(&mut plist::Deserializer::new(&mut events));
+    // One more event tells a value followed by more (text garbage read as old-style plist
+    // words) from a whole plist; the guard records it as trailing.
+    let parsed = match (parsed, events.next()) {
+        (Ok(_), Some(Err(source))) => Err(source),
+        (parsed, _) => parsed,
+    };
     finish(parsed, stopped.get(), path, name)
 }
 
@@ -164,6 +180,7 @@ fn refusal(stop: Stop, name: &str) -> String {
         Stop::Payload => {
             format!("{name} expands to far more text and data than its size (objects shared)")
         }
+        Stop::Trailing => format!("{name} is not a readable plist (more than one top-level value)"),
     }
 }
 
@@ -245,6 +262,15 @@ mod tests {
         );
         let small: Value = from_bytes(&shared_bomb(3), Path::new("b"), "b").unwrap();
         assert!(small.as_array().is_some());
+    }
+
+    #[test]
+    fn text_that_only_looks_like_old_style_plist_words_is_no_plist() {
+        let err = from_bytes::<Value>(b"not a plist", Path::new("b"), "Status.plist").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "b: Status.plist is not a readable plist (more than one top-level value)"
+        );
     }
 
     #[test]
