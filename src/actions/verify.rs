@@ -18,9 +18,9 @@ use serde::Serialize;
 
 use super::verify_rows::{check_manifest_rows, check_unlisted, RowCheck};
 use crate::library::manifest::{probe_db, ManifestError};
-use crate::library::{Error, ManifestFormat, Version};
 use crate::library::plists::bounded;
 use crate::library::version_state::file_problem;
+use crate::library::{Error, ManifestFormat, Version};
 
 /// How many examples a report keeps per kind of problem.
 pub const EXAMPLES: usize = 5;

@@ -70,7 +70,7 @@ pub fn judge_db_header(
         });
     }
     Err(damaged(
-        "Manifest.db is not a SQLite database (its header is wrong)",
+        "Manifest.db is not an SQLite database (its header is wrong)",
     ))
 }
 
