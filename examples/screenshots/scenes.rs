@@ -24,7 +24,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
 use time::macros::datetime;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 /// The frozen "now" of every scene.
 const NOW: OffsetDateTime = datetime!(2026-11-20 10:00 UTC);
@@ -145,7 +145,7 @@ impl Stage {
         let options = AppOptions {
             read_only: false,
             theme: Theme::new(true, false),
-            offset: UtcOffset::UTC,
+            tz: jiff::tz::TimeZone::UTC,
             home: Some(self.home.clone()),
         };
         let mut app = App::new(self.library.clone(), options, NOW);

@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use crossbeam_channel::Sender;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use crate::library::Library;
 use crate::tasks::{Ctx, JobKind, Jobs, Outcome};
 use crate::ui::app::{App, AppOptions};
+use crate::ui::local_time;
 use crate::ui::terminal::{self, TerminalGuard};
 use crate::ui::theme::Theme;
 use crate::ui::{job_sink, run_loop, Effect, Host, Msg};
@@ -103,12 +104,10 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the dashboard needs a terminal; for text output try `backtop list` or `backtop du`");
     }
-    // Ask for the local offset before any thread starts (it is refused afterwards on Unix).
-    let offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC);
     let app_options = AppOptions {
         read_only: options.read_only,
         theme: Theme::new(!options.no_color, options.ascii),
-        offset,
+        tz: local_time::system_zone(),
         home: options.home,
     };
     let mut app = App::new(library, app_options, OffsetDateTime::now_utc());

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use humansize::{format_size, DECIMAL};
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 /// Bytes in decimal units with one decimal: `0 B`, `999 B`, `1.5 kB`, `12.3 GB`.
 pub fn size(bytes: u64) -> String {
@@ -52,24 +52,6 @@ pub fn plural(n: i64, unit: &str) -> String {
     } else {
         format!("{n} {unit}s")
     }
-}
-
-/// `2024-05-01 14:32` in the given offset.
-pub fn date_time(t: OffsetDateTime, offset: UtcOffset) -> String {
-    let t = t.to_offset(offset);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
-}
-
-/// `2024-05-01` in the given offset.
-pub fn date(t: OffsetDateTime, offset: UtcOffset) -> String {
-    date_time(t, offset)[..10].to_string()
 }
 
 /// `part` as a share of `whole`, clamped to `0.0..=1.0`; 0 when `whole` is 0.
@@ -223,10 +205,6 @@ mod tests {
         assert_eq!(
             path(Path::new("/home/a/x"), Some(Path::new("/home/a"))),
             "~/x"
-        );
-        assert_eq!(
-            date_time(datetime!(2024-05-01 14:32:10 UTC), UtcOffset::UTC),
-            "2024-05-01 14:32"
         );
     }
 }

@@ -14,6 +14,7 @@ pub mod app;
 pub mod format;
 pub mod keymap;
 pub mod layout;
+pub mod local_time;
 pub mod msg;
 pub mod terminal;
 pub mod theme;

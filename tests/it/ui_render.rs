@@ -243,3 +243,26 @@ fn footer_degrades_on_narrow_terminals() {
 fn line(buf: &Buffer, y: u16) -> String {
     (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
 }
+
+#[test]
+fn versions_show_each_date_with_the_offset_of_its_season() {
+    // Europe/Berlin by jiff's tz API (not the process's TZ): Ben's iPad (selected first) has
+    // a June backup, shown at +02:00, and a Christmas archive, shown at +01:00.
+    let mut opts = options(true, false, false);
+    opts.tz = jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+    let mut app = scanned(opts);
+    let screen = text(&render(&mut app, 120, 30));
+    let row = |date: &str| screen.lines().find(|l| l.contains(date)).map(str::trim);
+    assert_eq!(
+        row("2024-06-09 22:00"),
+        Some("│  2024-06-09 22:00 live     16.7    12.5 GB  12.5 GB enc complete   ││                                                │"),
+        "20:00 UTC is 22:00 CEST:\n{screen}"
+    );
+    assert!(
+        row("2023-12-24 19:00").is_some_and(|r| r.contains("archive")),
+        "18:00 UTC is 19:00 CET:\n{screen}"
+    );
+    let mut utc = scanned(options(true, false, false));
+    let utc_screen = text(&render(&mut utc, 120, 30));
+    assert!(utc_screen.contains("2024-06-09 20:00") && utc_screen.contains("2023-12-24 18:00"));
+}

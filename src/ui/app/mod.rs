@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEventKind};
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use super::keymap::{self, Action, Key, Scope};
 use super::msg::{Effect, Msg};
@@ -108,8 +108,9 @@ pub struct AppOptions {
     pub read_only: bool,
     /// Colours and glyphs.
     pub theme: Theme,
-    /// Offset dates are shown in (the local one when known).
-    pub offset: UtcOffset,
+    /// The time zone dates are shown in (the system's when known), each date with its own
+    /// offset.
+    pub tz: jiff::tz::TimeZone,
     /// The user's home, abbreviated to `~` in paths.
     pub home: Option<PathBuf>,
 }
@@ -119,7 +120,7 @@ impl Default for AppOptions {
         AppOptions {
             read_only: false,
             theme: Theme::new(true, false),
-            offset: UtcOffset::UTC,
+            tz: jiff::tz::TimeZone::UTC,
             home: None,
         }
     }

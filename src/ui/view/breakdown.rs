@@ -10,15 +10,15 @@ use super::{pane, title};
 use crate::library::category::Category;
 use crate::library::usage::VersionUsage;
 use crate::ui::app::{App, Pane};
-use crate::ui::format;
 use crate::ui::theme::Theme;
+use crate::ui::{format, local_time};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
     let focused = app.focus == Pane::Breakdown && app.modal().is_none();
     let version = app.version();
     let head = match version.and_then(|v| v.date) {
-        Some(d) => format!("Breakdown {}", format::date(d, app.options.offset)),
+        Some(d) => format!("Breakdown {}", local_time::date(d, &app.options.tz)),
         None => "Breakdown".to_string(),
     };
     let block = pane(title(head, theme), focused, theme);

@@ -16,9 +16,9 @@ use ratatui::Frame;
 use super::{centered, pane, title};
 use crate::library::{RootReport, RootStatus};
 use crate::ui::app::App;
-use crate::ui::format;
 use crate::ui::layout;
 use crate::ui::theme::Theme;
+use crate::ui::{format, local_time};
 
 /// Width of the status column; the lines below a root are indented by it.
 const STATUS_W: usize = 14;
@@ -180,7 +180,7 @@ fn figures(app: &App, status: &RootStatus) -> Option<String> {
             if let Some(bytes) = bytes {
                 held.push_str(&format!(", {}", format::size(*bytes)));
             }
-            let when = format::date(*last_seen, app.options.offset);
+            let when = local_time::date(*last_seen, &app.options.tz);
             let ago = format::age(*last_seen, app.now);
             Some(format!("last seen {when} ({ago}) with {held}"))
         }

@@ -13,7 +13,7 @@ use super::{pane, title};
 use crate::library::{BackupState, Version};
 use crate::ui::app::{App, Pane};
 use crate::ui::theme::Theme;
-use crate::ui::{format, layout};
+use crate::ui::{format, layout, local_time};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Col {
@@ -132,7 +132,6 @@ fn align(col: Col, text: String) -> Line<'static> {
 
 fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> Row<'a> {
     let usage = app.results.sized.get(&v.path);
-    let offset = app.options.offset;
     let sized = |f: fn(&crate::library::usage::VersionUsage) -> u64| match usage {
         Some(u) => format::size(f(u)),
         None if app.results.failed.contains_key(&v.path) => "error".into(),
@@ -142,9 +141,9 @@ fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> 
     let cells = cols.iter().map(|(col, _, _)| {
         let text = match col {
             Col::Mark => (if marked { theme.glyph_mark() } else { " " }).to_string(),
-            Col::Date => v
-                .date
-                .map_or("unknown date".into(), |d| format::date_time(d, offset)),
+            Col::Date => v.date.map_or("unknown date".into(), |d| {
+                local_time::date_time(d, &app.options.tz)
+            }),
             Col::Age => v.date.map_or(String::new(), |d| format::age(d, app.now)),
             Col::Kind => v.kind.label().to_string(),
             Col::Ios => v.ios.clone().unwrap_or_default(),

@@ -21,7 +21,7 @@ use backtop::ui::theme::Theme;
 use backtop::ui::{App, AppOptions, Msg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use time::macros::datetime;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 pub const HOME: &str = "/Users/anna";
 pub const FINDER: &str = "/Users/anna/Library/Application Support/MobileSync/Backup";
@@ -350,7 +350,7 @@ pub fn options(color: bool, ascii: bool, read_only: bool) -> AppOptions {
     AppOptions {
         read_only,
         theme: Theme::new(color, ascii),
-        offset: UtcOffset::UTC,
+        tz: jiff::tz::TimeZone::UTC,
         home: Some(HOME.into()),
     }
 }
