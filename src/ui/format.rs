@@ -1,5 +1,5 @@
-//! Human text for figures: sizes (decimal units via `humansize`), ages ("3 days ago"), dates
-//! and percentages. Pure functions of their inputs; time is passed in, never read here.
+//! Human text for figures: sizes (decimal units via `humansize`), ages ("3 days ago"), counts,
+//! paths and percentages (dates: [`local_time`](super::local_time); fitting: [`fit`](super::fit)). Pure functions of their inputs; time is passed in, never read here.
 
 use std::path::Path;
 
@@ -73,48 +73,6 @@ pub fn percent(r: f64) -> String {
     }
 }
 
-/// Cuts `s` to at most `width` characters, ending with `~` when cut.
-pub fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out: String = s.chars().take(width - 1).collect();
-    out.push('~');
-    out
-}
-
-/// `text` broken into lines of at most `width` characters at spaces (a word longer than a
-/// line is cut). Always at least one line.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = vec![String::new()];
-    for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        loop {
-            let line = lines.last_mut().expect("wrap starts with one line");
-            let used = line.chars().count();
-            let gap = usize::from(used > 0);
-            if used + gap + word.len() <= width {
-                if gap == 1 {
-                    line.push(' ');
-                }
-                line.extend(word.iter());
-                break;
-            }
-            if used == 0 {
-                let rest = word.split_off(width);
-                line.extend(word.iter());
-                word = rest;
-            }
-            lines.push(String::new());
-        }
-    }
-    lines
-}
-
 /// A path for display: the home folder as `~`.
 pub fn path(p: &Path, home: Option<&Path>) -> String {
     match home.and_then(|h| p.strip_prefix(h).ok()) {
@@ -124,47 +82,10 @@ pub fn path(p: &Path, home: Option<&Path>) -> String {
     }
 }
 
-/// Shortens a displayed path to `width` characters: first leading folders become their first
-/// letter (`~/L/A/MobileSync/Backup`), then the start is cut (`~Sync/Backup`).
-pub fn shorten_path(shown: &str, width: usize) -> String {
-    if shown.chars().count() <= width {
-        return shown.to_string();
-    }
-    let parts: Vec<&str> = shown.split('/').collect();
-    let mut out: Vec<String> = parts.iter().map(|s| s.to_string()).collect();
-    for i in 0..parts.len().saturating_sub(2) {
-        if let Some(c) = parts[i].chars().next() {
-            out[i] = c.to_string();
-        }
-        let joined = out.join("/");
-        if joined.chars().count() <= width {
-            return joined;
-        }
-    }
-    let joined = out.join("/");
-    let n = joined.chars().count();
-    if width == 0 {
-        return String::new();
-    }
-    let tail: String = joined.chars().skip(n - width + 1).collect();
-    format!("~{tail}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::datetime;
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_cuts_long_words() {
-        assert_eq!(
-            wrap("grant Full Disk Access to it", 12),
-            ["grant Full", "Disk Access", "to it"]
-        );
-        assert_eq!(wrap("abcdefghij xy", 4), ["abcd", "efgh", "ij", "xy"]);
-        assert_eq!(wrap("", 10), [""]);
-        assert_eq!(wrap("one  two", 0), ["o", "n", "e", "t", "w", "o"]);
-    }
 
     #[test]
     fn sizes_are_decimal_with_one_place() {
@@ -194,14 +115,9 @@ mod tests {
         assert_eq!(ratio(15, 10), 1.0);
         assert_eq!(percent(ratio(1, 1000)), "<1%");
         assert_eq!(percent(ratio(1, 2)), "50%");
-        assert_eq!(truncate("abcdef", 4), "abc~");
         assert_eq!(count(182_345), "182,345");
         assert_eq!(count(999), "999");
         assert_eq!(count(1_000_000), "1,000,000");
-        assert_eq!(
-            shorten_path("~/Library/Application Support/MobileSync/Backup", 24),
-            "~/L/A/MobileSync/Backup"
-        );
         assert_eq!(
             path(Path::new("/home/a/x"), Some(Path::new("/home/a"))),
             "~/x"

@@ -11,6 +11,7 @@
 //! suspended) the whole screen is repainted.
 
 pub mod app;
+pub mod fit;
 pub mod format;
 pub mod keymap;
 pub mod layout;

@@ -266,3 +266,78 @@ fn versions_show_each_date_with_the_offset_of_its_season() {
     let utc_screen = text(&render(&mut utc, 120, 30));
     assert!(utc_screen.contains("2024-06-09 20:00") && utc_screen.contains("2023-12-24 18:00"));
 }
+
+/// The fixture with CJK, emoji and combining-accent names for devices and apps.
+fn wide_names_app() -> backtop::ui::App {
+    let names = [
+        (PHONE, "小林さんのiPhone 15 Pro Max"),
+        (IPAD, "🎉 パーティー iPad"),
+        (OLD, "Zoe\u{308}'s old iPhone"),
+    ];
+    let mut library = library();
+    for device in &mut library.devices {
+        let name = names
+            .iter()
+            .find(|(udid, _)| *udid == device.udid)
+            .map(|n| n.1);
+        if let Some(name) = name {
+            device.name = Some(name.to_string());
+            for v in &mut device.versions {
+                v.device_name = Some(name.to_string());
+            }
+        }
+    }
+    let mut app = backtop::ui::App::new(library, options(true, false, false), now());
+    for (path, mut usage) in usages() {
+        for (app, name) in usage
+            .top_apps
+            .iter_mut()
+            .zip(["微信 WeChat", "📷 カメラ+ Camera Plus Pro Edition"])
+        {
+            app.name = Some(name.to_string());
+        }
+        app.update(scan_event(ScanEvent::Sized { path, usage }));
+    }
+    app.update(scan_event(ScanEvent::Volumes(volumes())));
+    app
+}
+
+#[test]
+fn wide_names_keep_every_column_in_place() {
+    let mut app = wide_names_app();
+    app.update(ch('j'));
+    let buf = render(&mut app, 100, 30);
+    snapshot("wide_names_100x30", &buf);
+    // Cell by cell: the figures after a wide name end in the same column as the others'.
+    let row = |needle: &str| -> u16 {
+        (0..30)
+            .find(|y| {
+                (0..100)
+                    .map(|x| buf[(x, *y)].symbol())
+                    .collect::<String>()
+                    .contains(needle)
+            })
+            .unwrap_or_else(|| panic!("no row with {needle}:\n{}", text(&buf)))
+    };
+    let last = |y: u16, symbol: &str| (0..100).rev().find(|x| buf[(*x, y)].symbol() == symbol);
+    let size_end = last(row("Size"), "e");
+    for name in ["パ", "小", "Zo", "Unidentified"] {
+        let y = row(name);
+        let end = last(y, "B").or(last(y, "-"));
+        assert_eq!(
+            end,
+            size_end,
+            "the size column of {name}'s row:\n{}",
+            text(&buf)
+        );
+    }
+    let (wechat, camera) = (row("微"), row("📷"));
+    assert_eq!(
+        last(wechat, "B"),
+        last(camera, "B"),
+        "app sizes:\n{}",
+        text(&buf)
+    );
+    // Right-aligned to the pane's edge, where the category rows' percents end.
+    assert_eq!(last(wechat, "B"), last(row("Messages"), "%"));
+}

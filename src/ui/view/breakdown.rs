@@ -11,7 +11,7 @@ use crate::library::category::Category;
 use crate::library::usage::VersionUsage;
 use crate::ui::app::{App, Pane};
 use crate::ui::theme::Theme;
-use crate::ui::{format, local_time};
+use crate::ui::{fit, format, local_time};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
@@ -84,20 +84,16 @@ fn lines(usage: &VersionUsage, width: usize, theme: &Theme) -> Vec<Line<'static>
         .iter()
         .map(|(cat, bytes)| {
             let r = format::ratio(*bytes, usage.bytes);
-            let mut spans = vec![Span::raw(format!(
-                "{:<w$}",
-                format::truncate(cat.label(), label_w),
-                w = label_w
-            ))];
+            let mut spans = vec![Span::raw(fit::pad(cat.label(), label_w))];
             if bar_w >= 4 {
                 spans.push(Span::raw(" "));
                 let n = filled(r, bar_w);
                 spans.push(Span::styled(theme.glyph_backup().repeat(n), theme.bar()));
                 spans.push(Span::raw(" ".repeat(bar_w - n)));
             }
-            spans.push(Span::raw(format!("{:>9}", format::size(*bytes))));
+            spans.push(Span::raw(fit::pad_left(&format::size(*bytes), 9)));
             spans.push(Span::styled(
-                format!("{:>5}", format::percent(r)),
+                fit::pad_left(&format::percent(r), 5),
                 theme.muted(),
             ));
             Line::from(spans)
@@ -110,12 +106,8 @@ fn lines(usage: &VersionUsage, width: usize, theme: &Theme) -> Vec<Line<'static>
         for app in &usage.top_apps {
             let name = app.name.clone().unwrap_or_else(|| app.bundle_id.clone());
             out.push(Line::from(vec![
-                Span::raw(format!(
-                    "{:<w$}",
-                    format::truncate(&name, name_w),
-                    w = name_w
-                )),
-                Span::raw(format!("{:>9}", format::size(app.bytes))),
+                Span::raw(fit::pad(&name, name_w)),
+                Span::raw(fit::pad_left(&format::size(app.bytes), 9)),
             ]));
         }
     }

@@ -16,7 +16,7 @@ use crate::actions::delete::TRASH_NOTE;
 use crate::tasks::Verdict;
 use crate::ui::app::{figures, App, Confirm, DeleteDialog};
 use crate::ui::keymap;
-use crate::ui::{format, theme::Theme};
+use crate::ui::{fit, format, theme::Theme};
 
 /// Versions listed before "and N more".
 pub(super) const LISTED: usize = 6;
@@ -94,9 +94,9 @@ pub(super) fn version_line(app: &App, path: &std::path::Path, style: Style) -> L
         .sized
         .get(path)
         .map_or_else(|| "not sized".to_string(), |u| format::size(u.bytes));
-    let room = (WIDTH as usize).saturating_sub(size.len() + 6);
-    let shown = format::shorten_path(&format::path(path, home), room);
-    let pad = room.saturating_sub(shown.chars().count());
+    let room = (WIDTH as usize).saturating_sub(fit::width(&size) + 6);
+    let shown = fit::shorten_path(&format::path(path, home), room);
+    let pad = room.saturating_sub(fit::width(&shown));
     Line::from(vec![
         Span::styled(format!(" {shown}"), style),
         Span::raw(format!("{:pad$} {size}", "")),

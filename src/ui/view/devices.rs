@@ -11,7 +11,7 @@ use super::{pane, title};
 use crate::library::Device;
 use crate::ui::app::owners::device_owners;
 use crate::ui::app::{figures, App, Pane};
-use crate::ui::{format, layout};
+use crate::ui::{fit, format, layout};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
@@ -102,7 +102,7 @@ fn row(app: &App, d: &Device, with_model: bool, owner_w: Option<u16>) -> Row<'st
         Cell::from(d.display_name().to_string()),
     ];
     if let Some(w) = owner_w {
-        let owners = format::truncate(&owners_label(d), w as usize);
+        let owners = fit::truncate(&owners_label(d), w as usize);
         cells.push(Cell::from(Span::styled(owners, theme.muted())));
     }
     if with_model {
@@ -125,7 +125,7 @@ fn owners_label(d: &Device) -> String {
 fn owner_width(devices: &[&Device]) -> u16 {
     let longest = devices
         .iter()
-        .map(|d| owners_label(d).chars().count())
+        .map(|d| fit::width(&owners_label(d)))
         .max()
         .unwrap_or(0);
     longest.clamp(5, 12) as u16

@@ -10,8 +10,8 @@ use ratatui::Frame;
 use super::{pane, title};
 use crate::library::volume::VolumeUsage;
 use crate::ui::app::App;
-use crate::ui::format;
 use crate::ui::theme::Theme;
+use crate::ui::{fit, format};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
@@ -60,10 +60,14 @@ fn gauge(v: &VolumeUsage, shown: &str, width: usize, theme: &Theme) -> Line<'sta
     let short = format!(" {used}, {} free", format::size(v.free));
     let label_w = 16.min(width / 4);
     let room = width.saturating_sub(label_w + 1);
-    let figures = if room >= full.len() + 10 { full } else { short };
-    let bar_w = room.saturating_sub(figures.len()).min(40);
+    let figures = if room >= fit::width(&full) + 10 {
+        full
+    } else {
+        short
+    };
+    let bar_w = room.saturating_sub(fit::width(&figures)).min(40);
     let (b, u, f) = split(v, bar_w);
-    let label = format!("{:<w$} ", format::shorten_path(shown, label_w), w = label_w);
+    let label = format!("{} ", fit::pad(&fit::shorten_path(shown, label_w), label_w));
     Line::from(vec![
         Span::raw(label),
         Span::styled(theme.glyph_backup().repeat(b), theme.gauge_backup()),

@@ -9,8 +9,8 @@ use ratatui::Frame;
 
 use crate::tasks::JobKind;
 use crate::ui::app::{App, TaskState};
-use crate::ui::format;
 use crate::ui::keymap::{self, Action, Binding, Scope};
+use crate::ui::{fit, format};
 
 const OBVIOUS: [Action; 7] = [
     Action::Top,
@@ -51,12 +51,12 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let more =
         keymap::key_for(Action::Help, Scope::Global).map(|k| format!("more [{}]", k.label()));
     let width = area.width as usize;
-    let len = |(k, h): &(String, &str)| k.chars().count() + h.len() + 3;
+    let len = |(k, h): &(String, &str)| fit::width(k) + fit::width(h) + 3;
     let total: usize = items.iter().map(len).sum::<usize>() + 1;
     let room = if total <= width || modal.is_some() {
         width
     } else {
-        width.saturating_sub(more.as_ref().map_or(0, |m| m.len() + 1))
+        width.saturating_sub(more.as_ref().map_or(0, |m| fit::width(m) + 1))
     };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;

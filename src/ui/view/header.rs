@@ -9,8 +9,8 @@ use ratatui::Frame;
 use super::progress;
 use crate::library::RootStatus;
 use crate::ui::app::{figures, App};
-use crate::ui::format;
 use crate::ui::keymap::{self, Action, Scope};
+use crate::ui::{fit, format};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
@@ -77,18 +77,18 @@ fn roots(app: &App, width: u16) -> Line<'static> {
     let problems = app.library.roots.len() - ok.len();
     let mut spans = vec![Span::styled(" roots: ", theme.muted())];
     let suffix = roots_suffix(app, problems);
-    let room = (width as usize).saturating_sub(8 + suffix.len());
+    let room = (width as usize).saturating_sub(8 + fit::width(&suffix));
     let each = (room / ok.len().max(1)).saturating_sub(2);
     if ok.is_empty() {
         spans.push(Span::raw("none readable"));
     } else if each >= 20 || ok.len() == 1 {
-        let shown: Vec<String> = ok.iter().map(|p| format::shorten_path(p, each)).collect();
-        spans.push(Span::raw(format::truncate(&shown.join("  "), room)));
+        let shown: Vec<String> = ok.iter().map(|p| fit::shorten_path(p, each)).collect();
+        spans.push(Span::raw(fit::truncate(&shown.join("  "), room)));
     } else {
         let more = format!("  +{} more", ok.len() - 1);
-        spans.push(Span::raw(format::shorten_path(
+        spans.push(Span::raw(fit::shorten_path(
             &ok[0],
-            room.saturating_sub(more.len()),
+            room.saturating_sub(fit::width(&more)),
         )));
         spans.push(Span::styled(more, theme.muted()));
     }

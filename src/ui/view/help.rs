@@ -8,6 +8,7 @@ use ratatui::Frame;
 
 use super::{centered, pane, title};
 use crate::ui::app::App;
+use crate::ui::fit;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
@@ -68,7 +69,10 @@ pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         for row in rows {
             let off = app.options.read_only && matches!(row.action, Action::Delete | Action::Prune);
             let mut spans = vec![
-                Span::styled(format!("  {:<16}", keymap::keys_label(row)), theme.key()),
+                Span::styled(
+                    format!("  {}", fit::pad(&keymap::keys_label(row), 16)),
+                    theme.key(),
+                ),
                 Span::raw(row.help.to_string()),
             ];
             if off {

@@ -7,8 +7,8 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::ui::app::App;
-use crate::ui::format;
 use crate::ui::theme::Theme;
+use crate::ui::{fit, format};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = &app.scan;
@@ -21,7 +21,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             format::size(s.bytes_so_far())
         );
         let label = Span::styled(" scanning", theme.warn());
-        let room = (area.width as usize).saturating_sub(text.len() + 10);
+        let room = (area.width as usize).saturating_sub(fit::width(&text) + 10);
         let width = room.min(30);
         let ratio = format::ratio(s.done as u64, s.total as u64);
         let mut spans = vec![label, Span::raw(text)];

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::confirm::dialog;
 use crate::actions::verify::VerifyReport;
 use crate::ui::app::{App, Report};
-use crate::ui::{format, theme::Theme};
+use crate::ui::{fit, format, theme::Theme};
 
 /// Examples shown per problem.
 const EXAMPLES: usize = 2;
@@ -67,7 +67,7 @@ fn verify_lines(reports: &[VerifyReport], area: Rect, app: &App) -> Vec<Line<'st
 
 fn report_lines(r: &VerifyReport, app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let home = app.options.home.as_deref();
-    let name = format::shorten_path(&format::path(&r.path, home), 40);
+    let name = fit::shorten_path(&format::path(&r.path, home), 40);
     let mut lines = vec![if r.ok {
         Line::from(vec![
             Span::raw(format!(" {name} ")),

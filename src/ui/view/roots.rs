@@ -18,7 +18,7 @@ use crate::library::{RootReport, RootStatus};
 use crate::ui::app::App;
 use crate::ui::layout;
 use crate::ui::theme::Theme;
-use crate::ui::{format, local_time};
+use crate::ui::{fit, format, local_time};
 
 /// Width of the status column; the lines below a root are indented by it.
 const STATUS_W: usize = 14;
@@ -82,9 +82,9 @@ fn root_lines(out: &mut Vec<Line<'static>>, app: &App, report: &RootReport, widt
     let root = &report.root;
     let (word, style) = status_word(&report.status, theme);
     let shown = printable(&format::path(&root.path, app.options.home.as_deref()));
-    let path = format::shorten_path(&shown, width.saturating_sub(STATUS_W));
+    let path = fit::shorten_path(&shown, width.saturating_sub(STATUS_W));
     out.push(Line::from(vec![
-        Span::styled(format!("{word:<STATUS_W$}"), style),
+        Span::styled(fit::pad(word, STATUS_W), style),
         Span::raw(path),
     ]));
     let mut about = format!("{}, {}", root.app, root.origin.as_str());
@@ -123,10 +123,7 @@ fn unreadable_lines(out: &mut Vec<Line<'static>>, app: &App, width: usize) {
     for u in &app.library.unreadable {
         let shown = printable(&format::path(&u.path, app.options.home.as_deref()));
         out.push(Line::from(Span::styled(
-            format!(
-                "  {}",
-                format::shorten_path(&shown, width.saturating_sub(2))
-            ),
+            format!("  {}", fit::shorten_path(&shown, width.saturating_sub(2))),
             theme.bad(),
         )));
         push_wrapped(out, &u.reason, width, STATUS_W, theme.muted());
@@ -142,7 +139,7 @@ fn push_wrapped(
     style: Style,
 ) {
     let pad = " ".repeat(indent);
-    for line in format::wrap(&printable(text), width.saturating_sub(indent)) {
+    for line in fit::wrap(&printable(text), width.saturating_sub(indent)) {
         out.push(Line::from(Span::styled(format!("{pad}{line}"), style)));
     }
 }

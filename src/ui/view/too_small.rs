@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::ui::fit;
 use crate::ui::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::ui::theme::Theme;
 
@@ -21,7 +22,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
         return;
     }
     let text = message(area.width, area.height, theme.ascii);
-    let lines = (text.chars().count() as u16).div_ceil(area.width.max(1));
+    let lines = (fit::width(&text) as u16).div_ceil(area.width.max(1));
     let top = area.height.saturating_sub(lines) / 2;
     let rect = Rect::new(area.x, area.y + top, area.width, area.height - top);
     let p = Paragraph::new(Line::from(Span::styled(text, theme.warn())))

@@ -13,7 +13,7 @@ use super::{pane, title};
 use crate::library::{BackupState, Version};
 use crate::ui::app::{App, Pane};
 use crate::ui::theme::Theme;
-use crate::ui::{format, layout, local_time};
+use crate::ui::{fit, format, layout, local_time};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Col {
@@ -190,7 +190,7 @@ fn detail(app: &App, width: usize, theme: &Theme) -> Line<'static> {
     }
     let shown = format::path(&v.path, app.options.home.as_deref());
     Line::from(Span::styled(
-        format::shorten_path(&shown, width),
+        fit::shorten_path(&shown, width),
         theme.muted(),
     ))
 }
