@@ -15,6 +15,8 @@ pub mod open;
 pub mod prune;
 pub mod recheck;
 pub mod recovery;
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+pub mod relocate;
 pub mod remove;
 #[cfg(unix)]
 mod remove_at;

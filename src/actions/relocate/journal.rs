@@ -1,0 +1,308 @@
+//! The move journal: what makes a move crash-safe and resumable.
+//!
+//! A sibling of the delete markers ([`crate::actions::marker`]) with the same discipline: a
+//! hidden folder next to the root, `<parent>/.backtop-move-<name>/`, whose place alone names
+//! the root (`<parent>/<name>`; the note's copy of it is only compared), a note written
+//! atomically (temporary file, `fsync`, `rename`, `fsync` of the folder) before each phase's
+//! effects are relied on, an advisory lock held while a backtop works on it, and recovery only
+//! of journals that are this user's and whose backtop is gone.
+//!
+//! It holds `move.json` (the [`MoveNote`]), `record.json` (the source's [`Tree`] with every
+//! file's digest, written when the copy is done), `lock`, and the switch's slot: `original`
+//! (a move away: after the switch, the original folder) or `copy` (a move back: the copy
+//! being made, swapped in at the switch). Discovery never looks into dot-folders.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::switch::sync_dir;
+use super::tree::Tree;
+use crate::library::{Error, Result};
+
+/// Folder-name prefix of a move journal.
+pub const JOURNAL_PREFIX: &str = ".backtop-move-";
+/// File name of the note.
+pub const NOTE: &str = "move.json";
+/// File name of the source's record.
+pub const RECORD: &str = "record.json";
+const LOCK: &str = "lock";
+
+/// Which way a move goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The root's folder goes to `far`; the root becomes a link to it.
+    Away,
+    /// The root is a link to `far`; `far` is copied back and the link replaced by the copy.
+    Back,
+}
+
+/// How far a move got. Each phase is recorded once its effects are on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// The copy is being made (or was cut short: it is made again from the start).
+    Copying,
+    /// The copy is whole and the source's record is saved.
+    Copied,
+    /// The copy was read back and matches the record.
+    Verified,
+    /// The root's path names the new place; what was there before waits to be removed.
+    Switched,
+    /// What was there before is being removed (a rollback is no longer possible).
+    Removing,
+}
+
+impl Phase {
+    /// The word used in messages, JSON and `BACKTOP_FAULT_AFTER`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Copying => "start",
+            Phase::Copied => "copy",
+            Phase::Verified => "verify",
+            Phase::Switched => "switch",
+            Phase::Removing => "remove",
+        }
+    }
+}
+
+/// The note kept in a journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveNote {
+    /// Away or back.
+    pub direction: Direction,
+    /// The root's path (the folder moved away, or the link moved back).
+    pub root: PathBuf,
+    /// The far folder (DEST of a move away; the link's target of a move back).
+    pub far: PathBuf,
+    /// How far the move got.
+    pub phase: Phase,
+    /// backtop made the far folder (a move away), so a rollback removes it whole.
+    pub made_far: bool,
+    /// Unix time the move started.
+    pub started: i64,
+    /// Process id of the backtop that last worked on it.
+    pub pid: u32,
+    /// Why it stopped, when it did (cancelled, a failure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+}
+
+/// A journal folder and its note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Journal {
+    /// The journal folder.
+    pub dir: PathBuf,
+    /// Its note.
+    pub note: MoveNote,
+}
+
+/// The lock on a journal, held while a backtop works on the move (released on drop).
+#[derive(Debug)]
+pub struct JournalLock {
+    _file: File,
+}
+
+/// The journal folder for the root at `root`.
+pub fn journal_dir(root: &Path) -> Option<PathBuf> {
+    let parent = root.parent()?;
+    let name = root.file_name()?.to_str()?;
+    Some(parent.join(format!("{JOURNAL_PREFIX}{name}")))
+}
+
+/// The root a journal folder belongs to, from its place alone.
+pub fn root_of(dir: &Path) -> Option<PathBuf> {
+    let name = dir.file_name()?.to_str()?.strip_prefix(JOURNAL_PREFIX)?;
+    (!name.is_empty()).then(|| dir.with_file_name(name))
+}
+
+impl Journal {
+    /// The journal of the root at `root`: `Ok(None)` when there is none; an error when there
+    /// is one whose note cannot be read or names another root.
+    pub fn find(root: &Path) -> Result<Option<Journal>> {
+        let Some(dir) = journal_dir(root) else {
+            return Ok(None);
+        };
+        if std::fs::symlink_metadata(&dir).is_err() {
+            return Ok(None);
+        }
+        Journal::read(&dir).map(Some)
+    }
+
+    /// Reads the journal at `dir`.
+    pub fn read(dir: &Path) -> Result<Journal> {
+        let path = dir.join(NOTE);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let note: MoveNote = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::invalid(&path, format!("is not a move note backtop wrote: {e}")))?;
+        let journal = Journal {
+            dir: dir.to_path_buf(),
+            note,
+        };
+        if root_of(dir).as_deref() != Some(journal.note.root.as_path()) {
+            return Err(Error::invalid(
+                dir,
+                format!(
+                    "its note names another root ({}); backtop leaves it alone",
+                    journal.note.root.display()
+                ),
+            ));
+        }
+        Ok(journal)
+    }
+
+    /// Creates the journal folder for `note.root` with the note, locked.
+    pub fn create(note: MoveNote) -> Result<(Journal, JournalLock)> {
+        let dir = journal_dir(&note.root)
+            .ok_or_else(|| Error::invalid(&note.root, "has no parent folder"))?;
+        std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        let journal = Journal { dir, note };
+        let lock = journal
+            .lock()?
+            .ok_or_else(|| Error::invalid(&journal.dir, "is locked by another backtop"))?;
+        journal.write_note()?;
+        if let Some(parent) = journal.dir.parent() {
+            sync_dir(parent)?;
+        }
+        Ok((journal, lock))
+    }
+
+    /// Takes the journal's lock: `Ok(None)` when another process holds it.
+    pub fn lock(&self) -> Result<Option<JournalLock>> {
+        let path = self.dir.join(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(JournalLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// Where the switch's slot `name` is (`original`, `copy`, `link`).
+    pub fn slot(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Records `phase` (and this process as the one working on it), durably.
+    pub fn set_phase(&mut self, phase: Phase) -> Result<()> {
+        self.note.phase = phase;
+        self.note.pid = std::process::id();
+        self.note.stopped = None;
+        self.write_note()
+    }
+
+    /// Records why the move stopped (best effort).
+    pub fn mark_stopped(&mut self, why: &str) {
+        self.note.stopped = Some(why.to_string());
+        let _ = self.write_note();
+    }
+
+    fn write_note(&self) -> Result<()> {
+        let json = serde_json::to_vec_pretty(&self.note)
+            .map_err(|e| Error::invalid(&self.dir, format!("cannot encode the note: {e}")))?;
+        write_atomically(&self.dir, NOTE, &json)
+    }
+
+    /// Saves the source's record (before the phase `Copied` is recorded).
+    pub fn save_record(&self, tree: &Tree) -> Result<()> {
+        let json = serde_json::to_vec(tree)
+            .map_err(|e| Error::invalid(&self.dir, format!("cannot encode the record: {e}")))?;
+        write_atomically(&self.dir, RECORD, &json)
+    }
+
+    /// Reads the source's record back.
+    pub fn load_record(&self) -> Result<Tree> {
+        let path = self.dir.join(RECORD);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::invalid(&path, e.to_string()))
+    }
+
+    /// Removes the journal: its files, then the folder (which must be empty by then).
+    pub fn remove(&self) -> Result<()> {
+        for name in [RECORD, NOTE, LOCK] {
+            let path = self.dir.join(name);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        std::fs::remove_dir(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        match self.dir.parent() {
+            Some(parent) => sync_dir(parent),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Writes `dir/name` so that it is either the old or the new contents after a crash.
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let tmp = dir.join(format!("{name}.tmp"));
+    let path = dir.join(name);
+    let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+    f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    sync_dir(dir)
+}
+
+/// Every move journal directly inside the parents of `roots` (for reports).
+pub fn journals_near(roots: &[PathBuf]) -> Vec<Journal> {
+    let mut found: Vec<Journal> = roots
+        .iter()
+        .filter_map(|r| Journal::find(r).ok().flatten())
+        .collect();
+    found.sort_by(|a, b| a.dir.cmp(&b.dir));
+    found.dedup_by(|a, b| a.dir == b.dir);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_comes_from_the_journal_folder_name() {
+        let root = Path::new("/a/b/Backup");
+        let dir = journal_dir(root).unwrap();
+        assert_eq!(dir, Path::new("/a/b/.backtop-move-Backup"));
+        assert_eq!(root_of(&dir).as_deref(), Some(root));
+        assert_eq!(root_of(Path::new("/a/.backtop-move-")), None);
+        assert_eq!(root_of(Path::new("/a/Backup")), None);
+    }
+
+    #[test]
+    fn a_note_naming_another_root_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("Backup");
+        let note = MoveNote {
+            direction: Direction::Away,
+            root: root.clone(),
+            far: tmp.path().join("far"),
+            phase: Phase::Copying,
+            made_far: true,
+            started: 0,
+            pid: 1,
+            stopped: None,
+        };
+        let (mut j, _lock) = Journal::create(note).unwrap();
+        assert_eq!(
+            Journal::find(&root).unwrap().unwrap().note.phase,
+            Phase::Copying
+        );
+        // Another backtop cannot take the lock while it is held.
+        assert!(j.lock().unwrap().is_none());
+        j.note.root = tmp.path().join("Elsewhere");
+        j.write_note().unwrap();
+        let err = Journal::find(&root).unwrap_err().to_string();
+        assert!(err.contains("names another root"), "{err}");
+    }
+}
