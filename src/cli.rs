@@ -133,6 +133,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Move a backup root to another folder or drive, leaving a link at its old path (or
+    /// back with --back).
+    #[command(
+        after_help = "Exit codes:\n  0  moved, rolled back, or --dry-run\n  1  the move \
+                            stopped (run it again to resume, or --abort)\n  2  refused: nothing \
+                            was moved\n  3  cancelled at the prompt\n  4  error"
+    )]
+    Move(MoveArgs),
     /// Write a realistic demo library into DIR.
     Demo {
         /// Where to write it (created if missing).
@@ -161,6 +169,39 @@ impl Command {
             Self::Demo { .. } | Self::Completions { .. } | Self::Man
         )
     }
+}
+
+/// The arguments of `backtop move`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MoveArgs {
+    /// The root to move (a folder holding backups).
+    #[arg(
+        value_name = "SOURCE",
+        required_unless_present = "back",
+        conflicts_with = "back"
+    )]
+    pub source: Option<PathBuf>,
+    /// Where to move it: a new or empty folder, usually on another drive.
+    #[arg(long, value_name = "DEST", required_unless_present_any = ["back", "abort"])]
+    pub to: Option<PathBuf>,
+    /// Move back the root that a move left as a link at ROOT.
+    #[arg(long, value_name = "ROOT", conflicts_with = "to")]
+    pub back: Option<PathBuf>,
+    /// Show the plan, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask; remove the original after the verified switch unless --keep-source.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Keep the original after the switch (run the same move with --yes later to remove it).
+    #[arg(long)]
+    pub keep_source: bool,
+    /// Roll back an interrupted (or kept) move of SOURCE (or of --back ROOT).
+    #[arg(long)]
+    pub abort: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `--json` for commands that print a report.

@@ -104,6 +104,18 @@ fn read_config(cli: &mut Cli) -> anyhow::Result<Config> {
     Ok(config)
 }
 
+/// `backtop move` where the atomic swap it needs exists (Linux, macOS).
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn move_command(args: &backtop::cli::MoveArgs, read_only: bool) -> anyhow::Result<i32> {
+    backtop::commands::move_root::run(args, read_only)
+}
+
+/// `backtop move` elsewhere: not yet (Windows needs a directory junction).
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn move_command(_args: &backtop::cli::MoveArgs, _read_only: bool) -> anyhow::Result<i32> {
+    anyhow::bail!("`backtop move` is not available on this system yet")
+}
+
 fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
     match &cli.command {
         Some(Command::Demo { dir, damaged: true }) => return demo::run_damaged(dir),
@@ -167,6 +179,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             prune::run_on_terminal(&library, &args, Some(&freed))
         }
         Some(Command::Du(arg)) => du::run(&library, arg.json, cache),
+        Some(Command::Move(args)) => move_command(&args, cli.read_only),
         Some(Command::Demo { .. } | Command::Completions { .. } | Command::Man) => {
             unreachable!("handled above")
         }

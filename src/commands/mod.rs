@@ -7,6 +7,8 @@ pub mod demo;
 pub mod du;
 pub mod host;
 pub mod list;
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+pub mod move_root;
 pub mod prune;
 pub mod rm;
 pub mod roots;

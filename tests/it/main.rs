@@ -20,6 +20,8 @@ mod hostile;
 mod list_cli;
 mod locate;
 mod manifest;
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
+mod move_root;
 mod packaging;
 mod prune;
 mod pty_harness;

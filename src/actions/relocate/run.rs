@@ -231,16 +231,15 @@ fn run_phases(
             phase: Some(Phase::Switched),
             kept: Some(leftover.clone()),
             message: format!(
-                "moved: {} now points to {}; the original is kept at {} (run the same move with \
-                 --yes to remove it)",
-                plan.root.display(),
-                plan.far.display(),
+                "{}; the original is kept at {} (run the same move with --yes to remove it)",
+                switched_words(j),
                 leftover.display()
             ),
         });
     }
     j.set_phase(Phase::Removing)?;
-    let freed = remove_folder(&leftover, cancel, progress)?;
+    let removed = remove_folder(&leftover, cancel, progress)?;
+    let note = j.clone();
     j.remove()?;
     *slot = None;
     Ok(MoveOutcome {
@@ -250,12 +249,21 @@ fn run_phases(
         phase: None,
         kept: None,
         message: format!(
-            "moved: {} now points to {}; the original was removed permanently ({} freed)",
-            plan.root.display(),
-            plan.far.display(),
-            format_size(freed, DECIMAL)
+            "{}; the original was removed permanently ({} files, {} apparent)",
+            switched_words(&note),
+            removed.files_removed,
+            format_size(removed.bytes_removed, DECIMAL)
         ),
     })
+}
+
+/// What the switch did, in words.
+fn switched_words(j: &Journal) -> String {
+    let (root, far) = (j.note.root.display(), j.note.far.display());
+    match j.note.direction {
+        Direction::Away => format!("moved: {root} now points to {far}"),
+        Direction::Back => format!("moved back: {root} is a folder again, copied from {far}"),
+    }
 }
 
 /// The journal of a new move (created) or of the one resumed (found), locked.
@@ -341,12 +349,12 @@ fn remove_quietly(path: &Path) -> Result<(), MoveError> {
     }
 }
 
-/// Removes `dir` for good with progress; returns the bytes freed.
+/// Removes `dir` for good with progress; returns what was removed.
 fn remove_folder(
     dir: &Path,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(MoveProgress),
-) -> Result<u64, MoveError> {
+) -> Result<crate::actions::remove::DeleteProgress, MoveError> {
     let r = remove_tree(dir, 0, cancel, &mut SystemRemover, &mut |p| {
         progress(MoveProgress {
             stage: Stage::Removing,
@@ -370,7 +378,7 @@ fn remove_folder(
         )
         .into());
     }
-    Ok(r.progress.bytes_removed)
+    Ok(r.progress)
 }
 
 fn mismatch(path: &Path, what: &str, first: &[String], count: u64) -> MoveError {

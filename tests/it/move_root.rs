@@ -1,0 +1,268 @@
+//! `backtop move` through the real binary on the demo library's iMazing root (live backups
+//! with hard-linked snapshots, sparse files): moved away and back with every file's bytes,
+//! mode, mtime and hard-link count kept; `du` and `list` figures unchanged; the dry run's
+//! exact plan; refusals; a stop after a phase then resume or `--abort`.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::AtomicBool;
+
+use backtop::actions::relocate::tree::{compare, read_tree, Tree};
+use serde_json::Value;
+
+struct Lib {
+    tmp: tempfile::TempDir,
+    root: PathBuf,
+    dest: PathBuf,
+}
+
+/// `backtop demo` into a temporary home (in RAM where Linux has it).
+fn demo() -> Lib {
+    let shm = Path::new("/dev/shm");
+    let tmp = if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
+    let home = tmp.path().join("home");
+    let (code, out, err) = run_in(&tmp, &["demo".as_ref(), home.as_os_str()], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    Lib {
+        root: home.join("Library/Application Support/iMazing/Backups"),
+        dest: tmp.path().join("Backup Drive/iMazing Backups"),
+        tmp,
+    }
+}
+
+/// Runs the binary with HOME and XDG folders inside the test's folder and no terminal.
+fn run_in(
+    tmp: &tempfile::TempDir,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    let env_dir = tmp.path().join("env");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backtop"));
+    cmd.args(args)
+        .env("HOME", &env_dir)
+        .env("XDG_CONFIG_HOME", env_dir.join("config"))
+        .env("XDG_CACHE_HOME", env_dir.join("cache"))
+        .env("XDG_DATA_HOME", env_dir.join("data"))
+        .env_remove("BACKTOP_ROOTS")
+        .env_remove("BACKTOP_FAULT_AFTER")
+        .env_remove("BACKTOP_FREE_BYTES")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+impl Lib {
+    /// `backtop --only --root ROOT --no-cache ARGS...`.
+    fn backtop(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+        let mut all: Vec<&std::ffi::OsStr> = vec![
+            "--only".as_ref(),
+            "--root".as_ref(),
+            self.root.as_os_str(),
+            "--no-cache".as_ref(),
+        ];
+        all.extend(args.iter().map(|a| std::ffi::OsStr::new(*a)));
+        run_in(&self.tmp, &all, env)
+    }
+
+    fn root_str(&self) -> &str {
+        self.root.to_str().unwrap()
+    }
+
+    fn dest_str(&self) -> &str {
+        self.dest.to_str().unwrap()
+    }
+
+    /// `list --json` and `du --json` with the far folder's paths written as the root's, and
+    /// the volumes' free figures (which the copy itself changes) left out.
+    fn figures(&self) -> (Value, Value) {
+        let get = |cmd: &str| {
+            let (code, out, err) = self.backtop(&[cmd, "--json"], &[]);
+            assert_eq!(code, 0, "{err}");
+            let text = out.replace(self.dest_str(), self.root_str());
+            let mut v: Value = serde_json::from_str(&text).unwrap();
+            if let Some(vols) = v.get_mut("volumes").and_then(Value::as_array_mut) {
+                for vol in vols {
+                    vol.as_object_mut().unwrap().remove("free");
+                }
+            }
+            v
+        };
+        (get("list"), get("du"))
+    }
+}
+
+/// What must not change: digests, sizes, modes, mtimes, links (the record) and every file's
+/// hard-link count.
+fn snapshot(top: &Path) -> (Tree, BTreeMap<PathBuf, u64>) {
+    let tree = read_tree(top, true, &AtomicBool::new(false), &mut |_| {}).unwrap();
+    let nlinks = walkdir::WalkDir::new(top)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(top).unwrap().to_path_buf();
+            (rel, e.metadata().unwrap().nlink())
+        })
+        .collect();
+    (tree, nlinks)
+}
+
+fn assert_same(before: &(Tree, BTreeMap<PathBuf, u64>), top: &Path) {
+    let now = snapshot(top);
+    let diff = compare(&before.0, &now.0, true);
+    assert!(diff.is_empty(), "{:?}", diff.first);
+    assert_eq!(before.1, now.1, "hard-link counts");
+}
+
+#[test]
+fn a_root_with_imazing_snapshots_moves_away_and_back() {
+    let lib = demo();
+    let before = snapshot(&lib.root);
+    assert!(
+        before.1.values().any(|n| *n > 1),
+        "the demo links snapshots to the live backup"
+    );
+    let figures = lib.figures();
+
+    // The dry run prints the plan, exactly, and changes nothing.
+    let (code, out, _) = lib.backtop(
+        &["move", lib.root_str(), "--to", lib.dest_str(), "--dry-run"],
+        &[("BACKTOP_FREE_BYTES", "25000000000")],
+    );
+    assert_eq!(code, 0);
+    let (r, d) = (lib.root_str(), lib.dest_str());
+    let expected = [
+        format!("will move {r} (4 versions) to {d}:"),
+        "  copy 2132 files, 884 folders, 0 links: 87.83 GB (3.67 MB on disk, hard links counted once and kept)".to_string(),
+        "  free on the destination's volume: 25 GB".to_string(),
+        "  verify: every file read back from the copy and compared by SHA-1".to_string(),
+        format!("  then {r} becomes a link to {d}"),
+        "  the original is removed only if you say so below".to_string(),
+    ];
+    assert_eq!(out.lines().collect::<Vec<_>>(), expected);
+    assert!(!lib.dest.exists());
+    assert!(std::fs::symlink_metadata(&lib.root).unwrap().is_dir());
+
+    // Away.
+    let (code, out, err) = lib.backtop(&["move", r, "--to", d, "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("the original was removed permanently"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_link(&lib.root).unwrap(), lib.dest);
+    assert_same(&before, &lib.dest);
+    assert_eq!(lib.figures(), figures);
+
+    // Back.
+    let (code, out, err) = lib.backtop(&["move", "--back", r, "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&format!("moved back: {r} is a folder again")),
+        "{out}"
+    );
+    assert!(std::fs::symlink_metadata(&lib.root).unwrap().is_dir());
+    assert!(!lib.dest.exists());
+    assert_same(&before, &lib.root);
+    assert_eq!(lib.figures(), figures);
+}
+
+#[test]
+fn refusals_change_nothing_and_say_why() {
+    let lib = demo();
+    let (r, d) = (lib.root_str(), lib.dest_str());
+    let refused = |args: &[&str], env: &[(&str, &str)], words: &str| {
+        let (code, out, err) = lib.backtop(args, env);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(out.contains(words), "{args:?}: {out}");
+        assert!(std::fs::symlink_metadata(&lib.root).unwrap().is_dir());
+        assert!(!lib.root.with_file_name(".backtop-move-Backups").exists());
+    };
+    refused(
+        &["move", r, "--to", d, "--yes"],
+        &[("BACKTOP_FREE_BYTES", "1000000")],
+        "the copy needs 3.67 MB (space on disk, hard links counted once) and the destination's volume has 1 MB free",
+    );
+    let inside = format!("{r}/iMazing.Versions/elsewhere");
+    refused(
+        &["move", r, "--to", &inside, "--yes"],
+        &[],
+        "is inside the folder being moved",
+    );
+    std::fs::create_dir_all(&lib.dest).unwrap();
+    std::fs::write(lib.dest.join("notes.txt"), b"mine").unwrap();
+    refused(&["move", r, "--to", d, "--yes"], &[], "is not empty");
+    std::fs::remove_dir_all(&lib.dest).unwrap();
+    refused(
+        &["move", r, "--to", d],
+        &[],
+        "not a terminal: refusing to move without --yes",
+    );
+    refused(
+        &["--read-only", "move", r, "--to", d, "--yes"],
+        &[],
+        "read-only",
+    );
+    refused(
+        &["move", "--back", r, "--yes"],
+        &[],
+        "is a folder, not a link",
+    );
+    assert!(!lib.dest.exists());
+}
+
+#[test]
+fn a_move_stopped_after_a_phase_lists_every_version_and_resumes_or_rolls_back() {
+    let lib = demo();
+    let before = snapshot(&lib.root);
+    let figures = lib.figures();
+    let (r, d) = (lib.root_str(), lib.dest_str());
+
+    let (code, out, _) = lib.backtop(
+        &["move", r, "--to", d, "--yes"],
+        &[("BACKTOP_FAULT_AFTER", "verify")],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("stopped after verify on purpose"), "{out}");
+    assert_eq!(
+        lib.figures(),
+        figures,
+        "every version listed once, as before"
+    );
+    let (code, out, err) = lib.backtop(&["move", r, "--to", d, "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("resumes the interrupted move (verify done)"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_link(&lib.root).unwrap(), lib.dest);
+    assert_same(&before, &lib.dest);
+
+    // Back, stopped after the switch, then rolled back: the link to DEST again.
+    let (code, out, _) = lib.backtop(
+        &["move", "--back", r, "--yes"],
+        &[("BACKTOP_FAULT_AFTER", "switch")],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(lib.figures(), figures);
+    let (code, out, err) = lib.backtop(&["move", "--back", r, "--abort"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("rolled back"), "{out}");
+    assert_eq!(std::fs::read_link(&lib.root).unwrap(), lib.dest);
+    assert_same(&before, &lib.dest);
+    assert_eq!(lib.figures(), figures);
+    assert!(!lib.root.with_file_name(".backtop-move-Backups").exists());
+}
