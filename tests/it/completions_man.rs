@@ -8,13 +8,14 @@ use clap::CommandFactory;
 
 /// Every subcommand, as a user types it. The first test checks this list is clap's, so a new
 /// subcommand that the completions miss fails here.
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 10] = [
     "list",
     "du",
     "roots",
     "verify",
     "rm",
     "prune",
+    "move",
     "demo",
     "completions",
     "man",
