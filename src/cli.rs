@@ -141,6 +141,21 @@ pub enum Command {
                             was moved\n  3  cancelled at the prompt\n  4  error"
     )]
     Move(MoveArgs),
+    /// List what a version holds: its domains, or the entries below DOMAIN[/path].
+    #[command(
+        after_help = "VERSION is a version folder (as `list` prints it) or UDID@YYYY-MM-DD \
+                            (the one version of that device dated that day, UTC).\n\nExit \
+                            codes:\n  0  listed\n  1  locked (an encrypted backup)\n  4  \
+                            error (no such version or path, a damaged manifest)"
+    )]
+    Ls(LsArgs),
+    /// Copy files out of a version into DEST/<domain>/<path>, never overwriting.
+    #[command(
+        after_help = "VERSION is a version folder (as `list` prints it) or UDID@YYYY-MM-DD.\n\n\
+                            Exit codes:\n  0  everything asked for was written\n  1  some \
+                            files were skipped or missing in the backup\n  4  error"
+    )]
+    Export(ExportArgs),
     /// Write a realistic demo library into DIR.
     Demo {
         /// Where to write it (created if missing).
@@ -208,6 +223,45 @@ pub struct MoveArgs {
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct JsonArg {
     /// Machine-readable output (a documented, stable contract).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `backtop ls` lists.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LsArgs {
+    /// The version: its folder, or UDID@YYYY-MM-DD.
+    pub version: String,
+    /// DOMAIN or DOMAIN/path to list (default: the domains).
+    pub prefix: Option<String>,
+    /// Everything below, not only one level.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `backtop export` copies, and where.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExportArgs {
+    /// The version: its folder, or UDID@YYYY-MM-DD.
+    pub version: String,
+    /// DOMAIN or DOMAIN/path prefixes to export (default: the whole version).
+    pub prefixes: Vec<String>,
+    /// The destination folder (created when missing).
+    #[arg(long, value_name = "DEST", required = true)]
+    pub to: PathBuf,
+    /// Only files of this category (photos, messages, whatsapp, notes, voice_memos, …).
+    #[arg(long, value_name = "C")]
+    pub category: Option<String>,
+    /// Only files of this app (its bundle id, e.g. com.spotify.client).
+    #[arg(long, value_name = "BUNDLE_ID")]
+    pub app: Option<String>,
+    /// When a file of that name exists, write `name (1).ext` instead of skipping.
+    #[arg(long)]
+    pub rename: bool,
+    /// Machine-readable output (nothing else on stdout).
     #[arg(long)]
     pub json: bool,
 }

@@ -5,8 +5,10 @@ pub mod completions;
 pub mod context;
 pub mod demo;
 pub mod du;
+pub mod export;
 pub mod host;
 pub mod list;
+pub mod ls;
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 pub mod move_root;
 pub mod prune;
@@ -14,3 +16,4 @@ pub mod rm;
 pub mod roots;
 pub mod tui;
 pub mod verify;
+pub mod version_arg;

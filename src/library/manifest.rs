@@ -22,6 +22,7 @@ pub mod fileid;
 pub mod index;
 pub mod mbdb;
 pub mod mbfile;
+pub mod open;
 pub mod probe;
 pub mod tree;
 
@@ -38,6 +39,7 @@ pub use error::{ManifestError, Where};
 pub use fileid::{file_id_hex, parse_file_id};
 pub use index::{FileClass, ManifestIndex};
 pub use mbfile::{decode_mbfile, MbFile};
+pub use open::{open_version, Opened};
 pub use probe::{probe_db, probe_db_knowing, MBDB_MAGIC, SQLITE_HEADER};
 pub use tree::{NodeId, NodeKind, NodeRef, Presence, Sort, Tree};
 

@@ -1,6 +1,7 @@
 //! Looking inside a version: the listing and search index over demo backups of both manifest
 //! formats, the export (`actions::export`) and the `ls` / `export` commands.
 
+mod cli;
 mod export;
 mod fixture;
 mod tree;

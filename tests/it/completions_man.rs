@@ -8,7 +8,7 @@ use clap::CommandFactory;
 
 /// Every subcommand, as a user types it. The first test checks this list is clap's, so a new
 /// subcommand that the completions miss fails here.
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 12] = [
     "list",
     "du",
     "roots",
@@ -16,6 +16,8 @@ const SUBCOMMANDS: [&str; 10] = [
     "rm",
     "prune",
     "move",
+    "ls",
+    "export",
     "demo",
     "completions",
     "man",
