@@ -83,11 +83,20 @@ impl DashboardHost {
                 Ok(()) => format!("opened {} in the file manager", path.display()),
                 Err(e) => format!("could not open {}: {e}", path.display()),
             }),
-            OpenPlan::Remote { osc52, path } => {
+            OpenPlan::Remote {
+                osc52,
+                path,
+                through,
+            } => {
                 let mut out = std::io::stdout();
-                let _ = out.write_all(osc52.as_bytes()).and_then(|()| out.flush());
+                if let Err(e) = out.write_all(osc52.as_bytes()).and_then(|()| out.flush()) {
+                    return Some(format!("could not send the path to the clipboard: {e}"));
+                }
                 if let Some(tx) = &self.messages {
                     let _ = tx.send(Msg::Copied(path));
+                    if let Some(mux) = through {
+                        let _ = tx.send(Msg::Status(mux.unconfirmed_note().into()));
+                    }
                 }
                 None
             }

@@ -303,6 +303,7 @@ fn open_over_ssh_copies_the_path_and_says_so() {
         ssh: true,
         display: false,
         desktop_os: false,
+        multiplexer: None,
     });
     assert_eq!(host.perform(Effect::Open(live.clone())), None);
     assert!(

@@ -1,7 +1,8 @@
 //! Open over SSH, end to end in a pseudo-terminal: `o` copies the version's path with OSC 52
 //! and shows it; `!` suspends the dashboard and starts `$SHELL` in that folder, the shell gets
 //! every key (the input thread is parked, Ctrl-C is the shell's), and exiting it brings the
-//! dashboard back, redrawn, still answering keys.
+//! dashboard back, redrawn, still answering keys. Inside tmux the copy is wrapped for tmux's
+//! passthrough and the status line says it could not be confirmed.
 
 #![cfg(unix)]
 
@@ -11,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use backtop::demo::{write_backup, BackupSpec};
+use base64::Engine;
 use support::keys::Key;
-use support::pty::Pty;
+use support::pty::{cells, Pty};
 
 const WAIT: Duration = Duration::from_secs(30);
 const UDID: &str = "00008120-001A2B3C4D5E6F70";
@@ -39,6 +41,99 @@ fn start(dir: &Path, env: &[(&str, &str)]) -> Pty {
     )
 }
 
+/// What a terminal is asked to put on its clipboard, seen through vt100's callbacks.
+#[derive(Default)]
+struct Clipboard {
+    /// Each copy: the selection (`c`) and the decoded text.
+    copies: Vec<(Vec<u8>, String)>,
+}
+
+impl vt100::Callbacks for Clipboard {
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, ty: &[u8], data: &[u8]) {
+        let text = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("OSC 52 data is base64");
+        self.copies
+            .push((ty.to_vec(), String::from_utf8(text).expect("utf-8")));
+    }
+}
+
+/// The copies a terminal fed `bytes` makes.
+fn copies(bytes: &[u8]) -> Vec<(Vec<u8>, String)> {
+    let mut parser =
+        vt100::Parser::new_with_callbacks(cells(30), cells(100), 0, Clipboard::default());
+    parser.process(bytes);
+    std::mem::take(&mut parser.callbacks_mut().copies)
+}
+
+/// What tmux with `allow-passthrough on` sends its own terminal: the contents of each
+/// `ESC P tmux; … ESC \` string with doubled ESCs made single; everything else it draws itself.
+fn tmux_passthrough(bytes: &[u8]) -> Vec<u8> {
+    const START: &[u8] = b"\x1bPtmux;";
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(START.len()).position(|w| w == START) {
+        let mut i = at + START.len();
+        while i + 1 < rest.len() {
+            match (rest[i], rest[i + 1]) {
+                (0x1b, 0x1b) => {
+                    out.push(0x1b);
+                    i += 2;
+                }
+                (0x1b, b'\\') => break,
+                (b, _) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        rest = &rest[(i + 2).min(rest.len())..];
+    }
+    out
+}
+
+#[test]
+fn open_inside_tmux_wraps_the_copy_and_says_it_is_not_confirmed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pty = start(
+        dir.path(),
+        &[
+            ("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22"),
+            ("TMUX", "/tmp/tmux-1000/default,4242,0"),
+            ("STY", ""),
+        ],
+    );
+    pty.wait_for_text("1 version", WAIT).expect("dashboard up");
+    pty.send_key_seq(&[Key::Enter, Key::Char('o')]);
+    pty.wait_for_text("Copied path", WAIT)
+        .expect("o over SSH shows the copied path");
+    let screen = pty
+        .wait_for_text("copy sent through tmux, not confirmed", WAIT)
+        .expect("the status line says the copy could not be confirmed");
+    assert!(screen.contains("allow-passthrough on"), "{screen}");
+    let raw = pty.raw_output();
+    let count = |needle: &[u8]| raw.windows(needle.len()).filter(|w| *w == needle).count();
+    assert_eq!(
+        (count(b"\x1b]52;"), count(b"\x1bPtmux;\x1b\x1b]52;c;")),
+        (1, 1),
+        "one OSC 52, inside tmux's passthrough (a bare one tmux would swallow)"
+    );
+    let passed = copies(&tmux_passthrough(&raw));
+    assert_eq!(passed.len(), 1, "one copy through tmux: {passed:?}");
+    assert_eq!(passed[0].0, b"c");
+    assert!(
+        passed[0].1.ends_with(&format!("/Backup/{UDID}")),
+        "the version's path: {:?}",
+        passed[0].1
+    );
+    pty.send_key(Key::Esc);
+    pty.wait_for_text_gone("Copied path", WAIT)
+        .expect("Esc closes the dialog");
+    pty.send_key(Key::Char('q'));
+    assert_eq!(pty.wait_exit(WAIT).map(|s| s.exit_code()), Some(0));
+    pty.check_restored().expect("terminal restored");
+}
+
 #[test]
 fn open_over_ssh_copies_the_path_and_offers_a_shell_there() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -46,6 +141,8 @@ fn open_over_ssh_copies_the_path_and_offers_a_shell_there() {
         dir.path(),
         &[
             ("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22"),
+            ("TMUX", ""),
+            ("STY", ""),
             ("SHELL", "/bin/sh"),
             ("PS1", "$ "),
         ],
@@ -61,10 +158,11 @@ fn open_over_ssh_copies_the_path_and_offers_a_shell_there() {
         screen.contains(&format!("Backup/{UDID}")),
         "the dialog shows the path:\n{screen}"
     );
-    let osc = b"\x1b]52;c;";
+    let copied = copies(&pty.raw_output());
+    assert_eq!(copied.len(), 1, "one OSC 52 copy, bare: {copied:?}");
     assert!(
-        pty.raw_output().windows(osc.len()).any(|w| w == osc),
-        "the OSC 52 clipboard sequence was written"
+        copied[0].1.ends_with(&format!("/Backup/{UDID}")),
+        "{copied:?}"
     );
 
     pty.send_key(Key::Char('!'));

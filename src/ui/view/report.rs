@@ -32,7 +32,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         Some(Report::Copied(path)) => {
             let lines = vec![
-                Line::raw(" No desktop here: the path is on your clipboard (OSC 52)."),
+                Line::raw(" No desktop here: the path was sent to your clipboard (OSC 52)."),
                 Line::from(Span::styled(
                     format!(" {}", format::path(path, home)),
                     theme.key(),
