@@ -22,7 +22,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_cache: bool,
 
-    /// Draw gauges and borders with ASCII only.
+    /// Draw gauges and borders with ASCII only (automatic when the locale is not UTF-8 or
+    /// TERM=dumb).
     #[arg(long, global = true)]
     pub ascii: bool,
 

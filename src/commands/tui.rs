@@ -15,10 +15,10 @@ use time::OffsetDateTime;
 use crate::library::Library;
 use crate::tasks::{Ctx, JobKind, Jobs, Outcome};
 use crate::ui::app::{App, AppOptions};
-use crate::ui::local_time;
 use crate::ui::terminal::{self, TerminalGuard};
 use crate::ui::theme::Theme;
 use crate::ui::{job_sink, run_loop, Effect, Host, Msg};
+use crate::ui::{local_time, locale};
 
 /// How the dashboard runs.
 pub struct TuiOptions {
@@ -104,9 +104,10 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the dashboard needs a terminal; for text output try `backtop list` or `backtop du`");
     }
+    let ascii = options.ascii || locale::wants_ascii(&locale::TermEnv::from_process());
     let app_options = AppOptions {
         read_only: options.read_only,
-        theme: Theme::new(!options.no_color, options.ascii),
+        theme: Theme::new(!options.no_color, ascii),
         tz: local_time::system_zone(),
         home: options.home,
     };

@@ -16,6 +16,7 @@ pub mod format;
 pub mod keymap;
 pub mod layout;
 pub mod local_time;
+pub mod locale;
 pub mod msg;
 pub mod terminal;
 pub mod theme;

@@ -2,7 +2,8 @@
 //! and shows it; `!` suspends the dashboard and starts `$SHELL` in that folder, the shell gets
 //! every key (the input thread is parked, Ctrl-C is the shell's), and exiting it brings the
 //! dashboard back, redrawn, still answering keys. Inside tmux the copy is wrapped for tmux's
-//! passthrough and the status line says it could not be confirmed.
+//! passthrough and the status line says it could not be confirmed. A non-UTF-8 locale or
+//! `TERM=dumb` gets ASCII borders and glyphs without `--ascii`.
 
 #![cfg(unix)]
 
@@ -206,4 +207,50 @@ fn verify_runs_in_the_background_and_shows_its_results() {
     pty.send_key(Key::Char('q'));
     assert_eq!(pty.wait_exit(WAIT).map(|s| s.exit_code()), Some(0));
     pty.check_restored().expect("terminal restored");
+}
+
+/// The screen once the dashboard is up in `env`, after quitting it.
+fn first_screen(env: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pty = start(dir.path(), env);
+    let screen = pty.wait_for_text("1 version", WAIT).expect("dashboard up");
+    pty.send_key(Key::Char('q'));
+    assert_eq!(pty.wait_exit(WAIT).map(|s| s.exit_code()), Some(0));
+    screen
+}
+
+#[test]
+fn a_non_utf8_locale_or_a_dumb_terminal_gets_ascii_borders() {
+    let cases: [(&str, &[(&str, &str)]); 3] = [
+        (
+            "an ISO-8859-1 LANG",
+            &[
+                ("LC_ALL", ""),
+                ("LC_CTYPE", ""),
+                ("LANG", "en_US.ISO-8859-1"),
+            ],
+        ),
+        (
+            "LC_ALL=C over a UTF-8 LANG",
+            &[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")],
+        ),
+        (
+            "TERM=dumb in a UTF-8 locale",
+            &[("LC_ALL", "C.UTF-8"), ("TERM", "dumb")],
+        ),
+    ];
+    for (what, env) in cases {
+        let screen = first_screen(env);
+        let wide: String = screen.chars().filter(|c| !c.is_ascii()).collect();
+        assert_eq!(wide, "", "{what}: only ASCII on screen:\n{screen}");
+        assert!(
+            screen.contains("+ Devices (1)"),
+            "{what}: ASCII borders:\n{screen}"
+        );
+    }
+    let utf8 = first_screen(&[("LC_ALL", ""), ("LC_CTYPE", ""), ("LANG", "C.UTF-8")]);
+    assert!(
+        utf8.contains("╭ Devices (1)"),
+        "a UTF-8 locale keeps box drawing:\n{utf8}"
+    );
 }
