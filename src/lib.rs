@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod library;
+pub mod sanitize;
 pub mod scan;
 pub mod tasks;
 pub mod ui;

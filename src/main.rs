@@ -19,6 +19,7 @@ use backtop::commands::{completions, demo, du, export, list, ls, prune, rm, root
 use backtop::config::{self, Config, ConfigDirs};
 use backtop::library::locate::Os;
 use backtop::library::Library;
+use backtop::sanitize::{self, for_display};
 use backtop::scan::ScanOptions;
 
 fn main() -> ExitCode {
@@ -26,14 +27,14 @@ fn main() -> ExitCode {
     let config = match read_config(&mut cli) {
         Ok(config) => config,
         Err(err) => {
-            eprintln!("backtop: {err:#}");
+            eprintln!("backtop: {}", for_display(&format!("{err:#}")));
             return ExitCode::from(u8::try_from(rm::EXIT_ERROR).unwrap_or(4));
         }
     };
     match run(cli, &config) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(err) => {
-            eprintln!("backtop: {err:#}");
+            eprintln!("backtop: {}", for_display(&format!("{err:#}")));
             ExitCode::from(u8::try_from(rm::EXIT_ERROR).unwrap_or(4))
         }
     }
@@ -50,7 +51,7 @@ fn finish_or_report_half_deletes(cli: &Cli, run_roots: &RunRoots) {
     let roots = run_roots.paths();
     if deletes && !cli.read_only {
         for recovery in recover_markers(&roots) {
-            eprintln!("backtop: {}", recovery.message);
+            eprintln!("backtop: {}", for_display(&recovery.message));
         }
         return;
     }
@@ -58,8 +59,8 @@ fn finish_or_report_half_deletes(cli: &Cli, run_roots: &RunRoots) {
         eprintln!(
             "backtop: {} was being deleted when backtop stopped; it is hidden from listings \
              and is finished by the next `backtop rm`, `prune` or dashboard run ({})",
-            marker.original_path().display(),
-            marker.dir.display()
+            sanitize::path(marker.original_path()),
+            sanitize::path(&marker.dir)
         );
     }
 }

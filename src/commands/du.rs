@@ -44,6 +44,7 @@ use serde_json::{json, Map, Value};
 use crate::library::category::Category;
 use crate::library::usage::{Totals, VersionUsage};
 use crate::library::{Library, Version};
+use crate::sanitize::{self, for_display};
 use crate::scan::{self, ScanEvent, ScanOptions, ScanResults};
 
 /// Runs `backtop du` over `library`; `cache` is the size cache file (`None`: `--no-cache`).
@@ -70,7 +71,7 @@ pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -
     let mut stderr = std::io::stderr();
     for event in handle.events.iter() {
         if let (true, ScanEvent::Progress { path, files, bytes }) = (progress, &event) {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let name = sanitize::path(path.file_name().unwrap_or_default());
             let size = format_size(*bytes, DECIMAL);
             let _ = write!(stderr, "\r\x1b[Ksizing {name}: {files} files, {size}");
         }
@@ -185,7 +186,11 @@ pub fn render_text(library: &Library, results: &ScanResults) -> String {
     let size = |b: u64| format_size(b, DECIMAL);
     let mut s = String::new();
     for d in &library.devices {
-        s += &format!("{} ({})\n", d.display_name(), d.udid);
+        s += &format!(
+            "{} ({})\n",
+            for_display(d.display_name()),
+            for_display(&d.udid)
+        );
         for v in &d.versions {
             s += &version_text(v, results);
         }
@@ -211,7 +216,7 @@ pub fn render_text(library: &Library, results: &ScanResults) -> String {
     for vol in &results.volumes {
         s += &format!(
             "volume {}: backups {}, free {} of {}\n",
-            vol.path.display(),
+            sanitize::path(&vol.path),
             size(vol.backup_bytes),
             size(vol.free),
             size(vol.total)
@@ -231,7 +236,7 @@ fn version_text(v: &Version, results: &ScanResults) -> String {
         .unwrap_or_else(|| "no date".into());
     let head = format!(
         "  {} [{}, {}, {date}]",
-        v.folder_name,
+        for_display(&v.folder_name),
         v.kind.label(),
         v.state.label()
     );
@@ -240,7 +245,7 @@ fn version_text(v: &Version, results: &ScanResults) -> String {
             .failed
             .get(&v.path)
             .map_or("not sized", String::as_str);
-        return format!("{head}: {why}\n");
+        return format!("{head}: {}\n", for_display(why));
     };
     let mut s = format!(
         "{head}: {} ({} allocated), {} reclaimable, {} files\n",
@@ -260,7 +265,7 @@ fn version_text(v: &Version, results: &ScanResults) -> String {
         s += &format!("    {}\n", parts.join(", "));
     }
     for e in &u.errors {
-        s += &format!("    error: {e}\n");
+        s += &format!("    error: {}\n", for_display(e));
     }
     s
 }

@@ -25,6 +25,7 @@ use crate::actions::{
     PrunePolicy, Refusal,
 };
 use crate::library::Library;
+use crate::sanitize::{self, for_display};
 
 /// The flags of `backtop prune`.
 #[derive(Debug, Clone, Default)]
@@ -129,7 +130,12 @@ fn execute(
     let mut sink = std::io::sink();
     let human: &mut dyn Write = if args.json { &mut sink } else { console.out };
     for r in &skipped {
-        writeln!(human, "skipped: {}: {}", r.path.display(), r.reason)?;
+        writeln!(
+            human,
+            "skipped: {}: {}",
+            sanitize::path(&r.path),
+            for_display(&r.reason)
+        )?;
     }
     print_kept(human, plan)?;
     if items.is_empty() {
@@ -207,7 +213,7 @@ fn print(
     }
     writeln!(out, "would delete:")?;
     for e in &plan.remove {
-        writeln!(out, "  {}  {}", e.path.display(), e.reason.text())?;
+        plan_line(out, e)?;
     }
     if let Some(bytes) = freed {
         writeln!(out, "{}", freed_line(bytes, DeleteMode::Permanent))?;
@@ -215,11 +221,22 @@ fn print(
     Ok(())
 }
 
+/// One entry of a plan: its path and why, from disk text sanitized.
+fn plan_line(out: &mut dyn Write, e: &crate::actions::prune::PlanEntry) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "  {}  {}",
+        sanitize::path(&e.path),
+        for_display(&e.reason.text())
+    )?;
+    Ok(())
+}
+
 /// Lists what stays and why.
 fn print_kept(out: &mut dyn Write, plan: &PrunePlan) -> anyhow::Result<()> {
     writeln!(out, "keeps:")?;
     for e in &plan.keep {
-        writeln!(out, "  {}  {}", e.path.display(), e.reason.text())?;
+        plan_line(out, e)?;
     }
     Ok(())
 }

@@ -20,6 +20,7 @@ use crate::actions::{
     LibraryIndex,
 };
 use crate::library::Library;
+use crate::sanitize::{self, for_display};
 
 /// Exit code: everything asked was done.
 pub const EXIT_DONE: i32 = 0;
@@ -148,7 +149,12 @@ pub fn run_with(
             Ok(item) => items.push(item),
             Err(r) => {
                 refused += 1;
-                writeln!(console.out, "refused: {}: {}", path.display(), r.reason)?;
+                writeln!(
+                    console.out,
+                    "refused: {}: {}",
+                    sanitize::path(path),
+                    for_display(&r.reason)
+                )?;
             }
         }
     }
@@ -219,13 +225,13 @@ pub fn print_plan(
         writeln!(
             out,
             "  {}  ({}, {}, {date}, {})",
-            item.path.display(),
+            sanitize::path(&item.path),
             v.kind.label(),
-            device,
+            for_display(device),
             v.state.label()
         )?;
         for w in &item.warnings {
-            writeln!(out, "    warning: {}", w.message)?;
+            writeln!(out, "    warning: {}", for_display(&w.message))?;
         }
     }
     if let Some(bytes) = freed {
@@ -253,7 +259,12 @@ pub fn delete_all(
     let mut outcomes = Vec::new();
     for item in items {
         let outcome = delete_version(item, mode, &never, |_| {});
-        writeln!(out, "{}: {}", outcome.path.display(), outcome.message)?;
+        writeln!(
+            out,
+            "{}: {}",
+            sanitize::path(&outcome.path),
+            for_display(&outcome.message)
+        )?;
         outcomes.push(outcome);
     }
     let removed: u64 = outcomes.iter().map(|o| o.bytes_removed).sum();

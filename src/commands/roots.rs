@@ -137,12 +137,10 @@ pub fn human_utc(date: OffsetDateTime) -> String {
         .unwrap_or_else(|_| date.to_string())
 }
 
-/// Text from disk made safe for a terminal: control characters (escape sequences from a
-/// crafted `Info.plist` or folder name, newlines, tabs) become `�`.
+/// Text from disk made safe for a terminal ([`crate::sanitize::for_display`]): control
+/// characters and bidi overrides become `�`.
 pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
+    crate::sanitize::for_display(text).into_owned()
 }
 
 /// "no backups", "1 backup", "3 backups".

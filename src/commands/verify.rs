@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use crate::actions::guard::canonical_keep_last;
 use crate::actions::verify::{verify, VerifyReport};
 use crate::library::{Library, Version, VersionKind};
+use crate::sanitize::{self, for_display};
 
 /// Runs `backtop verify` printing to stdout.
 pub fn run(library: &Library, paths: &[PathBuf], json: bool) -> anyhow::Result<i32> {
@@ -26,7 +27,7 @@ pub fn run_with(
     let mut versions = Vec::new();
     for p in paths {
         if !p.is_dir() {
-            writeln!(out, "{}: no such folder", p.display())?;
+            writeln!(out, "{}: no such folder", sanitize::path(p))?;
             return Ok(2);
         }
         let canonical = canonical_keep_last(p);
@@ -58,18 +59,18 @@ fn print_report(out: &mut dyn Write, r: &VerifyReport) -> anyhow::Result<()> {
     writeln!(
         out,
         "{verdict}  {}  ({} rows, {} files)",
-        r.path.display(),
+        sanitize::path(&r.path),
         r.rows_checked,
         r.files_on_disk
     )?;
     for p in &r.problems {
         writeln!(out, "  {}: {}", p.kind.label(), p.count)?;
         for e in &p.examples {
-            writeln!(out, "    {e}")?;
+            writeln!(out, "    {}", for_display(e))?;
         }
     }
     for n in &r.notes {
-        writeln!(out, "  note: {n}")?;
+        writeln!(out, "  note: {}", for_display(n))?;
     }
     Ok(())
 }

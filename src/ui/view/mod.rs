@@ -26,6 +26,12 @@ use super::theme::Theme;
 
 /// Draws the whole dashboard for `app` into `frame`.
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_panes(frame, app);
+    crate::sanitize::buffer(frame.buffer_mut());
+}
+
+/// Every pane and overlay of the frame (strings from disk included, sanitized by [`draw`]).
+fn draw_panes(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if layout::too_small(area) {
         too_small::render(frame, area, &app.options.theme);

@@ -144,11 +144,10 @@ fn push_wrapped(
     }
 }
 
-/// `text` with control characters (a newline in a folder name) shown as `?`.
+/// `text` with control characters (a newline in a folder name) shown as `�` before it is
+/// wrapped (the frame is sanitized again as a whole).
 fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+    crate::sanitize::for_display(text).into_owned()
 }
 
 /// The status column's word and its style.
