@@ -245,5 +245,8 @@ fn wheel_scrolls_the_report_and_odd_names_stay_on_their_line() {
     assert_eq!(app.roots_scroll, 3);
     feed(&mut app, [ch('G')]);
     let shown = screen(&mut app, 80, 24);
-    assert!(shown.contains("MobileSync/Backup/Old\u{FFFD}backups"), "{shown}");
+    assert!(
+        shown.contains("MobileSync/Backup/Old\u{FFFD}backups"),
+        "{shown}"
+    );
 }
