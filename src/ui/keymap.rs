@@ -2,8 +2,10 @@
 //! ([`resolve`]), the footer hints and the help overlay all read this table, so a key shown on
 //! screen is always the key that works.
 //!
-//! Resolution is by [`Scope`]: a modal layer (confirm dialog, filter input, help overlay) sees
-//! only its own rows; otherwise the focused pane's rows are tried first, then the global ones.
+//! Resolution is by [`Scope`]: the top view of the stack (confirm dialog, filter input, help
+//! overlay; see `app::views`) sees only its own rows; otherwise the focused pane's rows are
+//! tried first, then the global ones. Hints written inside dialogs and status lines ask the
+//! table for their keys ([`key_for`]) instead of spelling them.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -95,6 +97,8 @@ pub enum Scope {
     Confirm,
     /// While a delete dialog asks for a device name to be typed.
     Typed,
+    /// While a delete dialog waits for the guards' answer (only closing works).
+    Checking,
     /// While the prune preview is open (with the confirmation keys).
     Prune,
     /// While a delete or verify runs (outside dialogs).
@@ -119,6 +123,7 @@ impl Scope {
             Scope::Help => "Help",
             Scope::Confirm => "Confirmation",
             Scope::Typed => "Confirmation by typing the device name",
+            Scope::Checking => "Delete dialog, while the checks run",
             Scope::Prune => "Prune preview",
             Scope::Task => "While a delete or verify runs",
             Scope::Report => "Verify results",
@@ -233,10 +238,15 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('y'), code(K::Enter)], A::Confirm, "yes", "do it", S::Confirm),
     b(&[ch('n'), code(K::Esc)], A::Cancel, "no", "close the dialog", S::Confirm),
     b(&[ch('t')], A::ToggleMode, "trash/permanent", "switch between the Trash and permanent removal", S::Confirm),
+    b(&[code(K::Down), ch('j')], A::Down, "scroll", "scroll the list of versions down", S::Confirm),
+    b(&[code(K::Up), ch('k')], A::Up, "scroll", "scroll the list of versions up", S::Confirm),
     b(&[code(K::Enter)], A::Confirm, "yes", "delete, once the device name is typed", S::Typed),
     b(&[code(K::Esc)], A::Cancel, "no", "close the dialog", S::Typed),
     b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Typed),
     b(&[code(K::Tab)], A::ToggleMode, "trash/permanent", "switch between the Trash and permanent removal", S::Typed),
+    b(&[code(K::Down)], A::Down, "scroll", "scroll the list of versions down", S::Typed),
+    b(&[code(K::Up)], A::Up, "scroll", "scroll the list of versions up", S::Typed),
+    b(&[code(K::Esc)], A::Cancel, "close", "close the dialog (other keys wait for the checks)", S::Checking),
     b(&[ch('+'), ch('=')], A::KeepMore, "keep more", "keep one more version per device", S::Prune),
     b(&[ch('-')], A::KeepFewer, "keep fewer", "keep one fewer version per device", S::Prune),
     b(&[ch('!')], A::Shell, "shell", "start a shell in that folder (exit to come back)", S::Copied),
@@ -282,14 +292,6 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('R')], A::Roots, "roots", "where backtop looked, and how to fix access", S::Global),
 ];
 
-/// The scopes active in a state, most specific first.
-pub fn active_scopes(modal: Option<Scope>, pane: Scope) -> Vec<Scope> {
-    match modal {
-        Some(m) => vec![m],
-        None => vec![pane, Scope::Global],
-    }
-}
-
 /// The action a key triggers in these scopes (tried in order), if any.
 pub fn resolve(key: Key, scopes: &[Scope]) -> Option<Action> {
     scopes.iter().find_map(|scope| {
@@ -320,6 +322,12 @@ pub fn key_for(action: Action, scope: Scope) -> Option<Key> {
         .iter()
         .find(|r| r.action == action && r.scope == scope)
         .and_then(|r| r.keys.first().copied())
+}
+
+/// How the first key bound to `action` in `scope` is written (empty when none is), for hints
+/// inside sentences such as "(Esc cancels it)".
+pub fn key_label(action: Action, scope: Scope) -> String {
+    key_for(action, scope).map_or_else(String::new, |k| k.label())
 }
 
 /// Every key of a row, joined for the help overlay (`j/Down`).

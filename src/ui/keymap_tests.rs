@@ -41,6 +41,12 @@ fn keys_resolve_by_scope() {
         (code(KeyCode::Esc), &[Scope::Roots], Some(Action::Roots)),
         (ch('j'), &[Scope::Roots], Some(Action::Down)),
         (ch('r'), &[Scope::Roots], None),
+        (code(KeyCode::Esc), &[Scope::Checking], Some(Action::Cancel)),
+        (ch('y'), &[Scope::Checking], None),
+        (code(KeyCode::Down), &[Scope::Confirm], Some(Action::Down)),
+        (ch('j'), &[Scope::Confirm], Some(Action::Down)),
+        (code(KeyCode::Up), &[Scope::Typed], Some(Action::Up)),
+        (ch('j'), &[Scope::Typed], None),
     ];
     for (key, scopes, want) in cases {
         assert_eq!(

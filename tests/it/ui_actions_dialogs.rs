@@ -54,7 +54,7 @@ fn phone_dialog_with_checks() -> App {
 }
 
 fn dialog(app: &App) -> backtop::ui::app::DeleteDialog {
-    match &app.confirm {
+    match app.confirm() {
         Some(Confirm::Delete(d)) => d.clone(),
         other => panic!("expected the delete dialog, got {other:?}"),
     }
@@ -99,7 +99,7 @@ fn the_newest_backup_goes_only_after_typing_the_device_name() {
         "the refused archive is left out; typing forces the typed target only, answering \
          after the warning confirms"
     );
-    assert!(app.confirm.is_none(), "the dialog closed");
+    assert!(app.confirm().is_none(), "the dialog closed");
     assert_eq!(
         app.marks.iter().cloned().collect::<Vec<PathBuf>>(),
         [p("phone-archive")],
@@ -112,7 +112,7 @@ fn esc_cancels_a_typed_confirmation() {
     let mut app = phone_dialog_with_checks();
     feed(&mut app, "Anna".chars().map(ch));
     assert!(feed(&mut app, [key(KeyCode::Esc)]).is_empty());
-    assert!(app.confirm.is_none(), "Esc closes the dialog");
+    assert!(app.confirm().is_none(), "Esc closes the dialog");
     assert_eq!(app.marks.len(), 3, "nothing was deleted, marks stay");
 }
 
@@ -136,7 +136,7 @@ fn yes_waits_for_the_guards_and_refused_sets_go_nowhere() {
         !dialog(&app).permanent,
         "t typed ahead did not switch to permanent"
     );
-    assert!(app.confirm.is_some(), "the dialog stays open");
+    assert!(app.confirm().is_some(), "the dialog stays open");
     app.update(guard_checks(vec![check(
         "phone-live",
         Verdict::Refused { reason: "x".into() },
@@ -155,7 +155,7 @@ fn yes_waits_for_the_guards_and_refused_sets_go_nowhere() {
     assert_eq!(app.modal(), Some(Scope::Confirm));
     assert!(feed(&mut app, [ch('y')]).is_empty(), "nothing may go");
     assert_eq!(app.status.as_deref(), Some("nothing here may be deleted"));
-    assert!(app.confirm.is_none());
+    assert!(app.confirm().is_none());
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn t_toggles_permanent_and_yes_deletes_the_allowed_archive() {
 fn prune_preview_follows_plus_and_minus() {
     let mut app = scanned(options(true, false, false));
     feed(&mut app, [ch('p')]);
-    let prune = |app: &App| match &app.confirm {
+    let prune = |app: &App| match app.confirm() {
         Some(Confirm::Prune(p)) => p.clone(),
         other => panic!("expected the prune preview, got {other:?}"),
     };
@@ -240,14 +240,14 @@ fn a_copied_path_offers_a_shell() {
         [Effect::Shell(p("phone-live"))],
         "! asks for a shell there"
     );
-    assert!(app.report.is_none(), "and closes the dialog");
+    assert!(app.report().is_none(), "and closes the dialog");
     assert!(
         feed(&mut app, [ch('!')]).is_empty(),
         "! means nothing elsewhere"
     );
     app.update(Msg::Copied(p("phone-live")));
     feed(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.report.is_none(), "Esc closes it");
+    assert!(app.report().is_none(), "Esc closes it");
     assert!(
         feed(&mut app, [ch('q')]) == [Effect::Quit],
         "and q quits again afterwards"
@@ -348,5 +348,50 @@ fn warned_targets_come_first_and_the_list_scrolls() {
     assert!(
         matches!(&effects[..], [Effect::Delete(r)] if r.paths.len() == 12 && r.forced.is_empty() && r.confirm_imazing),
         "{effects:?}"
+    );
+}
+
+#[test]
+fn a_copied_path_arriving_during_a_dialog_waits_below_it() {
+    let mut app = scanned(options(true, false, false));
+    feed(&mut app, [ch('p')]);
+    app.update(Msg::Copied(p("phone-live")));
+    assert_eq!(
+        app.modal(),
+        Some(Scope::Prune),
+        "the dialog keeps the keys while the copied path waits"
+    );
+    feed(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(
+        app.modal(),
+        Some(Scope::Copied),
+        "closing the dialog shows the copied path"
+    );
+    feed(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.modal(), None);
+}
+
+#[test]
+fn the_wheel_scrolls_help_but_not_a_dialog_or_the_panes_under_it() {
+    let mut app = scanned(options(true, false, false));
+    let wheel = Msg::Wheel {
+        column: 10,
+        row: 5,
+        down: true,
+    };
+    feed(&mut app, [ch('?')]);
+    app.update(wheel.clone());
+    assert_eq!(
+        app.views.top(),
+        Some(&backtop::ui::app::View::Help { scroll: 3 }),
+        "the wheel scrolls help by three lines"
+    );
+    feed(&mut app, [ch('?'), ch('j'), key(KeyCode::Enter), ch('d')]);
+    let before = app.version().map(|v| v.path.clone());
+    app.update(wheel);
+    assert_eq!(
+        app.version().map(|v| v.path.clone()),
+        before,
+        "the panes under the dialog do not move"
     );
 }

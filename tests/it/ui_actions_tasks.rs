@@ -161,13 +161,13 @@ fn verify_ends_in_a_results_dialog() {
     };
     assert!(task(&mut app, verify, JobEvent::Done(outcome)).is_empty());
     assert_eq!(
-        app.report,
-        Some(backtop::ui::app::Report::Verify(vec![report])),
+        app.report(),
+        Some(&backtop::ui::app::Report::Verify(vec![report])),
         "the results open in a dialog"
     );
     assert_eq!(app.modal(), Some(Scope::Report));
     feed(&mut app, [key(KeyCode::Enter)]);
-    assert!(app.report.is_none(), "Enter closes it");
+    assert!(app.report().is_none(), "Enter closes it");
 }
 
 #[test]

@@ -4,7 +4,8 @@ use crate::support::ui_fixture;
 
 use std::path::PathBuf;
 
-use backtop::ui::{Effect, Pane, SortKey};
+use backtop::ui::app::{View, ViewKind};
+use backtop::ui::{App, Effect, Pane, SortKey};
 use crossterm::event::KeyCode;
 use ui_fixture::*;
 
@@ -150,7 +151,7 @@ fn sorting_cycles_and_keeps_the_selection() {
 fn filtering_devices_by_typing() {
     let mut app = scanned(options(true, false, false));
     feed(&mut app, [ch('/')]);
-    assert!(app.filter_editing, "/ starts the filter input");
+    assert!(app.filter_editing(), "/ starts the filter input");
     feed(&mut app, "IPAD".chars().map(ch));
     assert_eq!(
         app.filter, "IPAD",
@@ -163,7 +164,7 @@ fn filtering_devices_by_typing() {
     );
     feed(&mut app, [key(KeyCode::Backspace), key(KeyCode::Enter)]);
     assert!(
-        !app.filter_editing,
+        !app.filter_editing(),
         "Enter keeps the filter and leaves the input"
     );
     assert_eq!(app.filter, "IPA", "Backspace erased one character");
@@ -205,16 +206,20 @@ fn filtering_devices_by_typing() {
 #[test]
 fn help_overlay_opens_scrolls_and_closes() {
     let mut app = scanned(options(true, false, false));
+    let help = |app: &App| match app.views.get(ViewKind::Help) {
+        Some(View::Help { scroll }) => Some(*scroll),
+        _ => None,
+    };
     feed(&mut app, [ch('?')]);
-    assert!(app.help, "? opens the help overlay");
+    assert_eq!(help(&app), Some(0), "? opens the help overlay");
     feed(&mut app, [ch('j'), ch('j'), ch('j')]);
-    assert_eq!(app.help_scroll, 3, "j scrolls the help");
+    assert_eq!(help(&app), Some(3), "j scrolls the help");
     feed(&mut app, (0..100).map(|_| ch('j')));
-    let bottom = app.help_scroll;
+    let bottom = help(&app).expect("open");
     feed(&mut app, [ch('k')]);
     assert_eq!(
-        app.help_scroll,
-        bottom - 1,
+        help(&app),
+        Some(bottom - 1),
         "scrolling stops at the end, so k moves at once"
     );
     assert_eq!(
@@ -224,11 +229,11 @@ fn help_overlay_opens_scrolls_and_closes() {
     );
     let effects = feed(&mut app, [ch('q')]);
     assert!(
-        effects.is_empty() && !app.help,
+        effects.is_empty() && help(&app).is_none(),
         "q closes the overlay rather than quitting"
     );
     feed(&mut app, [ch('?'), key(KeyCode::Esc)]);
-    assert!(!app.help, "Esc closes it too");
+    assert!(help(&app).is_none(), "Esc closes it too");
     assert_eq!(
         feed(&mut app, [ch('q')]),
         [Effect::Quit],

@@ -29,16 +29,16 @@ fn marking_versions_and_deleting_them_after_confirmation() {
         [Effect::PlanDelete(both.clone())],
         "d only asks: it opens the dialog and asks the guards"
     );
-    let Some(Confirm::Delete(dialog)) = app.confirm.clone() else {
+    let Some(Confirm::Delete(dialog)) = app.confirm().cloned() else {
         panic!("d opens a delete confirmation");
     };
     assert_eq!(dialog.paths, both, "the dialog lists the marked versions");
     assert!(
-        feed(&mut app, [ch('n')]).is_empty() && app.confirm.is_some(),
+        feed(&mut app, [ch('n')]).is_empty() && app.confirm().is_some(),
         "before the guards answer, n is not an answer"
     );
     assert!(
-        feed(&mut app, [key(KeyCode::Esc)]).is_empty() && app.confirm.is_none(),
+        feed(&mut app, [key(KeyCode::Esc)]).is_empty() && app.confirm().is_none(),
         "Esc closes it and deletes nothing"
     );
 
@@ -111,7 +111,7 @@ fn read_only_refuses_delete_and_prune() {
     let mut app = scanned(options(true, false, true));
     let effects = feed(&mut app, [ch('j'), key(KeyCode::Enter), ch('d')]);
     assert!(
-        effects.is_empty() && app.confirm.is_none(),
+        effects.is_empty() && app.confirm().is_none(),
         "d opens no dialog in read-only mode"
     );
     assert_eq!(

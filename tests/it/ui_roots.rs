@@ -28,7 +28,7 @@ fn type_filter(app: &mut App, text: &str) {
 fn roots_key_opens_and_closes_the_report() {
     let mut app = owned_app(colour());
     assert!(feed(&mut app, [ch('R')]).is_empty());
-    assert!(app.roots_view);
+    assert!(app.roots_overlay());
     assert_eq!(app.modal(), Some(Scope::Roots));
     let shown = screen(&mut app, 120, 36);
     assert!(shown.contains("Roots: where backtop looked"), "{shown}");
@@ -42,10 +42,10 @@ fn roots_key_opens_and_closes_the_report() {
     );
     // Esc and q close the report; neither quits.
     assert!(feed(&mut app, [key(KeyCode::Esc)]).is_empty());
-    assert!(!app.roots_view);
+    assert!(!app.roots_overlay());
     feed(&mut app, [ch('R')]);
     assert!(feed(&mut app, [ch('q')]).is_empty());
-    assert!(!app.roots_view);
+    assert!(!app.roots_overlay());
     assert_eq!(app.modal(), None);
     // With the report closed, q quits again.
     assert_eq!(feed(&mut app, [ch('q')]), vec![Effect::Quit]);
@@ -56,15 +56,15 @@ fn report_scrolls_within_its_lines() {
     let mut app = owned_app(colour());
     app.update(Msg::Resize(80, 24));
     feed(&mut app, [ch('R'), ch('j'), ch('j'), ch('j')]);
-    assert_eq!(app.roots_scroll, 3);
+    assert_eq!(app.roots_scroll(), 3);
     feed(&mut app, [ch('k'), ch('k'), ch('k'), ch('k')]);
-    assert_eq!(app.roots_scroll, 0, "stops at the top");
+    assert_eq!(app.roots_scroll(), 0, "stops at the top");
     // 80x16: the overlay is 76x14, so 12 of its 36 lines show; a page is 12 lines.
     app.update(Msg::Resize(80, 16));
     feed(&mut app, [key(KeyCode::PageDown)]);
-    assert_eq!(app.roots_scroll, 12);
+    assert_eq!(app.roots_scroll(), 12);
     feed(&mut app, [ch('G')]);
-    let bottom = app.roots_scroll;
+    let bottom = app.roots_scroll();
     assert_eq!(bottom, 36 - 12);
     let shown = screen(&mut app, 80, 16);
     assert!(shown.contains("25-36/36"), "{shown}");
@@ -73,12 +73,12 @@ fn report_scrolls_within_its_lines() {
         "the end shows:\n{shown}"
     );
     feed(&mut app, [ch('j')]);
-    assert_eq!(app.roots_scroll, bottom, "stops at the end");
+    assert_eq!(app.roots_scroll(), bottom, "stops at the end");
     feed(&mut app, [ch('g')]);
-    assert_eq!(app.roots_scroll, 0);
+    assert_eq!(app.roots_scroll(), 0);
     // Closing and opening again starts at the top; the panes kept their selection.
     feed(&mut app, [ch('G'), ch('R'), ch('R')]);
-    assert_eq!(app.roots_scroll, 0);
+    assert_eq!(app.roots_scroll(), 0);
     assert_eq!(app.focus, Pane::Devices);
 }
 
@@ -136,11 +136,11 @@ fn empty_library_shows_the_report_not_empty_panes() {
     assert!(!shown.contains("Versions of"), "{shown}");
     // j scrolls the report; no overlay is involved.
     feed(&mut app, [ch('j'), ch('j')]);
-    assert_eq!(app.roots_scroll, 2);
+    assert_eq!(app.roots_scroll(), 2);
     assert_eq!(app.modal(), None);
     // The report key still opens (and closes) the overlay over it.
     feed(&mut app, [ch('R')]);
-    assert_eq!(app.roots_scroll, 0);
+    assert_eq!(app.roots_scroll(), 0);
     assert_eq!(app.modal(), Some(Scope::Roots));
     feed(&mut app, [ch('R')]);
     assert_eq!(app.modal(), None);
@@ -242,7 +242,7 @@ fn wheel_scrolls_the_report_and_odd_names_stay_on_their_line() {
         row: 10,
         down: true,
     });
-    assert_eq!(app.roots_scroll, 3);
+    assert_eq!(app.roots_scroll(), 3);
     feed(&mut app, [ch('G')]);
     let shown = screen(&mut app, 80, 24);
     assert!(

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::dialogs::DEFAULT_KEEP;
-use super::{figures, App, Confirm};
+use super::{figures, App, Confirm, View};
 use crate::ui::format;
 use crate::ui::keymap::Action;
 use crate::ui::msg::Effect;
@@ -57,7 +57,8 @@ impl App {
                 }
             }
             Action::Prune => {
-                self.confirm = Some(Confirm::Prune(self.prune_dialog(DEFAULT_KEEP, false)))
+                let dialog = self.prune_dialog(DEFAULT_KEEP, false);
+                self.views.push(View::Confirm(Confirm::Prune(dialog)));
             }
             _ => {}
         }

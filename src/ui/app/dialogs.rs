@@ -15,13 +15,10 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::KeyCode;
-
-use super::{App, Confirm};
+use super::{App, Confirm, View, ViewKind};
 use crate::actions::prune::{self, PrunePolicy};
 use crate::library::VersionKind;
 use crate::tasks::{DeleteRequest, TargetCheck, Verdict};
-use crate::ui::keymap::{Key, Scope};
 use crate::ui::msg::Effect;
 
 /// Versions per device the prune dialog keeps at first.
@@ -128,33 +125,19 @@ pub struct PruneDialog {
 }
 
 impl App {
-    /// Rows to scroll the delete dialog by for `key`: the arrows, and j/k when nothing is
-    /// being typed.
-    pub(super) fn dialog_scroll_key(&self, key: Key) -> Option<isize> {
-        let Some(Confirm::Delete(_)) = &self.confirm else {
-            return None;
-        };
-        let typing = self.modal() == Some(Scope::Typed);
-        match key.code {
-            _ if key.ctrl => None,
-            KeyCode::Down => Some(1),
-            KeyCode::Up => Some(-1),
-            KeyCode::Char('j') if !typing => Some(1),
-            KeyCode::Char('k') if !typing => Some(-1),
-            _ => None,
-        }
-    }
-
     /// Opens the delete dialog for `paths` and asks the guards about them.
     pub(super) fn open_delete(&mut self, paths: Vec<PathBuf>) -> Vec<Effect> {
-        self.confirm = Some(Confirm::Delete(DeleteDialog::new(paths.clone())));
+        self.views
+            .push(View::Confirm(Confirm::Delete(DeleteDialog::new(
+                paths.clone(),
+            ))));
         vec![Effect::PlanDelete(paths)]
     }
 
     /// The guards answered: fill in the open delete dialog if the answer is about its paths
     /// (a late answer for an earlier dialog is ignored), flagged targets first (stable).
     pub(super) fn on_checks(&mut self, checks: Vec<TargetCheck>) {
-        if let Some(Confirm::Delete(d)) = &mut self.confirm {
+        if let Some(Confirm::Delete(d)) = self.confirm_mut() {
             let ordered: Option<Vec<TargetCheck>> = d
                 .paths
                 .iter()
@@ -169,10 +152,11 @@ impl App {
         }
     }
 
-    /// Up/Down (or j/k) in the delete dialog.
-    pub(super) fn scroll_dialog(&mut self, delta: isize) {
-        if let Some(Confirm::Delete(d)) = &mut self.confirm {
-            d.scroll_by(delta);
+    /// The open confirmation dialog, to change it.
+    fn confirm_mut(&mut self) -> Option<&mut Confirm> {
+        match self.views.get_mut(ViewKind::Confirm) {
+            Some(View::Confirm(c)) => Some(c),
+            _ => None,
         }
     }
 
@@ -203,19 +187,20 @@ impl App {
 
     /// `+`/`-` in the prune dialog.
     pub(super) fn adjust_keep(&mut self, more: bool) {
-        if let Some(Confirm::Prune(p)) = &self.confirm {
+        if let Some(Confirm::Prune(p)) = self.confirm() {
             let keep = if more {
                 (p.keep + 1).min(MAX_KEEP)
             } else {
                 p.keep.saturating_sub(1).max(1)
             };
-            self.confirm = Some(Confirm::Prune(self.prune_dialog(keep, p.permanent)));
+            let dialog = self.prune_dialog(keep, p.permanent);
+            self.views.push(View::Confirm(Confirm::Prune(dialog)));
         }
     }
 
     /// `t`: trash or permanent.
     pub(super) fn toggle_permanent(&mut self) {
-        match &mut self.confirm {
+        match self.confirm_mut() {
             Some(Confirm::Delete(d)) => d.permanent = !d.permanent,
             Some(Confirm::Prune(p)) => p.permanent = !p.permanent,
             None => {}
@@ -224,7 +209,7 @@ impl App {
 
     /// A typed character or backspace in a dialog that asks for a device name.
     pub(super) fn type_in_dialog(&mut self, c: Option<char>) {
-        if let Some(Confirm::Delete(d)) = &mut self.confirm {
+        if let Some(Confirm::Delete(d)) = self.confirm_mut() {
             match c {
                 Some(c) => d.typed.push(c),
                 None => {
@@ -236,7 +221,7 @@ impl App {
 
     /// Yes or no to the open dialog.
     pub(super) fn answer(&mut self, yes: bool) -> Vec<Effect> {
-        let Some(confirm) = self.confirm.take() else {
+        let Some(View::Confirm(confirm)) = self.views.close(ViewKind::Confirm) else {
             return Vec::new();
         };
         if !yes {
@@ -259,15 +244,15 @@ impl App {
 
     fn confirm_delete(&mut self, d: DeleteDialog) -> Vec<Effect> {
         if d.checks.is_none() {
-            self.status = Some(super::STILL_CHECKING.into());
-            self.confirm = Some(Confirm::Delete(d));
+            self.status = Some(super::still_checking());
+            self.views.push(View::Confirm(Confirm::Delete(d)));
             return Vec::new();
         }
         let required = d.required_name();
         if let Some(name) = &required {
             if d.typed.trim() != name {
                 self.status = Some(format!("type {name} to confirm"));
-                self.confirm = Some(Confirm::Delete(d));
+                self.views.push(View::Confirm(Confirm::Delete(d)));
                 return Vec::new();
             }
         }

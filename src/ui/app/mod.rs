@@ -3,7 +3,9 @@
 //! in through [`Msg::Tick`], so tests drive `App` with keys and fixed instants.
 //!
 //! Selections are kept by identity (UDID, version path), not by row number, so a re-sort while
-//! sizes arrive keeps the cursor on the same item.
+//! sizes arrive keeps the cursor on the same item. Overlays and dialogs are [`View`]s on one
+//! stack ([`views`]): the top one takes keys, mouse and footer; the panes get what no view is
+//! open for.
 
 mod actions;
 mod dialogs;
@@ -15,6 +17,7 @@ pub mod owners;
 mod roots;
 mod scan;
 mod tasks;
+pub mod views;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -31,9 +34,14 @@ use crate::scan::ScanResults;
 pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use scan::ScanProgress;
 pub use tasks::{Newest, Report, TaskState};
+pub use views::{View, ViewKind, Views};
 
-/// The status line while the delete guards have not answered yet (cleared when they do).
-pub(crate) const STILL_CHECKING: &str = "still checking what may be deleted (Esc closes)";
+/// The status line while the delete guards have not answered yet (cleared when they do),
+/// with the key that closes the dialog meanwhile, from the keymap.
+pub(crate) fn still_checking() -> String {
+    let key = keymap::key_label(Action::Cancel, Scope::Checking);
+    format!("still checking what may be deleted ({key} closes)")
+}
 
 /// The focusable panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,28 +156,18 @@ pub struct App {
     pub breakdown_scroll: usize,
     /// Current sort.
     pub sort: SortKey,
-    /// Device filter text.
+    /// Device filter text (kept after the filter input closes).
     pub filter: String,
-    /// True while the filter is being typed.
-    pub filter_editing: bool,
-    /// Help overlay shown.
-    pub help: bool,
-    /// First line shown in the help overlay.
-    pub help_scroll: usize,
-    /// Roots report shown (over the panes).
-    pub roots_view: bool,
-    /// First line shown in the roots report (overlay, or the main area of an empty library).
-    pub roots_scroll: usize,
+    /// First line shown of the roots report in the main area (a library with no backups).
+    pub main_roots_scroll: usize,
     /// Marked versions.
     pub marks: BTreeSet<PathBuf>,
-    /// Open confirmation dialog.
-    pub confirm: Option<Confirm>,
+    /// Overlays and full-screen views over the panes; the top one takes the keys.
+    pub views: Views,
     /// The running delete or verify.
     pub task: Option<TaskState>,
     /// The newest scan and check jobs seen (older ones' messages are dropped).
     pub newest: Newest,
-    /// A result dialog (verify results, a copied path).
-    pub report: Option<Report>,
     /// Last status line (action results, refusals).
     pub status: Option<String>,
     /// "Now", for ages.
@@ -194,16 +192,11 @@ impl App {
             breakdown_scroll: 0,
             sort: SortKey::Date,
             filter: String::new(),
-            filter_editing: false,
-            help: false,
-            help_scroll: 0,
-            roots_view: false,
-            roots_scroll: 0,
+            main_roots_scroll: 0,
             marks: BTreeSet::new(),
-            confirm: None,
+            views: Views::default(),
             task: None,
             newest: Newest::default(),
-            report: None,
             status: None,
             now,
             size: (80, 24),
@@ -240,7 +233,7 @@ impl App {
                 Vec::new()
             }
             Msg::Copied(path) => {
-                self.report = Some(Report::Copied(path));
+                self.views.push(View::Report(Report::Copied(path)));
                 Vec::new()
             }
             Msg::Rescan => vec![Effect::Rescan],
@@ -248,70 +241,70 @@ impl App {
         }
     }
 
-    /// The modal layer that takes keys now, if any.
+    /// The scope of the view that takes keys now, if a view is open.
     pub fn modal(&self) -> Option<Scope> {
-        if let Some(confirm) = &self.confirm {
-            Some(match confirm {
-                Confirm::Delete(d) if d.required_name().is_some() => Scope::Typed,
-                Confirm::Delete(_) => Scope::Confirm,
-                Confirm::Prune(_) => Scope::Prune,
-            })
-        } else if let Some(report) = &self.report {
-            Some(match report {
-                Report::Copied(_) => Scope::Copied,
-                Report::Verify(_) => Scope::Report,
-            })
-        } else if self.filter_editing {
-            Some(Scope::Filter)
-        } else if self.help {
-            Some(Scope::Help)
-        } else if self.roots_view {
-            Some(Scope::Roots)
-        } else {
-            None
-        }
+        self.views.top().and_then(|v| v.scopes().first().copied())
     }
 
     /// Keymap scopes active now, most specific first.
     pub fn scopes(&self) -> Vec<Scope> {
-        match self.modal() {
-            // The prune preview answers like any confirmation, plus +/-.
-            Some(Scope::Prune) => vec![Scope::Prune, Scope::Confirm],
-            Some(m) => vec![m],
+        match self.views.top() {
+            Some(view) => view.scopes(),
             None if self.task.is_some() => vec![self.focus.scope(), Scope::Task, Scope::Global],
-            None => keymap::active_scopes(None, self.focus.scope()),
+            None => vec![self.focus.scope(), Scope::Global],
         }
+    }
+
+    /// The open confirmation dialog.
+    pub fn confirm(&self) -> Option<&Confirm> {
+        match self.views.get(ViewKind::Confirm) {
+            Some(View::Confirm(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The open result dialog.
+    pub fn report(&self) -> Option<&Report> {
+        match self.views.get(ViewKind::Report) {
+            Some(View::Report(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// True while the filter is being typed.
+    pub fn filter_editing(&self) -> bool {
+        self.views.is_open(ViewKind::Filter)
     }
 
     fn on_key(&mut self, key: Key) -> Vec<Effect> {
         self.status = None;
-        // Until the guards answered, a key typed ahead must not act on the dialog (`t`, `n`,
-        // `y`): only Esc closes it.
-        if let Some(Confirm::Delete(d)) = &self.confirm {
-            if d.checks.is_none() && key.code != KeyCode::Esc {
-                self.status = Some(STILL_CHECKING.into());
-                return Vec::new();
-            }
-        }
-        if let Some(delta) = self.dialog_scroll_key(key) {
-            self.scroll_dialog(delta);
-            return Vec::new();
-        }
         match keymap::resolve(key, &self.scopes()) {
             Some(action) => self.act(action, key),
             None => {
-                let typing = self.modal() == Some(Scope::Typed);
-                if let (true, KeyCode::Char(c), false) = (typing, key.code, key.ctrl) {
-                    self.type_in_dialog(Some(c));
-                } else if let (true, KeyCode::Char(c), false) =
-                    (self.filter_editing, key.code, key.ctrl)
-                {
-                    self.filter.push(c);
-                    self.selected_device = None;
-                    self.selected_version = None;
-                }
+                self.type_key(key);
                 Vec::new()
             }
+        }
+    }
+
+    /// A key no binding took: a character typed into the top view, if it takes text.
+    fn type_key(&mut self, key: Key) {
+        // Until the guards answered, a key typed ahead must not act on the dialog.
+        if self.modal() == Some(Scope::Checking) {
+            self.status = Some(still_checking());
+            return;
+        }
+        let (KeyCode::Char(c), false) = (key.code, key.ctrl) else {
+            return;
+        };
+        match self.modal() {
+            Some(Scope::Typed) => self.type_in_dialog(Some(c)),
+            Some(Scope::Filter) => {
+                self.filter.push(c);
+                self.selected_device = None;
+                self.selected_version = None;
+            }
+            _ => {}
         }
     }
 
@@ -328,17 +321,18 @@ impl App {
             Action::Enter => self.enter(),
             Action::Back => self.back(),
             Action::Sort => self.sort = self.sort.next(),
-            Action::Help => {
-                self.help = !self.help;
-                self.help_scroll = 0;
-            }
+            Action::Help => self.toggle(ViewKind::Help, View::Help { scroll: 0 }),
             Action::Filter => {
-                self.filter_editing = true;
+                self.views.push(View::Filter);
                 self.focus = Pane::Devices;
             }
-            Action::FilterKeep => self.filter_editing = false,
+            Action::FilterKeep => {
+                self.views.close(ViewKind::Filter);
+            }
             Action::FilterClear => self.clear_filter(),
-            Action::FilterBackspace if self.confirm.is_some() => self.type_in_dialog(None),
+            Action::FilterBackspace if self.modal() == Some(Scope::Typed) => {
+                self.type_in_dialog(None)
+            }
             Action::FilterBackspace => {
                 self.filter.pop();
             }
@@ -354,10 +348,13 @@ impl App {
             Action::ToggleMode => self.toggle_permanent(),
             Action::KeepMore | Action::KeepFewer => self.adjust_keep(action == Action::KeepMore),
             Action::CancelTask => return self.cancel_task(),
-            Action::Close => self.report = None,
-            Action::Roots => self.toggle_roots(),
+            Action::Close => {
+                self.views.close(ViewKind::Report);
+            }
+            Action::Roots => self.toggle(ViewKind::Roots, View::Roots { scroll: 0 }),
             Action::Shell => {
-                if let Some(Report::Copied(path)) = self.report.take() {
+                if let Some(View::Report(Report::Copied(path))) = self.views.close(ViewKind::Report)
+                {
                     return vec![Effect::Shell(path)];
                 }
             }
@@ -367,6 +364,13 @@ impl App {
 
     fn clear_filter(&mut self) {
         self.filter.clear();
-        self.filter_editing = false;
+        self.views.close(ViewKind::Filter);
+    }
+
+    /// Closes the view of `kind` if it is open, else opens `view` (from its top).
+    fn toggle(&mut self, kind: ViewKind, view: View) {
+        if self.views.close(kind).is_none() {
+            self.views.push(view);
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! Mouse: a click focuses the pane under it and selects the row; the wheel scrolls the pane
-//! under the pointer. Never needed: every mouse action has a key.
+//! under the pointer. An open view takes the mouse instead: the wheel scrolls it if it is long
+//! text ([`View::wheel_scrolls`](super::View::wheel_scrolls)), and clicks do nothing. Never
+//! needed: every mouse action has a key.
 
 use ratatui::layout::{Position, Rect};
 
@@ -20,7 +22,7 @@ impl App {
     }
 
     pub(super) fn on_click(&mut self, column: u16, row: u16) {
-        if self.modal().is_some() {
+        if !self.views.is_empty() {
             return;
         }
         let Some((pane, rect)) = self.pane_at(column, row) else {
@@ -44,11 +46,10 @@ impl App {
     }
 
     pub(super) fn on_wheel(&mut self, column: u16, row: u16, down: bool) {
-        if self.help || self.roots_view {
-            self.move_by(if down { 3 } else { -3 });
-            return;
-        }
-        if self.modal().is_some() {
+        if let Some(view) = self.views.top() {
+            if view.wheel_scrolls() {
+                self.move_by(if down { 3 } else { -3 });
+            }
             return;
         }
         if let Some((pane, _)) = self.pane_at(column, row) {

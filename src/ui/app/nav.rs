@@ -1,23 +1,41 @@
 //! Moving around: focus between panes, the cursor within a pane, scrolling.
 
-use super::{App, Pane};
+use super::{App, Confirm, Pane, View};
 use crate::ui::layout;
 use crate::ui::view::help;
 
 impl App {
-    /// Moves the cursor of the focused pane (or scrolls help/breakdown) by `delta` rows,
-    /// clamped to the list.
+    /// Moves by `delta` rows in what takes keys now, clamped: the top view (help, the roots
+    /// report, the delete dialog's list scroll), else the focused pane's cursor (the
+    /// breakdown scrolls).
     pub(super) fn move_by(&mut self, delta: isize) {
-        if self.help {
-            let inner = help::height(self.size.1).saturating_sub(2) as usize;
-            let max = help::line_count().saturating_sub(inner);
-            self.help_scroll = step(self.help_scroll, delta, max);
-            return;
+        let main_roots = self.views.is_empty() && self.roots_in_main();
+        let max = match self.views.top() {
+            Some(View::Help { .. }) => self.help_max(),
+            Some(View::Roots { .. }) => self.roots_max(),
+            None if main_roots => self.roots_max(),
+            _ => 0,
+        };
+        match self.views.top_mut() {
+            Some(View::Help { scroll } | View::Roots { scroll }) => {
+                *scroll = step((*scroll).min(max), delta, max)
+            }
+            Some(View::Confirm(Confirm::Delete(d))) => d.scroll_by(delta),
+            Some(_) => {}
+            None if main_roots => {
+                self.main_roots_scroll = step(self.main_roots_scroll.min(max), delta, max)
+            }
+            None => self.move_cursor(delta),
         }
-        if self.roots_view || self.roots_in_main() {
-            self.scroll_roots(delta);
-            return;
-        }
+    }
+
+    /// The last first line of the help overlay.
+    fn help_max(&self) -> usize {
+        let inner = help::height(self.size.1).saturating_sub(2) as usize;
+        help::line_count().saturating_sub(inner)
+    }
+
+    fn move_cursor(&mut self, delta: isize) {
         match self.focus {
             Pane::Devices => {
                 let rows = self.visible_devices();
@@ -44,9 +62,10 @@ impl App {
         }
     }
 
-    /// Rows a page holds in the focused pane.
+    /// Rows a page holds in the focused pane (or the roots report).
     pub(super) fn page(&self) -> usize {
-        if self.roots_view || self.roots_in_main() {
+        let roots = matches!(self.views.top(), Some(View::Roots { .. }));
+        if roots || (self.views.is_empty() && self.roots_in_main()) {
             return self.roots_page();
         }
         let panes = self.panes();

@@ -1,9 +1,9 @@
 //! The roots report's state: shown or not, and how far it is scrolled. The report is the
 //! main area when the library holds no backups at all (so an empty result never shows just
-//! "no backups"), and an overlay opened with the roots key otherwise.
+//! "no backups"), and an overlay opened with the roots key otherwise (a [`View::Roots`] on
+//! the view stack, which keeps its own scroll).
 
-use super::nav::step;
-use super::App;
+use super::{App, View, ViewKind};
 use crate::library::access::needs_attention;
 use crate::ui::view::roots;
 
@@ -23,18 +23,24 @@ impl App {
             .count()
     }
 
-    /// Opens or closes the roots report overlay, from its top.
-    pub(super) fn toggle_roots(&mut self) {
-        self.roots_view = !self.roots_view;
-        self.roots_scroll = 0;
-    }
-
-    /// Scrolls the roots report by `delta` lines, clamped so the last line stays in view.
-    pub(super) fn scroll_roots(&mut self, delta: isize) {
+    /// The last first line of the roots report, so its last line stays in view.
+    pub(super) fn roots_max(&self) -> usize {
         let inner = roots::inner(self);
         let total = roots::lines(self, inner.width as usize).len();
-        let max = total.saturating_sub(inner.height as usize);
-        self.roots_scroll = step(self.roots_scroll.min(max), delta, max);
+        total.saturating_sub(inner.height as usize)
+    }
+
+    /// True when the roots report is open over the panes.
+    pub fn roots_overlay(&self) -> bool {
+        self.views.is_open(ViewKind::Roots)
+    }
+
+    /// How far the roots report shown now is scrolled (the overlay's, else the main area's).
+    pub fn roots_scroll(&self) -> usize {
+        match self.views.get(ViewKind::Roots) {
+            Some(View::Roots { scroll }) => *scroll,
+            _ => self.main_roots_scroll,
+        }
     }
 
     /// Lines a page of the roots report holds.

@@ -7,12 +7,13 @@
 
 use std::path::PathBuf;
 
-use super::App;
+use super::{App, View, ViewKind};
 use crate::actions::delete::TRASH_NOTE;
 use crate::actions::verify::VerifyReport;
 use crate::scan::ScanEvent;
 use crate::tasks::{DeleteSummary, JobEvent, JobId, JobKind, JobMsg, Latest, Outcome, Progress};
 use crate::ui::format;
+use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::msg::Effect;
 
 /// The delete or verify running now.
@@ -128,13 +129,13 @@ impl App {
         match event {
             JobEvent::Done(Outcome::Checked(checks)) => {
                 // The dialog now shows the answer; a "still checking" note is out of date.
-                if self.status.as_deref() == Some(super::STILL_CHECKING) {
+                if self.status == Some(super::still_checking()) {
                     self.status = None;
                 }
                 self.on_checks(checks);
             }
             JobEvent::Failed(why) => {
-                self.confirm = None;
+                self.views.close(ViewKind::Confirm);
                 self.status = Some(format!("checking what may be deleted failed: {why}"));
             }
             JobEvent::Started { .. } | JobEvent::Progress(_) | JobEvent::Done(_) => {}
@@ -171,7 +172,7 @@ impl App {
         };
         match (task.kind, outcome) {
             (_, Outcome::Verified { reports, cancelled }) => {
-                self.report = Some(Report::Verify(reports));
+                self.views.push(View::Report(Report::Verify(reports)));
                 if cancelled {
                     self.status = Some("verify cancelled".into());
                 }
@@ -188,7 +189,8 @@ impl App {
     /// True when a delete or verify is running (a second one is refused).
     pub(super) fn busy(&mut self) -> bool {
         if self.task.is_some() {
-            self.status = Some("wait: a task is running (Esc cancels it)".into());
+            let key = keymap::key_label(Action::CancelTask, Scope::Task);
+            self.status = Some(format!("wait: a task is running ({key} cancels it)"));
         }
         self.task.is_some()
     }

@@ -14,8 +14,8 @@ use ratatui::Frame;
 use super::{centered, pane, title};
 use crate::actions::delete::TRASH_NOTE;
 use crate::tasks::Verdict;
-use crate::ui::app::{figures, App, Confirm, DeleteDialog};
-use crate::ui::keymap;
+use crate::ui::app::{figures, App, Confirm, DeleteDialog, View};
+use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::{fit, format, theme::Theme};
 
 /// Versions listed before "and N more".
@@ -23,41 +23,35 @@ pub(super) const LISTED: usize = 6;
 /// Widest a dialog gets.
 const WIDTH: u16 = 72;
 
-pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
-    match &app.confirm {
-        Some(Confirm::Delete(d)) => {
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, confirm: &Confirm) {
+    match confirm {
+        Confirm::Delete(d) => {
             let head = format!(
                 "Delete {}?",
                 format::plural(d.paths.len() as i64, "version")
             );
-            dialog(frame, area, app, head, delete_lines(app, d));
+            dialog(frame, area, app, view, head, delete_lines(app, d));
         }
-        Some(Confirm::Prune(p)) => super::prune::render(frame, area, app, p),
-        None => {}
+        Confirm::Prune(p) => super::prune::render(frame, area, app, view, p),
     }
 }
 
-/// Draws a centred dialog titled `head` with `lines`, then the answer keys of the scopes
-/// active now (from the keymap).
+/// Draws a centred dialog titled `head` with `lines`, then the answer keys `view` offers
+/// (from the keymap; while the guards have not answered, only the key that closes it).
 pub(super) fn dialog(
     frame: &mut Frame,
     area: Rect,
     app: &App,
+    view: &View,
     head: String,
     mut lines: Vec<Line<'static>>,
 ) {
     let theme = &app.options.theme;
     lines.push(Line::raw(""));
-    let waiting = matches!(&app.confirm, Some(Confirm::Delete(d)) if d.checks.is_none());
-    let answers: Vec<Span> = if waiting {
-        // Until the guards answered only Esc works (see `App::on_key`).
-        vec![
-            Span::styled("Esc", theme.key()),
-            Span::raw(" close   (waiting for the checks)"),
-        ]
-    } else {
-        answer_spans(app, theme)
-    };
+    let mut answers = answer_spans(view, theme);
+    if view.scopes() == [Scope::Checking] {
+        answers.push(Span::raw("(waiting for the checks)"));
+    }
     lines.push(Line::from(answers));
     let width = WIDTH.min(area.width.saturating_sub(4));
     let inner = width.saturating_sub(2).max(1) as usize;
@@ -73,9 +67,9 @@ pub(super) fn dialog(
     );
 }
 
-/// The answer keys of the scopes active now, from the keymap.
-fn answer_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
-    keymap::rows_for(&app.scopes())
+/// The answer keys of `view`, from the keymap.
+fn answer_spans(view: &View, theme: &Theme) -> Vec<Span<'static>> {
+    view.hints()
         .into_iter()
         .flat_map(|r| {
             [
@@ -126,7 +120,10 @@ fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {
     }
     let below = d.paths.len().saturating_sub(start + LISTED);
     if below > 0 {
-        lines.push(Line::raw(format!(" ↓ {below} more (Down/Up scroll)")));
+        lines.push(Line::raw(format!(
+            " ↓ {below} more ({} scroll)",
+            scroll_keys()
+        )));
     }
     let going: Vec<PathBuf> = match &d.checks {
         Some(_) => d.deletable(),
@@ -141,6 +138,12 @@ fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {
         ]));
     }
     lines
+}
+
+/// The keys that scroll the dialog's list, from the keymap (`Down/Up`).
+fn scroll_keys() -> String {
+    let [down, up] = [Action::Down, Action::Up].map(|a| keymap::key_label(a, Scope::Confirm));
+    format!("{down}/{up}")
 }
 
 /// "12 versions, 3 with warnings or refused" (warned targets are listed first).

@@ -15,10 +15,10 @@ use crate::ui::{fit, format, layout};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
-    let focused = app.focus == Pane::Devices && app.modal().is_none() || app.filter_editing;
+    let focused = app.focus == Pane::Devices && app.modal().is_none() || app.filter_editing();
     let devices = app.visible_devices();
     let mut head = format!("Devices ({})  sort: {}", devices.len(), app.sort.label());
-    if app.filter_editing {
+    if app.filter_editing() {
         head.push_str(&format!("  filter: {}_", app.filter));
     } else if !app.filter.is_empty() {
         head.push_str(&format!("  filter: {}", app.filter));

@@ -34,9 +34,16 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let modal = app.modal();
-    let rows: Vec<&Binding> = keymap::rows_for(&app.scopes())
+    // The top view's own hints; over the panes, plain cursor movement is left to the help.
+    let rows: Vec<&Binding> = match app.views.top() {
+        Some(view) => view.hints(),
+        None => keymap::rows_for(&app.scopes())
+            .into_iter()
+            .filter(|r| !OBVIOUS.contains(&r.action))
+            .collect(),
+    };
+    let rows: Vec<&Binding> = rows
         .into_iter()
-        .filter(|r| modal.is_some() || !OBVIOUS.contains(&r.action))
         .filter(|r| !(app.options.read_only && matches!(r.action, Action::Delete | Action::Prune)))
         .collect();
     let items: Vec<(String, &str)> = rows

@@ -12,7 +12,7 @@ use crate::ui::fit;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
-const ORDER: [Scope; 13] = [
+const ORDER: [Scope; 14] = [
     Scope::Global,
     Scope::Devices,
     Scope::Versions,
@@ -21,6 +21,7 @@ const ORDER: [Scope; 13] = [
     Scope::Task,
     Scope::Confirm,
     Scope::Typed,
+    Scope::Checking,
     Scope::Prune,
     Scope::Report,
     Scope::Copied,
@@ -90,7 +91,7 @@ pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
-pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
     let theme = &app.options.theme;
     let rect = centered(
         area,
@@ -101,7 +102,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let block = pane(title("Help: keys".into(), theme), true, theme);
     debug_assert_eq!(body.len(), line_count());
     let inner_h = rect.height.saturating_sub(2) as usize;
-    let scroll = app.help_scroll.min(body.len().saturating_sub(inner_h)) as u16;
+    let scroll = scroll.min(body.len().saturating_sub(inner_h)) as u16;
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(body).block(block).scroll((scroll, 0)), rect);
 }

@@ -1,5 +1,6 @@
 //! Drawing: pure functions of `&App` onto a ratatui [`Frame`]. One file per pane or dialog;
-//! [`draw`] lays them out (see [`crate::ui::layout`]) and is what tests and screenshots call.
+//! [`draw`] lays out the panes (see [`crate::ui::layout`]), then the view stack bottom to top,
+//! and is what tests and screenshots call.
 
 mod breakdown;
 mod confirm;
@@ -20,7 +21,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
-use super::app::App;
+use super::app::{App, View};
 use super::layout;
 use super::theme::Theme;
 
@@ -39,8 +40,8 @@ fn draw_panes(frame: &mut Frame, app: &App) {
     }
     let panes = layout::panes(area, app.visible_devices().len(), app.results.volumes.len());
     header::render(frame, panes.header, app);
-    if app.roots_in_main() && !app.roots_view {
-        roots::render(frame, app);
+    if app.roots_in_main() && !app.roots_overlay() {
+        roots::render(frame, app, false, app.main_roots_scroll);
     } else {
         devices::render(frame, panes.devices, app);
         versions::render(frame, panes.versions, app);
@@ -48,17 +49,15 @@ fn draw_panes(frame: &mut Frame, app: &App) {
         disk::render(frame, panes.disk, app);
     }
     footer::render(frame, panes.footer, app);
-    if app.roots_view {
-        roots::render(frame, app);
-    }
-    if app.help {
-        help::render(frame, area, app);
-    }
-    if app.report.is_some() {
-        report::render(frame, area, app);
-    }
-    if app.confirm.is_some() {
-        confirm::render(frame, area, app);
+    for view in app.views.iter() {
+        match view {
+            View::Roots { scroll } => roots::render(frame, app, true, *scroll),
+            View::Help { scroll } => help::render(frame, area, app, *scroll),
+            // The filter input is the devices pane's title.
+            View::Filter => {}
+            View::Report(report) => report::render(frame, area, app, view, report),
+            View::Confirm(confirm) => confirm::render(frame, area, app, view, confirm),
+        }
     }
 }
 

@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 use super::confirm::{dialog, frees_line, mode_line, version_line, LISTED};
-use crate::ui::app::{App, PruneDialog};
+use crate::ui::app::{App, PruneDialog, View};
 use crate::ui::format;
 
-pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, p: &PruneDialog) {
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, p: &PruneDialog) {
     let theme = &app.options.theme;
     let mut lines = vec![Line::from(vec![
         Span::raw(" Keep the "),
@@ -47,5 +47,5 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, p: &PruneDialog) 
         "Prune: {} to remove",
         format::plural(p.remove.len() as i64, "version")
     );
-    dialog(frame, area, app, head, lines);
+    dialog(frame, area, app, view, head, lines);
 }

@@ -7,17 +7,17 @@ use ratatui::Frame;
 
 use super::confirm::dialog;
 use crate::actions::verify::VerifyReport;
-use crate::ui::app::{App, Report};
+use crate::ui::app::{App, Report, View};
 use crate::ui::{fit, format, theme::Theme};
 
 /// Examples shown per problem.
 const EXAMPLES: usize = 2;
 
-pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, report: &Report) {
     let theme = &app.options.theme;
     let home = app.options.home.as_deref();
-    match &app.report {
-        Some(Report::Verify(reports)) => {
+    match report {
+        Report::Verify(reports) => {
             let bad = reports.iter().filter(|r| !r.ok).count();
             let head = format!(
                 "Verified {}: {}",
@@ -28,9 +28,16 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
                     format!("{bad} with problems")
                 }
             );
-            dialog(frame, area, app, head, verify_lines(reports, area, app));
+            dialog(
+                frame,
+                area,
+                app,
+                view,
+                head,
+                verify_lines(reports, area, app),
+            );
         }
-        Some(Report::Copied(path)) => {
+        Report::Copied(path) => {
             let lines = vec![
                 Line::raw(" No desktop here: the path was sent to your clipboard (OSC 52)."),
                 Line::from(Span::styled(
@@ -38,9 +45,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
                     theme.key(),
                 )),
             ];
-            dialog(frame, area, app, "Copied path".into(), lines);
+            dialog(frame, area, app, view, "Copied path".into(), lines);
         }
-        None => {}
     }
 }
 

@@ -23,10 +23,10 @@ use crate::ui::{fit, format, local_time};
 /// Width of the status column; the lines below a root are indented by it.
 const STATUS_W: usize = 14;
 
-/// Where the report goes in `full` (the terminal): centred over the panes when opened with
-/// the key, else (an empty library) the area between header and footer.
-pub(crate) fn area_in(full: Rect, app: &App) -> Rect {
-    if app.roots_view {
+/// Where the report goes in `full` (the terminal): centred over the panes as an `overlay`
+/// (opened with the key), else (an empty library) the area between header and footer.
+pub(crate) fn area_in(full: Rect, overlay: bool) -> Rect {
+    if overlay {
         centered(
             full,
             100.min(full.width.saturating_sub(4)),
@@ -45,7 +45,7 @@ pub(crate) fn area_in(full: Rect, app: &App) -> Rect {
 
 /// The report's text area (inside the borders) for the app's terminal size.
 pub(crate) fn inner(app: &App) -> Rect {
-    let area = area_in(Rect::new(0, 0, app.size.0, app.size.1), app);
+    let area = area_in(Rect::new(0, 0, app.size.0, app.size.1), app.roots_overlay());
     Rect::new(
         area.x + 1,
         area.y + 1,
@@ -184,14 +184,14 @@ fn figures(app: &App, status: &RootStatus) -> Option<String> {
     }
 }
 
-/// Draws the report in its area (see [`area_in`]), scrolled to `app.roots_scroll`.
-pub(super) fn render(frame: &mut Frame, app: &App) {
+/// Draws the report in its area (see [`area_in`]), as an `overlay` or not, from line `scroll`.
+pub(super) fn render(frame: &mut Frame, app: &App, overlay: bool, scroll: usize) {
     let theme = &app.options.theme;
-    let area = area_in(frame.area(), app);
+    let area = area_in(frame.area(), overlay);
     let inner_w = area.width.saturating_sub(2) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
     let body = lines(app, inner_w);
-    let scroll = app.roots_scroll.min(body.len().saturating_sub(inner_h));
+    let scroll = scroll.min(body.len().saturating_sub(inner_h));
     let mut head = "Roots: where backtop looked".to_string();
     if body.len() > inner_h {
         head.push_str(&format!(
@@ -201,11 +201,7 @@ pub(super) fn render(frame: &mut Frame, app: &App) {
             body.len()
         ));
     }
-    let block = pane(
-        title(head, theme),
-        app.roots_view || app.modal().is_none(),
-        theme,
-    );
+    let block = pane(title(head, theme), overlay || app.modal().is_none(), theme);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(body).block(block).scroll((scroll as u16, 0)),
