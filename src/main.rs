@@ -141,7 +141,9 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             options.no_color |= !config.color;
             tui::run(library, options)
         }
-        Some(Command::Roots(arg)) => roots::run(&library.roots, arg.json),
+        Some(Command::Roots(arg)) => {
+            roots::run_with_links(&library.roots, &run_roots.links, arg.json)
+        }
         Some(Command::List(arg)) => list::run(&library, arg.json),
         Some(Command::Verify { paths, json }) => verify::run(&library, &paths, json),
         Some(Command::Rm {

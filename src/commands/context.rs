@@ -27,6 +27,9 @@ pub struct RunRoots {
     pub env: Env,
     /// Where remembered removable drives are kept; `None` with `--only` or `--demo`.
     pub seen: Option<SeenStore>,
+    /// Roots asked for by a path that is a symbolic link (what `backtop move` leaves): the
+    /// link and the folder it resolved to (shown as the root).
+    pub links: Vec<(PathBuf, PathBuf)>,
 }
 
 impl RunRoots {
@@ -51,6 +54,16 @@ impl RunRoots {
             return Ok(RunRoots::from_demo(dir, &lib.roots, env));
         }
         let spec = spec_for(args, &env, config_roots)?;
+        let links = locate::candidates(&spec, &env)
+            .into_iter()
+            .filter(|r| {
+                std::fs::symlink_metadata(&r.path).is_ok_and(|m| m.file_type().is_symlink())
+            })
+            .map(|r| {
+                let real = locate::real_path(&r.path);
+                (r.path, real)
+            })
+            .collect();
         let roots = locate::resolve(&spec, &env);
         let seen = if args.only {
             None
@@ -62,6 +75,7 @@ impl RunRoots {
             demo_dir: None,
             env,
             seen,
+            links,
         })
     }
 
@@ -77,6 +91,7 @@ impl RunRoots {
             demo_dir: Some(dir),
             env,
             seen: None,
+            links: Vec::new(),
         }
     }
 

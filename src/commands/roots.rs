@@ -7,6 +7,7 @@
 //! other commands when they find nothing.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use humansize::{format_size, FormatSizeOptions, DECIMAL};
@@ -21,10 +22,21 @@ const STATUS_WIDTH: usize = 14;
 
 /// Prints the report of `reports` (human text, or JSON with `json`) to stdout; returns 0.
 pub fn run(reports: &[RootReport], json: bool) -> anyhow::Result<i32> {
+    run_with_links(reports, &[], json)
+}
+
+/// [`run`] knowing which roots were asked for by a link (`(link, folder)`): those folders are
+/// reported as moved there from the link.
+pub fn run_with_links(
+    reports: &[RootReport],
+    links: &[(PathBuf, PathBuf)],
+    json: bool,
+) -> anyhow::Result<i32> {
+    let moved = moved_roots(reports, links);
     let text = if json {
-        render_json(reports)?
+        render_json_with(reports, &moved)?
     } else {
-        render_roots_report(reports)
+        render_roots_report_with(reports, &moved)
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
@@ -37,12 +49,23 @@ pub fn run(reports: &[RootReport], json: bool) -> anyhow::Result<i32> {
 /// where the status's own fields (`backups`, `advice`, `message`, `last_seen`, `bytes`) sit
 /// next to `status`. Ends with a newline.
 pub fn render_json(reports: &[RootReport]) -> anyhow::Result<String> {
+    render_json_with(reports, &[])
+}
+
+/// [`render_json`] with the roots that are links left by a move: `"moved": [{"path", "to",
+/// "connected", "unfinished"}]` after `"roots"` (left out when there are none).
+pub fn render_json_with(reports: &[RootReport], moved: &[MovedRoot]) -> anyhow::Result<String> {
     #[derive(Serialize)]
     struct Doc<'a> {
         roots: &'a [RootReport],
+        #[serde(skip_serializing_if = "<[MovedRoot]>::is_empty")]
+        moved: &'a [MovedRoot],
     }
-    let mut text =
-        serde_json::to_string_pretty(&Doc { roots: reports }).context("encoding the roots")?;
+    let doc = Doc {
+        roots: reports,
+        moved,
+    };
+    let mut text = serde_json::to_string_pretty(&doc).context("encoding the roots")?;
     text.push('\n');
     Ok(text)
 }
@@ -50,6 +73,13 @@ pub fn render_json(reports: &[RootReport]) -> anyhow::Result<String> {
 /// The human report: a header, then per root a line with its status and path, a line with its
 /// app, origin and owner (and count or last sighting), and a `fix:` line when access failed.
 pub fn render_roots_report(reports: &[RootReport]) -> String {
+    render_roots_report_with(reports, &[])
+}
+
+/// [`render_roots_report`] with a `moved to …` line under each root that is a link left by a
+/// move (`drive not connected` when its target is not there), and a line for a move of it
+/// that is unfinished.
+pub fn render_roots_report_with(reports: &[RootReport], moved: &[MovedRoot]) -> String {
     if reports.is_empty() {
         return "backtop had no place to look for backups: give --root DIR or --home DIR.\n"
             .to_owned();
@@ -63,6 +93,110 @@ pub fn render_roots_report(reports: &[RootReport]) -> String {
     for report in reports {
         out.push('\n');
         out.push_str(&render_one(report));
+        if let Some(m) = moved.iter().find(|m| m.path == report.root.path) {
+            out.push_str(&render_moved(m));
+        }
+    }
+    out
+}
+
+/// A root whose path is a symbolic link (what `backtop move` leaves), a root reached through
+/// one, or one with an unfinished move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MovedRoot {
+    /// The root's path.
+    pub path: PathBuf,
+    /// The link the root was asked for by, when it was reached through one (the root's path
+    /// is then where the backups are now).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<PathBuf>,
+    /// Where the link points (absolute), when it is one.
+    pub to: Option<PathBuf>,
+    /// The link's target is there (its drive is connected).
+    pub connected: bool,
+    /// An unfinished move of this root: the phase it got to and where it goes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfinished: Option<String>,
+}
+
+/// The roots among `reports` that are links, were reached through one of `links`, or have a
+/// move journal (reads the disk).
+pub fn moved_roots(reports: &[RootReport], links: &[(PathBuf, PathBuf)]) -> Vec<MovedRoot> {
+    reports
+        .iter()
+        .filter_map(|r| {
+            let from = links
+                .iter()
+                .find(|(_, real)| *real == r.root.path)
+                .map(|(link, _)| link.clone());
+            moved_root(&r.root.path, from)
+        })
+        .collect()
+}
+
+fn moved_root(path: &Path, from: Option<PathBuf>) -> Option<MovedRoot> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let to = is_link.then(|| {
+        std::fs::read_link(path)
+            .map(|t| path.parent().map_or(t.clone(), |p| p.join(&t)))
+            .unwrap_or_default()
+    });
+    let unfinished = from
+        .as_deref()
+        .and_then(unfinished_move)
+        .or_else(|| unfinished_move(path));
+    if to.is_none() && unfinished.is_none() && from.is_none() {
+        return None;
+    }
+    Some(MovedRoot {
+        path: path.to_path_buf(),
+        from,
+        connected: to.as_deref().is_some_and(Path::is_dir),
+        to,
+        unfinished,
+    })
+}
+
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn unfinished_move(root: &Path) -> Option<String> {
+    use crate::actions::relocate::journal::Journal;
+    let j = Journal::find(root).ok().flatten()?;
+    Some(format!(
+        "a move to {} stopped after {} (run the same `backtop move` again to finish it, or \
+         with --abort to roll it back)",
+        j.note.far.display(),
+        j.note.phase.as_str()
+    ))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn unfinished_move(_root: &Path) -> Option<String> {
+    None
+}
+
+/// The lines under a moved root.
+fn render_moved(m: &MovedRoot) -> String {
+    let pad = " ".repeat(STATUS_WIDTH);
+    let mut out = String::new();
+    if let Some(from) = &m.from {
+        out.push_str(&format!(
+            "{pad}moved here from {} (a link to this folder now)\n",
+            printable(&from.to_string_lossy())
+        ));
+    }
+    if let Some(to) = &m.to {
+        let state = if m.connected {
+            ""
+        } else {
+            ": drive not connected"
+        };
+        out.push_str(&format!(
+            "{pad}moved to {}{state}\n",
+            printable(&to.to_string_lossy())
+        ));
+    }
+    if let Some(u) = &m.unfinished {
+        out.push_str(&format!("{pad}{}\n", printable(u)));
     }
     out
 }
@@ -223,6 +357,60 @@ mod tests {
                 },
             ),
         ]
+    }
+
+    #[test]
+    fn a_moved_root_says_where_it_went_and_whether_its_drive_is_there() {
+        let reports = vec![
+            report(
+                "/media/T7/ios",
+                RootOrigin::Flag,
+                None,
+                "any",
+                RootStatus::Ok { backups: 2 },
+            ),
+            report(
+                "/data/old",
+                RootOrigin::Flag,
+                None,
+                "any",
+                RootStatus::Missing,
+            ),
+        ];
+        let moved = vec![
+            MovedRoot {
+                path: "/media/T7/ios".into(),
+                from: Some("/data/ios".into()),
+                to: None,
+                connected: true,
+                unfinished: None,
+            },
+            MovedRoot {
+                path: "/data/old".into(),
+                from: None,
+                to: Some("/media/T5/old".into()),
+                connected: false,
+                unfinished: Some("a move to /media/T6 stopped after copy".into()),
+            },
+        ];
+        let want = "\
+Looked for backups in 2 places:
+
+ok            /media/T7/ios
+              any, --root: 2 backups
+              moved here from /data/ios (a link to this folder now)
+
+missing       /data/old
+              any, --root
+              moved to /media/T5/old: drive not connected
+              a move to /media/T6 stopped after copy
+";
+        assert_eq!(render_roots_report_with(&reports, &moved), want);
+        let json: serde_json::Value =
+            serde_json::from_str(&render_json_with(&reports, &moved).unwrap()).unwrap();
+        assert_eq!(json["moved"][1]["to"], "/media/T5/old");
+        assert_eq!(json["moved"][1]["connected"], false);
+        assert!(render_json(&reports).unwrap().find("moved").is_none());
     }
 
     #[test]

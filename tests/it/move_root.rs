@@ -250,6 +250,23 @@ fn a_move_stopped_after_a_phase_lists_every_version_and_resumes_or_rolls_back() 
     );
     assert_eq!(std::fs::read_link(&lib.root).unwrap(), lib.dest);
     assert_same(&before, &lib.dest);
+    let (_, roots, _) = lib.backtop(&["roots"], &[]);
+    assert!(roots.contains(&format!("ok            {d}\n")), "{roots}");
+    assert!(
+        roots.contains(&format!(
+            "moved here from {r} (a link to this folder now)\n"
+        )),
+        "{roots}"
+    );
+    // The drive goes away: the roots report says so.
+    let away = lib.dest.with_file_name("unplugged");
+    std::fs::rename(&lib.dest, &away).unwrap();
+    let (_, roots, _) = lib.backtop(&["roots"], &[]);
+    assert!(
+        roots.contains(&format!("moved to {d}: drive not connected")),
+        "{roots}"
+    );
+    std::fs::rename(&away, &lib.dest).unwrap();
 
     // Back, stopped after the switch, then rolled back: the link to DEST again.
     let (code, out, _) = lib.backtop(

@@ -149,6 +149,7 @@ fn a_remembered_volume_root_is_reported_not_connected_when_its_drive_is_gone() {
             ..Env::empty(Os::Linux)
         },
         seen: Some(SeenStore::at(tmp.path().join("cache").join("seen.json"))),
+        links: Vec::new(),
     };
     let plugged = run(vec![volume.clone()]).discover();
     assert_eq!(plugged.roots[0].status, RootStatus::Ok { backups: 1 });
