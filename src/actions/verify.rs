@@ -83,7 +83,8 @@ pub struct Problem {
 /// What verifying one version found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
-    /// The version folder.
+    /// The version folder (lossy text in JSON; `verify --json` adds its raw bytes).
+    #[serde(serialize_with = "crate::commands::json::lossy_path")]
     pub path: PathBuf,
     /// No problem found.
     pub ok: bool,

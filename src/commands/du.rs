@@ -31,7 +31,8 @@
 //! }
 //! TOTALS = { "bytes": N, "unique_bytes": N, "files": N }
 //! ```
-//! Bytes are apparent sizes; `allocated_bytes` counts blocks. `unique_bytes` is what deleting
+//! A path that is not UTF-8 is lossy text with its raw bytes in `path_bytes` (see
+//! `docs/json.md`). Bytes are apparent sizes; `allocated_bytes` counts blocks. `unique_bytes` is what deleting
 //! the version alone frees (for totals: deleting all of them). The exit code is 0 (versions
 //! that failed are reported in the output), or an error from reading the library.
 
@@ -41,6 +42,7 @@ use std::path::PathBuf;
 use humansize::{format_size, DECIMAL};
 use serde_json::{json, Map, Value};
 
+use crate::commands::json;
 use crate::library::category::Category;
 use crate::library::usage::{Totals, VersionUsage};
 use crate::library::{Library, Version};
@@ -130,9 +132,21 @@ pub fn to_json(library: &Library, results: &ScanResults) -> Value {
     json!({
         "devices": devices,
         "damaged": damaged,
-        "volumes": results.volumes,
+        "volumes": results.volumes.iter().map(volume_json).collect::<Vec<_>>(),
         "totals": totals_json(results.library_totals(library)),
     })
+}
+
+/// One volume: its figures, its path and roots as lossy text (see [`json`]).
+fn volume_json(vol: &crate::library::volume::VolumeUsage) -> Value {
+    let mut obj = json!({
+        "total": vol.total,
+        "free": vol.free,
+        "backup_bytes": vol.backup_bytes,
+        "roots": vol.roots.iter().map(|r| json::path_text(r)).collect::<Vec<_>>(),
+    });
+    json::put_path(&mut obj, "path", &vol.path);
+    obj
 }
 
 fn totals_json(t: Totals) -> Value {
@@ -146,7 +160,6 @@ fn version_json(v: &Version, results: &ScanResults) -> Value {
             .ok()
     });
     let mut obj = json!({
-        "path": v.path,
         "folder_name": v.folder_name,
         "kind": v.kind,
         "state": v.state,
@@ -164,6 +177,7 @@ fn version_json(v: &Version, results: &ScanResults) -> Value {
     if usage.is_none() && !results.failed.contains_key(&v.path) {
         obj["error"] = json!("not sized (scan cancelled)");
     }
+    json::put_path(&mut obj, "path", &v.path);
     obj
 }
 

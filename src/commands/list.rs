@@ -43,8 +43,9 @@
 //! }
 //! ```
 //!
-//! Devices come sorted by name, versions newest first. Paths are absolute; non-UTF-8 bytes are
-//! replaced by U+FFFD. The exit code is 0 even when some backups are damaged.
+//! Devices come sorted by name, versions newest first. Paths are absolute; a path that is not
+//! UTF-8 is lossy text (U+FFFD) with its raw bytes beside it in `path_bytes` (see
+//! [`crate::commands::json`] and `docs/json.md`). The exit code is 0 even when some backups are damaged.
 
 use std::path::Path;
 
@@ -169,12 +170,12 @@ pub fn to_json(library: &Library) -> Value {
     let damaged: Vec<Value> = library
         .damaged
         .iter()
-        .map(|v| json!({"path": abs(&v.path), "problem": v.problem}))
+        .map(|v| with_path(json!({"problem": v.problem}), &v.path))
         .collect();
     let unreadable: Vec<Value> = library
         .unreadable
         .iter()
-        .map(|u| json!({"path": abs(&u.path), "reason": u.reason}))
+        .map(|u| with_path(json!({"reason": u.reason}), &u.path))
         .collect();
     json!({"roots": roots, "devices": devices, "damaged": damaged, "unreadable": unreadable})
 }
@@ -194,8 +195,7 @@ fn device_json(device: &Device) -> Value {
 
 /// One version in JSON.
 fn version_json(v: &Version) -> Value {
-    json!({
-        "path": abs(&v.path),
+    let obj = json!({
         "kind": v.kind,
         "date": v.date.and_then(|d| d.format(&Rfc3339).ok()),
         "ios": v.ios,
@@ -204,7 +204,15 @@ fn version_json(v: &Version) -> Value {
         "problem": v.problem,
         "owner": v.owner,
         "folder_name": v.folder_name,
-    })
+    });
+    with_path(obj, &v.path)
+}
+
+/// `obj` with `"path"` (absolute, lossy) and, for a non-UTF-8 path, `"path_bytes"`.
+fn with_path(mut obj: Value, path: &Path) -> Value {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    crate::commands::json::put_path(&mut obj, "path", &absolute);
+    obj
 }
 
 /// The absolute form of a path, as text.

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod du;
 pub mod export;
 pub mod host;
+pub mod json;
 pub mod list;
 pub mod ls;
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]

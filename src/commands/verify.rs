@@ -44,7 +44,13 @@ pub fn run_with(
     }
     let reports: Vec<VerifyReport> = versions.iter().map(|v| verify(v, |_| {})).collect();
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&reports)?)?;
+        let mut docs = Vec::with_capacity(reports.len());
+        for r in &reports {
+            let mut doc = serde_json::to_value(r)?;
+            crate::commands::json::put_path(&mut doc, "path", &r.path);
+            docs.push(doc);
+        }
+        writeln!(out, "{}", serde_json::to_string_pretty(&docs)?)?;
     } else {
         for r in &reports {
             print_report(out, r)?;

@@ -4,3 +4,5 @@
 #[cfg(unix)]
 mod corpus;
 mod escapes;
+#[cfg(unix)]
+mod non_utf8;
