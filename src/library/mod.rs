@@ -11,6 +11,7 @@ pub mod error;
 pub mod locate;
 pub mod manifest;
 pub mod models;
+pub mod mounts;
 pub mod names;
 pub mod plists;
 pub mod read_version;

@@ -3,7 +3,9 @@
 //!
 //! Roots are grouped by the device id (`st_dev`) of their folder; total and free space come
 //! from `fs4` (`statvfs` on Unix, `GetDiskFreeSpaceExW` on Windows). On Windows, where stable
-//! std has no device id, roots are grouped by their path prefix (drive or share).
+//! std has no device id, roots are grouped by their path prefix (drive or share). A volume is
+//! named by its mount point from the mount table where there is one (Linux), else by its first
+//! root.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,7 @@ pub struct VolumeUsage {
 /// The volumes under `roots`, in the order their first root appears. `per_root_bytes` gives
 /// the backup bytes of each root (missing: 0). Roots that cannot be stat'ed are left out.
 pub fn volumes_for(roots: &[PathBuf], per_root_bytes: &BTreeMap<PathBuf, u64>) -> Vec<VolumeUsage> {
+    let table = super::mounts::current().unwrap_or_default();
     let mut volumes: Vec<(VolumeKey, VolumeUsage)> = Vec::new();
     for root in roots {
         let Some(key) = volume_key(root) else {
@@ -47,7 +50,8 @@ pub fn volumes_for(roots: &[PathBuf], per_root_bytes: &BTreeMap<PathBuf, u64>) -
         volumes.push((
             key,
             VolumeUsage {
-                path: root.clone(),
+                path: super::mounts::mount_point_of(root, &table)
+                    .map_or_else(|| root.clone(), Path::to_path_buf),
                 total,
                 free,
                 backup_bytes: bytes,

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::library::mounts;
+
 /// The operating system whose layouts apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Os {
@@ -109,26 +111,33 @@ impl Env {
     }
 }
 
-/// Mount points worth looking at for `iMazing.Backups/`: `/Volumes/*` on macOS (not the boot
-/// volume, which is a symbolic link to `/`), `/media/*/*`, `/run/media/*/*` and `/mnt/*` on
-/// Linux, drive letters but the system drive on Windows. Folders are told by their directory
-/// entry, without looking into the volumes (which could block on a stale network mount), and
-/// links are left out. Unreadable folders give nothing.
+/// Mount points worth looking at for `iMazing.Backups/`: on Linux every real file system of
+/// the mount table outside the system's folders ([`mounts::volume_mounts`]); `/Volumes/*` on
+/// macOS (where the system mounts every volume; not the boot volume, which is a symbolic link
+/// to `/`), drive letters but the system drive on Windows. Nothing is looked into (a stale
+/// network mount could block). Only where Linux's table cannot be read are the usual folders
+/// guessed from: `/media/*/*`, `/run/media/*/*` and `/mnt/*`.
 pub fn mounted_volumes(os: Os) -> Vec<PathBuf> {
     match os {
         Os::MacOs => subdirs(Path::new("/Volumes")),
-        Os::Linux => {
-            let mut out = Vec::new();
-            for base in ["/media", "/run/media"] {
-                for user in subdirs(Path::new(base)) {
-                    out.extend(subdirs(&user));
-                }
-            }
-            out.extend(subdirs(Path::new("/mnt")));
-            out
-        }
+        Os::Linux => match mounts::current() {
+            Some(table) => mounts::volume_mounts(&table),
+            None => guessed_linux_volumes(),
+        },
         Os::Windows => windows_drives(),
     }
+}
+
+/// Linux volumes guessed from folder names, for a system without a readable mount table.
+fn guessed_linux_volumes() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for base in ["/media", "/run/media"] {
+        for user in subdirs(Path::new(base)) {
+            out.extend(subdirs(&user));
+        }
+    }
+    out.extend(subdirs(Path::new("/mnt")));
+    out
 }
 
 /// Drive letters `C:` to `Z:` that exist, except the system drive (`%SystemDrive%`).
