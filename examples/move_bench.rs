@@ -45,7 +45,7 @@ mod bench {
         let scale: f64 = opt("--scale").map_or(Ok(4.0), |s| s.parse())?;
         let dense_mb: u64 = opt("--dense-mb").map_or(Ok(256), |s| s.parse())?;
         let base = opt("--dir").map_or_else(std::env::temp_dir, PathBuf::from);
-        let tmp = tempfile::tempdir_in(&base)?;
+        let tmp = tempfile::tempdir_in(base.canonicalize()?)?;
         println!(
             "move benchmark in {} (load {})",
             tmp.path().display(),

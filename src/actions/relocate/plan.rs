@@ -512,7 +512,11 @@ pub fn gather(req: &Request, library: &Library, cancel: &AtomicBool) -> MoveFact
         survey(&source, cancel)
     };
     let free = req.free_override.or_else(|| free_space(&copy_volume));
-    let inside = |p: &Path| p.starts_with(&root) || p.starts_with(&source);
+    // Discovery may name versions through another spelling of the root (a link, `..`).
+    let inside = |p: &Path| {
+        let p = canonical_keep_last(p);
+        p.starts_with(&root) || p.starts_with(&source)
+    };
     MoveFacts {
         direction: req.direction,
         far_dot_dot: req.dest.as_deref().is_some_and(has_dot_dot),

@@ -215,3 +215,26 @@ fn gather_reads_the_tree_the_dest_and_an_injected_free_figure() {
     let f = MoveFacts { versions: 1, ..f };
     assert_eq!(refusal(&f).0, RefusalKind::Nested);
 }
+
+#[test]
+fn versions_named_through_another_spelling_of_the_root_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("Backup");
+    std::fs::create_dir_all(root.join("U1")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("x")).unwrap();
+    let spelled = tmp.path().join("x/../Backup");
+    let mut lib = Library::default();
+    lib.damaged.push(crate::library::Version::bare(
+        &spelled.join("U1"),
+        &spelled,
+        crate::library::VersionKind::Live,
+    ));
+    let req = Request {
+        direction: Direction::Away,
+        root: root.clone(),
+        dest: Some(tmp.path().join("far")),
+        free_override: None,
+        read_only: false,
+    };
+    assert_eq!(gather(&req, &lib, &AtomicBool::new(false)).versions, 1);
+}
