@@ -77,6 +77,14 @@ pub fn run_with(
             return Ok(EXIT_REFUSED);
         }
     };
+    if args.keep == Some(0) {
+        writeln!(
+            console.out,
+            "--keep 0 would keep nothing, but a device's newest complete backup is always kept: \
+             give --keep 1 or more (nothing was deleted)"
+        )?;
+        return Ok(EXIT_REFUSED);
+    }
     if args.keep.is_none() && older_than.is_none() {
         writeln!(
             console.out,

@@ -46,7 +46,7 @@ pub struct Lockdown {
 /// `Manifest.plist`: written by the device.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManifestPlist {
-    /// `IsEncrypted` (false when absent).
+    /// `IsEncrypted` (false when absent or not a boolean).
     pub is_encrypted: bool,
     /// `Version`, e.g. `10.0`.
     pub version: Option<String>,
@@ -98,7 +98,12 @@ pub fn read_manifest(path: &Path) -> Result<ManifestPlist> {
         })
         .unwrap_or_default();
     Ok(ManifestPlist {
-        is_encrypted: boolean(&dict, "IsEncrypted").unwrap_or(false),
+        // Strictly a boolean: a string "yes" is no claim of encryption (the device writes
+        // `<true/>`), so it cannot make backtop skip the manifest checks.
+        is_encrypted: dict
+            .get("IsEncrypted")
+            .and_then(Value::as_boolean)
+            .unwrap_or(false),
         version: string(&dict, "Version"),
         date: date(&dict, "Date"),
         was_passcode_set: boolean(&dict, "WasPasscodeSet"),

@@ -47,6 +47,7 @@
 //! | `Manifest.mbdb does not start with "mbdb"` | |
 //! | `Manifest.mbdb is not readable (<why>)` | a wrong header version or a malformed record |
 //! | `Manifest.mbdb is truncated: its record at byte N is cut short (K whole records before it)` | the file ends inside a record |
+//! | `Manifest.mbdb holds no records (only its header)` | a valid header and nothing after it |
 //! | `no Manifest.db or Manifest.mbdb` | |
 //! | `Status.plist has no SnapshotState` | |
 //! | `backup did not finish (SnapshotState = <state>) and nothing has been written for <age>` | unfinished and stale |

@@ -122,9 +122,11 @@ fn mbdb_records_problem(mbdb: &Path) -> Option<String> {
             Err(e) => return Some(format!("Manifest.mbdb is not readable ({e})")),
         }
     }
-    records.truncated_at().map(|at| {
-        format!("Manifest.mbdb is truncated: its record at byte {at} is cut short ({whole} whole records before it)")
-    })
+    match records.truncated_at() {
+        Some(at) => Some(format!("Manifest.mbdb is truncated: its record at byte {at} is cut short ({whole} whole records before it)")),
+        None if whole == 0 => Some("Manifest.mbdb holds no records (only its header)".to_string()),
+        None => None,
+    }
 }
 
 /// Checks `Manifest.mbdb` (when there is no `Manifest.db`): non-empty, starting with `mbdb`,

@@ -6,3 +6,4 @@ mod corpus;
 mod escapes;
 #[cfg(unix)]
 mod non_utf8;
+mod reasons;
