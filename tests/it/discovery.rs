@@ -104,6 +104,8 @@ fn encrypted_and_mbdb_backups_are_complete() {
     let mut old = BackupSpec::new(OLD_UDID, "Old iPhone", "iPhone7,2");
     old.ios = "9.3.5".into();
     old.format = ManifestFormat::Mbdb;
+    // A Manifest.mbdb with no record at all is damaged; a real one lists at least one file.
+    old.files = vec![FileSpec::new("HomeDomain", "Library/SMS/sms.db", 5)];
     let old_path = write(&tmp.path().join("old"), &old);
     let v = read_version(&old_path, tmp.path(), VersionKind::Live, NOW);
     assert_eq!((v.state, v.problem), (BackupState::Complete, None));
