@@ -206,7 +206,14 @@ fn child(mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> {
         return Ok(());
     }
     let versions = lib.versions().count();
-    let handle = scan::start(lib, ScanOptions { cache, threads: 0 });
+    let handle = scan::start(
+        lib,
+        ScanOptions {
+            cache,
+            threads: 0,
+            simulated_disks: None,
+        },
+    );
     let mut hits = 0;
     for event in handle.events.iter() {
         match event {

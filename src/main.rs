@@ -131,14 +131,23 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
     let cache = scan_options(&cli).cache;
     match cli.command {
         None => {
+            let mut sizing = scan_options(&cli);
+            // The demo's library is on a temporary folder's volume: show the Mac's disk and
+            // the external drive it stands for instead, and say they are simulated.
+            sizing.simulated_disks = run_roots
+                .demo_dir
+                .as_ref()
+                .map(|dir| backtop::demo::simulated_disks(dir.path()));
+            let simulated_disks = sizing.simulated_disks.is_some();
             let host = DashboardHost::new(
                 run_roots,
                 library.clone(),
                 cli.read_only,
-                DashboardHost::sizing(scan_options(&cli)),
+                DashboardHost::sizing(sizing),
             );
             let mut options = tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host));
             options.no_color |= !config.color;
+            options.simulated_disks = simulated_disks;
             tui::run(library, options)
         }
         Some(Command::Roots(arg)) => {

@@ -39,6 +39,8 @@ pub struct ScanOptions {
     pub cache: Option<PathBuf>,
     /// Worker threads for the walk; 0 = one per core.
     pub threads: usize,
+    /// Made-up volumes reported instead of the real ones (`--demo`); `None`: the real ones.
+    pub simulated_disks: Option<Vec<crate::library::volume::SimulatedDisk>>,
 }
 
 impl Default for ScanOptions {
@@ -47,6 +49,7 @@ impl Default for ScanOptions {
         ScanOptions {
             cache: cache::default_path(),
             threads: 0,
+            simulated_disks: None,
         }
     }
 }

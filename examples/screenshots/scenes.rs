@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use backtop::demo::{build_demo, DemoOptions, INTERACTIVE_SCALE};
+use backtop::demo::{self, build_demo, DemoOptions, INTERACTIVE_SCALE};
 use backtop::library::locate::named_root;
 use backtop::library::usage::{library_totals, VersionUsage};
 use backtop::library::volume::VolumeUsage;
@@ -128,6 +128,7 @@ impl Stage {
             ScanOptions {
                 cache: None,
                 threads: 0,
+                simulated_disks: None,
             },
         );
         let events: Vec<ScanEvent> = handle.events.iter().collect();
@@ -147,6 +148,7 @@ impl Stage {
             theme: Theme::new(true, false),
             tz: jiff::tz::TimeZone::UTC,
             home: Some(self.home.clone()),
+            simulated_disks: false,
         };
         let mut app = App::new(self.library.clone(), options, NOW);
         app.update(Msg::Resize(scene.cols, scene.rows));
@@ -221,15 +223,15 @@ fn freeze(events: Vec<ScanEvent>, library: &Library, home: &Path) -> Vec<ScanEve
     let volumes = vec![
         VolumeUsage {
             path: PathBuf::from("/"),
-            total: 994_662_584_320,
-            free: 48_318_382_080,
+            total: demo::MAC_DISK_TOTAL,
+            free: demo::MAC_DISK_FREE,
             backup_bytes: mac_bytes,
             roots: mac_roots,
         },
         VolumeUsage {
-            path: home.join("Volumes/Backup Drive"),
-            total: 2_000_398_934_016,
-            free: 1_213_000_000_000,
+            path: home.join(demo::DRIVE_FOLDER),
+            total: demo::DRIVE_TOTAL,
+            free: demo::DRIVE_FREE,
             backup_bytes: drive_bytes,
             roots: drive_roots,
         },

@@ -67,7 +67,11 @@ pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Res
 /// Sizes every version of `library` (fresh figures; `cache` only speeds up the categories),
 /// showing progress on stderr when `progress`.
 pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -> ScanResults {
-    let options = ScanOptions { cache, threads: 0 };
+    let options = ScanOptions {
+        cache,
+        threads: 0,
+        simulated_disks: None,
+    };
     let handle = scan::start(library.clone(), options);
     let mut results = ScanResults::default();
     let mut stderr = std::io::stderr();

@@ -32,6 +32,8 @@ pub struct TuiOptions {
     pub home: Option<PathBuf>,
     /// Starts scans and performs actions.
     pub host: Box<dyn Host>,
+    /// The volumes are made up (`--demo`): the disk pane says so.
+    pub simulated_disks: bool,
 }
 
 impl TuiOptions {
@@ -43,6 +45,7 @@ impl TuiOptions {
             no_color: no_color_from_env(),
             home: dirs::home_dir(),
             host,
+            simulated_disks: false,
         }
     }
 }
@@ -110,6 +113,7 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
         theme: Theme::new(!options.no_color, ascii),
         tz: local_time::system_zone(),
         home: options.home,
+        simulated_disks: options.simulated_disks,
     };
     let mut app = App::new(library, app_options, OffsetDateTime::now_utc());
     let mut host = options.host;

@@ -35,6 +35,7 @@ mod content;
 mod damage;
 pub mod damaged;
 mod devices;
+mod disks;
 mod entries;
 mod known_files;
 mod library;
@@ -47,6 +48,9 @@ mod versions_db;
 mod write;
 
 pub use content::content_bytes;
+pub use disks::{
+    simulated_disks, DRIVE_FOLDER, DRIVE_FREE, DRIVE_TOTAL, MAC_DISK_FREE, MAC_DISK_TOTAL,
+};
 pub use entries::{manifest_rows, Entry as Row, DIR_MODE, FILE_MODE};
 pub use library::{
     archive_name, build_demo, external_root, finder_root, imazing_root, DemoDevice, DemoLibrary,

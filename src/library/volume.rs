@@ -62,6 +62,55 @@ pub fn volumes_for(roots: &[PathBuf], per_root_bytes: &BTreeMap<PathBuf, u64>) -
     volumes.into_iter().map(|(_, v)| v).collect()
 }
 
+/// A made-up volume (the demo's Mac disk and external drive): what it is called, the folder
+/// whose roots it holds, and its figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatedDisk {
+    /// The path the volume is shown as (its mount point).
+    pub path: PathBuf,
+    /// Roots inside this folder are on this volume (the longest such folder wins).
+    pub holds: PathBuf,
+    /// Total bytes.
+    pub total: u64,
+    /// Free bytes.
+    pub free: u64,
+}
+
+/// The volumes of `roots` on simulated `disks`, in the order of the disks: each root on the
+/// disk whose `holds` is the longest prefix of it. Roots on no disk, and disks holding no
+/// root, are left out. `per_root_bytes` as for [`volumes_for`].
+pub fn simulated_volumes(
+    disks: &[SimulatedDisk],
+    roots: &[PathBuf],
+    per_root_bytes: &BTreeMap<PathBuf, u64>,
+) -> Vec<VolumeUsage> {
+    let mut volumes: Vec<VolumeUsage> = disks
+        .iter()
+        .map(|d| VolumeUsage {
+            path: d.path.clone(),
+            total: d.total,
+            free: d.free,
+            backup_bytes: 0,
+            roots: Vec::new(),
+        })
+        .collect();
+    for root in roots {
+        let on = disks
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| root.starts_with(&d.holds))
+            .max_by_key(|(_, d)| d.holds.components().count());
+        if let Some((i, _)) = on {
+            if !volumes[i].roots.contains(root) {
+                volumes[i].backup_bytes += per_root_bytes.get(root).copied().unwrap_or(0);
+                volumes[i].roots.push(root.clone());
+            }
+        }
+    }
+    volumes.retain(|v| !v.roots.is_empty());
+    volumes
+}
+
 /// Advisory: whether a backup the size of the newest complete one fits in `free` bytes. The
 /// phone decides for itself (error 105) from a threshold of its own; show this as a warning,
 /// never as a promise.
@@ -98,6 +147,42 @@ mod tests {
         assert!(next_backup_fits(10, 10));
         assert!(!next_backup_fits(9, 10));
         assert!(next_backup_fits(0, 0));
+    }
+
+    #[test]
+    fn simulated_disks_take_the_roots_under_their_longest_folder() {
+        let disk = |path: &str, holds: &str, total| SimulatedDisk {
+            path: PathBuf::from(path),
+            holds: PathBuf::from(holds),
+            total,
+            free: total / 2,
+        };
+        let disks = [
+            disk("/", "/demo", 100),
+            disk("/demo/Volumes/Drive", "/demo/Volumes/Drive", 200),
+            disk("/unused", "/elsewhere", 300),
+        ];
+        let roots: Vec<PathBuf> = ["/demo/Library/Backup", "/demo/Volumes/Drive/iMazing", "/x"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let bytes = BTreeMap::from([(roots[0].clone(), 5), (roots[1].clone(), 7)]);
+        let vols = simulated_volumes(&disks, &roots, &bytes);
+        let seen: Vec<(&str, u64, u64, usize)> = vols
+            .iter()
+            .map(|v| {
+                (
+                    v.path.to_str().unwrap(),
+                    v.total,
+                    v.backup_bytes,
+                    v.roots.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![("/", 100, 5, 1), ("/demo/Volumes/Drive", 200, 7, 1)]
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Instant;
 use super::cache::{fingerprint, Fingerprint, SizeCache};
 use super::{ScanEvent, ScanOptions};
 use crate::library::usage::{size_version, totals, SizeControl, VersionUsage};
-use crate::library::volume::{volumes_for, VolumeUsage};
+use crate::library::volume::{simulated_volumes, volumes_for, VolumeUsage};
 use crate::library::{Library, RootStatus, Version};
 
 /// What a scan sends its events to (a channel, or a job's progress).
@@ -36,7 +36,9 @@ pub fn run(library: &Library, options: &ScanOptions, tx: Emit<'_>, cancel: &Atom
     let sized = size_each(&versions, &reuse, options.threads, tx, cancel);
     let cancelled = cancel.load(Ordering::Relaxed);
     if !cancelled {
-        tx(ScanEvent::Volumes(volumes(library, &versions, &sized)));
+        tx(ScanEvent::Volumes(volumes(
+            library, options, &versions, &sized,
+        )));
     }
     if let (Some(cache), Some(path)) = (cache.as_mut(), options.cache.as_deref()) {
         for (i, usage) in &sized {
@@ -126,6 +128,7 @@ fn send_cached(
 /// sized versions under each, every inode once per root.
 fn volumes(
     library: &Library,
+    options: &ScanOptions,
     versions: &[&Version],
     sized: &[(usize, VersionUsage)],
 ) -> Vec<VolumeUsage> {
@@ -150,5 +153,8 @@ fn volumes(
             .collect();
         per_root.insert(root.clone(), totals::library_totals(&set).bytes);
     }
-    volumes_for(&roots, &per_root)
+    match &options.simulated_disks {
+        Some(disks) => simulated_volumes(disks, &roots, &per_root),
+        None => volumes_for(&roots, &per_root),
+    }
 }

@@ -38,7 +38,14 @@ fn fixture(root: &Path) -> Library {
 }
 
 fn scan_events(library: &Library, cache: Option<PathBuf>) -> Vec<ScanEvent> {
-    let handle = scan::start(library.clone(), ScanOptions { cache, threads: 2 });
+    let handle = scan::start(
+        library.clone(),
+        ScanOptions {
+            cache,
+            threads: 2,
+            simulated_disks: None,
+        },
+    );
     handle.events.iter().collect()
 }
 
@@ -215,6 +222,7 @@ fn cancelling_stops_the_scan_and_says_so() {
         ScanOptions {
             cache: None,
             threads: 2,
+            simulated_disks: None,
         },
     );
     let mut events = Vec::new();
@@ -310,4 +318,52 @@ fn categories_serve_again_while_the_manifest_file_is_unchanged() {
     set_mtime(&live.join("Manifest.db"), 7200);
     let events = scan_events(&lib, Some(cache));
     assert_eq!(sized(&events)[&live].categories, fresh[&live].categories);
+}
+
+/// `--demo`'s volumes: a root in the drive's folder is on the simulated external drive, with
+/// the demo's figures and the bytes the scan sized, not on the temporary folder's real volume.
+#[test]
+fn simulated_disks_replace_the_real_volumes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp
+        .path()
+        .join(backtop::demo::DRIVE_FOLDER)
+        .join("iMazing.Backups");
+    let library = fixture(&root);
+    let handle = scan::start(
+        library,
+        ScanOptions {
+            cache: None,
+            threads: 2,
+            simulated_disks: Some(backtop::demo::simulated_disks(tmp.path())),
+        },
+    );
+    let events: Vec<ScanEvent> = handle.events.iter().collect();
+    let sized: Vec<&VersionUsage> = events
+        .iter()
+        .filter_map(|e| match e {
+            ScanEvent::Sized { usage, .. } => Some(usage),
+            _ => None,
+        })
+        .collect();
+    let volumes = events.iter().find_map(|e| match e {
+        ScanEvent::Volumes(v) => Some(v.clone()),
+        _ => None,
+    });
+    let drive = tmp.path().join(backtop::demo::DRIVE_FOLDER);
+    let seen: Vec<(PathBuf, u64, u64, u64, Vec<PathBuf>)> = volumes
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| (v.path, v.total, v.free, v.backup_bytes, v.roots))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![(
+            drive,
+            backtop::demo::DRIVE_TOTAL,
+            backtop::demo::DRIVE_FREE,
+            backtop::library::usage::library_totals(&sized).bytes,
+            vec![root],
+        )]
+    );
 }

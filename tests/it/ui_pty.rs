@@ -53,6 +53,7 @@ fn pty_child() {
         no_color: false,
         home: Some(HOME.into()),
         host: Box::new(host),
+        simulated_disks: false,
     };
     let code = tui::run(library(), options).unwrap_or(70);
     std::process::exit(code);

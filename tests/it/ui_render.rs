@@ -341,3 +341,22 @@ fn wide_names_keep_every_column_in_place() {
     // Right-aligned to the pane's edge, where the category rows' percents end.
     assert_eq!(last(wechat, "B"), last(row("Messages"), "%"));
 }
+
+#[test]
+fn the_disk_pane_says_when_its_volumes_are_simulated() {
+    let line_of = |simulated: bool| {
+        let mut app = scanned(backtop::ui::AppOptions {
+            simulated_disks: simulated,
+            ..options(true, false, false)
+        });
+        let screen = text(&render(&mut app, 80, 24));
+        let found = screen.lines().find(|l| l.contains(" Disk"));
+        found.unwrap_or_default().to_string()
+    };
+    assert!(
+        line_of(true).contains(" Disk (simulated for the demo) "),
+        "{}",
+        line_of(true)
+    );
+    assert!(!line_of(false).contains("simulated"), "{}", line_of(false));
+}

@@ -121,6 +121,8 @@ pub struct AppOptions {
     pub tz: jiff::tz::TimeZone,
     /// The user's home, abbreviated to `~` in paths.
     pub home: Option<PathBuf>,
+    /// The volumes are made up (`--demo`): the disk pane says so in its title.
+    pub simulated_disks: bool,
 }
 
 impl Default for AppOptions {
@@ -130,6 +132,7 @@ impl Default for AppOptions {
             theme: Theme::new(true, false),
             tz: jiff::tz::TimeZone::UTC,
             home: None,
+            simulated_disks: false,
         }
     }
 }

@@ -15,7 +15,12 @@ use crate::ui::{fit, format};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
-    let block = pane(title("Disk".into(), theme), false, theme);
+    let name = if app.options.simulated_disks {
+        "Disk (simulated for the demo)"
+    } else {
+        "Disk"
+    };
+    let block = pane(title(name.into(), theme), false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.results.volumes.is_empty() {

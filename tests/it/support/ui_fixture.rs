@@ -352,6 +352,7 @@ pub fn options(color: bool, ascii: bool, read_only: bool) -> AppOptions {
         theme: Theme::new(color, ascii),
         tz: jiff::tz::TimeZone::UTC,
         home: Some(HOME.into()),
+        simulated_disks: false,
     }
 }
 
