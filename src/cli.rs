@@ -5,10 +5,24 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// Exit code of a usage error (an unknown flag, a missing or malformed argument): sysexits'
+/// `EX_USAGE`, so that it never reads as 2, "refused".
+pub const EXIT_USAGE: u8 = 64;
+
+/// The exit codes every command keeps to, as `backtop --help` and the README list them.
+pub const EXIT_CODES: &str = "Exit codes (each command's --help says which it uses):
+  0       done
+  1       partly done: some versions failed, were skipped or are missing
+  2       refused: a guard said no, nothing was changed
+  3       cancelled at the prompt
+  4       error
+  64      usage error: an unknown flag, a missing or malformed argument
+  128+N   ended by signal N (129: the terminal hung up)";
+
 /// A terminal dashboard for iPhone and iPad backups: find every backup, see what is in it,
 /// and free space by deleting old versions safely.
 #[derive(Debug, Parser)]
-#[command(name = "backtop", version, about, long_about = None)]
+#[command(name = "backtop", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// Where to look for backups.
     #[command(flatten)]

@@ -23,7 +23,19 @@ use backtop::sanitize::{self, for_display};
 use backtop::scan::ScanOptions;
 
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
+    let mut cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version are "errors" on stdout that end with 0.
+            let code = if err.use_stderr() {
+                backtop::cli::EXIT_USAGE
+            } else {
+                0
+            };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
     let config = match read_config(&mut cli) {
         Ok(config) => config,
         Err(err) => {
