@@ -56,7 +56,8 @@ pub use library::{
     archive_name, build_demo, external_root, finder_root, imazing_root, DemoDevice, DemoLibrary,
     DemoOptions, INTERACTIVE_SCALE,
 };
-pub use mbdb::MAGIC as MBDB_MAGIC;
+pub use manifest_db::mbfile_blob;
+pub use mbdb::{mbdb_bytes, MAGIC as MBDB_MAGIC};
 pub use rng::Rng;
 pub use spec::{
     encrypted_size, file_id, BackupSpec, Damage, FileSpec, PlistEncoding, SpecState, Written,

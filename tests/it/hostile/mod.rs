@@ -6,4 +6,6 @@ mod corpus;
 mod escapes;
 #[cfg(unix)]
 mod non_utf8;
+#[cfg(unix)]
+mod props;
 mod reasons;
