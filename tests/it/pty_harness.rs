@@ -175,7 +175,8 @@ fn resize_reaches_the_program() {
 #[test]
 fn runs_the_backtop_binary() {
     let bin = Path::new(env!("CARGO_BIN_EXE_backtop"));
-    let pty = Pty::spawn(bin, &["--help"], &[("NO_COLOR", "1")], 100, 40);
+    // Tall enough for the whole help (40 lines with the exit-code table), so its first line stays on screen.
+    let pty = Pty::spawn(bin, &["--help"], &[("NO_COLOR", "1")], 120, 60);
     pty.wait_for_text("Usage: backtop", WAIT)
         .expect("help text");
     assert_eq!(pty.wait_exit(WAIT).map(|s| s.exit_code()), Some(0));
