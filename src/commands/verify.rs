@@ -1,14 +1,17 @@
 //! `backtop verify [PATH...] [--json]`: check versions against their manifests.
 //!
 //! Without paths every version found is verified; a path that is not a found version is
-//! verified as a plain backup folder. `--json` prints an array of reports. Exit codes: 0 every
-//! version is fine, 1 problems were found, 2 a path does not exist.
+//! verified as a plain backup folder when it holds one of the files a backup is recognised by,
+//! and refused otherwise (`verify /`, a folder outside every backup). `--json` prints an array
+//! of reports. Exit codes: 0 every version is fine, 1 problems were found, 2 a path does not
+//! exist or is not a backup folder (nothing was verified).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::actions::guard::canonical_keep_last;
 use crate::actions::verify::{verify, VerifyReport};
+use crate::library::discover::{is_backup_folder, BACKUP_MARKERS};
 use crate::library::{Library, Version, VersionKind};
 use crate::sanitize::{self, for_display};
 
@@ -36,6 +39,15 @@ pub fn run_with(
             .find(|v| canonical_keep_last(&v.path) == canonical);
         versions.push(match found {
             Some(v) => v.clone(),
+            None if !is_backup_folder(p) => {
+                writeln!(
+                    out,
+                    "{}: not a backup folder (it holds none of {}); refused",
+                    sanitize::path(p),
+                    BACKUP_MARKERS.join(", ")
+                )?;
+                return Ok(2);
+            }
             None => Version::bare(p, p.parent().unwrap_or(p), VersionKind::Archive),
         });
     }

@@ -256,6 +256,32 @@ fn the_verify_command_prints_counts_examples_and_exit_code() {
     assert_eq!(code, 2);
 }
 
+/// `verify /` and a folder that is no backup are refused (exit 2, nothing verified), as `rm`
+/// refuses them, instead of being verified as a backup folder that lacks every file.
+#[test]
+fn a_folder_that_is_no_backup_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = backtop::library::Library::default();
+    let plain = tmp.path().join("photos");
+    std::fs::create_dir(&plain).unwrap();
+    for path in [plain, std::path::PathBuf::from("/")] {
+        let mut out = Vec::new();
+        let code =
+            backtop::commands::verify::run_with(&lib, std::slice::from_ref(&path), false, &mut out)
+                .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(code, 2, "{text}");
+        assert_eq!(
+            text,
+            format!(
+                "{}: not a backup folder (it holds none of Info.plist, Manifest.plist, \
+                 Status.plist, Manifest.db, Manifest.mbdb); refused\n",
+                path.display()
+            )
+        );
+    }
+}
+
 /// On the demo library, verify and discovery agree: exactly the complete versions verify clean.
 #[test]
 fn verify_agrees_with_discovery_on_the_demo_library() {
