@@ -3,6 +3,7 @@
 
 use std::process::Output;
 
+use crate::support::cli::run_within;
 use backtop::cli::Cli;
 use clap::CommandFactory;
 
@@ -25,14 +26,7 @@ const SUBCOMMANDS: [&str; 12] = [
 
 fn backtop(args: &[&str]) -> Output {
     let tmp = tempfile::tempdir().unwrap();
-    std::process::Command::new(env!("CARGO_BIN_EXE_backtop"))
-        .args(args)
-        .env("HOME", tmp.path().join("home"))
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_CACHE_HOME", tmp.path().join("cache"))
-        .env("XDG_DATA_HOME", tmp.path().join("data"))
-        .output()
-        .unwrap()
+    run_within(tmp.path(), args, std::time::Duration::from_secs(60))
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Moving a backup root to another folder, usually on another drive, and back: one guarded,
 //! resumable operation instead of a hand-made `mv` and symlink.
 //!
-//! [`plan::gather`] reads the facts and [`plan::decide`] refuses what must not start (a backup
+//! [`facts::gather`] reads the facts and [`plan::decide`] refuses what must not start (a backup
 //! in progress, a half-done delete, too little space, DEST inside the root or not empty, a
 //! root that is a mount point or a link already). [`run::run_move`] then copies
 //! ([`copy`]: hard links, holes, links as links, modes and times kept, every file hashed while
@@ -14,14 +14,16 @@
 
 mod copy;
 pub mod digest;
+pub mod facts;
 pub mod journal;
 pub mod plan;
 pub mod run;
 mod switch;
 pub mod tree;
 
+pub use facts::{gather, Request};
 pub use journal::{Direction, Phase};
-pub use plan::{decide, gather, MovePlan, Refusal, RefusalKind, Request};
+pub use plan::{decide, MovePlan, Refusal, RefusalKind};
 pub use run::{abort, run_move, MoveOptions, MoveOutcome, MoveProgress, MoveStatus, Stage};
 
 use std::path::Path;

@@ -1,25 +1,16 @@
 //! The move plan: what would be copied where, and every reason to refuse before a byte moves.
 //!
-//! [`gather`] reads the facts from the disk (one metadata walk of the tree to copy, the
+//! [`gather`](super::facts::gather) reads the facts from the disk (one metadata walk of the tree to copy, the
 //! destination's state and free space, the library's versions, delete markers, the journal);
 //! [`decide`] is the pure, table-tested decision on them. The free-space figure can be given
 //! instead of read (tests inject it).
 
-use std::collections::HashMap;
-use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::PathBuf;
 
 use humansize::{format_size, DECIMAL};
 use serde::Serialize;
 
 use super::journal::{Direction, Journal, Phase};
-use super::tree::walker;
-use crate::actions::guard::has_dot_dot;
-use crate::actions::index::canonical_keep_last;
-use crate::actions::marker::find_markers;
-use crate::actions::recovery::process_alive;
-use crate::library::{BackupState, Library};
 
 /// What a tree to copy holds, from one metadata walk (no file is read).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -46,50 +37,6 @@ impl Survey {
     pub fn entries(&self) -> u64 {
         self.files + self.folders + self.links
     }
-}
-
-/// Walks `top` (never following a link) and counts what a copy would make; `None` when
-/// cancelled or unreadable.
-pub fn survey(top: &Path, cancel: &AtomicBool) -> Result<Survey, String> {
-    let mut s = Survey::default();
-    // (dev, ino) → links not yet seen in the walk.
-    let mut links: HashMap<(u64, u64), u64> = HashMap::new();
-    for item in walker(top) {
-        if cancel.load(Ordering::Relaxed) {
-            return Err("cancelled".into());
-        }
-        let item = item.map_err(|e| e.to_string())?;
-        let meta = item
-            .path()
-            .symlink_metadata()
-            .map_err(|e| format!("{}: {e}", item.path().display()))?;
-        let t = meta.file_type();
-        if t.is_dir() {
-            s.folders += 1;
-        } else if t.is_symlink() {
-            s.links += 1;
-        } else if t.is_file() {
-            s.files += 1;
-            let first = if meta.nlink() > 1 {
-                let left = links
-                    .entry((meta.dev(), meta.ino()))
-                    .or_insert(meta.nlink());
-                let first = *left == meta.nlink();
-                *left -= 1;
-                first
-            } else {
-                true
-            };
-            if first {
-                s.apparent_bytes += meta.len();
-                s.disk_bytes += meta.blocks() * 512;
-            }
-        } else if s.special.len() < 5 {
-            s.special.push(item.path().to_path_buf());
-        }
-    }
-    s.linked_outside = links.values().filter(|left| **left > 0).count() as u64;
-    Ok(s)
 }
 
 /// What the root's path is.
@@ -448,156 +395,6 @@ fn check_dest(facts: &MoveFacts, resuming: bool) -> Result<(), Refusal> {
             ),
         )),
         _ => Ok(()),
-    }
-}
-
-/// The absolute form of `path`: its deepest existing ancestor canonicalized, the rest kept.
-pub fn absolute(path: &Path) -> PathBuf {
-    let abs = canonical_keep_last(path);
-    let mut rest = Vec::new();
-    let mut base = abs.as_path();
-    loop {
-        if let Ok(c) = base.canonicalize() {
-            let mut out = c;
-            out.extend(rest.iter().rev());
-            return out;
-        }
-        match (base.parent(), base.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                base = parent;
-            }
-            _ => return abs,
-        }
-    }
-}
-
-/// What the request names, to gather facts for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    /// Away or back.
-    pub direction: Direction,
-    /// The root's path as given.
-    pub root: PathBuf,
-    /// DEST as given (a move away).
-    pub dest: Option<PathBuf>,
-    /// Free bytes to assume instead of asking the volume (tests).
-    pub free_override: Option<u64>,
-    /// `--read-only`.
-    pub read_only: bool,
-}
-
-/// Reads the facts for `req` from the disk; `library` is the discovery of the root.
-pub fn gather(req: &Request, library: &Library, cancel: &AtomicBool) -> MoveFacts {
-    let root = canonical_keep_last(&req.root);
-    let root_kind = root_kind(&root);
-    let far = match (&req.dest, &root_kind) {
-        (Some(dest), _) => absolute(dest),
-        (None, RootKind::Link { target }) => target.clone(),
-        (None, _) => root.clone(),
-    };
-    let far_state = far_state(&far);
-    let journal = journal_facts(&root);
-    let (source, copy_volume) = match req.direction {
-        Direction::Away => (root.clone(), far.clone()),
-        Direction::Back => (
-            far.clone(),
-            root.parent().map(Path::to_path_buf).unwrap_or_default(),
-        ),
-    };
-    let switched = matches!(&journal, JournalFacts::Found { journal, .. } if journal.note.phase == Phase::Switched);
-    let survey = if switched {
-        Ok(Survey::default())
-    } else {
-        survey(&source, cancel)
-    };
-    let free = req.free_override.or_else(|| free_space(&copy_volume));
-    // Discovery may name versions through another spelling of the root (a link, `..`).
-    let inside = |p: &Path| {
-        let p = canonical_keep_last(p);
-        p.starts_with(&root) || p.starts_with(&source)
-    };
-    MoveFacts {
-        direction: req.direction,
-        far_dot_dot: req.dest.as_deref().is_some_and(has_dot_dot),
-        root: root.clone(),
-        root_kind,
-        far,
-        far_state,
-        versions: library.versions().filter(|v| inside(&v.path)).count() as u64,
-        in_progress: library
-            .versions()
-            .filter(|v| inside(&v.path) && v.state == BackupState::InProgress)
-            .map(|v| v.path.clone())
-            .collect(),
-        half_deletes: find_markers(std::slice::from_ref(&root))
-            .into_iter()
-            .map(|m| m.dir)
-            .collect(),
-        free,
-        survey,
-        journal,
-        read_only: req.read_only,
-    }
-}
-
-fn root_kind(root: &Path) -> RootKind {
-    let Ok(meta) = std::fs::symlink_metadata(root) else {
-        return RootKind::Missing;
-    };
-    if meta.file_type().is_symlink() {
-        let target = root.canonicalize().unwrap_or_else(|_| {
-            let link = std::fs::read_link(root).unwrap_or_default();
-            root.parent().map(|p| p.join(&link)).unwrap_or(link)
-        });
-        return RootKind::Link { target };
-    }
-    if !meta.is_dir() {
-        return RootKind::Other;
-    }
-    let parent_dev = root
-        .parent()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| m.dev());
-    RootKind::Folder {
-        mount_point: parent_dev.is_none_or(|d| d != meta.dev()),
-    }
-}
-
-fn far_state(far: &Path) -> FarState {
-    match std::fs::symlink_metadata(far) {
-        Err(_) => FarState::Missing,
-        Ok(m) if !m.is_dir() => FarState::NotFolder,
-        Ok(_) => match std::fs::read_dir(far).map(|mut e| e.next().is_none()) {
-            Ok(true) => FarState::Empty,
-            _ => FarState::NotEmpty,
-        },
-    }
-}
-
-/// Free bytes on the volume that holds `path` (or its deepest existing ancestor).
-fn free_space(path: &Path) -> Option<u64> {
-    path.ancestors()
-        .find(|p| p.exists())
-        .and_then(|p| fs4::available_space(p).ok())
-}
-
-fn journal_facts(root: &Path) -> JournalFacts {
-    match Journal::find(root) {
-        Ok(None) => JournalFacts::None,
-        Err(e) => JournalFacts::Foreign(e.to_string()),
-        Ok(Some(journal)) => {
-            let busy = match journal.lock() {
-                Ok(None) => Some("another backtop is moving it now".to_string()),
-                Err(e) => Some(format!("cannot lock its journal ({e})")),
-                Ok(Some(_lock)) => {
-                    let pid = journal.note.pid;
-                    (pid != std::process::id() && process_alive(pid))
-                        .then(|| format!("the backtop that moves it (pid {pid}) is still running"))
-                }
-            };
-            JournalFacts::Found { journal, busy }
-        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The decision table of [`decide`], and [`gather`] on real folders.
 
 use super::*;
+use crate::actions::relocate::facts::{gather, Request};
 use crate::actions::relocate::journal::MoveNote;
+use crate::library::Library;
+use std::sync::atomic::AtomicBool;
 
 fn survey() -> Survey {
     Survey {

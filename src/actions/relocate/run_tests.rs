@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use time::macros::datetime;
 
+use super::facts::{gather, Request};
 use super::journal::{journal_dir, Direction, Phase};
-use super::plan::{decide, gather, Request};
+use super::plan::decide;
 use super::run::{abort, run_move, MoveOptions, MoveStatus};
 use super::tree::{compare, read_tree, Tree};
 use crate::demo::{build_demo, imazing_root, DemoOptions, INTERACTIVE_SCALE};

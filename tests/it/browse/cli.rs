@@ -9,20 +9,18 @@ use backtop::library::ManifestFormat;
 use serde_json::Value;
 
 use super::fixture::{self, UDID};
+use crate::support::cli::run_within;
+use std::time::Duration;
 
+/// `backtop --only --root TMP/root ARGS`, with HOME and XDG folders under `tmp`.
 fn backtop(tmp: &Path, args: &[&str]) -> Output {
     let root = tmp.join("root");
-    std::process::Command::new(env!("CARGO_BIN_EXE_backtop"))
-        .args(["--only", "--root"])
-        .arg(&root)
-        .args(args)
-        .env("HOME", tmp.join("home"))
-        .env("XDG_CONFIG_HOME", tmp.join("home/.config"))
-        .env("XDG_CACHE_HOME", tmp.join("home/.cache"))
-        .env("XDG_DATA_HOME", tmp.join("home/.local/share"))
-        .env_remove("BACKTOP_ROOTS")
-        .output()
-        .unwrap()
+    let root = root.to_str().expect("a UTF-8 temp path");
+    let all: Vec<&str> = ["--only", "--root", root]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    run_within(tmp, &all, Duration::from_secs(120))
 }
 
 fn json_of(out: &Output) -> Value {
