@@ -268,6 +268,16 @@ impl DomainRules {
         !self.dirs.is_empty()
     }
 
+    /// The folder rules, in the order they are tried: (relative folder, its category).
+    pub fn folders(&self) -> &[(&'static str, Category)] {
+        &self.dirs
+    }
+
+    /// The category of the domain's files no folder rule takes.
+    pub fn otherwise(&self) -> Category {
+        self.otherwise
+    }
+
     /// The category of a file of this domain at `relative_path` (bytes, as SQLite gives them).
     pub fn category(&self, relative_path: &[u8]) -> Category {
         self.dirs

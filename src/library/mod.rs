@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod backup;
+pub mod browse;
 pub mod category;
 pub mod device;
 pub mod discover;
