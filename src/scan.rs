@@ -3,11 +3,14 @@
 //!
 //! [`start`] takes an already discovered [`Library`] (discovery is the caller's job, so no
 //! `Discovered` event is sent by it) and runs one thread that:
-//! 1. reads the size cache and sends `Cached` for every version whose fingerprint matches;
-//! 2. sizes the versions one after the other, each split into one task per subfolder on a
-//!    rayon pool with one thread per core, sending throttled `Progress`, then `Sized` or
-//!    `Failed`;
-//! 3. sends `Volumes` (skipped when cancelled), writes the cache, and sends `Finished`.
+//! 1. reads the size cache (a `Note` when it is ignored) and sends `Cached` for every version
+//!    whose fingerprint matches;
+//! 2. walks the versions that are new or changed (all of them without a usable cache) one
+//!    after the other, each split into one task per subfolder on a rayon pool with one thread
+//!    per core, sending throttled `Progress`, then `Sized` or `Failed`;
+//! 3. sends `Sized` for each unchanged version, its unique bytes recomputed exactly from the
+//!    cached inode lists ([`incremental`]), without walking it;
+//! 4. sends `Volumes` (skipped when cancelled), writes the cache, and sends `Finished`.
 //!
 //! [`ScanHandle::cancel`] (or dropping the handle) stops the scan within a directory's time.
 //! [`run`] is the same scan on the caller's thread, sending to any [`Emit`] (the dashboard's
@@ -26,6 +29,7 @@ use crate::library::volume::VolumeUsage;
 use crate::library::Library;
 
 pub mod cache;
+pub mod incremental;
 mod results;
 mod worker;
 
@@ -123,13 +127,18 @@ pub fn start(library: Library, options: ScanOptions) -> ScanHandle {
 }
 
 /// What the scan worker reports, in order: `Discovered` first (when the worker discovers),
-/// `Cached` for cache hits, then progress and results per version, `Volumes` once sizes are
-/// known, `Finished` last.
+/// a `Note` if the cache was ignored, `Cached` for cache hits, then progress and results per
+/// version (every version ends with `Sized` or `Failed`), `Volumes` once sizes are known,
+/// `Finished` last.
 #[derive(Debug, Clone)]
 pub enum ScanEvent {
     /// Roots looked at, devices and versions found (no sizes yet).
     Discovered(Library),
-    /// Sizes from the cache, shown at once while a fresh scan runs.
+    /// Something the user may want to know that is no version's failure (a size cache that
+    /// was damaged, foreign or of another format, and so ignored).
+    Note(String),
+    /// Sizes from the cache, shown at once while the scan runs (provisional: hard-linked
+    /// inodes carry no list yet, so totals count them once per version until `Sized`).
     Cached {
         /// The version.
         path: PathBuf,
@@ -145,7 +154,8 @@ pub enum ScanEvent {
         /// Bytes counted so far.
         bytes: u64,
     },
-    /// A version's sizes and categories are done.
+    /// A version's sizes and categories are done: walked, or recomputed exactly from the cache
+    /// when the version did not change.
     Sized {
         /// The version.
         path: PathBuf,

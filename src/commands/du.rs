@@ -1,7 +1,9 @@
 //! `backtop du`: sizes per device and version, categories, top apps, volumes and totals.
 //!
 //! Runs one scan (the worker of [`crate::scan`]) over an already discovered library and
-//! prints the fresh figures (cached ones are never printed). On a terminal, a long scan shows
+//! prints the exact figures: walked, or for a version unchanged since the size cache was
+//! written, recomputed from it (the provisional `Cached` ones are never printed). A size
+//! cache that was ignored (damaged, foreign) is said on stderr. On a terminal, a long scan shows
 //! its progress on stderr, one overwritten line; never with `--json`.
 //!
 //! # JSON contract (`--json`, stable)
@@ -55,7 +57,8 @@ pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Res
     let results = scan_library(library, cache, show_progress);
     let mut out = std::io::stdout().lock();
     if json {
-        crate::commands::json::print(&mut out, &to_json(library, &results))?;
+        serde_json::to_writer_pretty(&mut out, &to_json(library, &results))?;
+        writeln!(out)?;
     } else {
         write!(out, "{}", render_text(library, &results))?;
     }
@@ -63,8 +66,8 @@ pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Res
 }
 
 /// Runs a scan to the end, optionally drawing progress on stderr.
-/// Sizes every version of `library` (fresh figures; `cache` only speeds up the categories),
-/// showing progress on stderr when `progress`.
+/// Sizes every version of `library` (exact figures; `cache` spares the walk of unchanged
+/// versions), showing progress on stderr when `progress`.
 pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -> ScanResults {
     let options = ScanOptions {
         cache,
@@ -79,6 +82,10 @@ pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -
             let name = sanitize::path(path.file_name().unwrap_or_default());
             let size = format_size(*bytes, DECIMAL);
             let _ = write!(stderr, "\r\x1b[Ksizing {name}: {files} files, {size}");
+        }
+        if let ScanEvent::Note(note) = &event {
+            let clear = if progress { "\r\x1b[K" } else { "" };
+            let _ = writeln!(stderr, "{clear}backtop: note: {}", for_display(note));
         }
         results.apply(&event);
     }

@@ -19,7 +19,7 @@
 //! # JSON (`--json`)
 //!
 //! ```json
-//! {"schema": 1, "version": "/abs/path", "locked": false, "reason": null,
+//! {"version": "/abs/path", "locked": false, "reason": null,
 //!  "entries": [{"domain": "HomeDomain", "path": "Library/SMS/sms.db", "kind": "file",
 //!               "size": 4096, "files": 1, "file_id": "3d0d…"|null,
 //!               "mtime": "RFC 3339"|null, "present": true|false|null}]}
@@ -80,7 +80,7 @@ pub fn run_with(library: &Library, args: &LsArgs, out: &mut dyn Write) -> anyhow
         Opened::Locked(reason) => {
             if args.json {
                 let doc = json!({"version": path, "locked": true, "reason": reason, "entries": []});
-                crate::commands::json::print(out, &doc)?;
+                writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
             } else {
                 writeln!(out, "{}: locked: {reason}", printable(&path))?;
             }
@@ -91,8 +91,7 @@ pub fn run_with(library: &Library, args: &LsArgs, out: &mut dyn Write) -> anyhow
     if args.json {
         write!(
             out,
-            "{{\"schema\": {}, \"version\": {}, \"locked\": false, \"reason\": null, \"entries\": [",
-            crate::commands::json::SCHEMA,
+            "{{\"version\": {}, \"locked\": false, \"reason\": null, \"entries\": [",
             Value::from(path)
         )?;
         for (i, &id) in ids.iter().enumerate() {

@@ -22,6 +22,8 @@ pub struct ScanResults {
     pub failed: BTreeMap<PathBuf, String>,
     /// Volume figures, once known.
     pub volumes: Vec<VolumeUsage>,
+    /// Notes of the scan (a size cache ignored, and why).
+    pub notes: Vec<String>,
     /// Set by `Finished`: wall time and whether it was cancelled.
     pub finished: Option<(Duration, bool)>,
 }
@@ -45,6 +47,7 @@ impl ScanResults {
                 self.failed.insert(path.clone(), error.clone());
             }
             ScanEvent::Volumes(v) => self.volumes = v.clone(),
+            ScanEvent::Note(note) => self.notes.push(note.clone()),
             ScanEvent::Finished { elapsed, cancelled } => {
                 self.finished = Some((*elapsed, *cancelled));
             }
@@ -68,9 +71,10 @@ impl ScanResults {
             .collect()
     }
 
-    /// A device's totals, every inode once. Cached figures carry no shared-inode list: while a
+    /// A device's totals, every inode once. `Cached` figures carry no shared-inode list: while a
     /// version's figures are still the cached ones, its hard-linked inodes count once per
-    /// version (and a set's freed bytes are a lower bound) until its fresh figures arrive.
+    /// version (and a set's freed bytes are a lower bound) until its `Sized` figures arrive
+    /// (walked, or recomputed from the cache: both exact).
     pub fn device_totals(&self, device: &Device) -> Totals {
         device_totals(&self.of_device(device))
     }

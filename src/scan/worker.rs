@@ -1,15 +1,17 @@
-//! The body of the scan thread: cache hits, then every version sized in turn, volumes, the
-//! cache written back, `Finished`.
+//! The body of the scan thread: cache hits, the versions that changed walked in turn, the
+//! unchanged ones recomputed from the cache ([`super::incremental`]), volumes, the cache
+//! written back, `Finished`.
 //!
-//! Each version's manifest index loads as a task on the same pool while its walk runs (a
-//! separate loader thread running ahead was measured: it cost more CPU than it saved).
+//! Each walked version's manifest index loads as a task on the same pool while its walk runs
+//! (a separate loader thread running ahead was measured: it cost more CPU than it saved).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use super::cache::{fingerprint, Fingerprint, SizeCache};
+use super::cache::{self, fingerprint, Fingerprint, SizeCache};
+use super::incremental::{self, Plan, Status};
 use super::{ScanEvent, ScanOptions};
 use crate::library::usage::{size_version, totals, SizeControl, VersionUsage};
 use crate::library::volume::{simulated_volumes, volumes_for, VolumeUsage};
@@ -22,88 +24,203 @@ pub type Emit<'a> = &'a (dyn Fn(ScanEvent) + Sync);
 pub fn run(library: &Library, options: &ScanOptions, tx: Emit<'_>, cancel: &AtomicBool) {
     let start = Instant::now();
     let versions: Vec<&Version> = library.versions().collect();
-    let mut cache = options.cache.as_deref().map(SizeCache::load);
+    let cache = options.cache.as_deref().map(SizeCache::load);
+    if let Some(note) = cache.as_ref().and_then(SizeCache::note) {
+        tx(ScanEvent::Note(note.to_string()));
+    }
     let stamps: Vec<Option<Fingerprint>> = versions
         .iter()
         .map(|v| cache.as_ref().and_then(|_| fingerprint(&v.path).ok()))
         .collect();
     send_cached(&versions, &stamps, cache.as_ref(), tx);
+    let roots = scanned_roots(&versions);
+    let plan = cache
+        .as_ref()
+        .map(|c| incremental::plan(c, &versions, &stamps, &roots));
+    let skip = |i: usize| plan.as_ref().is_some_and(|p| p.skip[i]);
     let reuse: Vec<Option<VersionUsage>> = versions
         .iter()
         .zip(&stamps)
         .map(|(v, fp)| Some(cache.as_ref()?.reusable(&v.path, fp.as_ref()?)?.clone()))
         .collect();
-    let sized = size_each(&versions, &reuse, options.threads, tx, cancel);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .thread_name(|i| format!("backtop-walk-{i}"))
+        .build()
+        .ok();
+    let walk: Vec<usize> = (0..versions.len()).filter(|&i| !skip(i)).collect();
+    let mut run = Sizing {
+        versions: &versions,
+        reuse: &reuse,
+        pool: pool.as_ref(),
+        tx,
+        cancel,
+        sized: BTreeMap::new(),
+        failed: false,
+    };
+    run.walk(&walk);
+    let mut kept = Vec::new();
+    if let (Some(cache), Some(plan)) = (cache.as_ref(), plan.as_ref()) {
+        if !cancel.load(Ordering::Relaxed) {
+            kept = run.recompute(cache, plan);
+        }
+    }
+    let sized = run.sized;
     let cancelled = cancel.load(Ordering::Relaxed);
+    let complete = !cancelled && !run.failed && sized.len() == versions.len();
     if !cancelled {
         tx(ScanEvent::Volumes(volumes(
             library, options, &versions, &sized,
         )));
     }
-    if let (Some(cache), Some(path)) = (cache.as_mut(), options.cache.as_deref()) {
-        for (i, usage) in &sized {
-            if let Some(fp) = &stamps[*i] {
-                cache.insert(&versions[*i].path, fp.clone(), usage);
-            }
-        }
-        cache.prune();
-        let _ = cache.save(path);
+    if let (Some(path), Some(old)) = (options.cache.as_deref(), cache.as_ref()) {
+        let mut store: Vec<cache::Sized> = sized
+            .iter()
+            .filter_map(|(i, usage)| {
+                Some(cache::Sized {
+                    path: &versions[*i].path,
+                    fingerprint: stamps[*i].as_ref()?,
+                    usage,
+                })
+            })
+            .collect();
+        let complete = complete && store.len() == versions.len();
+        store.extend(kept.iter().map(|(p, fp, usage)| cache::Sized {
+            path: p,
+            fingerprint: fp,
+            usage,
+        }));
+        let roots = kept_roots(old, plan.as_ref(), roots);
+        let _ = SizeCache::build(&store, roots, complete).save(path);
     }
     let elapsed = start.elapsed();
     tx(ScanEvent::Finished { elapsed, cancelled });
 }
 
-/// Sizes the versions in turn on a pool of `threads` (0: one per core), sending `Progress`,
-/// `Sized` and `Failed`; stops at cancellation. Returns the sized ones by index.
-fn size_each(
-    versions: &[&Version],
-    reuse: &[Option<VersionUsage>],
-    threads: usize,
-    tx: Emit<'_>,
-    cancel: &AtomicBool,
-) -> Vec<(usize, VersionUsage)> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("backtop-walk-{i}"))
-        .build()
-        .ok();
-    let mut sized = Vec::new();
-    for (i, version) in versions.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            break;
+/// The roots of the versions scanned, each once.
+fn scanned_roots(versions: &[&Version]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = versions.iter().map(|v| v.root.clone()).collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// The roots the new cache covers: this scan's, and an earlier one whose every entry was
+/// kept (so no version of it is missing from the cache).
+fn kept_roots(old: &SizeCache, plan: Option<&Plan>, mut roots: Vec<PathBuf>) -> Vec<PathBuf> {
+    let Some(plan) = plan else {
+        return roots;
+    };
+    for r in old.roots() {
+        let all_kept = plan
+            .status
+            .iter()
+            .filter(|(p, _)| p.starts_with(r))
+            .all(|(_, s)| *s == Status::Kept);
+        if old.complete() && all_kept && !roots.contains(r) {
+            roots.push(r.clone());
         }
-        let path = version.path.clone();
-        let progress = |files, bytes| {
-            let path = path.clone();
-            tx(ScanEvent::Progress { path, files, bytes });
-        };
-        let ctl = SizeControl {
-            reuse: reuse[i].as_ref(),
-            ..SizeControl::new(cancel, &progress)
-        };
-        let result = match &pool {
-            Some(pool) => pool.install(|| size_version(version, &ctl)),
-            None => size_version(version, &ctl),
-        };
-        let path = version.path.clone();
-        match result {
-            Ok(Some(usage)) => {
-                tx(ScanEvent::Sized {
-                    path,
-                    usage: usage.clone(),
-                });
-                sized.push((i, usage));
+    }
+    roots
+}
+
+/// The versions sized so far, and how to size more.
+struct Sizing<'a> {
+    versions: &'a [&'a Version],
+    reuse: &'a [Option<VersionUsage>],
+    pool: Option<&'a rayon::ThreadPool>,
+    tx: Emit<'a>,
+    cancel: &'a AtomicBool,
+    /// Sizes by version index.
+    sized: BTreeMap<usize, VersionUsage>,
+    /// A version could not be sized.
+    failed: bool,
+}
+
+impl Sizing<'_> {
+    /// Walks the versions at `indices` in turn, sending `Progress`, `Sized` and `Failed`;
+    /// stops at cancellation.
+    fn walk(&mut self, indices: &[usize]) {
+        for &i in indices {
+            if self.cancel.load(Ordering::Relaxed) {
+                break;
             }
-            Ok(None) => break,
-            Err(e) => {
-                tx(ScanEvent::Failed {
-                    path,
-                    error: e.to_string(),
-                });
+            let version = self.versions[i];
+            let path = version.path.clone();
+            let tx = self.tx;
+            let progress = |files, bytes| {
+                let path = path.clone();
+                tx(ScanEvent::Progress { path, files, bytes });
+            };
+            let ctl = SizeControl {
+                reuse: self.reuse[i].as_ref(),
+                ..SizeControl::new(self.cancel, &progress)
+            };
+            let result = match self.pool {
+                Some(pool) => pool.install(|| size_version(version, &ctl)),
+                None => size_version(version, &ctl),
+            };
+            let path = version.path.clone();
+            match result {
+                Ok(Some(usage)) => {
+                    let event = ScanEvent::Sized {
+                        path,
+                        usage: usage.clone(),
+                    };
+                    self.sized.insert(i, usage);
+                    tx(event);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    self.failed = true;
+                    let error = e.to_string();
+                    tx(ScanEvent::Failed { path, error });
+                }
             }
         }
     }
-    sized
+
+    /// Sends the recomputed sizes of the skipped versions (walking those whose inodes force
+    /// it); returns the kept entries of folders outside this scan, recomputed, to store again.
+    fn recompute(
+        &mut self,
+        cache: &SizeCache,
+        plan: &Plan,
+    ) -> Vec<(PathBuf, Fingerprint, VersionUsage)> {
+        let walked: Vec<&VersionUsage> = self.sized.values().collect();
+        let links = incremental::derive(cache, plan, &walked);
+        let mut fallback = Vec::new();
+        for (i, v) in self.versions.iter().enumerate() {
+            if !plan.skip[i] {
+                continue;
+            }
+            match cache
+                .entry(&v.path)
+                .and_then(|e| incremental::recompute(cache, e, &links))
+            {
+                Some(usage) => {
+                    let event = ScanEvent::Sized {
+                        path: v.path.clone(),
+                        usage: usage.clone(),
+                    };
+                    self.sized.insert(i, usage);
+                    (self.tx)(event);
+                }
+                None => fallback.push(i),
+            }
+        }
+        let outside: Vec<(PathBuf, Fingerprint, VersionUsage)> = cache
+            .entries()
+            .filter(|(p, _)| !self.versions.iter().any(|v| &&v.path == p))
+            .filter(|(p, _)| plan.status.get(*p) == Some(&Status::Kept))
+            .filter_map(|(p, e)| {
+                let usage = incremental::recompute(cache, e, &links)?;
+                Some((p.clone(), e.fingerprint.clone(), usage))
+            })
+            .collect();
+        self.walk(&fallback);
+        outside
+    }
 }
 
 /// Sends `Cached` for each version whose cache entry still matches its fingerprint.
@@ -130,7 +247,7 @@ fn volumes(
     library: &Library,
     options: &ScanOptions,
     versions: &[&Version],
-    sized: &[(usize, VersionUsage)],
+    sized: &BTreeMap<usize, VersionUsage>,
 ) -> Vec<VolumeUsage> {
     let mut roots: Vec<PathBuf> = library
         .roots
@@ -138,7 +255,7 @@ fn volumes(
         .filter(|r| matches!(r.status, RootStatus::Ok { .. }))
         .map(|r| r.root.path.clone())
         .collect();
-    for (i, _) in sized {
+    for i in sized.keys() {
         let root = &versions[*i].root;
         if !roots.contains(root) {
             roots.push(root.clone());
@@ -148,7 +265,7 @@ fn volumes(
     for root in &roots {
         let set: Vec<&VersionUsage> = sized
             .iter()
-            .filter(|(i, _)| &versions[*i].root == root)
+            .filter(|(i, _)| &versions[**i].root == root)
             .map(|(_, u)| u)
             .collect();
         per_root.insert(root.clone(), totals::library_totals(&set).bytes);

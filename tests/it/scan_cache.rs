@@ -1,5 +1,5 @@
 //! The scan worker and its cache: events in order, cache hits shown first, a changed version
-//! missing the cache, a corrupt cache ignored and rewritten, cached categories reused only
+//! missing the cache, a corrupt cache ignored with a note and rewritten, cached categories reused only
 //! when the fresh walk agrees, cancellation.
 
 use crate::support::scan_fixtures;
@@ -15,7 +15,7 @@ use backtop::library::category::Category;
 use backtop::library::usage::{size_version, SizeControl, VersionUsage};
 use backtop::library::{Library, VersionKind};
 use backtop::scan::{self, ScanEvent, ScanOptions};
-use scan_fixtures::{library_of, size, spec, version_of};
+use scan_fixtures::{library_of, size, sized, spec, version_of};
 
 /// A live backup and one snapshot hard-linked to it.
 fn fixture(root: &Path) -> Library {
@@ -59,16 +59,6 @@ fn cached(events: &[ScanEvent]) -> BTreeMap<PathBuf, VersionUsage> {
         .collect()
 }
 
-fn sized(events: &[ScanEvent]) -> BTreeMap<PathBuf, VersionUsage> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            ScanEvent::Sized { path, usage } => Some((path.clone(), usage.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 fn without_shared(u: &VersionUsage) -> VersionUsage {
     VersionUsage {
         shared: Vec::new(),
@@ -80,7 +70,7 @@ fn without_shared(u: &VersionUsage) -> VersionUsage {
 fn a_relaunch_shows_cached_figures_first_then_fresh_ones() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = fixture(&tmp.path().join("root"));
-    let cache = tmp.path().join("cache/backtop/sizes.json");
+    let cache = tmp.path().join("cache/backtop/sizes.bin");
 
     let first = scan_events(&lib, Some(cache.clone()));
     assert!(cached(&first).is_empty());
@@ -118,7 +108,7 @@ fn a_relaunch_shows_cached_figures_first_then_fresh_ones() {
 fn touching_status_plist_misses_the_cache_for_that_version_only() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = fixture(&tmp.path().join("root"));
-    let cache = tmp.path().join("sizes.json");
+    let cache = tmp.path().join("sizes.bin");
     scan_events(&lib, Some(cache.clone()));
     let live = &lib.devices[0].versions[0].path;
     set_mtime(&live.join("Status.plist"), 3600);
@@ -128,18 +118,31 @@ fn touching_status_plist_misses_the_cache_for_that_version_only() {
 }
 
 #[test]
-fn a_corrupt_cache_is_ignored_and_rewritten() {
+fn a_corrupt_cache_is_ignored_with_a_note_and_rewritten() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = fixture(&tmp.path().join("root"));
-    let cache = tmp.path().join("sizes.json");
+    let cache = tmp.path().join("sizes.bin");
     std::fs::write(&cache, b"{\"format\": 1, \"entries\": {\"/x\": [1, 2").unwrap();
     let first = scan_events(&lib, Some(cache.clone()));
     assert!(cached(&first).is_empty());
     assert_eq!(sized(&first).len(), 2);
-    let parsed: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
-    assert_eq!(parsed["entries"].as_object().map(|m| m.len()), Some(2));
-    assert_eq!(cached(&scan_events(&lib, Some(cache))).len(), 2);
+    let notes: Vec<&String> = first
+        .iter()
+        .filter_map(|e| match e {
+            ScanEvent::Note(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0].contains("not a backtop size cache"),
+        "{}",
+        notes[0]
+    );
+    assert_eq!(scan::cache::SizeCache::load(&cache).len(), 2);
+    let second = scan_events(&lib, Some(cache));
+    assert_eq!(cached(&second).len(), 2);
+    assert!(!second.iter().any(|e| matches!(e, ScanEvent::Note(_))));
 }
 
 #[test]
@@ -296,16 +299,14 @@ fn set_mtime(path: &Path, secs_ahead: u64) {
 fn categories_serve_again_while_the_manifest_file_is_unchanged() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = fixture(&tmp.path().join("root"));
-    let cache = tmp.path().join("sizes.json");
+    let cache = tmp.path().join("sizes.bin");
     let fresh = sized(&scan_events(&lib, Some(cache.clone())));
     let live = lib.devices[0].versions[0].path.clone();
     // Mark the cached breakdown of the live version, so its reuse shows.
-    let mut json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    let mut stored = scan::cache::SizeCache::load(&cache);
     let bytes = fresh[&live].bytes;
-    let key = live.to_str().unwrap();
-    json["entries"][key]["usage"]["categories"] = serde_json::json!({ "notes": bytes });
-    std::fs::write(&cache, serde_json::to_vec(&json).unwrap()).unwrap();
+    stored.usage_mut(&live).unwrap().categories = BTreeMap::from([(Category::Notes, bytes)]);
+    stored.save(&cache).unwrap();
 
     // Status.plist changed: no instant figures, but the manifest is the same file.
     set_mtime(&live.join("Status.plist"), 3600);

@@ -65,17 +65,19 @@ fn totals_of(set: &[&VersionUsage]) -> Totals {
 
 /// Bytes of the one-link files of each version (unique to it by definition).
 fn private_unique(set: &[&VersionUsage]) -> u64 {
-    set.iter()
-        .map(|u| {
-            let unique_shared: u64 = u
-                .shared
-                .iter()
-                .filter(|s| s.links_here >= s.nlink)
-                .map(|s| s.bytes)
-                .sum();
-            u.unique_bytes.saturating_sub(unique_shared)
-        })
-        .sum()
+    set.iter().map(|u| private_unique_of(u)).sum()
+}
+
+/// Bytes of a version's one-link files: its unique bytes without the shared inodes whose
+/// every link is inside it.
+pub fn private_unique_of(u: &VersionUsage) -> u64 {
+    let unique_shared: u64 = u
+        .shared
+        .iter()
+        .filter(|s| s.links_here >= s.nlink)
+        .map(|s| s.bytes)
+        .sum();
+    u.unique_bytes.saturating_sub(unique_shared)
 }
 
 /// Bytes of the shared inodes whose links across the set reach their `st_nlink`.

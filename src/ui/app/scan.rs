@@ -64,7 +64,9 @@ impl App {
                 self.scan.total = self.library.versions().count();
                 self.scan.running = true;
             }
-            ScanEvent::Cached { .. } | ScanEvent::Volumes(_) => self.results.apply(&event),
+            ScanEvent::Cached { .. } | ScanEvent::Volumes(_) | ScanEvent::Note(_) => {
+                self.results.apply(&event)
+            }
             ScanEvent::Progress { path, files, bytes } => {
                 self.scan.in_flight.insert(path, (files, bytes));
             }

@@ -3,7 +3,8 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use backtop::demo::{BackupSpec, FileSpec, Written};
@@ -11,6 +12,7 @@ use backtop::library::usage::{size_version, SizeControl, VersionUsage};
 use backtop::library::{
     BackupState, Device, Library, Root, RootOrigin, RootReport, RootStatus, Version, VersionKind,
 };
+use backtop::scan::ScanEvent;
 
 /// The UDID every fixture uses.
 pub const UDID: &str = "00008110-001A2B3C4D5E6F70";
@@ -87,4 +89,15 @@ pub fn size(v: &Version) -> VersionUsage {
 /// Sum of the category bytes.
 pub fn category_sum(u: &VersionUsage) -> u64 {
     u.categories.values().sum()
+}
+
+/// The `Sized` figures of a scan's events, by version path.
+pub fn sized(events: &[ScanEvent]) -> BTreeMap<PathBuf, VersionUsage> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ScanEvent::Sized { path, usage } => Some((path.clone(), usage.clone())),
+            _ => None,
+        })
+        .collect()
 }
