@@ -199,6 +199,19 @@ impl Command {
             Self::Demo { .. } | Self::Completions { .. } | Self::Man
         )
     }
+
+    /// Whether it prints JSON (`--json` given): then stdout holds only JSON, and an error that
+    /// ends it early is printed there as a JSON error object too (see `docs/json.md`).
+    pub fn json(&self) -> bool {
+        match self {
+            Self::List(a) | Self::Du(a) | Self::Roots(a) => a.json,
+            Self::Verify { json, .. } | Self::Prune { json, .. } => *json,
+            Self::Move(a) => a.json,
+            Self::Ls(a) => a.json,
+            Self::Export(a) => a.json,
+            Self::Rm { .. } | Self::Demo { .. } | Self::Completions { .. } | Self::Man => false,
+        }
+    }
 }
 
 /// The arguments of `backtop move`.

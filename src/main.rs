@@ -33,22 +33,36 @@ fn main() -> ExitCode {
                 0
             };
             let _ = err.print();
+            if code != 0 && std::env::args_os().any(|a| a == "--json") {
+                let rendered = err.render().to_string();
+                let first = rendered.lines().next().unwrap_or("invalid command line");
+                print_json_error(first.trim_start_matches("error: "), code);
+            }
             return ExitCode::from(code);
         }
     };
-    let config = match read_config(&mut cli) {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("backtop: {}", for_display(&format!("{err:#}")));
-            return ExitCode::from(u8::try_from(rm::EXIT_ERROR).unwrap_or(4));
-        }
-    };
-    match run(cli, &config) {
+    let json = cli.command.as_ref().is_some_and(Command::json);
+    let result = read_config(&mut cli).and_then(|config| run(cli, &config));
+    match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(err) => {
-            eprintln!("backtop: {}", for_display(&format!("{err:#}")));
-            ExitCode::from(u8::try_from(rm::EXIT_ERROR).unwrap_or(4))
+            let message = for_display(&format!("{err:#}")).into_owned();
+            let code = u8::try_from(rm::EXIT_ERROR).unwrap_or(4);
+            eprintln!("backtop: {message}");
+            if json {
+                print_json_error(&message, code);
+            }
+            ExitCode::from(code)
         }
+    }
+}
+
+/// In JSON mode an error also goes to stdout, as the documented error object, so that a
+/// program reading stdout always gets one JSON document.
+fn print_json_error(message: &str, code: u8) {
+    let doc = backtop::commands::json::error_document(message, code);
+    if let Ok(text) = backtop::commands::json::to_text(&doc) {
+        print!("{text}");
     }
 }
 

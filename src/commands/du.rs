@@ -57,8 +57,7 @@ pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Res
     let results = scan_library(library, cache, show_progress);
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &to_json(library, &results))?;
-        writeln!(out)?;
+        crate::commands::json::print(&mut out, &to_json(library, &results))?;
     } else {
         write!(out, "{}", render_text(library, &results))?;
     }

@@ -116,7 +116,7 @@ pub fn run_with(
     }
     if args.json {
         let doc = summary_json(&version.path, &summary);
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        crate::commands::json::print(out, &doc)?;
     } else {
         write!(out, "{}", summary_text(&summary))?;
     }

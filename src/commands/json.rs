@@ -6,10 +6,51 @@
 //! (0–255), so a program can still find the folder. The `_bytes` field is absent for a path
 //! that is valid UTF-8.
 
+use std::io::Write;
 use std::path::Path;
 
-use serde::Serializer;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
+
+/// The version of the JSON documents, the `"schema"` field at the top of every one. It grows
+/// when a field changes meaning or goes away (adding a field keeps it); `docs/json.md` lists
+/// what each version changed.
+pub const SCHEMA: u64 = 1;
+
+/// `doc` as a JSON value with `"schema": SCHEMA` added at its top. A document that is not an
+/// object (a bare array) is wrapped as `{"schema": N, "items": [...]}`; no command prints one.
+pub fn document<T: Serialize + ?Sized>(doc: &T) -> serde_json::Result<Value> {
+    let mut value = serde_json::to_value(doc)?;
+    if !value.is_object() {
+        value = serde_json::json!({ "items": value });
+    }
+    if let Value::Object(map) = &mut value {
+        map.insert("schema".to_string(), Value::from(SCHEMA));
+    }
+    Ok(value)
+}
+
+/// `doc` as pretty JSON text with its schema (see [`document`]) and a final newline.
+pub fn to_text<T: Serialize + ?Sized>(doc: &T) -> serde_json::Result<String> {
+    let mut text = serde_json::to_string_pretty(&document(doc)?)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes `doc` to `out` as one JSON document (see [`to_text`]).
+pub fn print<T: Serialize + ?Sized>(out: &mut dyn Write, doc: &T) -> anyhow::Result<()> {
+    out.write_all(to_text(doc)?.as_bytes())?;
+    Ok(())
+}
+
+/// The document a command prints on stdout in JSON mode when it fails before it has a report:
+/// `{"schema": N, "error": {"message": text, "exit_code": code}}`. The same text goes to stderr.
+pub fn error_document(message: &str, exit_code: u8) -> Value {
+    serde_json::json!({
+        "schema": SCHEMA,
+        "error": { "message": message, "exit_code": exit_code },
+    })
+}
 
 /// A path's lossy text.
 pub fn path_text(path: &Path) -> String {
@@ -40,9 +81,38 @@ pub fn lossy_path<S: Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S:
     serializer.serialize_str(&path.to_string_lossy())
 }
 
+/// Says that a command refused before it had a report, and returns `code` for its exit: in
+/// JSON mode the [`error_document`] on `out` and the text on stderr, otherwise the text on
+/// `out` (as the command printed it before). `message` must already be fit for display.
+pub fn refuse(out: &mut dyn Write, json: bool, message: &str, code: u8) -> anyhow::Result<i32> {
+    if json {
+        eprintln!("backtop: {message}");
+        out.write_all(to_text(&error_document(message, code))?.as_bytes())?;
+    } else {
+        writeln!(out, "{message}")?;
+    }
+    Ok(i32::from(code))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_document_carries_the_schema() {
+        let doc = document(&serde_json::json!({"roots": []})).unwrap();
+        assert_eq!(doc, serde_json::json!({"roots": [], "schema": SCHEMA}));
+        let wrapped = document(&[1, 2]).unwrap();
+        assert_eq!(
+            wrapped,
+            serde_json::json!({"items": [1, 2], "schema": SCHEMA})
+        );
+        assert!(to_text(&serde_json::json!({})).unwrap().ends_with("}\n"));
+        assert_eq!(
+            error_document("no such version", 2),
+            serde_json::json!({"schema": SCHEMA, "error": {"message": "no such version", "exit_code": 2}})
+        );
+    }
 
     #[cfg(unix)]
     #[test]

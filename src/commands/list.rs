@@ -58,7 +58,7 @@ use crate::library::{access, Device, Library, RootReport, Version};
 /// Prints the library as text or JSON; returns the exit code (0).
 pub fn run(library: &Library, json: bool) -> anyhow::Result<i32> {
     if json {
-        println!("{}", serde_json::to_string_pretty(&to_json(library))?);
+        print!("{}", crate::commands::json::to_text(&to_json(library))?);
     } else {
         print!("{}", render_text(library));
     }

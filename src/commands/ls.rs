@@ -19,7 +19,7 @@
 //! # JSON (`--json`)
 //!
 //! ```json
-//! {"version": "/abs/path", "locked": false, "reason": null,
+//! {"schema": 1, "version": "/abs/path", "locked": false, "reason": null,
 //!  "entries": [{"domain": "HomeDomain", "path": "Library/SMS/sms.db", "kind": "file",
 //!               "size": 4096, "files": 1, "file_id": "3d0d…"|null,
 //!               "mtime": "RFC 3339"|null, "present": true|false|null}]}
@@ -80,7 +80,7 @@ pub fn run_with(library: &Library, args: &LsArgs, out: &mut dyn Write) -> anyhow
         Opened::Locked(reason) => {
             if args.json {
                 let doc = json!({"version": path, "locked": true, "reason": reason, "entries": []});
-                writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+                crate::commands::json::print(out, &doc)?;
             } else {
                 writeln!(out, "{}: locked: {reason}", printable(&path))?;
             }
@@ -91,7 +91,8 @@ pub fn run_with(library: &Library, args: &LsArgs, out: &mut dyn Write) -> anyhow
     if args.json {
         write!(
             out,
-            "{{\"version\": {}, \"locked\": false, \"reason\": null, \"entries\": [",
+            "{{\"schema\": {}, \"version\": {}, \"locked\": false, \"reason\": null, \"entries\": [",
+            crate::commands::json::SCHEMA,
             Value::from(path)
         )?;
         for (i, &id) in ids.iter().enumerate() {

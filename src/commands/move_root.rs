@@ -111,7 +111,7 @@ pub fn run_with(
         Err(r) => {
             if args.json {
                 let v = json!({"refused": r, "root": root});
-                writeln!(console.out, "{}", serde_json::to_string_pretty(&v)?)?;
+                crate::commands::json::print(console.out, &v)?;
             } else {
                 writeln!(console.out, "refused: {}: {}", root.display(), r.reason)?;
                 writeln!(console.out, "nothing was moved")?;
@@ -145,7 +145,7 @@ fn decide_removal(
     let keep = args.keep_source;
     if args.json && args.dry_run {
         let v = json!({"plan": plan, "remove_original": args.yes && !keep});
-        writeln!(console.out, "{}", serde_json::to_string_pretty(&v)?)?;
+        crate::commands::json::print(console.out, &v)?;
         return Ok(Err(EXIT_DONE));
     }
     if !args.json {
@@ -274,7 +274,7 @@ fn roll_back(
         Err(e) => {
             if json {
                 let v = json!({"root": root, "error": e.to_string()});
-                writeln!(console.out, "{}", serde_json::to_string_pretty(&v)?)?;
+                crate::commands::json::print(console.out, &v)?;
             } else {
                 writeln!(console.out, "not rolled back: {e}")?;
             }
@@ -291,7 +291,7 @@ fn report(
 ) -> anyhow::Result<()> {
     if json {
         let v = json!({"plan": plan, "outcome": outcome});
-        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        crate::commands::json::print(out, &v)?;
     } else {
         writeln!(out, "{}", outcome.message)?;
     }

@@ -63,6 +63,9 @@ pub fn run_on_terminal(
     })
 }
 
+/// [`EXIT_REFUSED`] as a process exit code.
+const REFUSED: u8 = EXIT_REFUSED as u8;
+
 /// [`run`] at time `now` with its console given (tests pass buffers).
 pub fn run_with(
     library: &Library,
@@ -73,24 +76,19 @@ pub fn run_with(
     let older_than = match args.older_than.as_deref().map(parse_age).transpose() {
         Ok(d) => d,
         Err(e) => {
-            writeln!(console.out, "--older-than {e}")?;
-            return Ok(EXIT_REFUSED);
+            let message = format!("--older-than {e}");
+            return crate::commands::json::refuse(console.out, args.json, &message, REFUSED);
         }
     };
     if args.keep == Some(0) {
-        writeln!(
-            console.out,
-            "--keep 0 would keep nothing, but a device's newest complete backup is always kept: \
-             give --keep 1 or more (nothing was deleted)"
-        )?;
-        return Ok(EXIT_REFUSED);
+        let message = "--keep 0 would keep nothing, but a device's newest complete backup is \
+                       always kept: give --keep 1 or more (nothing was deleted)";
+        return crate::commands::json::refuse(console.out, args.json, message, REFUSED);
     }
     if args.keep.is_none() && older_than.is_none() {
-        writeln!(
-            console.out,
-            "give a policy: --keep N and/or --older-than AGE (e.g. --keep 3 --older-than 90d)"
-        )?;
-        return Ok(EXIT_REFUSED);
+        let message =
+            "give a policy: --keep N and/or --older-than AGE (e.g. --keep 3 --older-than 90d)";
+        return crate::commands::json::refuse(console.out, args.json, message, REFUSED);
     }
     let policy = PrunePolicy {
         keep: args.keep,
@@ -125,11 +123,8 @@ fn execute(
         return Ok(EXIT_DONE);
     }
     if args.json && !args.yes {
-        writeln!(
-            console.out,
-            "--json needs --yes or --dry-run; nothing was deleted"
-        )?;
-        return Ok(EXIT_REFUSED);
+        let message = "--json needs --yes or --dry-run; nothing was deleted";
+        return crate::commands::json::refuse(console.out, true, message, REFUSED);
     }
     let (items, skipped) = guard_plan(library, plan, args.read_only);
     let mode = DeleteMode::from_permanent(args.permanent);
@@ -155,7 +150,7 @@ fn execute(
             let doc = json!({
                 "remove": plan.remove, "keep": plan.keep, "skipped": skipped, "results": []
             });
-            writeln!(console.out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            crate::commands::json::print(console.out, &doc)?;
         }
         return Ok(EXIT_SOME_FAILED);
     }
@@ -169,7 +164,7 @@ fn execute(
         let doc = json!({
             "remove": plan.remove, "keep": plan.keep, "skipped": skipped, "results": outcomes
         });
-        writeln!(console.out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        crate::commands::json::print(console.out, &doc)?;
     }
     if !skipped.is_empty() {
         return Ok(EXIT_SOME_FAILED);
@@ -211,7 +206,7 @@ fn print(
 ) -> anyhow::Result<()> {
     if json {
         let doc = json!({ "remove": plan.remove, "keep": plan.keep, "freed_bytes": freed });
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        crate::commands::json::print(out, &doc)?;
         return Ok(());
     }
     print_kept(out, plan)?;

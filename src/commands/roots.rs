@@ -65,9 +65,7 @@ pub fn render_json_with(reports: &[RootReport], moved: &[MovedRoot]) -> anyhow::
         roots: reports,
         moved,
     };
-    let mut text = serde_json::to_string_pretty(&doc).context("encoding the roots")?;
-    text.push('\n');
-    Ok(text)
+    crate::commands::json::to_text(&doc).context("encoding the roots")
 }
 
 /// The human report: a header, then per root a line with its status and path, a line with its
@@ -471,7 +469,7 @@ error         /srv/x
              "bytes": 120_340_000_000u64},
             {"path": "/srv/x", "origin": "env", "owner": null, "app": "any", "status": "error",
              "message": "Input/output error"},
-        ]});
+        ], "schema": crate::commands::json::SCHEMA});
         assert_eq!(doc, want);
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Without paths every version found is verified; a path that is not a found version is
 //! verified as a plain backup folder when it holds one of the files a backup is recognised by,
-//! and refused otherwise (`verify /`, a folder outside every backup). `--json` prints an array
-//! of reports. Exit codes: 0 every version is fine, 1 problems were found, 2 a path does not
+//! and refused otherwise (`verify /`, a folder outside every backup). `--json` prints
+//! `{"schema": 1, "reports": [...]}` (see `docs/json.md`); a refusal is its error object.
+//! Exit codes: 0 every version is fine, 1 problems were found, 2 a path does not
 //! exist or is not a backup folder (nothing was verified).
 
 use std::io::Write;
@@ -30,8 +31,8 @@ pub fn run_with(
     let mut versions = Vec::new();
     for p in paths {
         if !p.is_dir() {
-            writeln!(out, "{}: no such folder", sanitize::path(p))?;
-            return Ok(2);
+            let message = format!("{}: no such folder", sanitize::path(p));
+            return crate::commands::json::refuse(out, json, &message, 2);
         }
         let canonical = canonical_keep_last(p);
         let found = library
@@ -40,13 +41,12 @@ pub fn run_with(
         versions.push(match found {
             Some(v) => v.clone(),
             None if !is_backup_folder(p) => {
-                writeln!(
-                    out,
+                let message = format!(
                     "{}: not a backup folder (it holds none of {}); refused",
                     sanitize::path(p),
                     BACKUP_MARKERS.join(", ")
-                )?;
-                return Ok(2);
+                );
+                return crate::commands::json::refuse(out, json, &message, 2);
             }
             None => Version::bare(p, p.parent().unwrap_or(p), VersionKind::Archive),
         });
@@ -62,7 +62,7 @@ pub fn run_with(
             crate::commands::json::put_path(&mut doc, "path", &r.path);
             docs.push(doc);
         }
-        writeln!(out, "{}", serde_json::to_string_pretty(&docs)?)?;
+        crate::commands::json::print(out, &serde_json::json!({ "reports": docs }))?;
     } else {
         for r in &reports {
             print_report(out, r)?;

@@ -210,7 +210,10 @@ fn the_binary_lists_json_and_exits_zero() {
         String::from_utf8_lossy(&out.stderr)
     );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(keys(&doc), ["damaged", "devices", "roots", "unreadable"]);
+    assert_eq!(
+        keys(&doc),
+        ["damaged", "devices", "roots", "schema", "unreadable"]
+    );
     assert_eq!(doc["roots"], json!([{"path": r, "origin": "root"}]));
     let versions = doc["devices"][0]["versions"].as_array().unwrap();
     let states: Vec<&str> = versions

@@ -18,6 +18,7 @@ mod exit_codes;
 mod figures_agree;
 mod freed_subset;
 mod hostile;
+mod json_contract;
 mod list_cli;
 mod locate;
 mod manifest;

@@ -176,7 +176,13 @@ fn an_encrypted_version_is_locked() {
         .starts_with("the backup is encrypted"));
     let out = backtop(tmp.path(), &["export", &version, "--to", "x", "--json"]);
     assert_eq!(out.status.code(), Some(4));
-    assert!(out.stdout.is_empty());
+    // In JSON mode the error is the documented error object on stdout, and text on stderr.
+    let error = json_of(&out);
+    assert_eq!(error["error"]["exit_code"], 4);
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("locked: the backup is encrypted"));
     assert!(
         stderr(&out).contains("locked: the backup is encrypted"),
         "{}",

@@ -77,7 +77,7 @@ fn verify_reports_every_damaged_version_and_passes_the_healthy_one() {
     let lib = corpus(tmp.path());
     let (code, doc) = json_of(tmp.path(), &lib, &["verify", "--json"]);
     assert_eq!(code, Some(1));
-    let reports = doc.as_array().unwrap();
+    let reports = doc["reports"].as_array().unwrap();
     let report = |name: &str| {
         reports
             .iter()
