@@ -89,6 +89,12 @@ pub const SCENES: &[Scene] = &[
         keys: &[KeyCode::Char('p')],
     },
     Scene {
+        name: "browser",
+        cols: 120,
+        rows: 36,
+        keys: &[KeyCode::Enter, KeyCode::Enter, KeyCode::Char('j')],
+    },
+    Scene {
         name: "roots",
         cols: 120,
         rows: 36,
@@ -166,15 +172,22 @@ impl Stage {
     }
 
     /// Does what the dashboard's host would for the effects a scene needs (the delete
-    /// dialog's guard checks); nothing is deleted.
+    /// dialog's guard checks, opening a version in the browser); nothing is deleted.
     fn answer(&self, app: &mut App, effects: Vec<Effect>) {
         for effect in effects {
-            if let Effect::PlanDelete(paths) = effect {
-                let checks = check_all(&paths, &self.library, false);
-                app.update(job(
-                    JobKind::Check,
-                    JobEvent::Done(Outcome::Checked(checks)),
-                ));
+            match effect {
+                Effect::PlanDelete(paths) => {
+                    let checks = check_all(&paths, &self.library, false);
+                    app.update(job(
+                        JobKind::Check,
+                        JobEvent::Done(Outcome::Checked(checks)),
+                    ));
+                }
+                Effect::Browse(path) => {
+                    let opened = backtop::tasks::browse::open(path, &self.library);
+                    app.update(job(JobKind::Browse, JobEvent::Done(opened)));
+                }
+                _ => {}
             }
         }
     }

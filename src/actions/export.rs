@@ -1,5 +1,7 @@
 //! Export: copying files out of a version into a destination folder, keeping the backup's
-//! structure (`DEST/<domain>/<relative path>`), the manifest's names, modes and mtimes.
+//! structure (`DEST/<domain>/<relative path>`) or flattened into one folder for a category or
+//! app (`DEST/<folder>/<relative path>`, [`flatten`]), with the manifest's names, modes and
+//! mtimes.
 //!
 //! What an export writes is chosen from the version's [`Tree`](crate::library::manifest::Tree)
 //! by [`select`] (prefixes, a category, an app) and written by [`export`], which:
@@ -27,7 +29,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use names::{NameRules, Refused};
-pub use select::{select, ExportItem, ItemKind, SelectError, Selection};
+pub use select::{flatten, select, ExportItem, ItemKind, SelectError, Selection};
 pub use write::export;
 
 use crate::library::ManifestFormat;

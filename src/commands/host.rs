@@ -156,6 +156,22 @@ impl Host for DashboardHost {
                 });
             }
             Effect::Cancel(id) => self.jobs.cancel(id),
+            Effect::Browse(path) => {
+                let library = self.library();
+                self.jobs.spawn(JobKind::Browse, 1, move |_| {
+                    tasks::browse::open(path, &library)
+                });
+            }
+            Effect::Preview(request) => {
+                self.jobs.spawn(JobKind::Preview, 1, move |ctx| {
+                    tasks::browse::preview(ctx, &request)
+                });
+            }
+            Effect::Export(request) => {
+                self.jobs.spawn(JobKind::Export, 1, move |ctx| {
+                    tasks::browse::export(ctx, &request)
+                });
+            }
             Effect::Shell(dir) => return Some(shell::run_shell(&dir)),
             Effect::Quit => {}
         }

@@ -116,6 +116,9 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
         simulated_disks: options.simulated_disks,
     };
     let mut app = App::new(library, app_options, OffsetDateTime::now_utc());
+    if let Some(downloads) = dirs::download_dir() {
+        app.downloads = downloads;
+    }
     let mut host = options.host;
     let (tx, rx) = crossbeam_channel::unbounded();
     host.connect(tx.clone());

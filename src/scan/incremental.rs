@@ -139,16 +139,11 @@ pub fn derive(cache: &SizeCache, plan: &Plan, walked: &[&VersionUsage]) -> Links
     Links { nlink, bad }
 }
 
-/// The exact sizes of a kept entry from its cached figures and today's link counts, and its
-/// one-link inodes; `None` when one of its inodes forces a walk.
-pub fn recompute(
-    cache: &SizeCache,
-    entry: &CacheEntry,
-    links: &Links,
-) -> Option<(VersionUsage, Vec<SharedInode>)> {
+/// The exact sizes of a kept entry from its cached figures and today's link counts; `None`
+/// when one of its inodes forces a walk.
+pub fn recompute(cache: &SizeCache, entry: &CacheEntry, links: &Links) -> Option<VersionUsage> {
     let table = cache.inodes();
     let mut shared = Vec::new();
-    let mut single = Vec::new();
     let mut unique = entry.private_unique;
     for (at, here) in cache.links(entry) {
         if links.bad[at] {
@@ -159,23 +154,21 @@ pub fn recompute(
         if here >= nlink {
             unique += i.bytes;
         }
-        let inode = SharedInode {
+        if nlink <= 1 {
+            // Its other links are gone: a one-link file now, as a walk would count it.
+            continue;
+        }
+        shared.push(SharedInode {
             dev: i.dev,
             ino: i.ino,
-            nlink: nlink.max(1),
+            nlink,
             links_here: here,
             bytes: i.bytes,
-        };
-        // One link left: a one-link file now (its other links are gone), as a walk counts it.
-        match nlink {
-            0 | 1 => single.push(inode),
-            _ => shared.push(inode),
-        }
+        });
     }
-    let usage = VersionUsage {
+    Some(VersionUsage {
         unique_bytes: unique,
         shared,
         ..entry.usage.clone()
-    };
-    Some((usage, single))
+    })
 }

@@ -16,6 +16,7 @@
 //! [`checks`]): they call `actions/` and `scan/` and translate their callbacks into progress.
 //! Nothing here knows the terminal.
 
+pub mod browse;
 pub mod checks;
 pub mod delete;
 pub mod panic;
@@ -26,11 +27,15 @@ pub mod verify;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use browse::{ExportProgress, ExportRequest, PreviewRequest};
 pub use checks::{check_all, TargetCheck, Verdict};
 pub use delete::{DeleteRequest, DeleteSummary};
 pub use registry::{Ctx, Jobs, Sink};
 
+use crate::actions::export::ExportSummary;
 use crate::actions::verify::VerifyReport;
+use crate::library::browse::{Browsed, Preview};
+use crate::library::manifest::NodeId;
 use crate::scan::ScanEvent;
 
 /// Shortest time between two progress messages of a worker that reports per file or row.
@@ -54,12 +59,21 @@ pub enum JobKind {
     },
     /// Verify versions.
     Verify,
+    /// Open a version for the browser (its tree and grouping).
+    Browse,
+    /// Preview a file in the browser.
+    Preview,
+    /// Export files from the browser.
+    Export,
 }
 
 impl JobKind {
     /// True when only the newest job of this kind counts: starting one cancels the last.
     pub fn latest_wins(self) -> bool {
-        matches!(self, JobKind::Scan | JobKind::Check)
+        matches!(
+            self,
+            JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview
+        )
     }
 
     /// The word for it in status lines.
@@ -69,6 +83,9 @@ impl JobKind {
             JobKind::Check => "checking",
             JobKind::Delete { .. } => "delete",
             JobKind::Verify => "verify",
+            JobKind::Browse => "opening",
+            JobKind::Preview => "preview",
+            JobKind::Export => "export",
         }
     }
 }
@@ -124,6 +141,8 @@ pub enum Progress {
         /// Rows in all.
         total: u64,
     },
+    /// An export's files and bytes so far.
+    Export(ExportProgress),
     /// The current version is finished.
     ItemDone {
         /// Bytes it freed (permanent deletes; 0 otherwise).
@@ -152,6 +171,25 @@ pub enum Outcome {
         /// Stopped early by the user.
         cancelled: bool,
     },
+    /// A version was opened for the browser.
+    Browsed {
+        /// The version folder.
+        version: PathBuf,
+        /// Its tree, or why not.
+        browsed: Browsed,
+    },
+    /// A file of an opened version was previewed.
+    Previewed {
+        /// The version folder.
+        version: PathBuf,
+        /// The file's node.
+        node: NodeId,
+        /// What it holds.
+        preview: Preview,
+    },
+    /// An export ended (cancelled or not: the summary says), with its wall time; or it could
+    /// not start, and why.
+    Exported(Result<(ExportSummary, Duration), String>),
 }
 
 impl JobMsg {

@@ -76,6 +76,32 @@ pub enum Action {
     Shell,
     /// Show or hide the roots report (every place looked at, and how to fix access).
     Roots,
+    /// Open the selected version in the browser.
+    Browse,
+    /// Close the browser.
+    CloseBrowser,
+    /// Browser: start (or edit) a search of every path of the version.
+    Search,
+    /// Browser: keep the search results and move among them.
+    SearchKeep,
+    /// Browser: leave the search, back to the folders.
+    SearchCancel,
+    /// Browser: show or hide the preview of the selected file.
+    Preview,
+    /// Browser: export the selected file, folder, app or group (a dialog asks first).
+    Export,
+    /// Export dialog: skip or rename when a name is taken.
+    ToggleCollision,
+    /// Export dialog: keep the backup's structure or flatten into one folder.
+    ToggleLayout,
+    /// Export dialog: edit the destination.
+    EditDest,
+    /// Export dialog: keep the typed destination.
+    DestKeep,
+    /// Export dialog: put the destination back as it was.
+    DestUndo,
+    /// Export dialog: clear the destination.
+    DestClear,
 }
 
 /// Where a binding works.
@@ -109,6 +135,20 @@ pub enum Scope {
     Copied,
     /// While the roots report is open.
     Roots,
+    /// The browser.
+    Browser,
+    /// The browser's search results (the browser's keys too).
+    Results,
+    /// Typing a search in the browser.
+    Search,
+    /// The export dialog, before the export starts.
+    Export,
+    /// Editing the export destination.
+    Destination,
+    /// While an export runs.
+    Exporting,
+    /// The export's summary.
+    Exported,
 }
 
 impl Scope {
@@ -129,6 +169,13 @@ impl Scope {
             Scope::Report => "Verify results",
             Scope::Copied => "Copied path",
             Scope::Roots => "Roots report",
+            Scope::Browser => "Browser",
+            Scope::Results => "Browser search results",
+            Scope::Search => "Typing a search",
+            Scope::Export => "Export dialog",
+            Scope::Destination => "Editing the export destination",
+            Scope::Exporting => "While an export runs",
+            Scope::Exported => "Export summary",
         }
     }
 }
@@ -262,6 +309,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Help),
     b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Help),
     b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Help),
+    b(&[code(K::Enter)], A::Browse, "browse", "look inside the version: browse, search, preview, export", S::Versions),
     b(&[ch(' ')], A::Mark, "mark", "mark or unmark the version", S::Versions),
     b(&[ch('d'), code(K::Delete)], A::Delete, "delete", "delete marked or selected versions (asks first)", S::Versions),
     b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions),
@@ -273,6 +321,41 @@ pub const BINDINGS: &[Binding] = &[
     b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Roots),
     b(&[ch('g'), code(K::Home)], A::Top, "top", "top of the report", S::Roots),
     b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "end of the report", S::Roots),
+    b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go to", "go to the result (its folder, or into it)", S::Results),
+    b(&[ch('/')], A::Search, "edit", "edit the search", S::Results),
+    b(&[code(K::Esc), ch('h'), code(K::Left), code(K::Backspace)], A::SearchCancel, "back", "leave the results, back to the folders", S::Results),
+    b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "open", "go into the selected group, app or folder", S::Browser),
+    b(&[ch('h'), code(K::Left), code(K::Backspace)], A::Back, "up", "up one level", S::Browser),
+    b(&[ch('j'), code(K::Down)], A::Down, "down", "select the next row", S::Browser),
+    b(&[ch('k'), code(K::Up)], A::Up, "up", "select the previous row", S::Browser),
+    b(&[code(K::PageDown)], A::PageDown, "page", "page down", S::Browser),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Browser),
+    b(&[ch('g'), code(K::Home)], A::Top, "top", "first row", S::Browser),
+    b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "last row", S::Browser),
+    b(&[ch('/')], A::Search, "search", "search every path of the version (any case)", S::Browser),
+    b(&[ch(' ')], A::Preview, "preview", "show or hide the preview of the selected file", S::Browser),
+    b(&[ch('e')], A::Export, "export", "export the selected file, folder, app or group", S::Browser),
+    b(&[ch('s')], A::Sort, "sort", "sort by size, name or date", S::Browser),
+    b(&[code(K::Esc), ch('q')], A::CloseBrowser, "close", "close the browser", S::Browser),
+    b(&[ch('?')], A::Help, "help", "show every key", S::Browser),
+    b(&[ctrl('c')], A::Quit, "quit", "quit", S::Browser),
+    b(&[code(K::Enter)], A::SearchKeep, "done", "keep the results and move among them", S::Search),
+    b(&[code(K::Esc)], A::SearchCancel, "cancel", "leave the search", S::Search),
+    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Search),
+    b(&[code(K::Down)], A::Down, "down", "select the next result", S::Search),
+    b(&[code(K::Up)], A::Up, "up", "select the previous result", S::Search),
+    b(&[ctrl('c')], A::Quit, "quit", "quit", S::Search),
+    b(&[code(K::Enter), ch('y')], A::Confirm, "export", "start the export", S::Export),
+    b(&[code(K::Esc), ch('n')], A::Cancel, "cancel", "close the dialog", S::Export),
+    b(&[ch('d')], A::EditDest, "destination", "edit the destination folder", S::Export),
+    b(&[ch('c')], A::ToggleCollision, "skip/rename", "when a name is taken: skip the file, or write it as name (1).ext", S::Export),
+    b(&[ch('f')], A::ToggleLayout, "structure/flatten", "keep DEST/<domain>/<path>, or flatten into DEST/<group or app>/<path>", S::Export),
+    b(&[code(K::Enter)], A::DestKeep, "done", "keep the destination", S::Destination),
+    b(&[code(K::Esc)], A::DestUndo, "undo", "put the destination back as it was", S::Destination),
+    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Destination),
+    b(&[ctrl('u')], A::DestClear, "clear", "clear the destination", S::Destination),
+    b(&[code(K::Esc)], A::CancelTask, "cancel", "stop the export (the half-written file is removed)", S::Exporting),
+    b(&[code(K::Esc), code(K::Enter), ch('q')], A::Close, "close", "close the summary", S::Exported),
     b(&[ch('/')], A::Filter, "filter", "filter devices by name; @ann or owner:ann by owner", S::Devices),
     b(&[ch('j'), code(K::Down)], A::Down, "down", "select the next row", S::Global),
     b(&[ch('k'), code(K::Up)], A::Up, "up", "select the previous row", S::Global),

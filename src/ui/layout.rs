@@ -101,3 +101,65 @@ pub fn scroll_offset(selected: usize, rows: usize) -> usize {
         (selected + 1).saturating_sub(rows)
     }
 }
+
+/// From this width the browser puts details and preview beside the list.
+pub const BROWSER_WIDE: u16 = 110;
+
+/// The rectangles of the browser: its list (with title, column heads and a status line), the
+/// details of the selection, and the preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BrowserPanes {
+    /// The list, bordered.
+    pub list: Rect,
+    /// Details of the selection, bordered (none under a preview when narrow).
+    pub details: Option<Rect>,
+    /// The preview, bordered, when it is on.
+    pub preview: Option<Rect>,
+}
+
+impl BrowserPanes {
+    /// Rows of the list that show entries: the list less its borders, column heads and status.
+    pub fn list_rows(&self) -> usize {
+        self.list.height.saturating_sub(4).max(1) as usize
+    }
+}
+
+/// Lays out the browser over a `(columns, rows)` terminal (the last row is the footer).
+pub fn browser(size: (u16, u16), preview: bool) -> BrowserPanes {
+    let area = Rect::new(0, 0, size.0, size.1.saturating_sub(1));
+    if area.width >= BROWSER_WIDE {
+        let [list, side] =
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                .areas(area);
+        if !preview {
+            return BrowserPanes {
+                list,
+                details: Some(side),
+                preview: None,
+            };
+        }
+        let [details, shown] =
+            Layout::vertical([Constraint::Length(10), Constraint::Min(0)]).areas(side);
+        return BrowserPanes {
+            list,
+            details: Some(details),
+            preview: Some(shown),
+        };
+    }
+    let bottom = if preview { area.height / 2 } else { 10 };
+    let [list, below] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(bottom)]).areas(area);
+    if preview {
+        BrowserPanes {
+            list,
+            details: None,
+            preview: Some(below),
+        }
+    } else {
+        BrowserPanes {
+            list,
+            details: Some(below),
+            preview: None,
+        }
+    }
+}

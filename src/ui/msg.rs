@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crossbeam_channel::Sender;
 
-use crate::tasks::{DeleteRequest, JobId, JobMsg, Sink};
+use crate::tasks::{DeleteRequest, ExportRequest, JobId, JobMsg, PreviewRequest, Sink};
 
 /// Something that happened: a key, a mouse event, a resize, a clock tick or a scan result.
 #[derive(Debug, Clone)]
@@ -69,6 +69,13 @@ pub enum Effect {
     Delete(DeleteRequest),
     /// Cancel this job.
     Cancel(JobId),
+    /// Open this version for the browser (a latest-wins job answered by
+    /// [`Outcome::Browsed`](crate::tasks::Outcome::Browsed)).
+    Browse(PathBuf),
+    /// Preview a file in the browser (latest wins).
+    Preview(PreviewRequest),
+    /// Export from the browser (a job with progress and cancel).
+    Export(ExportRequest),
     /// Suspend the dashboard and start the user's shell in this folder; resume when it exits.
     Shell(PathBuf),
 }
@@ -83,6 +90,9 @@ impl Effect {
             Effect::Verify(_) => "verify",
             Effect::PlanDelete(_) | Effect::Delete(_) => "delete",
             Effect::Cancel(_) => "cancel",
+            Effect::Browse(_) => "browse",
+            Effect::Preview(_) => "preview",
+            Effect::Export(_) => "export",
             Effect::Shell(_) => "shell",
         }
     }

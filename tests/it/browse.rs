@@ -4,4 +4,6 @@
 mod cli;
 mod export;
 mod fixture;
+mod journey;
 mod tree;
+mod ui;

@@ -63,6 +63,27 @@ pub struct ExportItem {
     pub mode: u32,
     /// A folder above it that the manifest lists as a symbolic link (`domain/path`).
     pub through_symlink: Option<String>,
+    /// The folder it goes into below the destination instead of its domain's (a flattened
+    /// category or app export, see [`flatten`]); `None`: `DEST/<domain>/<path>`.
+    pub folder: Option<String>,
+}
+
+/// Flattens an export: every item goes to `DEST/<folder>/<relative path>` instead of
+/// `DEST/<domain>/<relative path>` (one folder for a category or an app, its domains merged;
+/// two files of the same path in two domains then meet, and the collision rule decides). A
+/// `/` or `\` in `folder` (an app's display name) becomes `_`; the name is escaped like any.
+pub fn flatten(items: &mut [ExportItem], folder: &str) {
+    let folder: String = folder
+        .chars()
+        .map(|c| if matches!(c, '/' | '\\') { '_' } else { c })
+        .collect();
+    let folder = match folder.as_str() {
+        "" | "." | ".." => format!("_{folder}"),
+        _ => folder,
+    };
+    for item in items {
+        item.folder = Some(folder.clone());
+    }
 }
 
 /// The items of `tree` that `selection` names, in path order, each once.
@@ -152,5 +173,6 @@ fn item(tree: &Tree, id: NodeId) -> ExportItem {
         mtime: node.mtime(),
         mode: node.mode(),
         through_symlink,
+        folder: None,
     }
 }

@@ -113,7 +113,8 @@ impl Writer<'_> {
         if let Some(link) = &item.through_symlink {
             return self.skip(item, SkipReason::ThroughSymlink(link.clone()));
         }
-        let parts = match dest_components(&item.domain, &item.path, self.options.rules) {
+        let top = item.folder.as_deref().unwrap_or(&item.domain);
+        let parts = match dest_components(top, &item.path, self.options.rules) {
             Ok(parts) => parts,
             Err(refused) => return self.skip(item, SkipReason::Refused(refused)),
         };

@@ -46,7 +46,8 @@ impl Totals {
         self.newest = self.newest.max(other.newest);
     }
 
-    fn of_node(tree: &Tree, id: NodeId) -> Totals {
+    /// A node's own totals from the tree (claimed folders below it included).
+    pub fn of_node(tree: &Tree, id: NodeId) -> Totals {
         let n = tree.node(id);
         Totals {
             bytes: n.bytes(),

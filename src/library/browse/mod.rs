@@ -4,8 +4,10 @@
 //! version, and nothing here knows the terminal.
 
 pub mod groups;
+pub mod preview;
 
 pub use groups::{AppRow, Group, GroupKind, Groups, Place, Row, Totals};
+pub use preview::{preview, Preview, PreviewKind};
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -8,7 +8,9 @@
 //! open for.
 
 mod actions;
+pub mod browser;
 mod dialogs;
+pub mod export;
 pub(crate) mod figures;
 mod lists;
 mod mouse;
@@ -31,7 +33,9 @@ use super::theme::Theme;
 use crate::library::{Device, Library};
 use crate::scan::ScanResults;
 
+pub use browser::{Browser, Level, Load, PreviewState, Search};
 pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
+pub use export::{ExportDialog, Phase};
 pub use scan::ScanProgress;
 pub use tasks::{Newest, Report, TaskState};
 pub use views::{View, ViewKind, Views};
@@ -179,6 +183,9 @@ pub struct App {
     pub size: (u16, u16),
     /// How it was started.
     pub options: AppOptions,
+    /// The folder exports go under by default (`backtop-export/…` inside it): the user's
+    /// Downloads folder, set by the caller (`~/Downloads` from the home until then).
+    pub downloads: PathBuf,
 }
 
 impl App {
@@ -203,6 +210,10 @@ impl App {
             status: None,
             now,
             size: (80, 24),
+            downloads: options
+                .home
+                .as_ref()
+                .map_or_else(|| PathBuf::from("Downloads"), |h| h.join("Downloads")),
             options,
         };
         app.set_library(library);
@@ -283,24 +294,23 @@ impl App {
         self.status = None;
         match keymap::resolve(key, &self.scopes()) {
             Some(action) => self.act(action, key),
-            None => {
-                self.type_key(key);
-                Vec::new()
-            }
+            None => self.type_key(key),
         }
     }
 
     /// A key no binding took: a character typed into the top view, if it takes text.
-    fn type_key(&mut self, key: Key) {
+    fn type_key(&mut self, key: Key) -> Vec<Effect> {
         // Until the guards answered, a key typed ahead must not act on the dialog.
         if self.modal() == Some(Scope::Checking) {
             self.status = Some(still_checking());
-            return;
+            return Vec::new();
         }
         let (KeyCode::Char(c), false) = (key.code, key.ctrl) else {
-            return;
+            return Vec::new();
         };
         match self.modal() {
+            Some(Scope::Search) => return self.browser_type(c),
+            Some(Scope::Destination) => self.export_type(c),
             Some(Scope::Typed) => self.type_in_dialog(Some(c)),
             Some(Scope::Filter) => {
                 self.filter.push(c);
@@ -309,9 +319,16 @@ impl App {
             }
             _ => {}
         }
+        Vec::new()
     }
 
     fn act(&mut self, action: Action, key: Key) -> Vec<Effect> {
+        if let Some(effects) = self.export_act(action) {
+            return effects;
+        }
+        if let Some(effects) = self.browser_act(action) {
+            return effects;
+        }
         match action {
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -355,6 +372,19 @@ impl App {
                 self.views.close(ViewKind::Report);
             }
             Action::Roots => self.toggle(ViewKind::Roots, View::Roots { scroll: 0 }),
+            Action::Browse => return self.open_browser(),
+            Action::CloseBrowser
+            | Action::Search
+            | Action::SearchKeep
+            | Action::SearchCancel
+            | Action::Preview
+            | Action::Export
+            | Action::ToggleCollision
+            | Action::ToggleLayout
+            | Action::EditDest
+            | Action::DestKeep
+            | Action::DestUndo
+            | Action::DestClear => {}
             Action::Shell => {
                 if let Some(View::Report(Report::Copied(path))) = self.views.close(ViewKind::Report)
                 {

@@ -75,7 +75,7 @@ impl TaskState {
                 self.bytes = 0;
                 self.freed += freed;
             }
-            Progress::Scan(_) => {}
+            Progress::Scan(_) | Progress::Export(_) => {}
         }
     }
 }
@@ -87,6 +87,10 @@ pub struct Newest {
     pub scan: Latest,
     /// The delete guards' checks.
     pub check: Latest,
+    /// Opening a version for the browser.
+    pub browse: Latest,
+    /// The browser's previews.
+    pub preview: Latest,
 }
 
 /// A dialog showing a result.
@@ -104,7 +108,24 @@ impl App {
         match msg.kind {
             JobKind::Scan if self.newest.scan.admit(msg.id) => self.on_scan_job(msg.event),
             JobKind::Check if self.newest.check.admit(msg.id) => self.on_check_job(msg.event),
-            JobKind::Scan | JobKind::Check => {}
+            JobKind::Browse if self.newest.browse.admit(msg.id) => match msg.event {
+                JobEvent::Done(Outcome::Browsed { version, browsed }) => {
+                    self.on_browsed(version, browsed)
+                }
+                JobEvent::Failed(why) => self.on_browse_failed(why, false),
+                _ => {}
+            },
+            JobKind::Preview if self.newest.preview.admit(msg.id) => match msg.event {
+                JobEvent::Done(Outcome::Previewed {
+                    version,
+                    node,
+                    preview,
+                }) => self.on_previewed(version, node, preview),
+                JobEvent::Failed(why) => self.on_browse_failed(why, true),
+                _ => {}
+            },
+            JobKind::Export => self.on_export_job(msg.id, msg.event),
+            JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview => {}
             JobKind::Delete { .. } | JobKind::Verify => return self.on_task(msg),
         }
         Vec::new()

@@ -10,19 +10,25 @@
 //! instead of taking its keys. Keys open views only from an empty stack or their own scope,
 //! so for everything the user does the order is plain push and pop.
 
+use super::browser::Browser;
 use super::dialogs::DeleteDialog;
+use super::export::ExportDialog;
 use super::{Confirm, Report};
 use crate::ui::keymap::{self, Action, Binding, Scope};
 
 /// What kind of view, lowest layer first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ViewKind {
+    /// The browser, full screen over the panes (everything else opens above it).
+    Browser,
     /// The roots report over the panes.
     Roots,
     /// The help overlay.
     Help,
     /// Typing a device filter.
     Filter,
+    /// The export dialog over the browser.
+    Export,
     /// A result dialog (verify results, a copied path).
     Report,
     /// A question waiting for an answer (delete, prune).
@@ -32,6 +38,10 @@ pub enum ViewKind {
 /// One view on the stack, with its own state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
+    /// The browser over one version.
+    Browser(Box<Browser>),
+    /// The export dialog.
+    Export(Box<ExportDialog>),
     /// The roots report, scrolled this far.
     Roots {
         /// First line shown.
@@ -54,6 +64,8 @@ impl View {
     /// Its kind (and layer).
     pub fn kind(&self) -> ViewKind {
         match self {
+            View::Browser(_) => ViewKind::Browser,
+            View::Export(_) => ViewKind::Export,
             View::Roots { .. } => ViewKind::Roots,
             View::Help { .. } => ViewKind::Help,
             View::Filter => ViewKind::Filter,
@@ -65,6 +77,8 @@ impl View {
     /// The keymap scopes it answers in, most specific first. Nothing below it gets a key.
     pub fn scopes(&self) -> Vec<Scope> {
         match self {
+            View::Browser(b) => b.scopes(),
+            View::Export(d) => vec![d.scope()],
             View::Roots { .. } => vec![Scope::Roots],
             View::Help { .. } => vec![Scope::Help],
             View::Filter => vec![Scope::Filter],
@@ -81,6 +95,28 @@ impl View {
     pub fn hints(&self) -> Vec<&'static Binding> {
         let rows = keymap::rows_for(&self.scopes());
         match self {
+            // Cursor movement is left to the help, and a row whose key a more specific scope
+            // takes (Esc in the search results) is not offered.
+            View::Browser(_) => rows
+                .into_iter()
+                .filter(|r| {
+                    r.keys
+                        .first()
+                        .is_some_and(|k| keymap::resolve(*k, &self.scopes()) == Some(r.action))
+                })
+                .filter(|r| {
+                    !matches!(
+                        r.action,
+                        Action::Up
+                            | Action::Down
+                            | Action::PageUp
+                            | Action::PageDown
+                            | Action::Top
+                            | Action::Bottom
+                            | Action::Quit
+                    )
+                })
+                .collect(),
             View::Confirm(_) => rows
                 .into_iter()
                 .filter(|r| !matches!(r.action, Action::Up | Action::Down))

@@ -21,7 +21,7 @@ use crate::ui::{fit, format, theme::Theme};
 /// Versions listed before "and N more".
 pub(super) const LISTED: usize = 6;
 /// Widest a dialog gets.
-const WIDTH: u16 = 72;
+pub(super) const WIDTH: u16 = 72;
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, confirm: &Confirm) {
     match confirm {

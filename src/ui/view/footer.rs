@@ -37,10 +37,20 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     // The top view's own hints; over the panes, plain cursor movement is left to the help.
     let rows: Vec<&Binding> = match app.views.top() {
         Some(view) => view.hints(),
-        None => keymap::rows_for(&app.scopes())
-            .into_iter()
-            .filter(|r| !OBVIOUS.contains(&r.action))
-            .collect(),
+        // Plain cursor movement is left to the help, and a row whose key a more specific
+        // scope takes (Enter browses in the versions pane) is not offered.
+        None => {
+            let scopes = app.scopes();
+            keymap::rows_for(&scopes)
+                .into_iter()
+                .filter(|r| !OBVIOUS.contains(&r.action))
+                .filter(|r| {
+                    r.keys
+                        .first()
+                        .is_some_and(|k| keymap::resolve(*k, &scopes) == Some(r.action))
+                })
+                .collect()
+        }
     };
     let rows: Vec<&Binding> = rows
         .into_iter()
@@ -94,7 +104,9 @@ fn task_line(task: &TaskState, app: &App) -> Line<'static> {
             format::size(task.freed_so_far())
         ),
         JobKind::Delete { permanent: false } => format!("moving {n} to the Trash"),
-        JobKind::Scan | JobKind::Check => format!("{} {n}", task.kind.label()),
+        JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview | JobKind::Export => {
+            format!("{} {n}", task.kind.label())
+        }
         JobKind::Verify => format!(
             "verifying {n}: {}/{} rows",
             format::count(task.rows.0),

@@ -12,7 +12,7 @@ use crate::ui::fit;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
-const ORDER: [Scope; 14] = [
+const ORDER: [Scope; 21] = [
     Scope::Global,
     Scope::Devices,
     Scope::Versions,
@@ -26,6 +26,13 @@ const ORDER: [Scope; 14] = [
     Scope::Report,
     Scope::Copied,
     Scope::Roots,
+    Scope::Browser,
+    Scope::Results,
+    Scope::Search,
+    Scope::Export,
+    Scope::Destination,
+    Scope::Exporting,
+    Scope::Exported,
     Scope::Help,
 ];
 

@@ -3,9 +3,11 @@
 //! and is what tests and screenshots call.
 
 mod breakdown;
+mod browser;
 mod confirm;
 mod devices;
 mod disk;
+mod export;
 mod footer;
 mod header;
 pub(crate) mod help;
@@ -51,6 +53,8 @@ fn draw_panes(frame: &mut Frame, app: &App) {
     footer::render(frame, panes.footer, app);
     for view in app.views.iter() {
         match view {
+            View::Browser(b) => browser::render(frame, app, b),
+            View::Export(d) => export::render(frame, area, app, view, d),
             View::Roots { scroll } => roots::render(frame, app, true, *scroll),
             View::Help { scroll } => help::render(frame, area, app, *scroll),
             // The filter input is the devices pane's title.

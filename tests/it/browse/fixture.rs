@@ -59,3 +59,24 @@ pub fn write(root: &Path, format: ManifestFormat) -> PathBuf {
     write_backup(&dir, &spec(format)).unwrap();
     dir
 }
+
+/// Asserts that `file` holds the bytes the builder wrote for `domain/path` (a file of
+/// [`FILES`]) and the manifest's mtime.
+pub fn assert_exported(file: &Path, domain: &str, path: &str) {
+    let row = backtop::demo::manifest_rows(&spec(ManifestFormat::Db))
+        .into_iter()
+        .find(|r| r.domain == domain && r.path == path)
+        .expect("a file of the fixture");
+    let got = std::fs::read(file).expect("the exported file");
+    assert!(
+        got == backtop::demo::content_bytes(&row.file_id, row.size),
+        "{}",
+        file.display()
+    );
+    let mtime = std::fs::metadata(file).unwrap().modified().unwrap();
+    let secs = mtime
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert_eq!(secs, row.mtime, "{}", file.display());
+}
