@@ -25,16 +25,15 @@ use backtop::demo::{write_backup, BackupSpec, FileSpec};
 use backtop::library::manifest::{present_ids, Manifest, Sort, Tree};
 use backtop::library::ManifestFormat;
 
+#[path = "support/bench.rs"]
+mod bench;
+use bench::{best, cpu, load_average, median, opt};
+
 const UDID: &str = "00008120-00BE0C4B0E0A0001";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let opt = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let opt = |name: &str| opt(&args, name);
     let files: usize = opt("--files").map_or(Ok(300_000), |v| v.parse())?;
     let runs: usize = opt("--runs").map_or(Ok(3), |v| v.parse())?;
     let keep = opt("--dir").map(PathBuf::from);
@@ -99,38 +98,6 @@ fn spec(files: usize) -> BackupSpec {
         })
         .collect();
     spec
-}
-
-/// (user + system) CPU seconds of this process and of its waited-for children.
-fn cpu() -> (f64, f64) {
-    #[cfg(unix)]
-    {
-        let get = |who| {
-            // SAFETY: getrusage fills the struct we own.
-            let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-            unsafe { libc::getrusage(who, &mut u) };
-            let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
-            t(u.ru_utime) + t(u.ru_stime)
-        };
-        (get(libc::RUSAGE_SELF), get(libc::RUSAGE_CHILDREN))
-    }
-    #[cfg(not(unix))]
-    (0.0, 0.0)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn best(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::INFINITY, f64::min)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Peak RSS in MiB since the last reset (Linux).

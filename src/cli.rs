@@ -171,6 +171,15 @@ pub enum Command {
                             files were skipped or missing in the backup\n  4  error"
     )]
     Export(ExportArgs),
+    /// What changed between two versions of a device: files added (+), removed (-) and
+    /// changed (M), by category and app, largest first.
+    #[command(
+        after_help = "OLD and NEW are version folders (as `list` prints them) or \
+                            UDID@YYYY-MM-DD.\n\nExit codes:\n  0  compared\n  1  a version \
+                            cannot be compared (encrypted)\n  4  error (no such version, a \
+                            damaged manifest)"
+    )]
+    Diff(crate::commands::diff::DiffArgs),
     /// Write a realistic demo library into DIR.
     Demo {
         /// Where to write it (created if missing).
@@ -209,6 +218,7 @@ impl Command {
             Self::Move(a) => a.json,
             Self::Ls(a) => a.json,
             Self::Export(a) => a.json,
+            Self::Diff(a) => a.json,
             Self::Rm { .. } | Self::Demo { .. } | Self::Completions { .. } | Self::Man => false,
         }
     }

@@ -15,7 +15,9 @@ use backtop::cli::{Cli, Command};
 use backtop::commands::context::RunRoots;
 use backtop::commands::host::DashboardHost;
 use backtop::commands::prune::PruneArgs;
-use backtop::commands::{completions, demo, du, export, list, ls, prune, rm, roots, tui, verify};
+use backtop::commands::{
+    completions, demo, diff, du, export, list, ls, prune, rm, roots, tui, verify,
+};
 use backtop::config::{self, Config, ConfigDirs};
 use backtop::library::locate::Os;
 use backtop::library::Library;
@@ -220,6 +222,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
         Some(Command::Move(args)) => move_command(&args, cli.read_only),
         Some(Command::Ls(args)) => ls::run(&library, &args),
         Some(Command::Export(args)) => export::run(&library, &args),
+        Some(Command::Diff(args)) => diff::run(&library, &args),
         Some(Command::Demo { .. } | Command::Completions { .. } | Command::Man) => {
             unreachable!("handled above")
         }

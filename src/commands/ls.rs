@@ -64,7 +64,7 @@ pub fn run(library: &Library, args: &LsArgs) -> anyhow::Result<i32> {
 }
 
 /// True when `e` comes from writing to a closed pipe.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
+pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)

@@ -4,6 +4,7 @@
 pub mod completions;
 pub mod context;
 pub mod demo;
+pub mod diff;
 pub mod du;
 pub mod export;
 pub mod host;

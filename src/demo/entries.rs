@@ -70,7 +70,7 @@ fn entry(domain: &str, path: &str, size: u64, dir: bool, date: i64) -> Entry {
 /// The rows [`write_backup`](super::write_backup) puts in the manifest of `spec`: what a reader
 /// of that manifest must find (names, sizes, modes, mtimes).
 pub fn manifest_rows(spec: &BackupSpec) -> Vec<Entry> {
-    entries(&spec.files, spec.date.unix_timestamp())
+    entries(&spec.files, spec.rows_dated())
 }
 
 /// Rows for `files`: directories first (every non-empty ancestor folder, sorted), then files in

@@ -157,6 +157,10 @@ pub struct BackupSpec {
     pub missing_files: usize,
     /// Write contents as sparse files (`set_len`) instead of bytes.
     pub sparse: bool,
+    /// The time the manifest rows' mtimes count back from (`None`: `date`). Versions of one
+    /// device that share it give a file the same mtime in each, as a phone does, so a diff
+    /// sees only the files whose size differs.
+    pub files_dated: Option<OffsetDateTime>,
 }
 
 impl BackupSpec {
@@ -181,7 +185,13 @@ impl BackupSpec {
             unlisted_files: Vec::new(),
             missing_files: 0,
             sparse: false,
+            files_dated: None,
         }
+    }
+
+    /// The Unix time the manifest rows' mtimes count back from: `files_dated`, else `date`.
+    pub fn rows_dated(&self) -> i64 {
+        self.files_dated.unwrap_or(self.date).unix_timestamp()
     }
 
     /// The files that get a file on disk (all but the last `missing_files`).

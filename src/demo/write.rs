@@ -141,7 +141,7 @@ fn write_version(
 }
 
 fn write_manifest(dir: &Path, spec: &BackupSpec, files: &[FileSpec]) -> Result<()> {
-    let rows = entries(files, spec.date.unix_timestamp());
+    let rows = entries(files, spec.rows_dated());
     match spec.format {
         ManifestFormat::Mbdb => {
             let path = dir.join("Manifest.mbdb");

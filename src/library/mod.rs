@@ -7,6 +7,7 @@ pub mod backup;
 pub mod browse;
 pub mod category;
 pub mod device;
+pub mod diff;
 pub mod discover;
 pub mod error;
 pub mod locate;

@@ -9,7 +9,7 @@ use clap::CommandFactory;
 
 /// Every subcommand, as a user types it. The first test checks this list is clap's, so a new
 /// subcommand that the completions miss fails here.
-const SUBCOMMANDS: [&str; 12] = [
+const SUBCOMMANDS: [&str; 13] = [
     "list",
     "du",
     "roots",
@@ -19,6 +19,7 @@ const SUBCOMMANDS: [&str; 12] = [
     "move",
     "ls",
     "export",
+    "diff",
     "demo",
     "completions",
     "man",

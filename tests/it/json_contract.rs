@@ -229,6 +229,35 @@ fn the_documented_fields_and_the_output_agree() {
         ]),
     ));
     docs.push(("roots", run(&["roots", "--json"])));
+    // Two versions of one device (the two newest complete ones), and an encrypted one.
+    let versions = |device: &Value| -> Vec<String> {
+        device["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["state"] == "complete")
+            .filter_map(|v| v["path"].as_str().map(str::to_string))
+            .collect()
+    };
+    let devices = docs[0].1["devices"].as_array().unwrap().clone();
+    let iphone = devices
+        .iter()
+        .map(versions)
+        .find(|v| v.len() >= 2 && v.contains(&version))
+        .expect("a device with two complete versions");
+    let locked = devices
+        .iter()
+        .flat_map(|d| d["versions"].as_array().unwrap().clone())
+        .find(|v| v["encrypted"] == true)
+        .and_then(|v| v["path"].as_str().map(str::to_string))
+        .expect("an encrypted version");
+    docs.push((
+        "diff",
+        run(&["diff", &iphone[1], &iphone[0], "--files", "--json"]),
+    ));
+    docs.push(("diff", run(&["diff", &iphone[1], &iphone[0], "--json"])));
+    docs.push(("diff", run(&["diff", &iphone[0], &locked, "--json"])));
+    docs.push(("error", run(&["diff", &iphone[0], "/no/such", "--json"])));
     docs.push(("error", run(&["prune", "--keep", "1", "--json"])));
     docs.push((
         "prune",
@@ -242,7 +271,7 @@ fn the_documented_fields_and_the_output_agree() {
 
     let sections = documented();
     for name in [
-        "list", "du", "roots", "verify", "prune", "ls", "export", "move", "error",
+        "list", "du", "roots", "verify", "prune", "ls", "export", "move", "diff", "error",
     ] {
         assert!(
             sections.contains_key(name),

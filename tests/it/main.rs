@@ -9,6 +9,7 @@ mod completions_man;
 mod config_cli;
 mod delete_safety;
 mod demo_builder;
+mod diff;
 mod discovery;
 mod discovery_damage;
 mod discovery_safety;

@@ -1,0 +1,5 @@
+//! Issue 16: what changed between two versions of a device (the pure diff, and the `diff`
+//! command through the binary).
+
+mod cli;
+mod core;
