@@ -12,6 +12,9 @@
 //! it shows figures (read the cache, fingerprint every version, emit `Cached`; discovery is
 //! not included), the scan's peak RSS (VmHWM) and the machine's load. It never asserts a time.
 
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -20,6 +23,7 @@ use backtop::demo::{write_backup, write_imazing_snapshot, BackupSpec, FileSpec};
 use backtop::library::manifest::ManifestIndex;
 use backtop::library::{Device, Library, ManifestFormat, Version, VersionKind};
 use backtop::scan::{self, ScanEvent, ScanOptions};
+use bench_support::{load, median, min, peak_rss_kib, timed, Sample};
 
 /// Share of the files per version: (udid, folder, kind, share).
 const LAYOUT: [(&str, &str, VersionKind, f64); 8] = [
@@ -55,11 +59,7 @@ const LAYOUT: [(&str, &str, VersionKind, f64); 8] = [
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let opt = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1).cloned())
-    };
+    let opt = |name: &str| bench_support::arg(&args, name);
     if let Some(mode) = opt("--child") {
         let dir = PathBuf::from(opt("--dir").unwrap_or_default());
         return child(&mode, &dir, opt("--cache").map(PathBuf::from));
@@ -237,72 +237,6 @@ fn child(mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// One finished process: wall and CPU (user + system) milliseconds, and its stdout.
-struct Sample {
-    wall: f64,
-    cpu: f64,
-    out: String,
-}
-
-/// Runs a whole process and measures it.
-fn timed(cmd: &mut Command) -> anyhow::Result<Sample> {
-    let cpu0 = children_cpu_ms();
-    let t = Instant::now();
-    let out = cmd.output()?;
-    let wall = t.elapsed().as_secs_f64() * 1e3;
-    anyhow::ensure!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = String::from_utf8_lossy(&out.stdout).into_owned();
-    let cpu = children_cpu_ms() - cpu0;
-    Ok(Sample { wall, cpu, out })
-}
-
-/// CPU time of the finished children so far (0 where unknown).
-#[cfg(unix)]
-fn children_cpu_ms() -> f64 {
-    // SAFETY: getrusage only writes into the struct it is given.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) } != 0 {
-        return 0.0;
-    }
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
-    ms(ru.ru_utime) + ms(ru.ru_stime)
-}
-
-#[cfg(not(unix))]
-fn children_cpu_ms() -> f64 {
-    0.0
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn min(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::INFINITY, f64::min)
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .trim()
-        .to_string()
-}
-
 /// Medians and ratios of (scan, walk, du) samples taken in turn.
 #[derive(Default)]
 struct Table {
@@ -370,7 +304,7 @@ fn measure(dir: &Path, runs: usize) -> anyhow::Result<()> {
         );
         t.push(&scan, &walk, &du_s);
     }
-    let cache = dir.join("bench-sizes.json");
+    let cache = dir.join("bench-sizes.bin");
     timed(&mut me("scan", Some(&cache)))?;
     let relaunch: Vec<f64> = (0..runs)
         .map(|_| timed(&mut me("relaunch", Some(&cache))).map(|s| s.wall))

@@ -120,6 +120,8 @@ pub struct Sized<'a> {
     pub fingerprint: &'a Fingerprint,
     /// Its sizes, with its shared inodes.
     pub usage: &'a VersionUsage,
+    /// Its one-link inodes, sorted by `(dev, ino)`.
+    pub single: &'a [SharedInode],
 }
 
 impl SizeCache {
@@ -201,8 +203,8 @@ impl SizeCache {
         self.entries.get_mut(version).map(|e| &mut e.usage)
     }
 
-    /// An entry's links: (position in [`SizeCache::inodes`], links inside the version), in
-    /// table order.
+    /// An entry's links, to its hard-linked and its one-link inodes: (position in
+    /// [`SizeCache::inodes`], links inside the version), in table order.
     pub fn links<'a>(&'a self, entry: &'a CacheEntry) -> impl Iterator<Item = (usize, u64)> + 'a {
         // Checked when loaded or built: decoding cannot fail here.
         let mut r = Reader::new(&entry.links);
@@ -222,7 +224,7 @@ impl SizeCache {
     pub fn build(versions: &[Sized], roots: Vec<PathBuf>, complete: bool) -> SizeCache {
         let mut inodes: Vec<Inode> = versions
             .iter()
-            .flat_map(|v| v.usage.shared.iter())
+            .flat_map(|v| v.usage.shared.iter().chain(v.single))
             .map(|s| Inode {
                 dev: s.dev,
                 ino: s.ino,
@@ -246,10 +248,15 @@ impl SizeCache {
                     shared: Vec::new(),
                     ..v.usage.clone()
                 };
+                let single: u64 = v.single.iter().map(|s| s.bytes).sum();
+                let mut all: Vec<SharedInode> =
+                    v.usage.shared.iter().chain(v.single).copied().collect();
+                all.sort_unstable_by_key(|s| (s.dev, s.ino));
+                all.dedup_by_key(|s| (s.dev, s.ino));
                 let entry = CacheEntry {
                     fingerprint: v.fingerprint.clone(),
-                    private_unique: private_unique_of(v.usage),
-                    links: encode_links(&v.usage.shared, &inodes),
+                    private_unique: private_unique_of(v.usage).saturating_sub(single),
+                    links: encode_links(&all, &inodes),
                     usage,
                 };
                 (v.path.to_path_buf(), entry)
@@ -520,18 +527,20 @@ mod tests {
                 path: Path::new("/a"),
                 fingerprint: &f,
                 usage: &a,
+                single: &[],
             },
             Sized {
                 path: Path::new("/b"),
                 fingerprint: &f,
                 usage: &b,
+                single: &[shared(3, 1, 1)],
             },
         ];
         let built = SizeCache::build(&sized, vec!["/".into()], true);
         let back = SizeCache::decode(&built.encode(), machine_hash()).unwrap();
         assert!(back.complete());
         assert_eq!(back.roots(), [PathBuf::from("/")]);
-        assert_eq!(back.inodes().len(), 4);
+        assert_eq!(back.inodes().len(), 5);
         let e = back.entry(Path::new("/a")).unwrap();
         // 700 unique, of which inode 7 (70 bytes, both links here) is shared.
         assert_eq!(e.private_unique, 630);
@@ -542,7 +551,7 @@ mod tests {
         assert_eq!(links, [(5, 1), (7, 2), (900, 1)]);
         let e = back.entry(Path::new("/b")).unwrap();
         let inos: Vec<u64> = back.links(e).map(|(at, _)| back.inodes()[at].ino).collect();
-        assert_eq!(inos, [5, 1 << 40]);
+        assert_eq!(inos, [3, 5, 1 << 40]);
         assert_eq!(back.get(Path::new("/b"), &f).map(|u| u.files), Some(0));
     }
 
@@ -557,6 +566,7 @@ mod tests {
             path: Path::new("/a"),
             fingerprint: &f,
             usage: &u,
+            single: &[],
         }];
         let bytes = SizeCache::build(&sized, Vec::new(), true).encode();
         let me = machine_hash();

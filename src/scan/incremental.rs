@@ -139,11 +139,16 @@ pub fn derive(cache: &SizeCache, plan: &Plan, walked: &[&VersionUsage]) -> Links
     Links { nlink, bad }
 }
 
-/// The exact sizes of a kept entry from its cached figures and today's link counts; `None`
-/// when one of its inodes forces a walk.
-pub fn recompute(cache: &SizeCache, entry: &CacheEntry, links: &Links) -> Option<VersionUsage> {
+/// The exact sizes of a kept entry from its cached figures and today's link counts, and its
+/// one-link inodes; `None` when one of its inodes forces a walk.
+pub fn recompute(
+    cache: &SizeCache,
+    entry: &CacheEntry,
+    links: &Links,
+) -> Option<(VersionUsage, Vec<SharedInode>)> {
     let table = cache.inodes();
     let mut shared = Vec::new();
+    let mut single = Vec::new();
     let mut unique = entry.private_unique;
     for (at, here) in cache.links(entry) {
         if links.bad[at] {
@@ -154,21 +159,23 @@ pub fn recompute(cache: &SizeCache, entry: &CacheEntry, links: &Links) -> Option
         if here >= nlink {
             unique += i.bytes;
         }
-        if nlink <= 1 {
-            // Its other links are gone: a one-link file now, as a walk would count it.
-            continue;
-        }
-        shared.push(SharedInode {
+        let inode = SharedInode {
             dev: i.dev,
             ino: i.ino,
-            nlink,
+            nlink: nlink.max(1),
             links_here: here,
             bytes: i.bytes,
-        });
+        };
+        // One link left: a one-link file now (its other links are gone), as a walk counts it.
+        match nlink {
+            0 | 1 => single.push(inode),
+            _ => shared.push(inode),
+        }
     }
-    Some(VersionUsage {
+    let usage = VersionUsage {
         unique_bytes: unique,
         shared,
         ..entry.usage.clone()
-    })
+    };
+    Some((usage, single))
 }

@@ -13,7 +13,9 @@ use std::time::Instant;
 use super::cache::{self, fingerprint, Fingerprint, SizeCache};
 use super::incremental::{self, Plan, Status};
 use super::{ScanEvent, ScanOptions};
-use crate::library::usage::{size_version, totals, SizeControl, VersionUsage};
+use crate::library::usage::{
+    size_version_and_singles, totals, SharedInode, SizeControl, VersionUsage,
+};
 use crate::library::volume::{simulated_volumes, volumes_for, VolumeUsage};
 use crate::library::{Library, RootStatus, Version};
 
@@ -56,6 +58,7 @@ pub fn run(library: &Library, options: &ScanOptions, tx: Emit<'_>, cancel: &Atom
         tx,
         cancel,
         sized: BTreeMap::new(),
+        single: BTreeMap::new(),
         failed: false,
     };
     run.walk(&walk);
@@ -65,7 +68,7 @@ pub fn run(library: &Library, options: &ScanOptions, tx: Emit<'_>, cancel: &Atom
             kept = run.recompute(cache, plan);
         }
     }
-    let sized = run.sized;
+    let (sized, single) = (run.sized, run.single);
     let cancelled = cancel.load(Ordering::Relaxed);
     let complete = !cancelled && !run.failed && sized.len() == versions.len();
     if !cancelled {
@@ -81,14 +84,16 @@ pub fn run(library: &Library, options: &ScanOptions, tx: Emit<'_>, cancel: &Atom
                     path: &versions[*i].path,
                     fingerprint: stamps[*i].as_ref()?,
                     usage,
+                    single: single.get(i).map_or(&[][..], Vec::as_slice),
                 })
             })
             .collect();
         let complete = complete && store.len() == versions.len();
-        store.extend(kept.iter().map(|(p, fp, usage)| cache::Sized {
+        store.extend(kept.iter().map(|(p, fp, usage, single)| cache::Sized {
             path: p,
             fingerprint: fp,
             usage,
+            single,
         }));
         let roots = kept_roots(old, plan.as_ref(), roots);
         let _ = SizeCache::build(&store, roots, complete).save(path);
@@ -133,11 +138,25 @@ struct Sizing<'a> {
     cancel: &'a AtomicBool,
     /// Sizes by version index.
     sized: BTreeMap<usize, VersionUsage>,
+    /// The one-link inodes of the sized versions, for the cache.
+    single: BTreeMap<usize, Vec<SharedInode>>,
     /// A version could not be sized.
     failed: bool,
 }
 
 impl Sizing<'_> {
+    /// Keeps version `i`'s sizes and one-link inodes, and sends `Sized`.
+    fn done(&mut self, i: usize, (usage, single): (VersionUsage, Vec<SharedInode>)) {
+        self.single.insert(i, single);
+        let path = self.versions[i].path.clone();
+        let event = ScanEvent::Sized {
+            path,
+            usage: usage.clone(),
+        };
+        self.sized.insert(i, usage);
+        (self.tx)(event);
+    }
+
     /// Walks the versions at `indices` in turn, sending `Progress`, `Sized` and `Failed`;
     /// stops at cancellation.
     fn walk(&mut self, indices: &[usize]) {
@@ -157,19 +176,12 @@ impl Sizing<'_> {
                 ..SizeControl::new(self.cancel, &progress)
             };
             let result = match self.pool {
-                Some(pool) => pool.install(|| size_version(version, &ctl)),
-                None => size_version(version, &ctl),
+                Some(pool) => pool.install(|| size_version_and_singles(version, &ctl)),
+                None => size_version_and_singles(version, &ctl),
             };
             let path = version.path.clone();
             match result {
-                Ok(Some(usage)) => {
-                    let event = ScanEvent::Sized {
-                        path,
-                        usage: usage.clone(),
-                    };
-                    self.sized.insert(i, usage);
-                    tx(event);
-                }
+                Ok(Some(usage)) => self.done(i, usage),
                 Ok(None) => break,
                 Err(e) => {
                     self.failed = true;
@@ -186,7 +198,7 @@ impl Sizing<'_> {
         &mut self,
         cache: &SizeCache,
         plan: &Plan,
-    ) -> Vec<(PathBuf, Fingerprint, VersionUsage)> {
+    ) -> Vec<(PathBuf, Fingerprint, VersionUsage, Vec<SharedInode>)> {
         let walked: Vec<&VersionUsage> = self.sized.values().collect();
         let links = incremental::derive(cache, plan, &walked);
         let mut fallback = Vec::new();
@@ -198,24 +210,17 @@ impl Sizing<'_> {
                 .entry(&v.path)
                 .and_then(|e| incremental::recompute(cache, e, &links))
             {
-                Some(usage) => {
-                    let event = ScanEvent::Sized {
-                        path: v.path.clone(),
-                        usage: usage.clone(),
-                    };
-                    self.sized.insert(i, usage);
-                    (self.tx)(event);
-                }
+                Some(usage) => self.done(i, usage),
                 None => fallback.push(i),
             }
         }
-        let outside: Vec<(PathBuf, Fingerprint, VersionUsage)> = cache
+        let outside: Vec<(PathBuf, Fingerprint, VersionUsage, Vec<SharedInode>)> = cache
             .entries()
             .filter(|(p, _)| !self.versions.iter().any(|v| &&v.path == p))
             .filter(|(p, _)| plan.status.get(*p) == Some(&Status::Kept))
             .filter_map(|(p, e)| {
-                let usage = incremental::recompute(cache, e, &links)?;
-                Some((p.clone(), e.fingerprint.clone(), usage))
+                let (usage, single) = incremental::recompute(cache, e, &links)?;
+                Some((p.clone(), e.fingerprint.clone(), usage, single))
             })
             .collect();
         self.walk(&fallback);

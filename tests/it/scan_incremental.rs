@@ -50,6 +50,11 @@ impl History {
 
     /// A snapshot of the live backup with every fifth file (from `seed`) changed.
     fn write_snapshot(&self, dir: &Path, seed: usize) {
+        self.write_snapshot_of(&self.live(), dir, seed);
+    }
+
+    /// A snapshot hard-linked to the version at `from`, every fifth file (from `seed`) changed.
+    fn write_snapshot_of(&self, from: &Path, dir: &Path, seed: usize) {
         let changed: Vec<FileSpec> = self
             .spec
             .files
@@ -61,7 +66,7 @@ impl History {
                 ..f.clone()
             })
             .collect();
-        write_imazing_snapshot(&self.live(), dir, &self.spec, &changed).unwrap();
+        write_imazing_snapshot(from, dir, &self.spec, &changed).unwrap();
     }
 
     fn add_snapshot(&mut self, name: &str, seed: usize) {
@@ -164,6 +169,23 @@ fn a_new_snapshot_is_the_only_version_walked() {
     // The live backup was not walked, yet the link counts of its inodes went up.
     let live = h.live();
     assert!(links(&after[&live]) > links(&before[&live]));
+}
+
+#[test]
+fn a_new_snapshot_linked_to_the_one_before_makes_its_files_shared() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut h, cache) = scanned(tmp.path());
+    let before = sized(&scan_events(&h.library(), None));
+    // The files the newest snapshot changed had one link; the next snapshot links to them.
+    let prev = h.snaps[2].clone();
+    let dir = h.root.join("Versions/snap3");
+    h.write_snapshot_of(&prev, &dir, 3);
+    h.snaps.push(dir.clone());
+    let lib = h.library();
+    assert_eq!(walked(&lib, &cache), [dir]);
+    let after = assert_exact(&lib, &cache);
+    assert!(after[&prev].unique_bytes < before[&prev].unique_bytes);
+    assert!(after[&prev].shared.len() > before[&prev].shared.len());
 }
 
 #[test]

@@ -51,6 +51,15 @@ impl<'a> SizeControl<'a> {
 /// Sizes a version on the current rayon pool (call it inside `ThreadPool::install` to choose
 /// the pool). `Ok(None)` when cancelled; `Err` only when the version folder cannot be listed.
 pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<VersionUsage>> {
+    Ok(size_version_and_singles(version, ctl)?.map(|(usage, _)| usage))
+}
+
+/// [`size_version`], with the version's one-link inodes (`nlink` and `links_here` 1, sorted by
+/// `(dev, ino)`): what the size cache needs to see a later snapshot link to them.
+pub fn size_version_and_singles(
+    version: &Version,
+    ctl: &SizeControl,
+) -> Result<Option<(VersionUsage, Vec<SharedInode>)>> {
     let reuse = ctl.reuse.filter(|u| u.errors.is_empty());
     let opts = WalkOptions {
         cancel: ctl.cancel,
@@ -82,7 +91,7 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
                 reuse: None,
                 ..*ctl
             };
-            return size_version(version, &fresh);
+            return size_version_and_singles(version, &fresh);
         }
         (None, Some(ContentIndex { classes, note })) => {
             let (cats, apps) = categorize(&walked, &classes);
@@ -94,7 +103,24 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
         }
         (None, None) => {}
     }
-    Ok(Some(usage))
+    Ok(Some((usage, singles(&walked))))
+}
+
+/// The one-link inodes of a walk, sorted by `(dev, ino)`.
+fn singles(walked: &Walked) -> Vec<SharedInode> {
+    let mut v: Vec<SharedInode> = walked
+        .singles
+        .iter()
+        .map(|&(dev, ino, bytes)| SharedInode {
+            dev,
+            ino,
+            nlink: 1,
+            links_here: 1,
+            bytes,
+        })
+        .collect();
+    v.sort_unstable_by_key(|s| (s.dev, s.ino));
+    v
 }
 
 /// Distinct-inode figures and the shared inodes of a walk (no categories yet).

@@ -61,6 +61,9 @@ pub struct Walked {
     pub unnamed_bytes: u64,
     /// `st_nlink == 1` files named by fileID, with their bytes (only when names are collected).
     pub named: Vec<([u8; 20], u64)>,
+    /// `st_nlink == 1` files as `(dev, ino, bytes)`, for the size cache (a later snapshot may
+    /// link to them).
+    pub singles: Vec<(u64, u64, u64)>,
     /// Links to inodes with more than one link; after [`Walked::coalesce`], one entry per
     /// inode, sorted by `(dev, ino)`.
     pub shared: Vec<SharedEntry>,
@@ -129,6 +132,7 @@ impl Walked {
         self.files += 1;
         self.bytes += st.len;
         self.allocated += st.allocated;
+        self.singles.push((st.dev, st.ino, st.len));
         match key {
             FileKey::Id(id) if collect_names => self.named.push((id, st.len)),
             FileKey::Id(_) => {}
@@ -148,6 +152,7 @@ impl Walked {
         self.metadata_bytes += other.metadata_bytes;
         self.unnamed_bytes += other.unnamed_bytes;
         self.named.append(&mut other.named);
+        self.singles.append(&mut other.singles);
         self.errors.append(&mut other.errors);
         self.shared.append(&mut other.shared);
         self
