@@ -299,6 +299,10 @@ pub struct ExportArgs {
     /// When a file of that name exists, write `name (1).ext` instead of skipping.
     #[arg(long)]
     pub rename: bool,
+    /// With --category or --app: write into DEST/<category or app name>/<path>, the domains
+    /// merged, instead of DEST/<domain>/<path>.
+    #[arg(long)]
+    pub flatten: bool,
     /// Machine-readable output (nothing else on stdout).
     #[arg(long)]
     pub json: bool,

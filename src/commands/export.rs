@@ -1,11 +1,14 @@
 //! `backtop export VERSION [PREFIX...] --to DEST [--category C] [--app BUNDLE_ID] [--rename]
-//! [--json]`: copy files out of a version.
+//! [--flatten] [--json]`: copy files out of a version.
 //!
 //! Files land in `DEST/<domain>/<relative path>` with the manifest's names, permission bits and
 //! mtimes (see [`crate::actions::export`]). PREFIXes (`DOMAIN` or `DOMAIN/path`) choose what
 //! (default: the whole version); `--category` (an id of `du --json`, e.g. `photos`,
 //! `voice_memos`) and `--app` narrow it. An existing file is never overwritten: it is skipped,
-//! or with `--rename` the new one is written as `name (1).ext`.
+//! or with `--rename` the new one is written as `name (1).ext`. With `--flatten` (and
+//! `--category` or `--app`) files land in `DEST/<category label or app name>/<relative path>`
+//! instead, the domains merged (two files of one path meet there, and the collision rule
+//! decides).
 //!
 //! Human output: one line for what was written, then the renamed, escaped, skipped, missing
 //! and failed items, each with its reason. Progress goes to stderr when it is a terminal;
@@ -36,7 +39,7 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::actions::export::{
-    export, select, Collision, ExportOptions, ExportProgress, ExportStatus, ExportSummary,
+    export, flatten, select, Collision, ExportOptions, ExportProgress, ExportStatus, ExportSummary,
     NameRules, Noted, Selection, Source,
 };
 pub use crate::cli::ExportArgs;
@@ -83,7 +86,19 @@ pub fn run_with(
         app: args.app.clone(),
         installed: version.apps.keys().cloned().collect(),
     };
-    let items = select(&tree, &selection)?;
+    let mut items = select(&tree, &selection)?;
+    if args.flatten {
+        let folder = match (&selection.category, &selection.app) {
+            (Some(c), _) => c.label().to_string(),
+            (None, Some(app)) => version
+                .apps
+                .get(app)
+                .cloned()
+                .unwrap_or_else(|| app.clone()),
+            (None, None) => bail!("--flatten needs --category or --app"),
+        };
+        flatten(&mut items, &folder);
+    }
     let options = ExportOptions {
         collision: if args.rename {
             Collision::Rename

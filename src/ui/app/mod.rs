@@ -229,10 +229,7 @@ impl App {
                 self.on_click(column, row);
                 Vec::new()
             }
-            Msg::Wheel { column, row, down } => {
-                self.on_wheel(column, row, down);
-                Vec::new()
-            }
+            Msg::Wheel { column, row, down } => self.on_wheel(column, row, down),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 Vec::new()

@@ -1,12 +1,15 @@
 //! Mouse: a click focuses the pane under it and selects the row; the wheel scrolls the pane
 //! under the pointer. An open view takes the mouse instead: the wheel scrolls it if it is long
-//! text ([`View::wheel_scrolls`](super::View::wheel_scrolls)), and clicks do nothing. Never
+//! text ([`View::wheel_scrolls`](super::View::wheel_scrolls)) or the browser (its cursor), and
+//! clicks do nothing. Never
 //! needed: every mouse action has a key.
 
 use ratatui::layout::{Position, Rect};
 
 use super::{App, Pane};
+use crate::ui::keymap::Action;
 use crate::ui::layout;
+use crate::ui::msg::Effect;
 
 impl App {
     fn pane_at(&self, column: u16, row: u16) -> Option<(Pane, Rect)> {
@@ -45,7 +48,17 @@ impl App {
         }
     }
 
-    pub(super) fn on_wheel(&mut self, column: u16, row: u16, down: bool) {
+    /// The wheel; in the browser it moves the cursor (and may ask for a preview).
+    pub(super) fn on_wheel(&mut self, column: u16, row: u16, down: bool) -> Vec<Effect> {
+        let step = if down { Action::Down } else { Action::Up };
+        if let Some(effects) = self.browser_act(step) {
+            return effects;
+        }
+        self.wheel_panes(column, row, down);
+        Vec::new()
+    }
+
+    fn wheel_panes(&mut self, column: u16, row: u16, down: bool) {
         if let Some(view) = self.views.top() {
             if view.wheel_scrolls() {
                 self.move_by(if down { 3 } else { -3 });

@@ -260,3 +260,58 @@ fn export_writes_files_and_exits_by_what_it_could_write() {
         }
     }
 }
+
+#[test]
+fn export_flattens_an_app_or_a_category_into_one_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let version = phone(tmp.path(), ManifestFormat::Db);
+    let dest = tmp.path().join("flat");
+    let dest_s = dest.to_str().unwrap();
+    let out = backtop(
+        tmp.path(),
+        &[
+            "export",
+            &version,
+            "--app",
+            "com.spotify.client",
+            "--flatten",
+            "--to",
+            dest_s,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    fixture::assert_exported(
+        &dest.join("Spotify/Documents/cache.bin"),
+        "AppDomain-com.spotify.client",
+        "Documents/cache.bin",
+    );
+    assert!(dest.join("Spotify/Library/x.plist").is_file());
+    let out = backtop(
+        tmp.path(),
+        &[
+            "export",
+            &version,
+            "--category",
+            "messages",
+            "--flatten",
+            "--to",
+            dest_s,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    fixture::assert_exported(
+        &dest.join("Messages/Library/SMS/sms.db"),
+        "HomeDomain",
+        "Library/SMS/sms.db",
+    );
+    let out = backtop(
+        tmp.path(),
+        &["export", &version, "--flatten", "--to", dest_s],
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).contains("--flatten needs --category or --app"),
+        "{}",
+        stderr(&out)
+    );
+}

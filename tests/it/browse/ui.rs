@@ -196,6 +196,14 @@ fn sorting_keeps_the_selection_and_says_so_in_the_title() {
     assert!(screen(&mut app, 80, 24).contains("sort: date"));
     press(&mut app, &stage, KeyCode::Char('s'));
     assert!(screen(&mut app, 80, 24).contains("sort: size"));
+    // The wheel moves the cursor too.
+    select(&mut app, &stage, "Messages");
+    app.update(Msg::Wheel {
+        column: 5,
+        row: 5,
+        down: true,
+    });
+    assert_ne!(selected_label(&app), "Messages");
 }
 
 #[test]
