@@ -1,7 +1,8 @@
 //! Browse and export benchmark: the listing index of a big version and the export's
 //! throughput against `cp -r` of the same files, in the same run.
 //!
-//! Run: `cargo run --release --example browse_bench -- [--files 300000] [--runs 3] [--dir DIR]`
+//! Run: `cargo run --release --example browse_bench -- [--files 300000] [--runs 3] [--dir DIR]
+//! [--only-open]` (`--only-open`: the index figures and their parts, no search or export)
 //!
 //! Builds (or, with `--dir` holding an earlier build, reuses) one version of `--files` files, in
 //! `/dev/shm` when there is one (file creation on a virtual disk would dominate),
@@ -22,7 +23,7 @@ use std::time::Instant;
 
 use backtop::actions::export::{export, select, ExportOptions, Selection, Source};
 use backtop::demo::{write_backup, BackupSpec, FileSpec};
-use backtop::library::manifest::{present_ids, Manifest, Sort, Tree};
+use backtop::library::manifest::{present_ids, Fields, Manifest, Sort, Tree};
 use backtop::library::ManifestFormat;
 
 #[path = "support/bench.rs"]
@@ -56,8 +57,76 @@ fn main() -> anyhow::Result<()> {
     }
     println!("load: {}", load_average());
     index(&dir, runs)?;
+    parts(&dir)?;
+    decoders(&dir)?;
+    if args.iter().any(|a| a == "--only-open") {
+        return Ok(());
+    }
     search(&dir)?;
     export_vs_cp(&dir, &base, runs)?;
+    Ok(())
+}
+
+/// Where opening spends its time: each step of [`load_tree`] alone, wall and CPU.
+fn parts(dir: &Path) -> anyhow::Result<()> {
+    let timed = |what: &str, f: &mut dyn FnMut()| {
+        let (c0, _) = cpu();
+        let start = Instant::now();
+        f();
+        println!(
+            "  {what}: wall {:.0} ms, CPU {:.0} ms",
+            start.elapsed().as_secs_f64() * 1000.0,
+            (cpu().0 - c0) * 1000.0
+        );
+    };
+    let mut manifest = None;
+    timed("Manifest::open", &mut || manifest = Manifest::open(dir).ok());
+    let manifest = manifest.ok_or_else(|| anyhow::anyhow!("no manifest"))?;
+    let mut present = None;
+    timed("present_ids", &mut || {
+        present = Some(present_ids(dir, ManifestFormat::Db))
+    });
+    let present = present.unwrap_or_default();
+    timed("the rows, names only (Fields::Names)", &mut || {
+        let _ = manifest.for_each(Fields::Names, |_| Ok(()));
+    });
+    timed("the rows, blobs decoded (Fields::All)", &mut || {
+        let _ = manifest.for_each(Fields::All, |_| Ok(()));
+    });
+    let mut tree = None;
+    timed("Tree::load", &mut || {
+        tree = Tree::load(&manifest, Some(&present)).ok()
+    });
+    let tree = tree.ok_or_else(|| anyhow::anyhow!("no tree"))?;
+    timed("children of the top, by size", &mut || {
+        let _ = tree.children(0, Sort::Size);
+    });
+    Ok(())
+}
+
+/// Every row's `MBFile` blob decoded by the plist crate and by the lean reader, same run.
+fn decoders(dir: &Path) -> anyhow::Result<()> {
+    use backtop::library::manifest::mbfile::{decode_full, decode_lean};
+    let conn = rusqlite::Connection::open(dir.join("Manifest.db"))?;
+    let mut stmt = conn.prepare("SELECT file FROM Files")?;
+    let blobs: Vec<Vec<u8>> = stmt
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<Result<_, _>>()?;
+    let time = |what: &str, f: &dyn Fn(&[u8]) -> bool| {
+        let (c0, _) = cpu();
+        let start = Instant::now();
+        let ok = blobs.iter().filter(|b| f(b)).count();
+        let wall = start.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "  decode {} blobs with {what}: wall {wall:.0} ms, CPU {:.0} ms ({ok} read)",
+            blobs.len(),
+            (cpu().0 - c0) * 1000.0
+        );
+        wall
+    };
+    let full = time("the plist crate", &|b| decode_full(b).is_ok());
+    let lean = time("the lean reader", &|b| decode_lean(b).is_some());
+    println!("  lean / plist crate: {:.2}x the time", lean / full);
     Ok(())
 }
 

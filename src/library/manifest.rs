@@ -14,6 +14,7 @@
 //!   domains into bundles. The scan joins its directory walk to it with [`parse_file_id`] and
 //!   [`ManifestIndex::get`].
 
+mod bplist;
 pub mod content;
 pub mod db;
 pub mod entry;

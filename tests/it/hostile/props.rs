@@ -11,7 +11,7 @@ use proptest::test_runner::Config;
 use crate::support::scan_fixtures::spec;
 use backtop::demo::{manifest_rows, mbdb_bytes, mbfile_blob, MBDB_MAGIC};
 use backtop::library::manifest::mbdb::parse_mbdb;
-use backtop::library::manifest::mbfile::decode_mbfile;
+use backtop::library::manifest::mbfile::{decode_full, decode_lean, decode_mbfile};
 use backtop::library::plists::bounded;
 
 fn config(cases: u32) -> Config {
@@ -130,6 +130,9 @@ proptest! {
     #[test]
     fn random_bytes_never_panic_the_mbfile_decoder(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         let _ = decode_mbfile(&bytes);
+        let mut archive = b"bplist00".to_vec();
+        archive.extend_from_slice(&bytes);
+        let _ = decode_lean(&archive);
     }
 }
 
@@ -143,7 +146,13 @@ proptest! {
     ) {
         let (blob, mbdb) = valid_blob_and_mbdb();
         prop_assert!(decode_mbfile(&blob).is_ok());
-        let _ = decode_mbfile(&mutate(&blob, cut, &flips));
+        let damaged_blob = mutate(&blob, cut, &flips);
+        let _ = decode_mbfile(&damaged_blob);
+        // Where the lean reader answers for a damaged blob that the plist crate reads too, it
+        // answers the same.
+        if let (Some(lean), Ok(full)) = (decode_lean(&damaged_blob), decode_full(&damaged_blob)) {
+            prop_assert_eq!(lean, full);
+        }
         let damaged = mutate(&mbdb, cut, &flips);
         if let Err(e) = parse_mbdb(&damaged) {
             prop_assert!(e.to_string().contains("Manifest.mbdb"), "{}", e);

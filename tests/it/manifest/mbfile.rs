@@ -136,3 +136,45 @@ fn every_truncation_of_a_blob_is_an_error_not_a_panic() {
         flipped[i] ^= 0xFF;
     }
 }
+
+/// The lean reader (the fast path of `decode_mbfile`) answers every blob the demo builder
+/// writes, plain and with an encryption key, exactly as the plist crate's decoding does.
+#[test]
+fn the_lean_reader_reads_every_demo_blob_as_the_plist_crate_does() {
+    use backtop::demo::{manifest_rows, mbfile_blob, BackupSpec, FileSpec};
+    use backtop::library::manifest::mbfile::{decode_full, decode_lean};
+    let mut spec = BackupSpec::new("00008120-00BE0C4B0E0A0001", "Lean", "iPhone15,2");
+    let domains = ["CameraRollDomain", "HomeDomain", "AppDomain-net.whatsapp.WhatsApp"];
+    for i in 0..2_000u64 {
+        let path = format!("Media/DCIM/{}APPLE/IMG_{i}.HEIC", 100 + i % 7);
+        spec.files.push(FileSpec::new(domains[(i % 3) as usize], &path, i * 977 % 9_000_000));
+    }
+    let rows = manifest_rows(&spec);
+    assert!(rows.len() > 2_000);
+    for (i, row) in rows.iter().enumerate() {
+        let key = [i as u8; 40];
+        for blob in [mbfile_blob(row, None), mbfile_blob(row, Some(&key))] {
+            let full = decode_full(&blob).expect("the plist crate reads the demo's blobs");
+            assert_eq!(decode_lean(&blob).as_ref(), Some(&full), "{}", row.path);
+        }
+    }
+    // Inline values, UIDs to UIDs, `$null` fields and an `NS.data` object, as in
+    // `uids_resolve_generically`, answered the same.
+    let blob = custom_blob(
+        |mb| {
+            mb.insert("RelativePath".into(), Value::Uid(Uid::new(2)));
+            mb.insert("Target".into(), Value::Uid(Uid::new(0)));
+            mb.insert("EncryptionKey".into(), Value::Uid(Uid::new(3)));
+        },
+        vec![Value::Uid(Uid::new(4)), {
+            let mut d = Dictionary::new();
+            d.insert("NS.data".into(), Value::Data(vec![9, 9]));
+            d.into()
+        }, "caf\u{e9}/x".into()],
+    );
+    let full = decode_full(&blob).unwrap();
+    assert_eq!(full.relative_path.as_deref(), Some("caf\u{e9}/x"));
+    assert_eq!(full.target, None);
+    assert_eq!(full.encryption_key, Some(vec![9, 9]));
+    assert_eq!(decode_lean(&blob), Some(full));
+}
