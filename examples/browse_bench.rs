@@ -26,15 +26,15 @@ use backtop::demo::{write_backup, BackupSpec, FileSpec};
 use backtop::library::manifest::{present_ids, Fields, Manifest, Sort, Tree};
 use backtop::library::ManifestFormat;
 
-#[path = "support/bench.rs"]
-mod bench;
-use bench::{best, cpu, load_average, median, opt};
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+use bench_support::{arg, cpu, load, median, min};
 
 const UDID: &str = "00008120-00BE0C4B0E0A0001";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let opt = |name: &str| opt(&args, name);
+    let opt = |name: &str| arg(&args, name);
     let files: usize = opt("--files").map_or(Ok(300_000), |v| v.parse())?;
     let runs: usize = opt("--runs").map_or(Ok(3), |v| v.parse())?;
     let keep = opt("--dir").map(PathBuf::from);
@@ -55,7 +55,7 @@ fn main() -> anyhow::Result<()> {
             start.elapsed().as_secs_f64()
         );
     }
-    println!("load: {}", load_average());
+    println!("load: {}", load());
     index(&dir, runs)?;
     parts(&dir)?;
     decoders(&dir)?;
@@ -80,7 +80,9 @@ fn parts(dir: &Path) -> anyhow::Result<()> {
         );
     };
     let mut manifest = None;
-    timed("Manifest::open", &mut || manifest = Manifest::open(dir).ok());
+    timed("Manifest::open", &mut || {
+        manifest = Manifest::open(dir).ok()
+    });
     let manifest = manifest.ok_or_else(|| anyhow::anyhow!("no manifest"))?;
     let mut present = None;
     timed("present_ids", &mut || {
@@ -216,9 +218,9 @@ fn index(dir: &Path, runs: usize) -> anyhow::Result<()> {
     }
     println!(
         "open to the top level: wall best {:.0} ms, median {:.0} ms; CPU median {:.0} ms",
-        best(&walls),
-        median(walls.clone()),
-        median(cpus)
+        min(&walls),
+        median(&walls),
+        median(&cpus)
     );
     Ok(())
 }
@@ -243,8 +245,8 @@ fn search(dir: &Path) -> anyhow::Result<()> {
         }
         println!(
             "search {query:?}: {total} matches, median {:.1} ms, best {:.1} ms",
-            median(times.clone()),
-            best(&times)
+            median(&times),
+            min(&times)
         );
     }
     Ok(())
@@ -291,18 +293,18 @@ fn export_vs_cp(dir: &Path, base: &Path, runs: usize) -> anyhow::Result<()> {
         }
     }
     let _ = std::fs::remove_dir_all(base.join("bench-out"));
-    let (ew, cw) = (median(export_wall), median(cp_wall));
+    let (ew, cw) = (median(&export_wall), median(&cp_wall));
     let mb = bytes as f64 / 1e6;
     println!(
         "export: {files} files, {mb:.0} MB: wall median {ew:.2} s ({:.0} MB/s, {:.0} files/s), CPU {:.2} s",
         mb / ew,
         files as f64 / ew,
-        median(export_cpu)
+        median(&export_cpu)
     );
     println!(
         "cp -r:  the same files: wall median {cw:.2} s ({:.0} MB/s), CPU {:.2} s",
         mb / cw,
-        median(cp_cpu)
+        median(&cp_cpu)
     );
     println!("export rate / cp rate: {:.2}", cw / ew);
     Ok(())

@@ -18,15 +18,15 @@ use backtop::demo::{manifest_rows, mbfile_blob, BackupSpec, FileSpec};
 use backtop::library::diff::{compare, open_source};
 use backtop::library::{BackupState, ManifestFormat, Version, VersionKind};
 
-#[path = "support/bench.rs"]
-mod bench;
-use bench::{best, cpu, load_average, median, opt};
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+use bench_support::{arg, cpu, load, median, min};
 
 const UDID: &str = "00008120-00BE0C4B0E0A0001";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let opt = |name: &str| opt(&args, name);
+    let opt = |name: &str| arg(&args, name);
     let files: usize = opt("--files").map_or(Ok(300_000), |v| v.parse())?;
     let runs: usize = opt("--runs").map_or(Ok(5), |v| v.parse())?;
     let shm = Path::new("/dev/shm");
@@ -38,7 +38,7 @@ fn main() -> anyhow::Result<()> {
     let (old_files, new_files) = versions(files);
     let old = write_version(&tmp.path().join("old"), old_files)?;
     let new = write_version(&tmp.path().join("new"), new_files)?;
-    println!("load: {}", load_average());
+    println!("load: {}", load());
     let mut walls = Vec::new();
     let mut cpus = Vec::new();
     let mut summary = String::new();
@@ -61,18 +61,18 @@ fn main() -> anyhow::Result<()> {
     println!("diff of two {files}-file versions: {summary}");
     println!(
         "backtop diff (open both + compare): wall best {:.3} s, median {:.3} s; CPU median {:.3} s (goal <= 1 s)",
-        best(&walls),
-        median(walls.clone()),
-        median(cpus)
+        min(&walls),
+        median(&walls),
+        median(&cpus)
     );
     println!(
         "sqlite3 join of the same two databases: wall best {:.3} s, median {:.3} s",
-        best(&ref_walls),
-        median(ref_walls.clone())
+        min(&ref_walls),
+        median(&ref_walls)
     );
     println!(
         "ratio backtop / sqlite3 (medians): {:.2}",
-        median(walls) / median(ref_walls)
+        median(&walls) / median(&ref_walls)
     );
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! What the scan benchmarks share: whole processes timed (wall and CPU), their peak RSS,
-//! medians and the machine's load. Included by `#[path]` (not an example itself).
+//! What the benchmarks share: option parsing, whole processes timed (wall and CPU), this
+//! process's CPU time and peak RSS, medians and the machine's load. Included by `#[path]`
+//! (not an example itself). Benchmarks print figures; they never assert a time.
 
 #![allow(dead_code)]
 
@@ -11,6 +12,23 @@ pub fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// (user + system) CPU seconds of this process and of its waited-for children.
+pub fn cpu() -> (f64, f64) {
+    #[cfg(unix)]
+    {
+        let get = |who| {
+            // SAFETY: getrusage fills the struct we own.
+            let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+            unsafe { libc::getrusage(who, &mut u) };
+            let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+            t(u.ru_utime) + t(u.ru_stime)
+        };
+        (get(libc::RUSAGE_SELF), get(libc::RUSAGE_CHILDREN))
+    }
+    #[cfg(not(unix))]
+    (0.0, 0.0)
 }
 
 /// Peak resident memory of this process (`VmHWM`), KiB; 0 where unknown.
@@ -63,12 +81,14 @@ pub fn children_cpu_ms() -> f64 {
     0.0
 }
 
+/// The median of `v` (the upper one of an even count).
 pub fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
+/// The smallest of `v`.
 pub fn min(v: &[f64]) -> f64 {
     v.iter().copied().fold(f64::INFINITY, f64::min)
 }

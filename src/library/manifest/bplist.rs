@@ -278,7 +278,10 @@ mod tests {
         let Some(Obj::Dict(keys, values)) = p.object(p.top()) else {
             panic!("top is a dictionary");
         };
-        let get = |k| p.object(p.lookup(keys, values, k).unwrap().unwrap()).unwrap();
+        let get = |k| {
+            p.object(p.lookup(keys, values, k).unwrap().unwrap())
+                .unwrap()
+        };
         assert_eq!(get("n"), Obj::Int(300));
         assert_eq!(get("neg"), Obj::Int(-5));
         assert_eq!(get("big"), Obj::Int(i64::from(u32::MAX)));

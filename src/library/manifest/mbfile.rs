@@ -75,7 +75,8 @@ pub fn decode_lean(blob: &[u8]) -> Option<MbFile> {
         return None;
     };
     let lean = Lean { p: &p, objects };
-    let Obj::Dict(root_keys, root_values) = lean.resolve(p.lookup(top_keys, top_values, "root")??)?
+    let Obj::Dict(root_keys, root_values) =
+        lean.resolve(p.lookup(top_keys, top_values, "root")??)?
     else {
         return None;
     };

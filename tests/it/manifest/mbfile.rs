@@ -144,10 +144,18 @@ fn the_lean_reader_reads_every_demo_blob_as_the_plist_crate_does() {
     use backtop::demo::{manifest_rows, mbfile_blob, BackupSpec, FileSpec};
     use backtop::library::manifest::mbfile::{decode_full, decode_lean};
     let mut spec = BackupSpec::new("00008120-00BE0C4B0E0A0001", "Lean", "iPhone15,2");
-    let domains = ["CameraRollDomain", "HomeDomain", "AppDomain-net.whatsapp.WhatsApp"];
+    let domains = [
+        "CameraRollDomain",
+        "HomeDomain",
+        "AppDomain-net.whatsapp.WhatsApp",
+    ];
     for i in 0..2_000u64 {
         let path = format!("Media/DCIM/{}APPLE/IMG_{i}.HEIC", 100 + i % 7);
-        spec.files.push(FileSpec::new(domains[(i % 3) as usize], &path, i * 977 % 9_000_000));
+        spec.files.push(FileSpec::new(
+            domains[(i % 3) as usize],
+            &path,
+            i * 977 % 9_000_000,
+        ));
     }
     let rows = manifest_rows(&spec);
     assert!(rows.len() > 2_000);
@@ -166,11 +174,15 @@ fn the_lean_reader_reads_every_demo_blob_as_the_plist_crate_does() {
             mb.insert("Target".into(), Value::Uid(Uid::new(0)));
             mb.insert("EncryptionKey".into(), Value::Uid(Uid::new(3)));
         },
-        vec![Value::Uid(Uid::new(4)), {
-            let mut d = Dictionary::new();
-            d.insert("NS.data".into(), Value::Data(vec![9, 9]));
-            d.into()
-        }, "caf\u{e9}/x".into()],
+        vec![
+            Value::Uid(Uid::new(4)),
+            {
+                let mut d = Dictionary::new();
+                d.insert("NS.data".into(), Value::Data(vec![9, 9]));
+                d.into()
+            },
+            "caf\u{e9}/x".into(),
+        ],
     );
     let full = decode_full(&blob).unwrap();
     assert_eq!(full.relative_path.as_deref(), Some("caf\u{e9}/x"));
