@@ -52,7 +52,7 @@
 //! | `Status.plist has no SnapshotState` | |
 //! | `backup did not finish (SnapshotState = <state>) and nothing has been written for <age>` | unfinished and stale |
 //! | `a Snapshot/ folder is left from an unfinished backup` | finished (or unknown) state, stale `Snapshot/` |
-//! | `a backup is being written now (last write <age> ago)` | the only sentence of an `InProgress` version |
+//! | `last write <age> ago; may still be running` | the only sentence of an `InProgress` version (recent writes suggest a backup is under way; nothing tells for sure) |
 //!
 //! Folders that cannot be listed get their sentence from [`discover`](super::discover).
 

@@ -241,7 +241,7 @@ pub fn decide(
     let recent = age.is_some_and(|secs| secs < IN_PROGRESS_WINDOW.as_secs());
     if (activity.snapshot_dir || unfinished.is_some()) && recent {
         let ago = human_age(age.unwrap_or(0));
-        let sentence = format!("a backup is being written now (last write {ago} ago)");
+        let sentence = format!("last write {ago} ago; may still be running");
         return (BackupState::InProgress, Some(sentence));
     }
     let mut notes = Vec::new();
@@ -299,5 +299,22 @@ mod tests {
         assert_eq!(human_age(47 * 3600), "47 hours");
         assert_eq!(human_age(48 * 3600), "2 days");
         assert_eq!(human_age(3 * 86_400 + 5), "3 days");
+    }
+
+    #[test]
+    fn a_recent_unfinished_backup_may_still_be_running_and_says_when_it_last_wrote() {
+        let now = time::macros::datetime!(2024-06-10 12:00 UTC);
+        let activity = Activity {
+            snapshot_dir: true,
+            last_write: Some(now - time::Duration::minutes(19)),
+        };
+        assert_eq!(
+            decide(Vec::new(), None, activity, now),
+            (
+                BackupState::InProgress,
+                Some("last write 19 minutes ago; may still be running".to_string())
+            ),
+            "idle for 19 minutes is not \"being written now\""
+        );
     }
 }

@@ -39,6 +39,7 @@ mod ui_actions_render;
 mod ui_actions_tasks;
 mod ui_app;
 mod ui_app_actions;
+mod ui_figures;
 mod ui_loop;
 mod ui_pty;
 mod ui_render;

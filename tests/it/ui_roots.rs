@@ -183,15 +183,15 @@ fn owners_show_only_when_they_differ() {
         line.split_whitespace().collect::<Vec<_>>().join(" ")
     };
     assert!(
-        row("Ben's iPad").contains("Ben's iPad bob 16.7 2"),
+        row("Ben's iPad").contains("Ben's iPad bob 16.7 16 hours ago 2"),
         "{shown}"
     );
     assert!(
-        row("Anna's iPhone").contains("Anna's iPhone anna, bob 17.5 3"),
+        row("Anna's iPhone").contains("Anna's iPhone anna, bob 17.5 2 days ago 3"),
         "{shown}"
     );
     assert!(
-        row("Old iPhone").contains("Old iPhone anna 9.3.5 1"),
+        row("Old iPhone").contains("Old iPhone anna 9.3.5 5 years ago 1"),
         "{shown}"
     );
     // The selected device's versions (the iPad, newest) get an owner column too.

@@ -1,5 +1,5 @@
-//! The devices pane: one row per device (name, model, iOS, versions, total size), with a
-//! warning mark when its next backup may not fit on its volume. The title shows the sort and
+//! The devices pane: one row per device (name, model, iOS, how long ago its last backup was,
+//! versions, total size), with a warning mark when its next backup may not fit on its volume. The title shows the sort and
 //! the filter. When versions have different owners, an owner column lists each device's.
 
 use ratatui::layout::{Constraint, Rect};
@@ -30,8 +30,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let owner_w = app.owners_differ().then(|| owner_width(&devices));
     // The owners, when they tell devices apart, matter more than the model.
     let model_w = match area.width.saturating_sub(owner_w.map_or(0, |w| w + 1)) {
-        w if w >= 90 => Some(25),
-        w if w >= 70 => Some(20),
+        w if w >= 104 => Some(25),
+        w if w >= 84 => Some(20),
         _ => None,
     };
     let rows: Vec<Row> = devices
@@ -79,10 +79,11 @@ fn columns(model_w: Option<u16>, owner_w: Option<u16>) -> (Row<'static>, Vec<Con
     }
     widths.extend([
         Constraint::Length(7),
+        Constraint::Length(LAST_BACKUP_W),
         Constraint::Length(8),
         Constraint::Length(9),
     ]);
-    names.extend(["iOS", "Versions", "Size"]);
+    names.extend(["iOS", "Last backup", "Versions", "Size"]);
     let cells = names.into_iter().map(|h| match h {
         "Versions" | "Size" => Cell::from(Line::from(h).right_aligned()),
         _ => Cell::from(h),
@@ -109,11 +110,24 @@ fn row(app: &App, d: &Device, with_model: bool, owner_w: Option<u16>) -> Row<'st
         cells.push(Cell::from(d.model.clone().unwrap_or_default()));
     }
     cells.push(Cell::from(d.ios.clone().unwrap_or_default()));
+    cells.push(Cell::from(last_backup(app, d)));
     cells.push(Cell::from(
         Line::from(d.versions.len().to_string()).right_aligned(),
     ));
     cells.push(Cell::from(Line::from(size).right_aligned()));
     Row::new(cells)
+}
+
+/// Width of the "Last backup" column: the longest age (`in the future`) or heading.
+const LAST_BACKUP_W: u16 = 13;
+
+/// How long ago the device's newest dated version was made (`3 days ago`), or `date unknown`.
+fn last_backup(app: &App, d: &Device) -> String {
+    d.versions
+        .iter()
+        .filter_map(|v| v.date)
+        .max()
+        .map_or_else(|| "date unknown".into(), |t| format::age(t, app.now))
 }
 
 /// The owners of a device's versions, for its owner column: `ann` or `ann, bob`.

@@ -29,6 +29,7 @@ use super::theme::Theme;
 
 /// Draws the whole dashboard for `app` into `frame`.
 pub fn draw(frame: &mut Frame, app: &App) {
+    let _cuts = super::fit::AsciiCuts::set(app.options.theme.ascii);
     draw_panes(frame, app);
     crate::sanitize::buffer(frame.buffer_mut());
 }
