@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod json_path;
 pub mod library;
 pub mod sanitize;
 pub mod scan;

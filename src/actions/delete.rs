@@ -49,6 +49,7 @@ pub enum DeleteStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeleteOutcome {
     /// The version's path before the delete.
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// How it ended.
     pub status: DeleteStatus,
@@ -61,6 +62,7 @@ pub struct DeleteOutcome {
     /// How many errors there were.
     pub error_count: u64,
     /// The marker folder, when it was left behind.
+    #[serde(flatten, serialize_with = "crate::json_path::marker::option")]
     pub marker: Option<PathBuf>,
     /// One or two sentences for people.
     pub message: String,

@@ -62,6 +62,7 @@ pub enum RefusalKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Refusal {
     /// The path as given.
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// Machine-readable reason.
     pub kind: RefusalKind,
@@ -80,6 +81,7 @@ pub struct Warning {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeletePlanItem {
     /// The canonical path of the version folder.
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// The version as discovered.
     pub version: Version,

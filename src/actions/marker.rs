@@ -54,6 +54,7 @@ impl DeleteMode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarkerNote {
     /// Where the version was before the delete started.
+    #[serde(with = "crate::json_path::lossless")]
     pub original_path: PathBuf,
     /// Trash or permanent.
     pub mode: DeleteMode,

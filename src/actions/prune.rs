@@ -89,6 +89,7 @@ impl Reason {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanEntry {
     /// The version folder.
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// Its device's UDID, when known.
     pub udid: Option<String>,

@@ -24,8 +24,10 @@ use super::remove::{Remover, SystemRemover};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MarkerRecovery {
     /// The marker folder.
+    #[serde(flatten, serialize_with = "crate::json_path::marker::serialize")]
     pub marker: PathBuf,
     /// Where the version was (the marker's parent joined with the version's name).
+    #[serde(flatten, serialize_with = "crate::json_path::original::serialize")]
     pub original: PathBuf,
     /// The marker is gone (its delete was finished or it held nothing).
     pub cleaned: bool,

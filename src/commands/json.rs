@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 
 /// The version of the JSON documents, the `"schema"` field at the top of every one. It grows
@@ -52,17 +52,7 @@ pub fn error_document(message: &str, exit_code: u8) -> Value {
     })
 }
 
-/// A path's lossy text.
-pub fn path_text(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-/// The raw bytes of `path` when it is not valid UTF-8.
-pub fn raw_bytes(path: &Path) -> Option<Vec<u8>> {
-    path.to_str()
-        .is_none()
-        .then(|| path.as_os_str().as_encoded_bytes().to_vec())
-}
+pub use crate::json_path::{raw_bytes, text as path_text};
 
 /// Sets `obj[key]` to the path's lossy text, and `obj[key_bytes]` to its raw bytes when it is
 /// not valid UTF-8. `obj` must be a JSON object.
@@ -77,9 +67,7 @@ pub fn put_path(obj: &mut Value, key: &str, path: &Path) {
 
 /// `serialize_with` for a path field: its lossy text (never the serde error that a non-UTF-8
 /// `PathBuf` gives, which lost a whole report).
-pub fn lossy_path<S: Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&path.to_string_lossy())
-}
+pub use crate::json_path::lossy as lossy_path;
 
 /// Says that a command refused before it had a report, and returns `code` for its exit: in
 /// JSON mode the [`error_document`] on `out` and the text on stderr, otherwise the text on

@@ -103,12 +103,18 @@ pub fn render_roots_report_with(reports: &[RootReport], moved: &[MovedRoot]) -> 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MovedRoot {
     /// The root's path.
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// The link the root was asked for by, when it was reached through one (the root's path
     /// is then where the backups are now).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        flatten,
+        serialize_with = "crate::json_path::from::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub from: Option<PathBuf>,
     /// Where the link points (absolute), when it is one.
+    #[serde(flatten, serialize_with = "crate::json_path::to::option")]
     pub to: Option<PathBuf>,
     /// The link's target is there (its drive is connected).
     pub connected: bool,

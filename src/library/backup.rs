@@ -97,8 +97,10 @@ pub enum DateSource {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Version {
     /// Absolute path of the version folder.
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// The root it was found in.
+    #[serde(flatten, serialize_with = "crate::json_path::root::serialize")]
     pub root: PathBuf,
     /// The folder's name as shown to people (lossy UTF-8 for odd names).
     pub folder_name: String,

@@ -77,6 +77,7 @@ pub struct Library {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unreadable {
     /// The folder.
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// Why, e.g. `the folder could not be read (Permission denied (os error 13))`.
     pub reason: String,

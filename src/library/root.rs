@@ -50,6 +50,7 @@ impl RootOrigin {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Root {
     /// The path as configured or derived (absolute).
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// Where this root came from.
     pub origin: RootOrigin,

@@ -18,8 +18,10 @@ use crate::library::{Error, Result, Root, RootOrigin, RootReport, RootStatus};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeenRoot {
     /// The root.
+    #[serde(with = "crate::json_path::lossless")]
     pub path: PathBuf,
     /// The mount point of its volume.
+    #[serde(with = "crate::json_path::lossless")]
     pub volume: PathBuf,
     /// When it was last seen with backups.
     #[serde(with = "time::serde::rfc3339")]

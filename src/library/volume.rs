@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One volume that holds at least one root.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VolumeUsage {
     /// A path on the volume (its mount point when known, else the first root on it).
+    #[serde(flatten, serialize_with = "crate::json_path::path::serialize")]
     pub path: PathBuf,
     /// Total bytes of the volume.
     pub total: u64,
@@ -24,6 +25,7 @@ pub struct VolumeUsage {
     /// Bytes used by backups on it (every inode once).
     pub backup_bytes: u64,
     /// The roots on this volume.
+    #[serde(flatten, serialize_with = "crate::json_path::roots::list")]
     pub roots: Vec<PathBuf>,
 }
 

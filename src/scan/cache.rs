@@ -83,6 +83,7 @@ pub struct Inode {
 /// The JSON head of one entry.
 #[derive(Serialize, Deserialize)]
 struct Head {
+    #[serde(with = "crate::json_path::lossless")]
     path: PathBuf,
     fingerprint: Fingerprint,
     usage: VersionUsage,
@@ -286,7 +287,7 @@ impl SizeCache {
         let mut body = Vec::new();
         put_varint(&mut body, self.roots.len() as u64);
         for r in &self.roots {
-            put_bytes(&mut body, r.to_string_lossy().as_bytes());
+            put_bytes(&mut body, r.as_os_str().as_encoded_bytes());
         }
         encode_inodes(&mut body, &self.inodes);
         put_varint(&mut body, self.entries.len() as u64);
@@ -409,8 +410,8 @@ fn decode_body(body: &[u8]) -> Result<SizeCache, DecodeError> {
     let limit = body.len();
     let mut roots = Vec::new();
     for _ in 0..r.count(limit)? {
-        let s = std::str::from_utf8(r.bytes()?).map_err(|_| DecodeError::Invalid("root"))?;
-        roots.push(PathBuf::from(s));
+        let root = crate::json_path::from_raw(r.bytes()?.to_vec());
+        roots.push(root.ok_or(DecodeError::Invalid("root"))?);
     }
     let mut inodes = Vec::new();
     for _ in 0..r.count(limit)? {

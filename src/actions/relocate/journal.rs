@@ -74,8 +74,10 @@ pub struct MoveNote {
     /// Away or back.
     pub direction: Direction,
     /// The root's path (the folder moved away, or the link moved back).
+    #[serde(with = "crate::json_path::lossless")]
     pub root: PathBuf,
     /// The far folder (DEST of a move away; the link's target of a move back).
+    #[serde(with = "crate::json_path::lossless")]
     pub far: PathBuf,
     /// How far the move got.
     pub phase: Phase,
@@ -108,14 +110,17 @@ pub struct JournalLock {
 /// The journal folder for the root at `root`.
 pub fn journal_dir(root: &Path) -> Option<PathBuf> {
     let parent = root.parent()?;
-    let name = root.file_name()?.to_str()?;
-    Some(parent.join(format!("{JOURNAL_PREFIX}{name}")))
+    let mut name = std::ffi::OsString::from(JOURNAL_PREFIX);
+    name.push(root.file_name()?);
+    Some(parent.join(name))
 }
 
 /// The root a journal folder belongs to, from its place alone.
 pub fn root_of(dir: &Path) -> Option<PathBuf> {
-    let name = dir.file_name()?.to_str()?.strip_prefix(JOURNAL_PREFIX)?;
-    (!name.is_empty()).then(|| dir.with_file_name(name))
+    let name = dir.file_name()?.as_encoded_bytes();
+    let name = name.strip_prefix(JOURNAL_PREFIX.as_bytes())?;
+    let name = crate::json_path::from_raw(name.to_vec())?;
+    (!name.as_os_str().is_empty()).then(|| dir.with_file_name(name))
 }
 
 impl Journal {

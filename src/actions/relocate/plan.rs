@@ -29,6 +29,7 @@ pub struct Survey {
     /// Files that also have hard links outside the tree (the copy cannot share those).
     pub linked_outside: u64,
     /// Entries that are neither file, folder nor link (sockets, devices), first few.
+    #[serde(flatten, serialize_with = "crate::json_path::special::list")]
     pub special: Vec<PathBuf>,
 }
 
@@ -51,6 +52,7 @@ pub enum RootKind {
     /// A symbolic link to `target` (as resolved, absolute).
     Link {
         /// Where it points.
+        #[serde(flatten, serialize_with = "crate::json_path::target::serialize")]
         target: PathBuf,
     },
     /// Nothing there.
@@ -173,8 +175,10 @@ pub struct MovePlan {
     /// Away or back.
     pub direction: Direction,
     /// The root's path.
+    #[serde(flatten, serialize_with = "crate::json_path::root::serialize")]
     pub root: PathBuf,
     /// The far folder.
+    #[serde(flatten, serialize_with = "crate::json_path::far::serialize")]
     pub far: PathBuf,
     /// Versions in the root.
     pub versions: u64,

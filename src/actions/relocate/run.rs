@@ -85,12 +85,15 @@ pub struct MoveOutcome {
     /// How it ended.
     pub status: MoveStatus,
     /// The root's path.
+    #[serde(flatten, serialize_with = "crate::json_path::root::serialize")]
     pub root: PathBuf,
     /// The far folder.
+    #[serde(flatten, serialize_with = "crate::json_path::far::serialize")]
     pub far: PathBuf,
     /// The last phase recorded (`None` once the journal is gone).
     pub phase: Option<Phase>,
     /// Where the original waits, when kept.
+    #[serde(flatten, serialize_with = "crate::json_path::kept::option")]
     pub kept: Option<PathBuf>,
     /// One or two sentences for people.
     pub message: String,

@@ -32,12 +32,17 @@ pub enum EntryKind {
         /// Its content digest ([`super::digest`]); empty when not hashed.
         sha1: String,
         /// The earlier path in the walk that is the same file (a hard link), if any.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::json_path::lossless::option"
+        )]
         same_as: Option<PathBuf>,
     },
     /// A symbolic link (never followed).
     Symlink {
         /// What it points to, as written in the link.
+        #[serde(with = "crate::json_path::lossless")]
         target: PathBuf,
     },
 }
@@ -46,6 +51,7 @@ pub enum EntryKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// Path relative to the top (empty for the top).
+    #[serde(with = "crate::json_path::lossless")]
     pub path: PathBuf,
     /// Folder, file or link.
     #[serde(flatten)]

@@ -1,12 +1,15 @@
 //! Running the real `backtop` binary with a home, config, cache and data folder of its own and
 //! a time bound: a run that does not finish in time is killed and the test fails saying so.
 
+use std::ffi::OsStr;
+use std::fmt::Debug;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// Runs `backtop ARGS` with HOME and XDG folders under `home`, killed after `limit`.
-pub fn run_within(home: &Path, args: &[&str], limit: Duration) -> Output {
+/// Runs `backtop ARGS` with HOME and XDG folders under `home`, killed after `limit`. The
+/// arguments may be `&str` or, for paths that are not UTF-8, `&OsStr`.
+pub fn run_within<A: AsRef<OsStr> + Debug>(home: &Path, args: &[A], limit: Duration) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_backtop"))
         .args(args)
         .env("HOME", home.join("home"))
