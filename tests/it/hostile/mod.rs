@@ -3,6 +3,8 @@
 
 #[cfg(unix)]
 mod corpus;
+#[cfg(unix)]
+mod dashboard;
 mod escapes;
 #[cfg(unix)]
 mod non_utf8;
