@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
 pub const EXIT_USAGE: u8 = 64;
 
 /// The exit codes every command keeps to, as `backtop --help` and the README list them.
-pub const EXIT_CODES: &str = "Exit codes (each command's --help says which it uses):
+pub const EXIT_CODES: &str = "Exit codes (each command's --help says which it uses; `check` uses
+the Nagios codes 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN instead of 0-3 below):
   0       done
   1       partly done: some versions failed, were skipped or are missing
   2       refused: a guard said no, nothing was changed
@@ -180,6 +181,17 @@ pub enum Command {
                             damaged manifest)"
     )]
     Diff(crate::commands::diff::DiffArgs),
+    /// The library's alerts for cron and monitoring: stale, never encrypted, interrupted,
+    /// damaged, low space, unreachable, duplicate (see docs/MONITORING.md).
+    #[command(
+        after_help = "Exit codes (Nagios plugin convention; they do not mean what they \
+                            mean for the other commands):\n  0  OK: no alert\n  1  WARNING: \
+                            some warning, no critical alert\n  2  CRITICAL: some critical \
+                            alert\n  3  UNKNOWN: no root could be read, or no backup was \
+                            found\n  4  error: the check could not run (config file, \
+                            --prometheus FILE not writable)\n  64 usage error"
+    )]
+    Check(crate::commands::check::CheckArgs),
     /// Write a realistic demo library into DIR.
     Demo {
         /// Where to write it (created if missing).
@@ -219,6 +231,7 @@ impl Command {
             Self::Ls(a) => a.json,
             Self::Export(a) => a.json,
             Self::Diff(a) => a.json,
+            Self::Check(a) => a.json,
             Self::Rm { .. } | Self::Demo { .. } | Self::Completions { .. } | Self::Man => false,
         }
     }

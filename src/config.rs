@@ -6,6 +6,10 @@
 //! ascii = true                           # as --ascii
 //! cache = false                          # as --no-cache
 //! color = "never"                        # "auto" (default: colours unless NO_COLOR) or "never"
+//!
+//! [alerts]                               # see `alerts` and docs/MONITORING.md
+//! max_age = "14d"
+//! duplicate = "off"                      # each kind: "warning", "critical" or "off"
 //! ```
 //!
 //! A flag on the command line only ever adds to what the file says (`--read-only` with
@@ -17,9 +21,15 @@
 //! it), then on macOS the platform folder `~/Library/Application Support/backtop/config.toml`;
 //! on Windows `%APPDATA%\backtop\config.toml`. The search is [`candidates`], a pure function.
 
+mod alerts;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+pub use alerts::ALERT_KEYS;
+
+use crate::library::alerts::AlertSettings;
 
 use crate::library::locate::sources::expand_tilde;
 use crate::library::locate::Os;
@@ -28,7 +38,7 @@ use crate::library::locate::Os;
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// Every key the file may hold, in the order the docs list them.
-pub const KNOWN_KEYS: &[&str] = &["roots", "read_only", "ascii", "cache", "color"];
+pub const KNOWN_KEYS: &[&str] = &["roots", "read_only", "ascii", "cache", "color", "alerts"];
 
 /// What the file sets; the defaults are what backtop does without a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +53,8 @@ pub struct Config {
     pub cache: bool,
     /// Use colours (still off when `NO_COLOR` is set).
     pub color: bool,
+    /// The `[alerts]` table: maximum age and severities.
+    pub alerts: AlertSettings,
 }
 
 impl Default for Config {
@@ -53,6 +65,7 @@ impl Default for Config {
             ascii: false,
             cache: true,
             color: true,
+            alerts: AlertSettings::default(),
         }
     }
 }
@@ -64,8 +77,10 @@ pub struct ConfigWarning {
     pub file: PathBuf,
     /// 1-based line of the key, when it could be found.
     pub line: Option<usize>,
-    /// The unknown key.
+    /// The unknown key (`alerts.x` for one inside `[alerts]`).
     pub key: String,
+    /// The keys known where it was found.
+    pub known: &'static [&'static str],
 }
 
 impl std::fmt::Display for ConfigWarning {
@@ -78,7 +93,7 @@ impl std::fmt::Display for ConfigWarning {
             f,
             ": unknown key `{}` ignored (known keys: {})",
             self.key,
-            KNOWN_KEYS.join(", ")
+            self.known.join(", ")
         )
     }
 }
@@ -186,6 +201,7 @@ struct RawConfig {
     ascii: Option<bool>,
     cache: Option<bool>,
     color: Option<ColorChoice>,
+    alerts: Option<alerts::RawAlerts>,
 }
 
 /// `color = "auto" | "never"`.
@@ -204,15 +220,27 @@ pub fn parse(text: &str, file: &Path, home: Option<&Path>) -> Result<LoadedConfi
     };
     let table: toml::Table = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
     let raw: RawConfig = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
-    let warnings = table
+    let mut warnings: Vec<ConfigWarning> = table
         .keys()
         .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
         .map(|key| ConfigWarning {
             file: file.to_path_buf(),
             line: line_of(text, key),
             key: key.clone(),
+            known: KNOWN_KEYS,
         })
         .collect();
+    warnings.extend(
+        alerts::unknown_keys(&table)
+            .into_iter()
+            .map(|key| ConfigWarning {
+                file: file.to_path_buf(),
+                line: alerts::line_in_alerts(text, &key).or_else(|| line_of(text, "alerts")),
+                key: format!("alerts.{key}"),
+                known: ALERT_KEYS,
+            }),
+    );
+    let alerts = raw.alerts.unwrap_or_default().settings().map_err(invalid)?;
     let defaults = Config::default();
     let config = Config {
         roots: raw
@@ -227,6 +255,7 @@ pub fn parse(text: &str, file: &Path, home: Option<&Path>) -> Result<LoadedConfi
         color: raw
             .color
             .map_or(defaults.color, |c| matches!(c, ColorChoice::Auto)),
+        alerts,
     };
     Ok(LoadedConfig {
         file: Some(file.to_path_buf()),
@@ -282,6 +311,7 @@ mod tests {
                 ascii: true,
                 cache: false,
                 color: false,
+                alerts: AlertSettings::default(),
             }
         );
         assert!(c.warnings.is_empty());
@@ -296,9 +326,9 @@ mod tests {
             said,
             [
                 "/c/config.toml:4: unknown key `read_onyl` ignored (known keys: roots, \
-                 read_only, ascii, cache, color)",
+                 read_only, ascii, cache, color, alerts)",
                 "/c/config.toml:5: unknown key `theme` ignored (known keys: roots, \
-                 read_only, ascii, cache, color)",
+                 read_only, ascii, cache, color, alerts)",
             ]
         );
         assert!(!c.config.read_only, "a misspelt key sets nothing");

@@ -16,7 +16,7 @@ use backtop::commands::context::RunRoots;
 use backtop::commands::host::DashboardHost;
 use backtop::commands::prune::PruneArgs;
 use backtop::commands::{
-    completions, demo, diff, du, export, list, ls, prune, rm, roots, tui, verify,
+    check, completions, demo, diff, du, export, list, ls, prune, rm, roots, tui, verify,
 };
 use backtop::config::{self, Config, ConfigDirs};
 use backtop::library::locate::Os;
@@ -223,6 +223,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
         Some(Command::Ls(args)) => ls::run(&library, &args),
         Some(Command::Export(args)) => export::run(&library, &args),
         Some(Command::Diff(args)) => diff::run(&library, &args),
+        Some(Command::Check(args)) => check::run(&library, &args, &config.alerts, cache),
         Some(Command::Demo { .. } | Command::Completions { .. } | Command::Man) => {
             unreachable!("handled above")
         }

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each `run` returns the process exit code; errors go to
 //! `main`, which prints them with their context.
 
+pub mod check;
 pub mod completions;
 pub mod context;
 pub mod demo;

@@ -3,6 +3,7 @@
 //! spawns threads (except [`usage`], which may use rayon for one version's walk).
 
 pub mod access;
+pub mod alerts;
 pub mod backup;
 pub mod browse;
 pub mod category;

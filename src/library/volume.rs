@@ -113,6 +113,18 @@ pub fn simulated_volumes(
     volumes
 }
 
+/// Whether a device's next full backup fits, with the figures that say so
+/// ([`crate::scan::ScanResults::next_backup`] computes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextBackup {
+    /// Bytes of the newest complete version (what a full backup needs).
+    pub need: u64,
+    /// Free bytes on its volume.
+    pub free: u64,
+    /// `free >= need`.
+    pub fits: bool,
+}
+
 /// Advisory: whether a backup the size of the newest complete one fits in `free` bytes. The
 /// phone decides for itself (error 105) from a threshold of its own; show this as a warning,
 /// never as a promise.

@@ -8,6 +8,7 @@ use super::ScanEvent;
 use crate::library::usage::{
     device_totals, freed_by_deleting, library_totals, Totals, VersionUsage,
 };
+pub use crate::library::volume::NextBackup;
 use crate::library::volume::{next_backup_fits, VolumeUsage};
 use crate::library::{Device, Library};
 
@@ -88,6 +89,16 @@ impl ScanResults {
         library_totals(&all)
     }
 
+    /// The totals of the versions of `library` found in `root`, every inode once.
+    pub fn root_totals(&self, library: &Library, root: &Path) -> Totals {
+        let in_root: Vec<&VersionUsage> = library
+            .versions()
+            .filter(|v| v.root == root)
+            .filter_map(|v| self.sized.get(&v.path))
+            .collect();
+        library_totals(&in_root)
+    }
+
     /// What deleting the versions at `paths` together frees ([`freed_by_deleting`], hard links
     /// counted across the set); `None` when one of them was not sized.
     pub fn freed_by_deleting(&self, paths: &[PathBuf]) -> Option<u64> {
@@ -130,13 +141,16 @@ impl ScanResults {
     }
 }
 
-/// Whether a device's next full backup fits, with the figures that say so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NextBackup {
-    /// Bytes of the newest complete version (what a full backup needs).
-    pub need: u64,
-    /// Free bytes on its volume.
-    pub free: u64,
-    /// `free >= need`.
-    pub fits: bool,
+/// The alerts read their figures from the scan's fold, by the same rules as `du` and the
+/// dashboard.
+impl crate::library::alerts::Figures for ScanResults {
+    fn next_backup(&self, device: &Device) -> Option<NextBackup> {
+        ScanResults::next_backup(self, device)
+    }
+    fn volume_of(&self, root: &Path) -> Option<&VolumeUsage> {
+        ScanResults::volume_of(self, root)
+    }
+    fn freed_by_deleting(&self, paths: &[PathBuf]) -> Option<u64> {
+        ScanResults::freed_by_deleting(self, paths)
+    }
 }

@@ -157,16 +157,7 @@ fn json_of(home: &Path, args: &[&str]) -> Value {
 fn the_documented_fields_and_the_output_agree() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = tmp.path().join("lib");
-    backtop::demo::build_demo(
-        &lib,
-        &backtop::demo::DemoOptions {
-            seed: 7,
-            scale: 0.05,
-            sparse: true,
-            now: None,
-        },
-    )
-    .expect("demo library");
+    crate::support::cli::small_demo(&lib);
     let home = lib.to_str().unwrap();
     let base = ["--only", "--home", home, "--no-cache"];
     let run = |args: &[&str]| json_of(tmp.path(), &[&base[..], args].concat());
@@ -258,6 +249,14 @@ fn the_documented_fields_and_the_output_agree() {
     docs.push(("diff", run(&["diff", &iphone[1], &iphone[0], "--json"])));
     docs.push(("diff", run(&["diff", &iphone[0], &locked, "--json"])));
     docs.push(("error", run(&["diff", &iphone[0], "/no/such", "--json"])));
+    docs.push(("check", run(&["check", "--json"])));
+    docs.push((
+        "check",
+        json_of(
+            tmp.path(),
+            &["--only", "--root", "/no/such", "check", "--json"],
+        ),
+    ));
     docs.push(("error", run(&["prune", "--keep", "1", "--json"])));
     docs.push((
         "prune",
@@ -271,7 +270,7 @@ fn the_documented_fields_and_the_output_agree() {
 
     let sections = documented();
     for name in [
-        "list", "du", "roots", "verify", "prune", "ls", "export", "move", "diff", "error",
+        "list", "du", "roots", "verify", "prune", "ls", "export", "move", "diff", "check", "error",
     ] {
         assert!(
             sections.contains_key(name),

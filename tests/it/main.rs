@@ -5,6 +5,7 @@ mod support;
 
 mod browse;
 mod categories;
+mod check;
 mod completions_man;
 mod config_cli;
 mod delete_safety;

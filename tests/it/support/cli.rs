@@ -54,3 +54,17 @@ fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
         bytes
     })
 }
+
+/// Writes the demo library (seed 7, scale 0.05, sparse, dated from now) into `lib`, a home.
+pub fn small_demo(lib: &Path) {
+    backtop::demo::build_demo(
+        lib,
+        &backtop::demo::DemoOptions {
+            seed: 7,
+            scale: 0.05,
+            sparse: true,
+            now: None,
+        },
+    )
+    .expect("demo library");
+}
