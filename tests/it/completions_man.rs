@@ -9,7 +9,7 @@ use clap::CommandFactory;
 
 /// Every subcommand, as a user types it. The first test checks this list is clap's, so a new
 /// subcommand that the completions miss fails here.
-const SUBCOMMANDS: [&str; 13] = [
+const SUBCOMMANDS: [&str; 14] = [
     "list",
     "du",
     "roots",
@@ -20,6 +20,7 @@ const SUBCOMMANDS: [&str; 13] = [
     "ls",
     "export",
     "diff",
+    "check",
     "demo",
     "completions",
     "man",
