@@ -244,6 +244,36 @@ impl Key {
     }
 }
 
+/// When a binding can act where the user is. A binding that cannot is neither shown (footer,
+/// dialog answer lines) nor dispatched: its key falls through to the next scope, so Esc can
+/// clear a filter in the devices pane and go back in the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum When {
+    /// Always.
+    Always,
+    /// The panes are shown (not the roots report that replaces them when nothing was found).
+    Panes,
+    /// There is a pane to go into: a device is selected in the devices pane (its versions),
+    /// or a version in the versions pane (its breakdown).
+    GoIn,
+    /// The focused pane has one before it (not the devices pane).
+    NotFirstPane,
+    /// A version is selected.
+    Version,
+    /// Versions are marked, or one is selected.
+    Targets,
+    /// The library has at least one version (something to prune).
+    AnyVersion,
+    /// A device filter is set.
+    Filtered,
+    /// The text being typed (filter, device name, search, destination) is not empty.
+    Typed,
+    /// The open text (help, roots report) is not at its top.
+    ScrollUp,
+    /// The open text (help, roots report) is not at its end.
+    ScrollDown,
+}
+
 /// One row of the keymap.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
@@ -257,6 +287,15 @@ pub struct Binding {
     pub help: &'static str,
     /// Where it works.
     pub scope: Scope,
+    /// When it can act there.
+    pub when: When,
+}
+
+impl Binding {
+    /// The same binding, acting only `when`.
+    const fn when(self, when: When) -> Binding {
+        Binding { when, ..self }
+    }
 }
 
 const fn b(
@@ -272,24 +311,26 @@ const fn b(
         hint,
         help,
         scope,
+        when: When::Always,
     }
 }
 
 use Action as A;
 use KeyCode as K;
 use Scope as S;
+use When as W;
 
 /// Every binding, in the order the footer and help show them.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     b(&[ch('y'), code(K::Enter)], A::Confirm, "yes", "do it", S::Confirm),
     b(&[ch('n'), code(K::Esc)], A::Cancel, "no", "close the dialog", S::Confirm),
-    b(&[ch('t')], A::ToggleMode, "trash/permanent", "switch between the Trash and permanent removal", S::Confirm),
+    b(&[code(K::Tab), ch('t')], A::ToggleMode, "trash/permanent", "switch between the Trash and permanent removal", S::Confirm),
     b(&[code(K::Down), ch('j')], A::Down, "scroll", "scroll the list of versions down", S::Confirm),
     b(&[code(K::Up), ch('k')], A::Up, "scroll", "scroll the list of versions up", S::Confirm),
     b(&[code(K::Enter)], A::Confirm, "yes", "delete, once the device name is typed", S::Typed),
     b(&[code(K::Esc)], A::Cancel, "no", "close the dialog", S::Typed),
-    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Typed),
+    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Typed).when(W::Typed),
     b(&[code(K::Tab)], A::ToggleMode, "trash/permanent", "switch between the Trash and permanent removal", S::Typed),
     b(&[code(K::Down)], A::Down, "scroll", "scroll the list of versions down", S::Typed),
     b(&[code(K::Up)], A::Up, "scroll", "scroll the list of versions up", S::Typed),
@@ -302,25 +343,25 @@ pub const BINDINGS: &[Binding] = &[
     b(&[code(K::Esc)], A::CancelTask, "cancel", "cancel the running delete or verify", S::Task),
     b(&[code(K::Enter)], A::FilterKeep, "keep", "keep the filter", S::Filter),
     b(&[code(K::Esc)], A::FilterClear, "clear", "clear the filter", S::Filter),
-    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Filter),
+    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Filter).when(W::Typed),
     b(&[ctrl('c')], A::Quit, "quit", "quit", S::Filter),
     b(&[ch('?'), code(K::Esc), ch('q')], A::Help, "close", "close help", S::Help),
-    b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Help),
-    b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Help),
-    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Help),
-    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Help),
-    b(&[code(K::Enter)], A::Browse, "browse", "look inside the version: browse, search, preview, export", S::Versions),
-    b(&[ch(' ')], A::Mark, "mark", "mark or unmark the version", S::Versions),
-    b(&[ch('d'), code(K::Delete)], A::Delete, "delete", "delete marked or selected versions (asks first)", S::Versions),
-    b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions),
-    b(&[ch('o')], A::Open, "open", "reveal the version in the file manager", S::Versions),
+    b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Help).when(W::ScrollDown),
+    b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Help).when(W::ScrollUp),
+    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Help).when(W::ScrollDown),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Help).when(W::ScrollUp),
+    b(&[code(K::Enter)], A::Browse, "browse", "look inside the version: browse, search, preview, export", S::Versions).when(W::Version),
+    b(&[ch(' ')], A::Mark, "mark", "mark or unmark the version", S::Versions).when(W::Version),
+    b(&[ch('d'), code(K::Delete)], A::Delete, "delete", "delete marked or selected versions (asks first)", S::Versions).when(W::Targets),
+    b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions).when(W::Targets),
+    b(&[ch('o')], A::Open, "open", "reveal the version in the file manager", S::Versions).when(W::Version),
     b(&[ch('R'), code(K::Esc), ch('q')], A::Roots, "close", "close the roots report", S::Roots),
-    b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Roots),
-    b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Roots),
-    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Roots),
-    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Roots),
-    b(&[ch('g'), code(K::Home)], A::Top, "top", "top of the report", S::Roots),
-    b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "end of the report", S::Roots),
+    b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Roots).when(W::ScrollDown),
+    b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Roots).when(W::ScrollUp),
+    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Roots).when(W::ScrollDown),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Roots).when(W::ScrollUp),
+    b(&[ch('g'), code(K::Home)], A::Top, "top", "top of the report", S::Roots).when(W::ScrollUp),
+    b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "end of the report", S::Roots).when(W::ScrollDown),
     b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go to", "go to the result (its folder, or into it)", S::Results),
     b(&[ch('/')], A::Search, "edit", "edit the search", S::Results),
     b(&[code(K::Esc), ch('h'), code(K::Left), code(K::Backspace)], A::SearchCancel, "back", "leave the results, back to the folders", S::Results),
@@ -356,31 +397,39 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ctrl('u')], A::DestClear, "clear", "clear the destination", S::Destination),
     b(&[code(K::Esc)], A::CancelTask, "cancel", "stop the export (the half-written file is removed)", S::Exporting),
     b(&[code(K::Esc), code(K::Enter), ch('q')], A::Close, "close", "close the summary", S::Exported),
-    b(&[ch('/')], A::Filter, "filter", "filter devices by name; @ann or owner:ann by owner", S::Devices),
+    b(&[ch('/')], A::Filter, "filter", "filter devices by name; @ann or owner:ann by owner", S::Devices).when(W::Panes),
+    b(&[code(K::Esc)], A::FilterClear, "clear filter", "clear the device filter", S::Devices).when(W::Filtered),
     b(&[ch('j'), code(K::Down)], A::Down, "down", "select the next row", S::Global),
     b(&[ch('k'), code(K::Up)], A::Up, "up", "select the previous row", S::Global),
-    b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go in", "go into the selected item", S::Global),
-    b(&[ch('h'), code(K::Left)], A::Back, "back", "back to the previous pane", S::Global),
-    b(&[code(K::Tab)], A::NextPane, "pane", "focus the next pane", S::Global),
-    b(&[code(K::BackTab)], A::PrevPane, "pane", "focus the previous pane", S::Global),
+    b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go in", "go in: a device's versions, a version's breakdown", S::Global).when(W::GoIn),
+    b(&[ch('h'), code(K::Left), code(K::Esc)], A::Back, "back", "back to the previous pane (q quits)", S::Global).when(W::NotFirstPane),
+    b(&[code(K::Tab)], A::NextPane, "pane", "focus the next pane", S::Global).when(W::Panes),
+    b(&[code(K::BackTab)], A::PrevPane, "pane", "focus the previous pane", S::Global).when(W::Panes),
     b(&[ch('g'), code(K::Home)], A::Top, "top", "first row", S::Global),
     b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "last row", S::Global),
     b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Global),
     b(&[code(K::PageDown)], A::PageDown, "page", "page down", S::Global),
     b(&[ch('?')], A::Help, "help", "show every key", S::Global),
-    b(&[ch('q'), code(K::Esc), ctrl('c')], A::Quit, "quit", "quit (Esc first clears a filter)", S::Global),
-    b(&[ch('s')], A::Sort, "sort", "cycle sort: date, size, reclaimable, name", S::Global),
+    b(&[ch('q'), ctrl('c')], A::Quit, "quit", "quit", S::Global),
+    b(&[ch('s')], A::Sort, "sort", "cycle sort: date, size, reclaimable, name", S::Global).when(W::Panes),
     b(&[ch('r')], A::Rescan, "rescan", "rescan every root", S::Global),
-    b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global),
+    b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global).when(W::AnyVersion),
     b(&[ch('R')], A::Roots, "roots", "where backtop looked, and how to fix access", S::Global),
 ];
 
-/// The action a key triggers in these scopes (tried in order), if any.
+/// The action a key triggers in these scopes (tried in order), if any, every binding taken
+/// as able to act.
 pub fn resolve(key: Key, scopes: &[Scope]) -> Option<Action> {
+    resolve_if(key, scopes, |_| true)
+}
+
+/// The action a key triggers in these scopes (tried in order) among the bindings that `can`
+/// act: a binding that cannot is skipped, so the key falls through to the next one.
+pub fn resolve_if(key: Key, scopes: &[Scope], can: impl Fn(When) -> bool) -> Option<Action> {
     scopes.iter().find_map(|scope| {
         BINDINGS
             .iter()
-            .filter(|row| row.scope == *scope)
+            .filter(|row| row.scope == *scope && can(row.when))
             .find(|row| row.keys.contains(&key))
             .map(|row| row.action)
     })

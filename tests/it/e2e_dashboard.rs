@@ -88,3 +88,27 @@ fn a_terminal_too_small_gets_a_message_not_a_panic() {
     assert!(status.success(), "exit status {status:?}");
     pty.check_restored().unwrap();
 }
+
+#[test]
+fn esc_goes_back_but_never_quits_and_q_does() {
+    let home = demo_home();
+    let pty = start(home.path(), 100, 30);
+    pty.wait_for_text("Devices (4)", WAIT).unwrap();
+    pty.send_key(Key::Tab);
+    pty.wait_for_text("Enter browse", WAIT)
+        .expect("Tab focuses the versions pane (its footer)");
+    pty.send_key(Key::Esc);
+    pty.wait_for_text("/ filter", WAIT)
+        .expect("Esc goes back to the devices pane");
+    pty.send_key(Key::Esc);
+    assert!(
+        pty.wait_exit(Duration::from_millis(1500)).is_none(),
+        "Esc in the devices pane does not quit"
+    );
+    pty.wait_for_text("Devices (4)", WAIT)
+        .expect("the dashboard is still there");
+    pty.send_key(Key::Char('q'));
+    let status = pty.wait_exit(WAIT).expect("backtop exits after q");
+    assert!(status.success(), "exit status {status:?}");
+    pty.check_restored().unwrap();
+}

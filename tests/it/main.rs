@@ -41,6 +41,7 @@ mod ui_actions_tasks;
 mod ui_app;
 mod ui_app_actions;
 mod ui_figures;
+mod ui_keys;
 mod ui_loop;
 mod ui_pty;
 mod ui_render;

@@ -81,7 +81,10 @@ fn the_newest_backup_goes_only_after_typing_the_device_name() {
         feed(&mut app, [key(KeyCode::Enter)]).is_empty(),
         "Enter with the wrong name does nothing"
     );
-    assert_eq!(app.status.as_deref(), Some("type Anna's iPhone to confirm"));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("\"ynt\" is not Anna's iPhone: type the device name exactly as shown")
+    );
     feed(&mut app, (0..3).map(|_| key(KeyCode::Backspace)));
     assert_eq!(dialog(&app).typed, "", "Backspace erases");
     feed(&mut app, "Anna's iPhone".chars().map(ch));
@@ -289,7 +292,7 @@ fn dialog_keys_resolve_by_scope() {
         (
             k(KeyCode::Esc),
             &[Scope::Versions, Scope::Global],
-            Some(Action::Quit),
+            Some(Action::Back),
         ),
         (c('q'), &[Scope::Report], Some(Action::Close)),
     ];

@@ -196,10 +196,9 @@ fn filtering_devices_by_typing() {
     );
     assert_eq!(app.filter, "", "the filter is gone");
     assert_eq!(device_names(&app).len(), 4, "every device is back");
-    assert_eq!(
-        feed(&mut app, [key(KeyCode::Esc)]),
-        [Effect::Quit],
-        "a second Esc quits"
+    assert!(
+        feed(&mut app, [key(KeyCode::Esc)]).is_empty(),
+        "a second Esc in the devices pane does nothing: Esc never quits"
     );
 }
 

@@ -39,6 +39,9 @@ pub struct DeleteDialog {
     pub typed: String,
     /// The first target shown (the list scrolls).
     pub scroll: usize,
+    /// What was typed when Enter was last refused for a wrong name (cleared by typing), so
+    /// the dialog says what it expects.
+    pub rejected: Option<String>,
 }
 
 impl DeleteDialog {
@@ -50,6 +53,7 @@ impl DeleteDialog {
             permanent: false,
             typed: String::new(),
             scroll: 0,
+            rejected: None,
         }
     }
 
@@ -210,6 +214,7 @@ impl App {
     /// A typed character or backspace in a dialog that asks for a device name.
     pub(super) fn type_in_dialog(&mut self, c: Option<char>) {
         if let Some(Confirm::Delete(d)) = self.confirm_mut() {
+            d.rejected = None;
             match c {
                 Some(c) => d.typed.push(c),
                 None => {
@@ -251,7 +256,9 @@ impl App {
         let required = d.required_name();
         if let Some(name) = &required {
             if d.typed.trim() != name {
-                self.status = Some(format!("type {name} to confirm"));
+                self.status = Some(wrong_name(&d.typed, name));
+                let mut d = d;
+                d.rejected = Some(d.typed.clone());
                 self.views.push(View::Confirm(Confirm::Delete(d)));
                 return Vec::new();
             }
@@ -272,5 +279,17 @@ impl App {
     fn start_delete(&mut self, request: DeleteRequest) -> Vec<Effect> {
         self.marks.retain(|p| !request.paths.contains(p));
         vec![Effect::Delete(request)]
+    }
+}
+
+/// Why Enter did not delete: what was typed and what is expected, exactly.
+pub(crate) fn wrong_name(typed: &str, name: &str) -> String {
+    if typed.trim().is_empty() {
+        format!("type {name} to confirm, then Enter")
+    } else {
+        format!(
+            "\"{}\" is not {name}: type the device name exactly as shown",
+            typed.trim()
+        )
     }
 }

@@ -8,6 +8,7 @@
 //! open for.
 
 mod actions;
+mod avail;
 pub mod browser;
 mod dialogs;
 pub mod export;
@@ -34,6 +35,7 @@ use crate::library::{Device, Library};
 use crate::scan::ScanResults;
 
 pub use browser::{Browser, Level, Load, PreviewState, Search};
+pub(crate) use dialogs::wrong_name;
 pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use export::{ExportDialog, Phase};
 pub use scan::ScanProgress;
@@ -289,8 +291,8 @@ impl App {
 
     fn on_key(&mut self, key: Key) -> Vec<Effect> {
         self.status = None;
-        match keymap::resolve(key, &self.scopes()) {
-            Some(action) => self.act(action, key),
+        match keymap::resolve_if(key, &self.scopes(), |w| self.can(w)) {
+            Some(action) => self.act(action),
             None => self.type_key(key),
         }
     }
@@ -319,7 +321,7 @@ impl App {
         Vec::new()
     }
 
-    fn act(&mut self, action: Action, key: Key) -> Vec<Effect> {
+    fn act(&mut self, action: Action) -> Vec<Effect> {
         if let Some(effects) = self.export_act(action) {
             return effects;
         }
@@ -354,9 +356,6 @@ impl App {
                 self.filter.pop();
             }
             Action::Rescan => return vec![Effect::Rescan],
-            Action::Quit if key.code == KeyCode::Esc && !self.filter.is_empty() => {
-                self.clear_filter()
-            }
             Action::Quit => return vec![Effect::Quit],
             Action::Open | Action::Verify | Action::Delete | Action::Mark | Action::Prune => {
                 return self.version_action(action)

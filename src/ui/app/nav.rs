@@ -30,7 +30,7 @@ impl App {
     }
 
     /// The last first line of the help overlay.
-    fn help_max(&self) -> usize {
+    pub(super) fn help_max(&self) -> usize {
         let inner = help::height(self.size.1).saturating_sub(2) as usize;
         help::line_count().saturating_sub(inner)
     }

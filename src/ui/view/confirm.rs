@@ -48,7 +48,7 @@ pub(super) fn dialog(
 ) {
     let theme = &app.options.theme;
     lines.push(Line::raw(""));
-    let mut answers = answer_spans(view, theme);
+    let mut answers = answer_spans(app, view, theme);
     if view.scopes() == [Scope::Checking] {
         answers.push(Span::raw("(waiting for the checks)"));
     }
@@ -67,9 +67,9 @@ pub(super) fn dialog(
     );
 }
 
-/// The answer keys of `view`, from the keymap.
-fn answer_spans(view: &View, theme: &Theme) -> Vec<Span<'static>> {
-    view.hints()
+/// The answer keys of `view` that can act now, from the keymap.
+fn answer_spans(app: &App, view: &View, theme: &Theme) -> Vec<Span<'static>> {
+    app.view_hints(view)
         .into_iter()
         .flat_map(|r| {
             [
@@ -136,6 +136,10 @@ fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {
             Span::styled(format!(" Type {name} to confirm: "), theme.warn()),
             Span::styled(format!("{}_", d.typed), theme.key()),
         ]));
+        if let Some(typed) = &d.rejected {
+            let why = crate::ui::app::wrong_name(typed, &name);
+            lines.push(Line::from(Span::styled(format!(" {why}"), theme.bad())));
+        }
     }
     lines
 }

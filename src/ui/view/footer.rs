@@ -9,18 +9,8 @@ use ratatui::Frame;
 
 use crate::tasks::JobKind;
 use crate::ui::app::{App, TaskState};
-use crate::ui::keymap::{self, Action, Binding, Scope};
+use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::{fit, format};
-
-const OBVIOUS: [Action; 7] = [
-    Action::Top,
-    Action::Up,
-    Action::Down,
-    Action::PageUp,
-    Action::PageDown,
-    Action::PrevPane,
-    Action::Bottom,
-];
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
@@ -34,28 +24,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let modal = app.modal();
-    // The top view's own hints; over the panes, plain cursor movement is left to the help.
-    let rows: Vec<&Binding> = match app.views.top() {
-        Some(view) => view.hints(),
-        // Plain cursor movement is left to the help, and a row whose key a more specific
-        // scope takes (Enter browses in the versions pane) is not offered.
-        None => {
-            let scopes = app.scopes();
-            keymap::rows_for(&scopes)
-                .into_iter()
-                .filter(|r| !OBVIOUS.contains(&r.action))
-                .filter(|r| {
-                    r.keys
-                        .first()
-                        .is_some_and(|k| keymap::resolve(*k, &scopes) == Some(r.action))
-                })
-                .collect()
-        }
-    };
-    let rows: Vec<&Binding> = rows
-        .into_iter()
-        .filter(|r| !(app.options.read_only && matches!(r.action, Action::Delete | Action::Prune)))
-        .collect();
+    let rows = app.hints();
     let items: Vec<(String, &str)> = rows
         .iter()
         .map(|r| {

@@ -1,0 +1,233 @@
+//! The keys the dashboard offers are the keys that act: Esc goes back or closes but never
+//! quits (q does), the footer and a dialog's answer line list only keys that change something
+//! where the user is (every shown key is pressed and the screen or the effects must change),
+//! and a wrong name typed in the delete dialog says what is expected.
+
+use crate::support::{ui_fixture, ui_roots_fixture, ui_screen};
+
+use backtop::tasks::{TargetCheck, Verdict};
+use backtop::ui::keymap::Key;
+use backtop::ui::{App, Effect, Msg, Pane};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ui_fixture::*;
+
+fn press(k: Key) -> Msg {
+    let mods = if k.ctrl {
+        KeyModifiers::CONTROL
+    } else {
+        KeyModifiers::NONE
+    };
+    Msg::Key(KeyEvent::new(k.code, mods))
+}
+
+fn phone_versions() -> App {
+    let mut app = scanned(options(true, false, false));
+    feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
+    assert_eq!(selected_device(&app), "Anna's iPhone");
+    app
+}
+
+fn typed_dialog() -> App {
+    let mut app = phone_versions();
+    feed(&mut app, [ch('d')]);
+    app.update(guard_checks(vec![TargetCheck {
+        path: p("phone-live"),
+        verdict: Verdict::NeedsTyping {
+            reason: "the newest complete backup of Anna's iPhone".into(),
+            name: "Anna's iPhone".into(),
+        },
+    }]));
+    app
+}
+
+/// Every state the test presses the shown keys in, by name.
+fn states() -> Vec<(&'static str, App)> {
+    let opts = || options(true, false, false);
+    let mut out: Vec<(&'static str, App)> = Vec::new();
+    out.push(("devices", scanned(opts())));
+    out.push(("versions", phone_versions()));
+    let mut breakdown = phone_versions();
+    feed(&mut breakdown, [key(KeyCode::Tab)]);
+    assert_eq!(breakdown.focus, Pane::Breakdown);
+    out.push(("breakdown", breakdown));
+    let mut filtered = scanned(opts());
+    feed(
+        &mut filtered,
+        [ch('/'), ch('i'), ch('p'), ch('a'), key(KeyCode::Enter)],
+    );
+    out.push(("filtered", filtered));
+    let mut typing = scanned(opts());
+    feed(&mut typing, [ch('/')]);
+    out.push(("filter input, empty", typing.clone()));
+    feed(&mut typing, [ch('i')]);
+    out.push(("filter input, typed", typing));
+    let mut marked = phone_versions();
+    feed(&mut marked, [ch(' ')]);
+    out.push(("marked", marked));
+    out.push((
+        "empty library",
+        ui_roots_fixture::empty_app(options(true, false, false)),
+    ));
+    let mut empty_versions = ui_roots_fixture::empty_app(options(true, false, false));
+    feed(&mut empty_versions, [key(KeyCode::Tab)]);
+    out.push(("empty library, Tab pressed", empty_versions));
+    out.push(("read-only", scanned(options(true, false, true))));
+    let mut help = scanned(opts());
+    feed(&mut help, [Msg::Resize(100, 30), ch('?')]);
+    out.push(("help at its top", help.clone()));
+    feed(&mut help, [ch('j')]);
+    out.push(("help scrolled", help.clone()));
+    feed(&mut help, [key(KeyCode::End), key(KeyCode::PageDown)]);
+    feed(&mut help, (0..200).map(|_| ch('j')));
+    out.push(("help at its end", help));
+    let mut roots = scanned(opts());
+    feed(&mut roots, [ch('R')]);
+    out.push(("roots report", roots));
+    let mut prune = scanned(opts());
+    feed(&mut prune, [ch('p')]);
+    out.push(("prune preview", prune));
+    let mut checking = phone_versions();
+    feed(&mut checking, [ch('d')]);
+    out.push(("delete dialog, checking", checking));
+    let mut confirm = phone_versions();
+    feed(&mut confirm, [key(KeyCode::End), ch('d')]);
+    confirm.update(guard_checks(vec![TargetCheck {
+        path: p("phone-archive"),
+        verdict: Verdict::Allowed {
+            warnings: Vec::new(),
+        },
+    }]));
+    out.push(("delete dialog, yes or no", confirm));
+    let mut typed = typed_dialog();
+    out.push(("delete dialog, name to type", typed.clone()));
+    feed(&mut typed, [ch('A')]);
+    out.push(("delete dialog, name half typed", typed));
+    let mut copied = scanned(opts());
+    copied.update(Msg::Copied(p("phone-live")));
+    out.push(("copied path", copied));
+    out
+}
+
+#[test]
+fn every_key_the_footer_shows_changes_something() {
+    for (name, mut app) in states() {
+        app.update(Msg::Resize(100, 30));
+        let mut before = app.clone();
+        let screen = ui_screen::render(&mut before, 100, 30);
+        let shown = app.hints();
+        assert!(!shown.is_empty(), "{name}: the footer offers some key");
+        for row in shown {
+            let key = row.keys[0];
+            let mut after = app.clone();
+            let effects = after.update(press(key));
+            let changed = ui_screen::render(&mut after, 100, 30) != screen;
+            assert!(
+                changed || !effects.is_empty(),
+                "{name}: the footer shows {} {} but it changes nothing:\n{}",
+                key.label(),
+                row.hint,
+                ui_screen::text(&screen)
+            );
+        }
+    }
+}
+
+#[test]
+fn keys_that_cannot_act_are_not_offered() {
+    let hints = |app: &App| -> Vec<String> {
+        app.hints()
+            .iter()
+            .map(|r| format!("{} {}", r.keys[0].label(), r.hint))
+            .collect()
+    };
+    let devices = scanned(options(true, false, false));
+    assert!(
+        !hints(&devices).iter().any(|h| h == "h back"),
+        "no back from the first pane: {:?}",
+        hints(&devices)
+    );
+    let mut breakdown = phone_versions();
+    feed(&mut breakdown, [key(KeyCode::Tab)]);
+    assert!(
+        !hints(&breakdown).iter().any(|h| h == "Enter go in"),
+        "nothing to go into from the breakdown: {:?}",
+        hints(&breakdown)
+    );
+    assert!(
+        hints(&breakdown).iter().any(|h| h == "h back"),
+        "but back works there"
+    );
+    let mut empty = ui_roots_fixture::empty_app(options(true, false, false));
+    feed(&mut empty, [key(KeyCode::Tab)]);
+    assert_eq!(
+        hints(&empty),
+        ["? help", "q quit", "r rescan", "R roots"],
+        "an empty library offers no mark, delete, pane, sort or filter key"
+    );
+    let text = ui_screen::screen(&mut empty, 80, 24);
+    assert_eq!(
+        text.lines().last(),
+        Some(" ? help  q quit  r rescan  R roots"),
+        "and its footer says so"
+    );
+}
+
+#[test]
+fn esc_goes_back_and_closes_but_never_quits() {
+    let mut app = phone_versions();
+    feed(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(app.focus, Pane::Breakdown);
+    assert!(feed(&mut app, [key(KeyCode::Esc)]).is_empty());
+    assert_eq!(
+        app.focus,
+        Pane::Versions,
+        "Esc goes back from the breakdown"
+    );
+    assert!(feed(&mut app, [key(KeyCode::Esc)]).is_empty());
+    assert_eq!(app.focus, Pane::Devices, "and from the versions");
+    assert!(
+        feed(&mut app, [key(KeyCode::Esc), key(KeyCode::Esc)]).is_empty(),
+        "Esc in the devices pane does nothing (it does not quit)"
+    );
+    assert_eq!(feed(&mut app, [ch('q')]), [Effect::Quit], "q quits");
+    assert_eq!(
+        feed(
+            &mut app,
+            [Msg::Key(KeyEvent::new(
+                KeyCode::Char('c'),
+                KeyModifiers::CONTROL
+            ))]
+        ),
+        [Effect::Quit],
+        "so does Ctrl-C"
+    );
+}
+
+#[test]
+fn a_wrong_name_says_what_is_expected() {
+    let mut app = typed_dialog();
+    feed(&mut app, "Anna".chars().map(ch));
+    assert!(
+        feed(&mut app, [key(KeyCode::Enter)]).is_empty(),
+        "a wrong name deletes nothing"
+    );
+    let want = "\"Anna\" is not Anna's iPhone: type the device name exactly as shown";
+    assert_eq!(app.status.as_deref(), Some(want));
+    let screen = ui_screen::screen(&mut app, 100, 30);
+    assert!(
+        screen.contains(want),
+        "the dialog itself says what it expects:\n{screen}"
+    );
+    feed(&mut app, [ch('\'')]);
+    let screen = ui_screen::screen(&mut app, 100, 30);
+    assert!(
+        !screen.contains("is not Anna's iPhone"),
+        "typing again clears the complaint:\n{screen}"
+    );
+    let mut empty = typed_dialog();
+    feed(&mut empty, [key(KeyCode::Enter)]);
+    assert_eq!(
+        empty.status.as_deref(),
+        Some("type Anna's iPhone to confirm, then Enter")
+    );
+}
