@@ -44,7 +44,7 @@ use std::path::PathBuf;
 use humansize::{format_size, DECIMAL};
 use serde_json::{json, Map, Value};
 
-use crate::commands::json;
+use crate::commands::{json, unread};
 use crate::library::category::Category;
 use crate::library::usage::{Totals, VersionUsage};
 use crate::library::{Library, Version};
@@ -139,8 +139,10 @@ pub fn to_json(library: &Library, results: &ScanResults) -> Value {
         .map(|v| version_json(v, results))
         .collect();
     json!({
+        "roots": unread::roots_json(library),
         "devices": devices,
         "damaged": damaged,
+        "unreadable": unread::folders_json(library),
         "volumes": results.volumes.iter().map(volume_json).collect::<Vec<_>>(),
         "totals": totals_json(results.library_totals(library)),
     })
@@ -247,7 +249,10 @@ pub fn render_text(library: &Library, results: &ScanResults) -> String {
     }
     let t = results.library_totals(library);
     s += &format!("library: {} in {} files\n", size(t.bytes), t.files);
-    s
+    if let Some(block) = unread::folders_block(library, |p| sanitize::path(p)) {
+        s += &block;
+    }
+    s + &unread::roots_block(library)
 }
 
 /// One version: its line, its largest categories, its errors.

@@ -53,7 +53,8 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 
 use crate::commands::roots::{self, human_utc, printable};
-use crate::library::{access, Device, Library, RootReport, Version};
+use crate::commands::unread;
+use crate::library::{Device, Library, Version};
 
 /// Prints the library as text or JSON; returns the exit code (0).
 pub fn run(library: &Library, json: bool) -> anyhow::Result<i32> {
@@ -79,15 +80,8 @@ pub fn render_text(library: &Library) -> String {
         }
         blocks.push(block);
     }
-    if !library.unreadable.is_empty() {
-        let mut block = String::from("Folders that could not be read:\n");
-        for item in &library.unreadable {
-            block.push_str(&format!("  {}\n", human_path(&item.path)));
-            block.push_str(&format!("      {}\n", printable(&item.reason)));
-        }
-        blocks.push(block);
-    }
-    blocks.join("\n") + &attention_report(library)
+    blocks.extend(unread::folders_block(library, human_path));
+    blocks.join("\n") + &unread::roots_block(library)
 }
 
 /// `No backups found.`, then the roots report: every place looked at, its status and the fix.
@@ -96,21 +90,6 @@ pub fn no_backups_report(library: &Library) -> String {
         "No backups found.\n\n{}",
         roots::render_roots_report(&library.roots)
     )
-}
-
-/// The roots that deserve a word after a listing (unreadable, unplugged, or named by the user
-/// and missing), as in `backtop roots`; empty when all is well.
-fn attention_report(library: &Library) -> String {
-    let worth: Vec<RootReport> = library
-        .roots
-        .iter()
-        .filter(|r| access::needs_attention(r))
-        .cloned()
-        .collect();
-    if worth.is_empty() {
-        return String::new();
-    }
-    format!("\n{}", roots::render_roots_report(&worth))
 }
 
 /// One device: header, UDID, one line per version.
@@ -161,11 +140,7 @@ fn push_problem(out: &mut String, v: &Version) {
 
 /// The JSON document described in the module doc.
 pub fn to_json(library: &Library) -> Value {
-    let roots: Vec<Value> = library
-        .roots
-        .iter()
-        .map(|r| json!({"path": abs(&r.root.path), "origin": &r.root.origin}))
-        .collect();
+    let roots = unread::roots_json(library);
     let devices: Vec<Value> = library.devices.iter().map(device_json).collect();
     let damaged: Vec<Value> = library
         .damaged

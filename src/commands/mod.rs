@@ -18,5 +18,6 @@ pub mod prune;
 pub mod rm;
 pub mod roots;
 pub mod tui;
+pub mod unread;
 pub mod verify;
 pub mod version_arg;

@@ -4,14 +4,18 @@
 //! verified as a plain backup folder when it holds one of the files a backup is recognised by,
 //! and refused otherwise (`verify /`, a folder outside every backup). `--json` prints
 //! `{"schema": 1, "reports": [...]}` (see `docs/json.md`); a refusal is its error object.
-//! Exit codes: 0 every version is fine, 1 problems were found, 2 a path does not
-//! exist or is not a backup folder (nothing was verified).
+//! Without paths, `--json` adds `roots` (each with its `status`) and `unreadable` (folders
+//! that could not be read), and the text ends with them, as `list` does.
+//! Exit codes: 0 every version is fine, 1 problems were found or something could not be read
+//! (a folder, or a root: permission, privacy), 2 a path does not exist or is not a backup
+//! folder (nothing was verified), 4 a path could not be read.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::actions::guard::canonical_keep_last;
 use crate::actions::verify::{verify, VerifyReport};
+use crate::commands::unread;
 use crate::library::discover::{is_backup_folder, BACKUP_MARKERS};
 use crate::library::{Library, Version, VersionKind};
 use crate::sanitize::{self, for_display};
@@ -33,6 +37,13 @@ pub fn run_with(
         if !p.is_dir() {
             let message = format!("{}: no such folder", sanitize::path(p));
             return crate::commands::json::refuse(out, json, &message, 2);
+        }
+        if let Err(e) = std::fs::read_dir(p) {
+            let message = format!(
+                "{}: the folder could not be read ({e}); nothing was verified",
+                sanitize::path(p)
+            );
+            return crate::commands::json::refuse(out, json, &message, 4);
         }
         let canonical = canonical_keep_last(p);
         let found = library
@@ -62,13 +73,29 @@ pub fn run_with(
             crate::commands::json::put_path(&mut doc, "path", &r.path);
             docs.push(doc);
         }
-        crate::commands::json::print(out, &serde_json::json!({ "reports": docs }))?;
+        let mut doc = serde_json::json!({ "reports": docs });
+        if paths.is_empty() {
+            doc["roots"] = unread::roots_json(library).into();
+            doc["unreadable"] = unread::folders_json(library);
+        }
+        crate::commands::json::print(out, &doc)?;
     } else {
         for r in &reports {
             print_report(out, r)?;
         }
+        if paths.is_empty() {
+            if let Some(block) = unread::folders_block(library, |p| sanitize::path(p)) {
+                writeln!(out, "{block}")?;
+            }
+            write!(out, "{}", unread::roots_block(library))?;
+        }
     }
-    Ok(if reports.iter().all(|r| r.ok) { 0 } else { 1 })
+    let unread = paths.is_empty() && unread::anything_unread(library);
+    Ok(if reports.iter().all(|r| r.ok) && !unread {
+        0
+    } else {
+        1
+    })
 }
 
 /// One report for people.

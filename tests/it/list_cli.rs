@@ -72,7 +72,10 @@ fn json_contract_top_level_and_device() {
     let doc = to_json(&library(tmp.path()));
     assert_eq!(keys(&doc), ["damaged", "devices", "roots", "unreadable"]);
     assert_eq!(doc["unreadable"], json!([]));
-    assert_eq!(doc["roots"], json!([{"path": r, "origin": "root"}]));
+    assert_eq!(
+        doc["roots"],
+        json!([{"path": r, "origin": "root", "status": "ok"}])
+    );
 
     let device = &doc["devices"][0];
     assert_eq!(doc["devices"].as_array().unwrap().len(), 1);
@@ -179,7 +182,10 @@ fn nothing_found_lists_the_roots() {
     assert_eq!(
         to_json(&library),
         json!({
-            "roots": [{"path": format!("{r}/nope"), "origin": "root"}, {"path": r, "origin": "root"}],
+            "roots": [
+                {"path": format!("{r}/nope"), "origin": "root", "status": "missing"},
+                {"path": r, "origin": "root", "status": "ok"}
+            ],
             "devices": [],
             "damaged": [],
             "unreadable": [],
@@ -214,7 +220,10 @@ fn the_binary_lists_json_and_exits_zero() {
         keys(&doc),
         ["damaged", "devices", "roots", "schema", "unreadable"]
     );
-    assert_eq!(doc["roots"], json!([{"path": r, "origin": "root"}]));
+    assert_eq!(
+        doc["roots"],
+        json!([{"path": r, "origin": "root", "status": "ok"}])
+    );
     let versions = doc["devices"][0]["versions"].as_array().unwrap();
     let states: Vec<&str> = versions
         .iter()

@@ -5,6 +5,8 @@
 mod corpus;
 #[cfg(unix)]
 mod dashboard;
+#[cfg(unix)]
+mod denied;
 mod escapes;
 #[cfg(unix)]
 mod non_utf8;
