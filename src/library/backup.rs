@@ -74,8 +74,9 @@ pub enum ManifestFormat {
 /// Where [`Version::date`] came from. Order of preference: `Status.plist` `Date` (written by
 /// the device when the backup finished), then `Manifest.plist` `Date`, then `Info.plist`
 /// `Last Backup Date` (written by the computer at the start), then the date in the folder's
-/// name (archives and iMazing snapshots, read as UTC), then the folder's mtime.
-/// The reader is [`read_version`](super::read_version::read_version).
+/// name (archives and iMazing snapshots, read as UTC), then the folder's mtime (not for a
+/// damaged version: a damaged folder with no readable date has none, shown as "date unknown"
+/// and sorted last). The reader is [`read_version`](super::read_version::read_version).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {

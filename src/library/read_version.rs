@@ -60,7 +60,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use super::backup::{DateSource, Version, VersionKind};
+use super::backup::{BackupState, DateSource, Version, VersionKind};
 use super::names;
 use super::plists::{self, InfoPlist, ManifestPlist, StatusPlist};
 use super::version_state::{check_manifest, decide, plist_problem, Activity};
@@ -95,6 +95,12 @@ pub fn read_version(path: &Path, root: &Path, kind: VersionKind, now: OffsetDate
     let (state, problem) = decide(problems, status.as_ref(), activity, now);
     version.state = state;
     version.problem = problem;
+    if state == BackupState::Damaged && version.date_source == DateSource::FolderMtime {
+        // A damaged folder's mtime says when it was last touched, not when a backup was made:
+        // dated by it, it would read as today's and sort as the newest.
+        version.date = None;
+        version.date_source = DateSource::Unknown;
+    }
     version
 }
 

@@ -6,6 +6,9 @@ use std::path::Path;
 use humansize::{format_size, DECIMAL};
 use time::OffsetDateTime;
 
+use crate::library::locate as layouts;
+use crate::library::{Root, VersionKind};
+
 /// Bytes in decimal units with one decimal: `0 B`, `999 B`, `1.5 kB`, `12.3 GB`.
 pub fn size(bytes: u64) -> String {
     format_size(bytes, DECIMAL.decimal_places(1))
@@ -82,6 +85,78 @@ pub fn path(p: &Path, home: Option<&Path>) -> String {
     }
 }
 
+/// The app a root's backups come from, in a word: `Finder` (macOS Finder or iTunes), `iTunes`
+/// (Windows iTunes or Apple Devices), `iMazing`, else `other` (a folder you named). An iMazing
+/// snapshot is always iMazing's.
+pub fn source(app: &str, kind: VersionKind) -> &'static str {
+    match app {
+        _ if kind == VersionKind::ImazingSnapshot => "iMazing",
+        layouts::FINDER => "Finder",
+        layouts::IMAZING => "iMazing",
+        layouts::ANY_APP => "other",
+        _ => "iTunes",
+    }
+}
+
+/// The drive a path is on, by its name, when it is under a mount folder (`/Volumes/NAME`,
+/// `/mnt/NAME`, `/media/USER/NAME`, `/run/media/USER/NAME`, a demo's `…/Volumes/NAME`).
+pub fn drive_name(p: &Path) -> Option<String> {
+    let parts: Vec<String> = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let at = |i: usize| parts.get(i).map(String::as_str);
+    parts.iter().enumerate().find_map(|(i, part)| {
+        let name = match part.as_str() {
+            "Volumes" | "mnt" => at(i + 1),
+            "media" => at(i + 2),
+            _ => None,
+        };
+        name.map(str::to_string)
+    })
+}
+
+/// What a root is, for people: its app and whose or which drive it is (`Finder · anna`,
+/// `iMazing · Backup Drive`, with `sep` between). Whose: the root's owner, else the user
+/// folder in its path (`/Users/anna/…`), else `~` under `home`, else the folder's name.
+pub fn root_label(root: &Root, home: Option<&Path>, sep: &str) -> String {
+    let source = source(root.app, VersionKind::Live);
+    let place = drive_name(&root.path)
+        .or_else(|| root.owner.clone())
+        .or_else(|| user_in_path(&root.path))
+        .or_else(|| {
+            home.filter(|h| root.path.starts_with(h))
+                .map(|_| "~".to_string())
+        })
+        .or_else(|| {
+            root.path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| root.path.display().to_string());
+    format!("{source} {sep} {place}")
+}
+
+/// The user whose home folder a path is in: `anna` for `/Users/anna/…` or `/home/anna/…`.
+fn user_in_path(p: &Path) -> Option<String> {
+    let parts: Vec<String> = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts
+        .windows(2)
+        .find(|w| w[0] == "Users" || w[0] == "home")
+        .map(|w| w[1].clone())
+}
+
+/// A volume's name for its gauge: the drive's name (`Backup Drive`), `/` for the root file
+/// system, else its mount point's last folder.
+pub fn volume_name(mount: &Path) -> String {
+    drive_name(mount)
+        .or_else(|| mount.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| mount.display().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +197,80 @@ mod tests {
             path(Path::new("/home/a/x"), Some(Path::new("/home/a"))),
             "~/x"
         );
+    }
+
+    #[test]
+    fn roots_are_labelled_by_app_and_owner_or_drive() {
+        use crate::library::RootOrigin;
+        let root = |path: &str, app, owner: Option<&str>| Root {
+            path: path.into(),
+            origin: RootOrigin::Default,
+            owner: owner.map(str::to_string),
+            app,
+        };
+        let finder = "/Users/alice/Library/Application Support/MobileSync/Backup";
+        assert_eq!(
+            root_label(
+                &root(finder, layouts::FINDER, Some("alice")),
+                None,
+                "\u{b7}"
+            ),
+            "Finder \u{b7} alice"
+        );
+        let drive = "/Volumes/Backup Drive/iMazing.Backups";
+        assert_eq!(
+            root_label(&root(drive, layouts::IMAZING, None), None, "\u{b7}"),
+            "iMazing \u{b7} Backup Drive"
+        );
+        assert_eq!(
+            root_label(
+                &root(
+                    "/run/media/ann/USB/iMazing.Backups",
+                    layouts::IMAZING,
+                    Some("ann")
+                ),
+                None,
+                "\u{b7}"
+            ),
+            "iMazing \u{b7} USB",
+            "the drive says more than the owner"
+        );
+        assert_eq!(
+            root_label(&root("/srv/iphone", layouts::ANY_APP, None), None, "\u{b7}"),
+            "other \u{b7} iphone"
+        );
+        let home_root = root(
+            "/home/x/Library/Application Support/MobileSync/Backup",
+            layouts::FINDER,
+            None,
+        );
+        assert_eq!(
+            root_label(&home_root, None, "-"),
+            "Finder - x",
+            "the user in the path"
+        );
+        let demo = root(
+            "/tmp/demo/Library/Application Support/MobileSync/Backup",
+            layouts::FINDER,
+            None,
+        );
+        assert_eq!(
+            root_label(&demo, Some(Path::new("/tmp/demo")), "-"),
+            "Finder - ~"
+        );
+        assert_eq!(
+            source(layouts::ANY_APP, VersionKind::ImazingSnapshot),
+            "iMazing"
+        );
+        assert_eq!(
+            source("Apple Devices/iTunes (Store)", VersionKind::Live),
+            "iTunes"
+        );
+        assert_eq!(volume_name(Path::new("/")), "/");
+        assert_eq!(
+            volume_name(Path::new("/Volumes/Backup Drive")),
+            "Backup Drive"
+        );
+        assert_eq!(volume_name(Path::new("/home")), "home");
     }
 }

@@ -172,4 +172,28 @@ impl Theme {
             "●"
         }
     }
+
+    /// Between the parts of a label (`Finder · anna`): a middle dot, `-` in ASCII.
+    pub fn separator(&self) -> &'static str {
+        if self.ascii {
+            "-"
+        } else {
+            "\u{b7}"
+        }
+    }
+
+    /// A version's state in one cell, for a narrow versions pane: `✓` complete, `↻` in
+    /// progress, `!` interrupted, `✗` damaged (ASCII: `+`, `>`, `!`, `x`).
+    pub fn glyph_state(&self, state: crate::library::BackupState) -> &'static str {
+        use crate::library::BackupState::*;
+        match (state, self.ascii) {
+            (Complete, false) => "✓",
+            (Complete, true) => "+",
+            (InProgress, false) => "↻",
+            (InProgress, true) => ">",
+            (Interrupted, _) => "!",
+            (Damaged, false) => "✗",
+            (Damaged, true) => "x",
+        }
+    }
 }

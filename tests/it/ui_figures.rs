@@ -4,12 +4,22 @@
 use crate::support::ui_fixture::*;
 use crate::support::ui_screen::screen;
 
+use crossterm::event::KeyCode;
+
 /// The row of `screen` holding `needle` (panics with the screen when none does).
 fn row_with<'a>(screen: &'a str, needle: &str) -> &'a str {
     screen
         .lines()
         .find(|l| l.contains(needle))
         .unwrap_or_else(|| panic!("no row with {needle:?}:\n{screen}"))
+}
+
+/// The versions pane's row of the version made on `date`, of `kind`.
+fn version_row<'a>(screen: &'a str, date: &str, kind: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(date) && l.contains(kind))
+        .unwrap_or_else(|| panic!("no {kind} row of {date}:\n{screen}"))
 }
 
 #[test]
@@ -56,5 +66,189 @@ fn every_device_says_when_it_was_last_backed_up_at_every_width() {
             let row = row_with(&text, device);
             assert!(row.contains(age), "{device}: {age} at {w}x{h}:\n{row}");
         }
+    }
+}
+
+#[test]
+fn a_damaged_folder_without_a_readable_date_has_none() {
+    use backtop::demo::{write_backup, BackupSpec};
+    use backtop::library::read_version::read_version;
+    use backtop::library::{BackupState, DateSource, VersionKind};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("00008110-001A2B3C4D5E6F70");
+    write_backup(
+        &dir,
+        &BackupSpec::new("00008110-001A2B3C4D5E6F70", "A", "iPhone15,2"),
+    )
+    .unwrap();
+    for name in ["Info.plist", "Manifest.plist", "Status.plist"] {
+        std::fs::remove_file(dir.join(name)).unwrap();
+    }
+    let v = read_version(&dir, tmp.path(), VersionKind::Live, now());
+    assert_eq!(v.state, BackupState::Damaged);
+    assert_eq!(
+        (v.date, v.date_source),
+        (None, DateSource::Unknown),
+        "the folder's mtime (today) is not a backup date"
+    );
+}
+
+#[test]
+fn an_undated_damaged_version_says_date_unknown_and_sorts_last() {
+    use backtop::library::BackupState;
+    let mut lib = library();
+    // The phone's archive becomes a damaged folder with no date; the unidentified copy too.
+    let archive = &mut lib.devices[0].versions[2];
+    archive.state = BackupState::Damaged;
+    archive.problem = Some("Status.plist is missing".into());
+    archive.date = None;
+    lib.damaged[0].date = None;
+    for (w, h, unknown) in [(80, 24, "unknown"), (160, 48, "date unknown")] {
+        let mut app = fresh(options(true, false, false));
+        app.set_library(lib.clone());
+        let text = screen(&mut app, w, h);
+        assert!(
+            row_with(&text, "Unidentified").contains("date unknown"),
+            "{text}"
+        );
+        feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
+        let text = screen(&mut app, w, h);
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                [" live ", " snapshot ", " archive "]
+                    .iter()
+                    .any(|k| l.contains(k))
+            })
+            .collect();
+        assert_eq!(rows.len(), 3, "{text}");
+        assert!(
+            rows[2].contains(unknown) && rows[2].contains("archive"),
+            "the undated version is last:\n{text}"
+        );
+        assert!(
+            rows[0].contains("2024-06-08"),
+            "the newest is first:\n{text}"
+        );
+    }
+    assert_eq!(
+        lib.devices[0].newest_complete().map(|v| v.date),
+        Some(Some(time::macros::datetime!(2024-06-08 09:15 UTC))),
+        "never the newest complete backup"
+    );
+}
+
+#[test]
+fn reclaimable_is_what_pruning_can_free_and_the_prune_preview_agrees() {
+    let mut app = scanned(options(true, false, false));
+    // Before: 64.4 GB, counting the iPad's interrupted archive, which prune never removes.
+    let text = screen(&mut app, 100, 30);
+    assert!(text.contains("reclaimable 61.1 GB"), "{text}");
+    feed(&mut app, [ch('p'), ch('-')]);
+    let text = screen(&mut app, 100, 30);
+    assert!(
+        text.contains("Keep the 1 newest") && text.contains("Together they free 61.1 GB."),
+        "prune --keep 1 frees exactly the header's figure:\n{text}"
+    );
+}
+
+#[test]
+fn a_second_live_folder_is_not_reclaimable() {
+    // Anna's phone backed up by Finder and by iMazing: two live folders. No prune and no
+    // unforced delete removes the older one, so it frees nothing in the header.
+    let mut lib = library();
+    let imazing_live = &mut lib.devices[0].versions[1];
+    imazing_live.kind = backtop::library::VersionKind::Live;
+    let mut app = scanned(options(true, false, false));
+    app.set_library(lib);
+    let text = screen(&mut app, 100, 30);
+    assert!(
+        text.contains("reclaimable 58.1 GB"),
+        "only the archive (58.1 GB) can be pruned:\n{text}"
+    );
+}
+
+#[test]
+fn versions_show_source_and_encryption_at_every_width() {
+    for (w, h) in [
+        (60, 16),
+        (80, 24),
+        (100, 30),
+        (120, 36),
+        (160, 48),
+        (200, 60),
+    ] {
+        let mut app = scanned(options(true, false, false));
+        let text = screen(&mut app, w, h);
+        let live = version_row(&text, "2024-06-09", "live");
+        assert!(
+            live.contains("enc") && live.contains("live") && live.contains("Finder"),
+            "the iPad's encrypted Finder backup at {w}x{h}:\n{text}"
+        );
+        feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
+        let text = screen(&mut app, w, h);
+        for (date, kind, source) in [
+            ("2024-06-08", "live", "Finder"),
+            ("2024-05-20", "snapshot", "iMazing"),
+            ("2024-03-01", "archive", "Finder"),
+        ]
+        .into_iter()
+        .take(if h > 16 { 3 } else { 1 })
+        {
+            let row = version_row(&text, date, kind);
+            assert!(
+                row.contains(kind) && row.contains(source) && !row.contains("enc"),
+                "{date} at {w}x{h}:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn roots_and_volumes_are_labelled_by_what_they_are() {
+    use backtop::library::volume::VolumeUsage;
+    use backtop::library::RootStatus;
+    let mut lib = library();
+    lib.roots[2].status = RootStatus::Ok { backups: 0 };
+    let mut app = scanned(options(true, false, false));
+    app.set_library(lib);
+    app.update(scan_event(backtop::scan::ScanEvent::Volumes(vec![
+        volumes().remove(0),
+        VolumeUsage {
+            path: "/Volumes/Backup".into(),
+            total: 2_000_000_000_000,
+            free: 1_200_000_000_000,
+            backup_bytes: 0,
+            roots: vec!["/Volumes/Backup/iMazing.Backups".into()],
+        },
+    ])));
+    let text = screen(&mut app, 100, 30);
+    assert!(
+        text.contains(" roots: Finder \u{b7} anna  iMazing \u{b7} anna  iMazing \u{b7} Backup\n"),
+        "{text}"
+    );
+    let gauge = row_with(&text, "1.2 TB free");
+    assert!(
+        gauge.contains("│Backup ") && gauge.contains("/Volumes/Backup"),
+        "the gauge is named by its volume, with its mount point:\n{text}"
+    );
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains(" roots: Finder \u{b7} anna  iMazing \u{b7} anna  iMazing \u{b7} Backup\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_help_defines_the_kinds_and_reclaimable() {
+    let mut app = scanned(options(true, false, false));
+    app.update(ch('?'));
+    let text = screen(&mut app, 100, 200);
+    for line in [
+        "Kinds: live = the folder the backup app writes its next backup into;",
+        "Reclaimable (header): what pruning old versions frees, as prune",
+        "Narrow state: \u{2713} complete, \u{21bb} in progress, ! interrupted, \u{2717} damaged.",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
     }
 }

@@ -11,12 +11,11 @@ use super::{
     is_nested_root, is_single_backup, is_skipped_name, probe, udid_named, Probe, IMAZING_VERSIONS,
     MAX_NESTING,
 };
-use crate::library::backup::{DateSource, Version, VersionKind};
+use crate::library::backup::{Version, VersionKind};
 use crate::library::device::Unreadable;
 use crate::library::names;
 use crate::library::read_version::{read_version, udid_from_location};
 use crate::library::root::Root;
-use crate::library::safe_fs;
 
 /// The walk over one root.
 pub(super) struct Walker<'a> {
@@ -131,13 +130,7 @@ impl Walker<'_> {
             .and_then(OsStr::to_str)
             .and_then(names::udid_from_name)
             .or_else(|| udid_from_location(path, kind));
-        if let Some(mtime) = fs::symlink_metadata(path)
-            .ok()
-            .and_then(|m| safe_fs::mtime_of(&m))
-        {
-            version.date = Some(mtime);
-            version.date_source = DateSource::FolderMtime;
-        }
+        // No date: the folder's mtime is not when a backup was made (see `read_version`).
         version.problem = Some(unreadable_sentence(error));
         self.found.push(version);
     }

@@ -3,13 +3,17 @@
 //!
 //! Rules: totals count each shared inode once; what deleting a set of versions frees is the
 //! bytes of inodes whose every link lies inside the set (computed for the set, never summed);
-//! "reclaimable" keeps each device's newest complete version (or its newest version when none
-//! is complete); "next backup fits" is [`crate::scan::ScanResults::next_backup`], the rule
+//! "reclaimable" is what pruning old versions can free: the versions `backtop prune --keep 1`
+//! removes ([`prunable`]: complete archives and snapshots other than each device's newest
+//! complete backup; never a live folder, which the backup app writes its next backup into, nor
+//! an unfinished, damaged or undated version); "next backup fits" is [`crate::scan::ScanResults::next_backup`], the rule
 //! `backtop du` prints.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use super::App;
+use crate::actions::prune::{self, PrunePolicy};
 use crate::library::usage::{self, VersionUsage};
 use crate::library::{Device, Version};
 use crate::scan::NextBackup;
@@ -26,39 +30,47 @@ pub fn device_total(app: &App, device: &Device) -> Option<u64> {
     (!u.is_empty()).then(|| usage::device_totals(&u).bytes)
 }
 
-/// The version the reclaimable figure keeps: the newest complete one
-/// ([`Device::newest_complete`]), else the newest one.
-pub fn kept(device: &Device) -> Option<&Version> {
-    device
-        .newest_complete()
-        .or_else(|| newest(device.versions.iter()))
+/// The versions pruning can remove: what `backtop prune --keep 1` picks (the prune plan's own
+/// rule, so the figure is one an action can free).
+pub fn prunable(app: &App) -> BTreeSet<PathBuf> {
+    let policy = PrunePolicy {
+        keep: Some(1),
+        older_than: None,
+    };
+    prune::plan(&app.library, &policy, app.now)
+        .remove
+        .into_iter()
+        .map(|e| e.path)
+        .collect()
 }
 
-fn newest<'a>(versions: impl Iterator<Item = &'a Version>) -> Option<&'a Version> {
-    versions.max_by_key(|v| v.date)
-}
-
-fn others(device: &Device) -> impl Iterator<Item = &Version> {
-    let keep = kept(device).map(|v| v.path.as_path());
-    device
-        .versions
-        .iter()
-        .filter(move |v| Some(v.path.as_path()) != keep)
-}
-
-/// What deleting every version of `device` but the kept one frees; `None` until sized.
+/// What pruning frees from `device` ([`prunable`]); `None` until one of them is sized (and
+/// when it has nothing to prune).
 pub fn device_reclaimable(app: &App, device: &Device) -> Option<u64> {
-    let u = usages(app, others(device));
+    let prunable = prunable(app);
+    let u = usages(
+        app,
+        device
+            .versions
+            .iter()
+            .filter(|v| prunable.contains(&v.path)),
+    );
     (!u.is_empty()).then(|| usage::freed_by_deleting(&u))
 }
 
-/// Whole library: bytes (inodes once), and what keeping only each device's kept version frees.
+/// Whole library: bytes (inodes once), and what pruning frees ([`prunable`]).
 pub fn library_totals(app: &App) -> (u64, u64) {
     let all = usages(app, app.all_devices().flat_map(|d| d.versions.iter()));
-    let prunable = usages(app, app.all_devices().flat_map(others));
+    let prunable = prunable(app);
+    let going = usages(
+        app,
+        app.all_devices()
+            .flat_map(|d| d.versions.iter())
+            .filter(|v| prunable.contains(&v.path)),
+    );
     (
         usage::library_totals(&all).bytes,
-        usage::freed_by_deleting(&prunable),
+        usage::freed_by_deleting(&going),
     )
 }
 

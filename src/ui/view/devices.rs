@@ -30,7 +30,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let owner_w = app.owners_differ().then(|| owner_width(&devices));
     // The owners, when they tell devices apart, matter more than the model.
     let model_w = match area.width.saturating_sub(owner_w.map_or(0, |w| w + 1)) {
-        w if w >= 104 => Some(25),
+        w if w >= 90 => Some(25),
         w if w >= 84 => Some(20),
         _ => None,
     };

@@ -1,5 +1,6 @@
-//! Disk gauges: one line per volume with a bar split into the backups' share, other used
-//! space and free space, then the figures. Ratios are clamped, so a 0-byte or over-full volume
+//! Disk gauges: one line per volume, labelled by the volume's name (`Backup Drive`, `/`), with
+//! a bar split into the backups' share, other used space and free space, then the figures and,
+//! when there is room, the mount point. Ratios are clamped, so a 0-byte or over-full volume
 //! draws an empty or full bar instead of panicking.
 
 use ratatui::layout::Rect;
@@ -55,24 +56,29 @@ fn cells(ratio: f64, width: usize) -> usize {
     ((ratio * width as f64).round() as usize).min(width)
 }
 
-fn gauge(v: &VolumeUsage, shown: &str, width: usize, theme: &Theme) -> Line<'static> {
+/// One gauge; `mount` is the volume's mount point as shown (`~` for the home).
+fn gauge(v: &VolumeUsage, mount: &str, width: usize, theme: &Theme) -> Line<'static> {
     let used = format::percent(format::ratio(v.total.saturating_sub(v.free), v.total));
+    let name = format::volume_name(&v.path);
     let full = format!(
         " {used} used, {} free, backups {}",
         format::size(v.free),
         format::size(v.backup_bytes)
     );
+    let with_mount = format!("{full}  {mount}");
     let short = format!(" {used}, {} free", format::size(v.free));
     let label_w = 16.min(width / 4);
     let room = width.saturating_sub(label_w + 1);
-    let figures = if room >= fit::width(&full) + 10 {
-        full
-    } else {
-        short
-    };
+    // The longest figures that leave a bar of 10 cells; the mount point only when it says
+    // more than the name.
+    let figures = [(name != mount).then_some(with_mount), Some(full)]
+        .into_iter()
+        .flatten()
+        .find(|f| room >= fit::width(f) + 10)
+        .unwrap_or(short);
     let bar_w = room.saturating_sub(fit::width(&figures)).min(40);
     let (b, u, f) = split(v, bar_w);
-    let label = format!("{} ", fit::pad(&fit::shorten_path(shown, label_w), label_w));
+    let label = format!("{} ", fit::pad(&name, label_w));
     Line::from(vec![
         Span::raw(label),
         Span::styled(theme.glyph_backup().repeat(b), theme.gauge_backup()),

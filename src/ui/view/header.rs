@@ -1,5 +1,6 @@
-//! The header: library totals on the first line; the roots in use (abbreviated) and the scan
-//! progress below (on one shared line when the terminal is short, while a scan runs).
+//! The header: library totals on the first line; the roots in use, labelled by what they are
+//! (`Finder · anna`, `iMazing · Backup Drive`: their paths are in the roots report and each
+//! version's detail line), and the scan progress below (on one shared line when the terminal is short, while a scan runs).
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -72,25 +73,46 @@ fn roots(app: &App, width: u16) -> Line<'static> {
         .roots
         .iter()
         .filter(|r| matches!(r.status, RootStatus::Ok { .. }))
-        .map(|r| format::path(&r.root.path, home))
+        .map(|r| format::root_label(&r.root, home, theme.separator()))
         .collect();
     let problems = app.library.roots.len() - ok.len();
     let mut spans = vec![Span::styled(" roots: ", theme.muted())];
     let suffix = roots_suffix(app, problems);
     let room = (width as usize).saturating_sub(8 + fit::width(&suffix));
-    let each = (room / ok.len().max(1)).saturating_sub(2);
     if ok.is_empty() {
         spans.push(Span::raw("none readable"));
-    } else if each >= 20 || ok.len() == 1 {
-        let shown: Vec<String> = ok.iter().map(|p| fit::shorten_path(p, each)).collect();
-        spans.push(Span::raw(fit::truncate(&shown.join("  "), room)));
-    } else {
-        let more = format!("  +{} more", ok.len() - 1);
-        spans.push(Span::raw(fit::shorten_path(
-            &ok[0],
-            room.saturating_sub(fit::width(&more)),
+    }
+    // As many labels as fit whole, then how many more.
+    let mut shown = 0;
+    let mut used = 0;
+    for (i, label) in ok.iter().enumerate() {
+        let more = ok.len() - i - 1;
+        let tail = if more > 0 {
+            fit::width(&format!("  +{more} more"))
+        } else {
+            0
+        };
+        let w = fit::width(label) + if i > 0 { 2 } else { 0 };
+        if used + w + tail > room && i > 0 {
+            break;
+        }
+        let text = if i > 0 {
+            format!("  {label}")
+        } else {
+            label.clone()
+        };
+        spans.push(Span::raw(fit::truncate(
+            &text,
+            room.saturating_sub(used + tail),
         )));
-        spans.push(Span::styled(more, theme.muted()));
+        used += w;
+        shown += 1;
+    }
+    if shown < ok.len() {
+        spans.push(Span::styled(
+            format!("  +{} more", ok.len() - shown),
+            theme.muted(),
+        ));
     }
     if problems > 0 {
         spans.push(Span::styled(suffix, theme.warn()));

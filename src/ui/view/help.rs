@@ -36,12 +36,11 @@ const ORDER: [Scope; 21] = [
     Scope::Help,
 ];
 
-const NOTES: [&str; 5] = [
+const NOTES: [&str; 4] = [
     "Warning mark: the device's next full backup may not fit.",
     "Sizes count each hard-linked file once.",
     "Unique: what deleting that version alone frees.",
-    "Reclaimable: what keeping only each device's newest",
-    "complete backup frees. Marked sets are computed together.",
+    "Marked sets are computed together.",
 ];
 
 /// How many lines the overlay has: a heading and a blank line per scope, a line per
@@ -51,7 +50,7 @@ pub fn line_count() -> usize {
         .iter()
         .filter(|s| keymap::BINDINGS.iter().any(|r| r.scope == **s))
         .count();
-    keymap::BINDINGS.len() + 2 * scopes + NOTES.len()
+    keymap::BINDINGS.len() + 2 * scopes + NOTES.len() + super::legend::LINE_COUNT
 }
 
 /// Height of the overlay in a terminal `height` rows tall.
@@ -95,6 +94,7 @@ pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             .iter()
             .map(|n| Line::from(Span::styled(n.to_string(), theme.muted()))),
     );
+    out.extend(super::legend::lines(theme));
     out
 }
 

@@ -11,6 +11,7 @@ mod export;
 mod footer;
 mod header;
 pub(crate) mod help;
+mod legend;
 mod progress;
 mod prune;
 mod report;

@@ -1,6 +1,7 @@
-//! The versions pane: the selected device's versions (date, age, kind, iOS, size, unique
-//! size, `enc` for encrypted, state, and the owner when versions have different owners).
-//! Columns are dropped by priority on narrow panes. Damaged and interrupted versions stand
+//! The versions pane: the selected device's versions (`enc` for encrypted, date, age, kind,
+//! source app, iOS, size, unique size, state, and the owner when versions have different
+//! owners). Columns are dropped by priority on narrow panes; encryption, kind, source, size
+//! and state are shown at every width (the state as one glyph when narrow). Damaged and interrupted versions stand
 //! out, and the bottom line tells the selected version's problem; the bottom border shows the marked set and what deleting it frees.
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -18,53 +19,79 @@ use crate::ui::{fit, format, layout, local_time};
 #[derive(Clone, Copy, PartialEq)]
 enum Col {
     Mark,
+    Enc,
     Date,
     Age,
     Kind,
+    Source,
     Ios,
     Size,
     Unique,
-    Enc,
     State,
     Owner,
 }
 
 /// Display order, with widths.
-const COLS: [(Col, &str, u16); 10] = [
+const COLS: [(Col, &str, u16); 11] = [
     (Col::Mark, "", 1),
+    (Col::Enc, "", 3),
     (Col::Date, "Date", 16),
     (Col::Age, "Age", 13),
     (Col::Kind, "Kind", 8),
+    (Col::Source, "Source", 7),
     (Col::Ios, "iOS", 6),
     (Col::Size, "Size", 8),
     (Col::Unique, "Unique", 8),
-    (Col::Enc, "", 3),
     (Col::State, "State", 11),
     (Col::Owner, "Owner", 8),
 ];
 
 /// Which columns to show first when space runs short.
-/// The kind comes early: live, archive or snapshot decides what deleting a version means.
+/// The kind and source come early: live, archive or snapshot, and which app's, decide what
+/// deleting a version means (a device backed up by Finder and iMazing has two live folders).
 /// The owner (only offered when owners differ) comes before the finer figures.
-const PRIORITY: [Col; 10] = [
+const PRIORITY: [Col; 11] = [
     Col::Mark,
+    Col::Enc,
     Col::Date,
     Col::Kind,
+    Col::Source,
     Col::Size,
     Col::State,
     Col::Owner,
     Col::Unique,
-    Col::Enc,
     Col::Age,
     Col::Ios,
 ];
 
-/// The columns that fit in `width`, in display order; the date loses its time under 60 columns.
-/// The owner column only with `owners`.
+/// How many of [`PRIORITY`]'s first columns every width shows (up to the owner, shown when
+/// owners differ): the state in words only when they leave room for all of them, else as one
+/// glyph (the detail line says it in words).
+const ESSENTIAL: usize = 8;
+
+/// The columns that fit in `width`, in display order; the date loses its time under 60
+/// columns, the state its words when they would push out an essential column ([`ESSENTIAL`]). The owner
+/// column only with `owners`.
 fn fit(width: u16, owners: bool) -> Vec<(Col, &'static str, u16)> {
+    let wanted = |c: &Col| owners || *c != Col::Owner;
+    let words = choose(width, owners, true);
+    let all_there = PRIORITY[..ESSENTIAL]
+        .iter()
+        .filter(|c| wanted(c))
+        .all(|c| words.iter().any(|w| w.0 == *c));
+    if all_there {
+        words
+    } else {
+        choose(width, owners, false)
+    }
+}
+
+/// The columns by priority that fit in `width`, the state in `words` or as a glyph.
+fn choose(width: u16, owners: bool, words: bool) -> Vec<(Col, &'static str, u16)> {
     let short = width < 60;
     let width_of = |col: Col| match COLS.iter().find(|c| c.0 == col) {
         Some((Col::Date, _, _)) if short => 10,
+        Some((Col::State, _, _)) if !words => 1,
         Some((_, _, w)) => *w,
         None => 0,
     };
@@ -79,7 +106,10 @@ fn fit(width: u16, owners: bool) -> Vec<(Col, &'static str, u16)> {
     }
     COLS.iter()
         .filter(|c| chosen.contains(&c.0))
-        .map(|&(col, name, _)| (col, name, width_of(col)))
+        .map(|&(col, name, _)| match col {
+            Col::State if !words => (col, "", 1),
+            _ => (col, name, width_of(col)),
+        })
         .collect()
 }
 
@@ -138,18 +168,22 @@ fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> 
         None => "...".into(),
     };
     let marked = app.marks.contains(&v.path);
-    let cells = cols.iter().map(|(col, _, _)| {
+    let cells = cols.iter().map(|(col, _, w)| {
         let text = match col {
             Col::Mark => (if marked { theme.glyph_mark() } else { " " }).to_string(),
-            Col::Date => v.date.map_or("unknown date".into(), |d| {
-                local_time::date_time(d, &app.options.tz)
-            }),
+            Col::Date => match v.date {
+                Some(d) => local_time::date_time(d, &app.options.tz),
+                None if *w < 12 => "unknown".into(),
+                None => "date unknown".into(),
+            },
             Col::Age => v.date.map_or(String::new(), |d| format::age(d, app.now)),
             Col::Kind => v.kind.label().to_string(),
+            Col::Source => source(app, v).to_string(),
             Col::Ios => v.ios.clone().unwrap_or_default(),
             Col::Size => sized(|u| u.bytes),
             Col::Unique => sized(|u| u.unique_bytes),
             Col::Enc => (if v.encrypted { "enc" } else { "" }).to_string(),
+            Col::State if *w == 1 => theme.glyph_state(v.state).to_string(),
             Col::State => v.state.label().to_string(),
             Col::Owner => v.owner.clone().unwrap_or_else(|| "-".into()),
         };
@@ -164,6 +198,17 @@ fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> 
         BackupState::Damaged => theme.bad(),
         _ => Style::new(),
     })
+}
+
+/// The app the version's root belongs to ([`format::source`]).
+fn source(app: &App, v: &Version) -> &'static str {
+    let root_app = app
+        .library
+        .roots
+        .iter()
+        .find(|r| r.root.path == v.root)
+        .map_or(crate::library::locate::ANY_APP, |r| r.root.app);
+    format::source(root_app, v.kind)
 }
 
 fn state_style(state: BackupState, theme: &Theme) -> Style {
