@@ -22,6 +22,7 @@ pub mod root;
 pub mod safe_fs;
 pub mod seen;
 pub mod sqlite;
+pub mod unlock;
 pub mod usage;
 pub mod version_state;
 pub mod volume;
