@@ -89,13 +89,22 @@ pub fn file_rng(file_id: &str, len: u64) -> Rng {
 /// The bytes the builder writes for the listed file `file_id` of `len` bytes on disk (not
 /// sparse): what an export of it must reproduce.
 pub fn content_bytes(file_id: &str, len: u64) -> Vec<u8> {
-    let block = block(&mut file_rng(file_id, len), len);
     let mut out = Vec::with_capacity(len as usize);
-    while (out.len() as u64) < len {
-        let n = (len - out.len() as u64).min(block.len() as u64) as usize;
-        out.extend_from_slice(&block[..n]);
-    }
+    // Writing into a Vec cannot fail.
+    let _ = write_content(file_id, len, &mut out);
     out
+}
+
+/// Streams [`content_bytes`]`(file_id, len)` into `out` (one 64 KiB block in memory).
+pub fn write_content(file_id: &str, len: u64, out: &mut dyn Write) -> std::io::Result<()> {
+    let block = block(&mut file_rng(file_id, len), len);
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(block.len() as u64) as usize;
+        out.write_all(&block[..n])?;
+        left -= n as u64;
+    }
+    Ok(())
 }
 
 /// Sets the modification (and access) time of a file or folder.

@@ -1,14 +1,14 @@
 //! `Manifest.db`: the SQLite index of iOS 10+ backups, with one NSKeyedArchiver `MBFile` blob
-//! per row. Encrypted backups get the same database scrambled with a keystream, so the file is
-//! random-looking bytes of a real database's length (never `SQLite format 3\0`).
+//! per row. Encrypted backups get per-file `EncryptionKey`s and, with a `ManifestKey`, the
+//! whole database encrypted with it ([`DemoKeys`]).
 
 use std::path::Path;
 
 use plist::{Dictionary, Uid, Value};
 use rusqlite::{params, Connection};
 
+use super::crypto::DemoKeys;
 use super::entries::Entry;
-use super::rng::Rng;
 use crate::library::{Error, Result};
 
 const SCHEMA: &str = "
@@ -81,16 +81,11 @@ fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
     }
 }
 
-/// Writes `Manifest.db` at `path` listing `entries`; encrypted backups get per-file
-/// `EncryptionKey`s and a scrambled file. Returns the file's size.
-pub fn write_manifest_db(
-    path: &Path,
-    entries: &[Entry],
-    encrypted: bool,
-    seed: &str,
-) -> Result<u64> {
+/// Writes `Manifest.db` at `path` listing `entries`; with `keys` (an encrypted backup) each
+/// file row gets its `EncryptionKey` and the file is encrypted when the scheme has a
+/// `ManifestKey`. Returns the file's size.
+pub fn write_manifest_db(path: &Path, entries: &[Entry], keys: Option<&DemoKeys>) -> Result<u64> {
     let _ = std::fs::remove_file(path);
-    let mut rng = Rng::from_str_seed(seed, 0xdb);
     let mut conn = Connection::open(path).map_err(sql(path))?;
     conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
         .map_err(sql(path))?;
@@ -101,11 +96,9 @@ pub fn write_manifest_db(
             .prepare("INSERT INTO Files VALUES (?1, ?2, ?3, ?4, ?5)")
             .map_err(sql(path))?;
         for e in entries {
-            let key = (encrypted && !e.is_dir()).then(|| {
-                let mut k = u32::from(e.protection).to_le_bytes().to_vec();
-                k.extend(rng.bytes(40));
-                k
-            });
+            let key = keys
+                .filter(|_| !e.is_dir())
+                .map(|k| k.encryption_key(&e.file_id, e.protection));
             let blob = mbfile_blob(e, key.as_deref());
             stmt.execute(params![e.file_id, e.domain, e.path, e.flags, blob])
                 .map_err(sql(path))?;
@@ -113,26 +106,11 @@ pub fn write_manifest_db(
     }
     tx.commit().map_err(sql(path))?;
     conn.close().map_err(|(_, e)| sql(path)(e))?;
-    if encrypted {
-        scramble(path, &mut rng)?;
+    if let Some(keys) = keys {
+        keys.encrypt_manifest(path)?;
     }
     let len = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
         .len();
     Ok(len)
-}
-
-/// Replaces the file's bytes with bytes XOR a keystream: same length, no SQLite header.
-fn scramble(path: &Path, rng: &mut Rng) -> Result<()> {
-    let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    for chunk in bytes.chunks_mut(8) {
-        let k = rng.next_u64().to_le_bytes();
-        for (b, k) in chunk.iter_mut().zip(k) {
-            *b ^= k;
-        }
-    }
-    if bytes.starts_with(b"SQLite format 3\0") {
-        bytes[0] ^= 0xff;
-    }
-    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }

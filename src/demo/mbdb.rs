@@ -1,8 +1,8 @@
 //! `Manifest.mbdb` writer (iOS 9 and earlier; docs/FORMAT.md §4b): the header `mbdb\x05\x00`
 //! then one big-endian record per row. Strings are a u16 length and bytes; `0xFFFF` = absent.
 
+use super::crypto::DemoKeys;
 use super::entries::Entry;
-use super::rng::Rng;
 
 /// The six header bytes.
 pub const MAGIC: &[u8; 6] = b"mbdb\x05\x00";
@@ -39,16 +39,22 @@ pub fn record(out: &mut Vec<u8>, e: &Entry, key: Option<&[u8]>) {
     out.push(0);
 }
 
-/// The whole `Manifest.mbdb` for `entries`; encrypted backups carry a random key per file.
+/// The whole `Manifest.mbdb` for `entries`; encrypted backups carry a real key per file,
+/// wrapped for the demo password ([`super::DEMO_PASSWORD`]) of the device `seed`.
 pub fn mbdb_bytes(entries: &[Entry], encrypted: bool, seed: &str) -> Vec<u8> {
-    let mut rng = Rng::from_str_seed(seed, 0xb0);
+    let keys = encrypted
+        .then(|| DemoKeys::new(seed, super::DEMO_PASSWORD, super::Scheme::NoManifestKey).ok())
+        .flatten();
+    mbdb_bytes_with(entries, keys.as_ref())
+}
+
+/// [`mbdb_bytes`] with the keys of an encrypted backup (`None`: not encrypted).
+pub fn mbdb_bytes_with(entries: &[Entry], keys: Option<&DemoKeys>) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     for e in entries {
-        let key = (encrypted && !e.is_dir()).then(|| {
-            let mut k = u32::from(e.protection).to_le_bytes().to_vec();
-            k.extend(rng.bytes(40));
-            k
-        });
+        let key = keys
+            .filter(|_| !e.is_dir())
+            .map(|k| k.encryption_key(&e.file_id, e.protection));
         record(&mut out, e, key.as_deref());
     }
     out

@@ -32,6 +32,7 @@
 
 mod catalog;
 mod content;
+mod crypto;
 mod damage;
 pub mod damaged;
 mod devices;
@@ -48,6 +49,7 @@ mod versions_db;
 mod write;
 
 pub use content::content_bytes;
+pub use crypto::{DemoKeys, Scheme, DEMO_DPIC, DEMO_ITER, DEMO_PASSWORD, REAL_CIPHERTEXT_MAX};
 pub use disks::{
     simulated_disks, DRIVE_FOLDER, DRIVE_FREE, DRIVE_TOTAL, MAC_DISK_FREE, MAC_DISK_TOTAL,
 };
@@ -57,7 +59,7 @@ pub use library::{
     DemoOptions, INTERACTIVE_SCALE,
 };
 pub use manifest_db::mbfile_blob;
-pub use mbdb::{mbdb_bytes, MAGIC as MBDB_MAGIC};
+pub use mbdb::{mbdb_bytes, mbdb_bytes_with, MAGIC as MBDB_MAGIC};
 pub use rng::Rng;
 pub use spec::{
     encrypted_size, file_id, BackupSpec, Damage, FileSpec, PlistEncoding, SpecState, Written,

@@ -1,6 +1,6 @@
 //! The three plists of a backup folder, built as [`plist::Value`]s from a [`BackupSpec`] and
 //! written in XML or binary. Values that real backups carry but a spec does not name (IMEI,
-//! GUID, UUID, key bag) are derived from the UDID, so they are stable for a spec.
+//! GUID, UUID) are derived from the UDID; the key bag comes from [`DemoKeys`], so they are stable for a spec.
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use plist::{Dictionary, Value};
 use sha1::{Digest, Sha1};
 
-use super::rng::Rng;
+use super::crypto::DemoKeys;
 use super::spec::{BackupSpec, PlistEncoding, SpecState};
 use crate::library::{Error, ManifestFormat, Result};
 
@@ -119,7 +119,7 @@ fn phone_number(spec: &BackupSpec) -> String {
 }
 
 /// `Manifest.plist`, written by the device.
-pub fn manifest_plist(spec: &BackupSpec) -> Value {
+pub fn manifest_plist(spec: &BackupSpec, keys: Option<&DemoKeys>) -> Value {
     let mut lockdown = Dictionary::new();
     lockdown.insert("BuildVersion".into(), spec.build.as_str().into());
     lockdown.insert("DeviceName".into(), spec.device_name.as_str().into());
@@ -147,12 +147,11 @@ pub fn manifest_plist(spec: &BackupSpec) -> Value {
     d.insert("SystemDomainsVersion".into(), "24.0".into());
     d.insert("Version".into(), version.into());
     d.insert("WasPasscodeSet".into(), true.into());
-    if spec.encrypted {
-        let mut rng = Rng::from_str_seed(&spec.udid, 0x6b62);
-        d.insert("BackupKeyBag".into(), Value::Data(keybag(&mut rng)));
-        let mut key = 4u32.to_le_bytes().to_vec();
-        key.extend(rng.bytes(40));
-        d.insert("ManifestKey".into(), Value::Data(key));
+    if let Some(keys) = keys {
+        d.insert("BackupKeyBag".into(), Value::Data(keys.keybag().to_vec()));
+        if let Some(blob) = keys.manifest_key_blob() {
+            d.insert("ManifestKey".into(), Value::Data(blob.to_vec()));
+        }
     }
     d.into()
 }
@@ -175,34 +174,4 @@ pub fn status_plist(spec: &BackupSpec) -> Value {
     d.insert("UUID".into(), status_uuid(spec).into());
     d.insert("Version".into(), version.into());
     d.into()
-}
-
-fn tlv(out: &mut Vec<u8>, tag: &[u8; 4], value: &[u8]) {
-    out.extend_from_slice(tag);
-    out.extend_from_slice(&(value.len() as u32).to_be_bytes());
-    out.extend_from_slice(value);
-}
-
-/// A plausible `BackupKeyBag`: the header tags of docs/FORMAT.md §6, then one record per
-/// protection class 1–11. The keys are random; no password opens them.
-pub fn keybag(rng: &mut Rng) -> Vec<u8> {
-    let mut out = Vec::new();
-    tlv(&mut out, b"VERS", &4u32.to_be_bytes());
-    tlv(&mut out, b"TYPE", &1u32.to_be_bytes());
-    tlv(&mut out, b"UUID", &rng.bytes(16));
-    tlv(&mut out, b"HMCK", &rng.bytes(40));
-    tlv(&mut out, b"WRAP", &0u32.to_be_bytes());
-    tlv(&mut out, b"SALT", &rng.bytes(20));
-    tlv(&mut out, b"ITER", &10_000u32.to_be_bytes());
-    tlv(&mut out, b"DPWT", &1u32.to_be_bytes());
-    tlv(&mut out, b"DPIC", &10_000_000u32.to_be_bytes());
-    tlv(&mut out, b"DPSL", &rng.bytes(20));
-    for class in 1u32..=11 {
-        tlv(&mut out, b"UUID", &rng.bytes(16));
-        tlv(&mut out, b"CLAS", &class.to_be_bytes());
-        tlv(&mut out, b"WRAP", &2u32.to_be_bytes());
-        tlv(&mut out, b"KTYP", &0u32.to_be_bytes());
-        tlv(&mut out, b"WPKY", &rng.bytes(40));
-    }
-    out
 }

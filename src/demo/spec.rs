@@ -161,6 +161,12 @@ pub struct BackupSpec {
     /// device that share it give a file the same mtime in each, as a phone does, so a diff
     /// sees only the files whose size differs.
     pub files_dated: Option<OffsetDateTime>,
+    /// For encrypted backups: the password the key bag opens with ([`super::DEMO_PASSWORD`]
+    /// by default).
+    pub password: String,
+    /// For encrypted backups: with a `ManifestKey` (iOS 10.2+) or without (iOS 10.0–10.1;
+    /// Manifest.mbdb backups never have one).
+    pub scheme: super::crypto::Scheme,
 }
 
 impl BackupSpec {
@@ -186,12 +192,27 @@ impl BackupSpec {
             missing_files: 0,
             sparse: false,
             files_dated: None,
+            password: super::crypto::DEMO_PASSWORD.to_string(),
+            scheme: super::crypto::Scheme::ManifestKey,
         }
     }
 
     /// The Unix time the manifest rows' mtimes count back from: `files_dated`, else `date`.
     pub fn rows_dated(&self) -> i64 {
         self.files_dated.unwrap_or(self.date).unix_timestamp()
+    }
+
+    /// The keys of an encrypted spec (`None` when not encrypted): the UDID's, wrapped for
+    /// `password`, with the spec's scheme (no `ManifestKey` for Manifest.mbdb).
+    pub fn keys(&self) -> crate::library::Result<Option<super::crypto::DemoKeys>> {
+        if !self.encrypted {
+            return Ok(None);
+        }
+        let scheme = match self.format {
+            ManifestFormat::Mbdb => super::crypto::Scheme::NoManifestKey,
+            _ => self.scheme,
+        };
+        super::crypto::DemoKeys::new(&self.udid, &self.password, scheme).map(Some)
     }
 
     /// The files that get a file on disk (all but the last `missing_files`).

@@ -6,11 +6,12 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use super::content::{content_path, file_rng, set_tree_mtime, write_file, Dirs};
+use super::content::{content_path, file_rng, set_mtime, set_tree_mtime, write_file, Dirs};
+use super::crypto::DemoKeys;
 use super::damage;
 use super::entries::entries;
 use super::manifest_db::write_manifest_db;
-use super::mbdb::mbdb_bytes;
+use super::mbdb::mbdb_bytes_with;
 use super::plists::{info_plist, manifest_plist, status_plist, write_plist};
 use super::rng::Rng;
 use super::spec::{encrypted_size, BackupSpec, FileSpec, SpecState, Written};
@@ -38,7 +39,8 @@ enum Source<'a> {
 
 /// Writes a backup version into `version_dir` (created if missing) as `spec` says.
 ///
-/// Contents of encrypted backups are padded per docs/FORMAT.md §6. Finished backups get
+/// Encrypted backups are really encrypted ([`DemoKeys`], the spec's password): padded
+/// ciphertext per docs/FORMAT.md §6. Finished backups get
 /// content mtimes equal to `spec.date`; in-progress ones keep "now" and a `Snapshot/` folder;
 /// interrupted ones have the whole folder dated three days before `spec.date` (or now, if
 /// earlier).
@@ -103,9 +105,10 @@ fn write_version(
         std::fs::create_dir_all(&snap).map_err(|e| Error::io(&snap, e))?;
     }
     write_plist(&dir.join("Info.plist"), &info_plist(spec), spec.encoding)?;
+    let keys = spec.keys()?;
     write_plist(
         &dir.join("Manifest.plist"),
-        &manifest_plist(spec),
+        &manifest_plist(spec, keys.as_ref()),
         spec.encoding,
     )?;
     write_plist(
@@ -113,10 +116,10 @@ fn write_version(
         &status_plist(spec),
         spec.encoding,
     )?;
-    write_manifest(dir, spec, files)?;
+    write_manifest(dir, spec, files, keys.as_ref())?;
     let mut rng = Rng::from_str_seed(&spec.udid, spec.date.unix_timestamp() as u64);
     let present = &files[..files.len().saturating_sub(spec.missing_files)];
-    let (mut count, mut bytes) = write_contents(dir, spec, present, source)?;
+    let (mut count, mut bytes) = write_contents(dir, spec, present, source, keys.as_ref())?;
     let mut dirs = Dirs::default();
     for (name, len) in &spec.unlisted_files {
         let path = content_path(dir, spec.format, name);
@@ -140,16 +143,20 @@ fn write_version(
     })
 }
 
-fn write_manifest(dir: &Path, spec: &BackupSpec, files: &[FileSpec]) -> Result<()> {
+fn write_manifest(
+    dir: &Path,
+    spec: &BackupSpec,
+    files: &[FileSpec],
+    keys: Option<&DemoKeys>,
+) -> Result<()> {
     let rows = entries(files, spec.rows_dated());
     match spec.format {
         ManifestFormat::Mbdb => {
             let path = dir.join("Manifest.mbdb");
-            let bytes = mbdb_bytes(&rows, spec.encrypted, &spec.udid);
+            let bytes = mbdb_bytes_with(&rows, keys);
             std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
         }
-        _ => write_manifest_db(&dir.join("Manifest.db"), &rows, spec.encrypted, &spec.udid)
-            .map(|_| ()),
+        _ => write_manifest_db(&dir.join("Manifest.db"), &rows, keys).map(|_| ()),
     }
 }
 
@@ -159,6 +166,7 @@ fn write_contents(
     spec: &BackupSpec,
     files: &[FileSpec],
     source: &Source,
+    keys: Option<&DemoKeys>,
 ) -> Result<(u64, u64)> {
     let mtime = (spec.state == SpecState::Finished).then(|| SystemTime::from(spec.date));
     let mut dirs = Dirs::default();
@@ -177,25 +185,38 @@ fn write_contents(
                 if !changed.contains(&(f.domain.as_str(), f.path.as_str())) =>
             {
                 let from = content_path(live, spec.format, &id);
-                match std::fs::remove_file(&path) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(Error::io(&path, e))
-                    }
-                    _ => {}
-                }
+                remove_old(&path)?;
                 std::fs::hard_link(&from, &path).map_err(|e| Error::io(&from, e))?;
                 bytes += std::fs::metadata(&path)
                     .map_err(|e| Error::io(&path, e))?
                     .len();
             }
             _ => {
-                write_file(&path, len, spec.sparse, &mut file_rng(&id, len), mtime)?;
+                match keys {
+                    Some(keys) => {
+                        remove_old(&path)?;
+                        keys.write_file(&path, &id, f.size, spec.sparse)?;
+                        if let Some(t) = mtime {
+                            set_mtime(&path, t)?;
+                        }
+                    }
+                    None => write_file(&path, len, spec.sparse, &mut file_rng(&id, len), mtime)?,
+                }
                 bytes += len;
             }
         }
         count += 1;
     }
     Ok((count, bytes))
+}
+
+/// Removes a file or hard link at `path` (never write through a link: that would change
+/// another version too); a missing file is fine.
+fn remove_old(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
 }
 
 fn metadata_bytes(dir: &Path) -> Result<u64> {

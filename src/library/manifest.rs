@@ -40,7 +40,7 @@ pub use error::{ManifestError, Where};
 pub use fileid::{file_id_hex, parse_file_id};
 pub use index::{FileClass, ManifestIndex};
 pub use mbfile::{decode_mbfile, MbFile};
-pub use open::{open_version, Opened};
+pub use open::{open_version, open_version_with, Opened};
 pub use probe::{probe_db, probe_db_knowing, MBDB_MAGIC, SQLITE_HEADER};
 pub use tree::{NodeId, NodeKind, NodeRef, Presence, Sort, Tree};
 
@@ -130,6 +130,31 @@ impl Manifest {
                 what: "no Manifest.db or Manifest.mbdb to read".to_string(),
             }
             .into()),
+        }
+    }
+
+    /// A Manifest.db already open as `conn` (an encrypted one decrypted in memory,
+    /// [`crate::library::unlock::UnlockedVersion::open_manifest_db`]), read like any other;
+    /// `path` is where it came from (for messages).
+    pub fn from_connection(path: PathBuf, conn: Connection) -> Manifest {
+        Manifest {
+            path,
+            source: Source::Db(conn),
+        }
+    }
+
+    /// Opens the manifest of `version_dir` as [`Manifest::open_as`] does, or, for an
+    /// unlocked encrypted version whose Manifest.db is encrypted, decrypted in memory.
+    pub fn open_unlocked(
+        version_dir: &Path,
+        format: ManifestFormat,
+        unlocked: Option<&super::unlock::UnlockedVersion>,
+    ) -> Result<Manifest> {
+        let path = version_dir.join("Manifest.db");
+        match unlocked.and_then(|u| u.open_manifest_db()) {
+            Some(Ok(conn)) => Ok(Manifest::from_connection(path, conn)),
+            Some(Err(e)) => Err(Error::invalid(path, e.to_string())),
+            None => Manifest::open_as(version_dir, format),
         }
     }
 

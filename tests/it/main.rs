@@ -46,4 +46,5 @@ mod ui_loop;
 mod ui_pty;
 mod ui_render;
 mod ui_roots;
+mod unlock;
 mod verify;

@@ -146,7 +146,7 @@ fn a_root_with_imazing_snapshots_moves_away_and_back() {
     let (r, d) = (lib.root_str(), lib.dest_str());
     let expected = [
         format!("will move {r} (4 versions) to {d}:"),
-        "  copy 2132 files, 884 folders, 0 links: 87.83 GB (3.67 MB on disk, hard links counted once and kept)".to_string(),
+        "  copy 2132 files, 884 folders, 0 links: 87.83 GB (5.14 MB on disk, hard links counted once and kept)".to_string(),
         "  free on the destination's volume: 25 GB".to_string(),
         "  verify: every file read back from the copy and compared by SHA-1".to_string(),
         format!("  then {r} becomes a link to {d}"),
@@ -194,7 +194,7 @@ fn refusals_change_nothing_and_say_why() {
     refused(
         &["move", r, "--to", d, "--yes"],
         &[("BACKTOP_FREE_BYTES", "1000000")],
-        "the copy needs 3.67 MB (space on disk, hard links counted once) and the destination's volume has 1 MB free",
+        "the copy needs 5.14 MB (space on disk, hard links counted once) and the destination's volume has 1 MB free",
     );
     let inside = format!("{r}/iMazing.Versions/elsewhere");
     refused(

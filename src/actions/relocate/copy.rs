@@ -4,7 +4,8 @@
 //! The walk is [`super::tree::walker`]'s (names sorted), so the record it returns lists the
 //! entries in the order [`super::tree::read_tree`] reads the copy back. Files are read in
 //! [`super::digest::CHUNK`] pieces, hashed and written with `pwrite`; pieces that are all
-//! zeros are not written (the copy keeps a hole there, like `cp --sparse=auto`). Folders get
+//! zeros are not written, nor are the all-zero 4 KiB blocks of the others (the copy keeps a
+//! hole there, like `cp --sparse=auto`). Folders get
 //! their mode and times last, deepest first, once nothing more is written into them.
 //!
 //! Why not `copy_file_range`: the digest needs every byte in memory anyway, and one read with
@@ -130,7 +131,7 @@ fn copy_file(
         &source,
         len,
         cancel,
-        &mut |at, bytes| copy.write_all_at(bytes, at),
+        &mut |at, bytes| write_data(&copy, at, bytes),
         done,
     )
     .map_err(|e| MoveError::from_io(from, e))?;
@@ -141,6 +142,17 @@ fn copy_file(
     drop(copy);
     set_times(to, meta, AtFlags::empty()).map_err(io)?;
     Ok(sha1)
+}
+
+/// Writes the 4 KiB blocks of a piece that are not all zeros (a hole stays a hole even
+/// inside a piece that holds data, as `cp --sparse=auto` keeps it).
+fn write_data(copy: &std::fs::File, at: u64, bytes: &[u8]) -> io::Result<()> {
+    for (i, block) in bytes.chunks(4096).enumerate() {
+        if block.iter().any(|&b| b != 0) {
+            copy.write_all_at(block, at + i as u64 * 4096)?;
+        }
+    }
+    Ok(())
 }
 
 /// Gives `path` the access and modification times of `meta` (of the link itself with

@@ -5,9 +5,11 @@ use super::error::ManifestError;
 use super::tree::Tree;
 use super::Manifest;
 use crate::library::error::{Error, Result};
+use crate::library::unlock::UnlockedVersion;
 use crate::library::Version;
 
-/// The sentence for an encrypted version (decryption is a later feature).
+/// The sentence for an encrypted version opened without its keys (the dashboard's; the
+/// dashboard's unlock prompt is still to come).
 pub const LOCKED_ENCRYPTED: &str =
     "the backup is encrypted: its file names and contents need the password, and backtop \
      cannot decrypt backups yet";
@@ -25,10 +27,17 @@ pub enum Opened {
 /// `Manifest.db`'s bytes), else its [`Tree`] with which contents are present on disk.
 /// A missing or damaged manifest is an error.
 pub fn open_version(version: &Version) -> Result<Opened> {
-    if version.encrypted {
+    open_version_with(version, None)
+}
+
+/// [`open_version`] with the keys of an unlocked encrypted version: its Manifest.db is then
+/// decrypted in memory (or, without a `ManifestKey`, read as is) and its tree listed. An
+/// encrypted version without keys is [`Opened::Locked`].
+pub fn open_version_with(version: &Version, unlocked: Option<&UnlockedVersion>) -> Result<Opened> {
+    if version.encrypted && unlocked.is_none() {
         return Ok(Opened::Locked(LOCKED_ENCRYPTED.to_string()));
     }
-    let manifest = match Manifest::open_as(&version.path, version.manifest) {
+    let manifest = match Manifest::open_unlocked(&version.path, version.manifest, unlocked) {
         Ok(m) => m,
         Err(Error::Manifest(ManifestError::Encrypted { .. })) => {
             return Ok(Opened::Locked(LOCKED_ENCRYPTED.to_string()))

@@ -73,3 +73,62 @@ pub fn tagged_key(class: u32, class_key: &Key, key: &Key) -> Vec<u8> {
     out.extend_from_slice(&wrap_key32(class_key, key));
     out
 }
+
+/// Encrypts what is written to it (AES-256-CBC, zero IV) into `inner`; [`EncryptWriter::finish`]
+/// adds the PKCS#7 padding. Streams: a file of any size costs one block of memory.
+pub struct EncryptWriter<W: std::io::Write> {
+    inner: W,
+    cipher: cbc::Encryptor<aes::Aes256>,
+    partial: zeroize::Zeroizing<Vec<u8>>,
+    chunk: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl<W: std::io::Write> EncryptWriter<W> {
+    /// A writer encrypting into `inner` with `key`.
+    pub fn new(inner: W, key: &Key) -> Self {
+        use aes::cipher::KeyIvInit;
+        EncryptWriter {
+            inner,
+            cipher: cbc::Encryptor::new(key.bytes().into(), (&[0u8; 16]).into()),
+            partial: zeroize::Zeroizing::new(Vec::with_capacity(16)),
+            chunk: zeroize::Zeroizing::new(Vec::with_capacity(1 << 16)),
+        }
+    }
+
+    fn encrypt_out(&mut self) -> std::io::Result<()> {
+        use aes::cipher::{Array, BlockModeEncrypt};
+        let (blocks, _) = Array::slice_as_chunks_mut(&mut self.chunk[..]);
+        self.cipher.encrypt_blocks(blocks);
+        self.inner.write_all(&self.chunk)?;
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// Pads, writes the last block and returns `inner`.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let pad = 16 - self.partial.len();
+        self.chunk.extend_from_slice(&self.partial);
+        let padded = self.chunk.len() + pad;
+        self.chunk.resize(padded, pad as u8);
+        self.encrypt_out()?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for EncryptWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.partial.extend_from_slice(buf);
+        let whole = self.partial.len() / 16 * 16;
+        self.chunk.extend_from_slice(&self.partial[..whole]);
+        self.partial.drain(..whole);
+        if self.chunk.len() >= 1 << 16 {
+            self.encrypt_out()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -61,7 +61,7 @@ pub fn decrypt_first_block(key: &Key, first: &[u8; BLOCK]) -> Zeroizing<[u8; BLO
 /// ciphertext) are `tail`: the last block decrypted alone, chained from the one before.
 pub fn padding_of_tail(key: &Key, tail: &[u8]) -> Result<usize> {
     let (iv, last) = match tail.len() {
-        16 => ([0u8; BLOCK], &tail[..]),
+        16 => ([0u8; BLOCK], tail),
         32 => {
             let mut iv = [0u8; BLOCK];
             iv.copy_from_slice(&tail[..BLOCK]);

@@ -10,11 +10,25 @@ fn key() -> Key {
 
 #[test]
 fn whole_and_streamed_decryption_give_back_the_plaintext() {
-    for len in [0usize, 1, 15, 16, 17, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 16, 200_001] {
+    for len in [
+        0usize,
+        1,
+        15,
+        16,
+        17,
+        64 * 1024 - 1,
+        64 * 1024,
+        64 * 1024 + 16,
+        200_001,
+    ] {
         let plain: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
         let ct = encrypt_all(&key(), &plain);
         assert_eq!(ct.len(), len / 16 * 16 + 16);
-        assert_eq!(&decrypt_all(&key(), &ct).unwrap()[..], &plain[..], "len {len}");
+        assert_eq!(
+            &decrypt_all(&key(), &ct).unwrap()[..],
+            &plain[..],
+            "len {len}"
+        );
         let mut streamed = Vec::new();
         let mut reader = DecryptReader::new(&ct[..], &key());
         reader.read_to_end(&mut streamed).unwrap();

@@ -69,10 +69,16 @@ fn a_length_past_the_end_is_named() {
 fn missing_salt_iter_or_class_fields_are_typed() {
     let mut no_salt = Vec::new();
     tlv(&mut no_salt, b"ITER", &10u32.to_be_bytes());
-    assert!(Keybag::parse(&no_salt).unwrap_err().to_string().contains("no SALT"));
+    assert!(Keybag::parse(&no_salt)
+        .unwrap_err()
+        .to_string()
+        .contains("no SALT"));
     let mut no_iter = Vec::new();
     tlv(&mut no_iter, b"SALT", b"s");
-    assert!(Keybag::parse(&no_iter).unwrap_err().to_string().contains("no ITER"));
+    assert!(Keybag::parse(&no_iter)
+        .unwrap_err()
+        .to_string()
+        .contains("no ITER"));
     let mut no_clas = no_iter.clone();
     tlv(&mut no_clas, b"ITER", &10u32.to_be_bytes());
     tlv(&mut no_clas, b"UUID", &[0; 16]);
@@ -88,7 +94,11 @@ fn missing_salt_iter_or_class_fields_are_typed() {
 
 #[test]
 fn absurd_rounds_are_refused_before_any_work() {
-    for (tag, value) in [(b"ITER", 1u64 << 32), (b"DPIC", 1u64 << 32), (b"DPIC", 60_000_000)] {
+    for (tag, value) in [
+        (b"ITER", 1u64 << 32),
+        (b"DPIC", 1u64 << 32),
+        (b"DPIC", 60_000_000),
+    ] {
         let mut bytes = Vec::new();
         tlv(&mut bytes, b"SALT", b"s");
         tlv(&mut bytes, b"ITER", &10u32.to_be_bytes());
@@ -111,7 +121,10 @@ fn the_right_password_unwraps_every_class_and_a_wrong_one_is_typed() {
     let key = derive(&"demo".into(), &bag.kdf, &cancel).unwrap();
     let keys = ClassKeys::unlock(&bag, &key).unwrap();
     assert_eq!(keys.get(3).unwrap(), &Key([3; 32]));
-    assert!(matches!(keys.get(12), Err(UnlockError::MissingClass { class: 12 })));
+    assert!(matches!(
+        keys.get(12),
+        Err(UnlockError::MissingClass { class: 12 })
+    ));
     let wrong = derive(&"Demo".into(), &bag.kdf, &cancel).unwrap();
     assert!(matches!(
         ClassKeys::unlock(&bag, &wrong),
@@ -129,7 +142,10 @@ fn a_tagged_key_names_its_class_and_a_missing_class_is_typed() {
     let keys = ClassKeys::unlock(&bag, &derived).unwrap();
     let file_key = Key([0x5A; 32]);
     let blob = super::super::build::tagged_key(4, &Key([4; 32]), &file_key);
-    assert_eq!(keys.unwrap_tagged("EncryptionKey", &blob).unwrap(), file_key);
+    assert_eq!(
+        keys.unwrap_tagged("EncryptionKey", &blob).unwrap(),
+        file_key
+    );
     let mut other = blob.clone();
     other[..4].copy_from_slice(&13u32.to_le_bytes());
     assert!(matches!(

@@ -45,12 +45,15 @@ pub fn open_encrypted_db(path: &Path, key: &Key) -> Result<Connection> {
     file.seek(SeekFrom::Start(len - tail_len))
         .and_then(|_| file.read_exact(&mut tail[..tail_len as usize]))
         .map_err(|e| UnlockError::io(path, e))?;
-    let pad = padding_of_tail(key, &tail[..tail_len as usize])
-        .map_err(|e| corrupt(e.to_string()))?;
+    let pad =
+        padding_of_tail(key, &tail[..tail_len as usize]).map_err(|e| corrupt(e.to_string()))?;
     let plain_len = usize::try_from(len - pad as u64).map_err(|_| corrupt("too large".into()))?;
     file.seek(SeekFrom::Start(0))
         .map_err(|e| UnlockError::io(path, e))?;
-    let reader = NoWal::new(DecryptReader::new(BufReader::with_capacity(1 << 16, file), key));
+    let reader = NoWal::new(DecryptReader::new(
+        BufReader::with_capacity(1 << 16, file),
+        key,
+    ));
     let mut conn = Connection::open_in_memory().map_err(|source| UnlockError::Sqlite {
         path: path.to_path_buf(),
         source,
@@ -58,9 +61,18 @@ pub fn open_encrypted_db(path: &Path, key: &Key) -> Result<Connection> {
     conn.deserialize_read_exact(MAIN_DB, reader, plain_len, true)
         .map_err(|e| corrupt(format!("SQLite could not load it: {e}")))?;
     // A damaged middle shows when SQLite reads the schema.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(|e| corrupt(format!("SQLite cannot read it: {e}")))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| corrupt(format!("SQLite cannot read it: {e}")))?;
     Ok(conn)
+}
+
+/// Checks that the Manifest.db at `path` starts, once decrypted with `key`, with the SQLite
+/// header (one block read): what unlocking checks before anything is listed.
+pub fn check_encrypted_header(path: &Path, key: &Key) -> Result<()> {
+    let mut file = safe_fs::open_regular(path).map_err(|e| UnlockError::io(path, e))?;
+    check_header(&mut file, path, key)
 }
 
 /// Checks that the first block of the file decrypts to the SQLite header.

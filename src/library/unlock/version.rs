@@ -11,7 +11,7 @@ use super::classkeys::ClassKeys;
 use super::derive::Key;
 use super::error::{Result, UnlockError};
 use super::keybag::Keybag;
-use super::manifest_db::open_encrypted_db;
+use super::manifest_db::{check_encrypted_header, open_encrypted_db};
 use crate::library::manifest::SQLITE_HEADER;
 use crate::library::plists::bounded;
 
@@ -80,6 +80,9 @@ impl UnlockedVersion {
             None => None,
         };
         let db = path.join("Manifest.db");
+        if let Some(key) = &manifest_key {
+            check_encrypted_header(&db, key)?;
+        }
         if manifest_key.is_none() && db.symlink_metadata().is_ok() && !starts_plain(&db) {
             return Err(UnlockError::ManifestCorrupt {
                 path: db,
@@ -120,7 +123,8 @@ impl UnlockedVersion {
 
     /// The key of one file from its `EncryptionKey` (4-byte LE class + wrapped key).
     pub fn file_key(&self, encryption_key: &[u8]) -> Result<Key> {
-        self.class_keys.unwrap_tagged("EncryptionKey", encryption_key)
+        self.class_keys
+            .unwrap_tagged("EncryptionKey", encryption_key)
     }
 }
 

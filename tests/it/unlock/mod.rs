@@ -1,0 +1,5 @@
+//! Encrypted backups unlocked with the password (issue 13): the core on demo backups that
+//! are really encrypted ([`core`]).
+
+mod core;
+pub mod fixture;
