@@ -175,6 +175,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             );
             let mut options = tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host));
             options.no_color |= !config.color;
+            options.alerts = config.alerts.clone();
             options.simulated_disks = simulated_disks;
             tui::run(library, options)
         }

@@ -12,6 +12,7 @@ use anyhow::{bail, Context};
 use crossbeam_channel::Sender;
 use time::OffsetDateTime;
 
+use crate::library::alerts::AlertSettings;
 use crate::library::Library;
 use crate::tasks::{Ctx, JobKind, Jobs, Outcome};
 use crate::ui::app::{App, AppOptions};
@@ -34,6 +35,8 @@ pub struct TuiOptions {
     pub host: Box<dyn Host>,
     /// The volumes are made up (`--demo`): the disk pane says so.
     pub simulated_disks: bool,
+    /// The alerts' settings (the config file's `[alerts]`).
+    pub alerts: AlertSettings,
 }
 
 impl TuiOptions {
@@ -46,6 +49,7 @@ impl TuiOptions {
             home: dirs::home_dir(),
             host,
             simulated_disks: false,
+            alerts: AlertSettings::default(),
         }
     }
 }
@@ -116,6 +120,7 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
         simulated_disks: options.simulated_disks,
     };
     let mut app = App::new(library, app_options, OffsetDateTime::now_utc());
+    app.alert_settings = options.alerts;
     if let Some(downloads) = dirs::download_dir() {
         app.downloads = downloads;
     }

@@ -102,6 +102,8 @@ pub enum Action {
     DestUndo,
     /// Export dialog: clear the destination.
     DestClear,
+    /// Show or hide the alerts list (each alert with what to do).
+    Alerts,
 }
 
 /// Where a binding works.
@@ -149,6 +151,8 @@ pub enum Scope {
     Exporting,
     /// The export's summary.
     Exported,
+    /// While the alerts list is open.
+    Alerts,
 }
 
 impl Scope {
@@ -176,6 +180,7 @@ impl Scope {
             Scope::Destination => "Editing the export destination",
             Scope::Exporting => "While an export runs",
             Scope::Exported => "Export summary",
+            Scope::Alerts => "Alerts",
         }
     }
 }
@@ -362,6 +367,13 @@ pub const BINDINGS: &[Binding] = &[
     b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Roots).when(W::ScrollUp),
     b(&[ch('g'), code(K::Home)], A::Top, "top", "top of the report", S::Roots).when(W::ScrollUp),
     b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "end of the report", S::Roots).when(W::ScrollDown),
+    b(&[ch('!'), code(K::Esc), ch('q')], A::Alerts, "close", "close the alerts", S::Alerts),
+    b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Alerts).when(W::ScrollDown),
+    b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Alerts).when(W::ScrollUp),
+    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Alerts).when(W::ScrollDown),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Alerts).when(W::ScrollUp),
+    b(&[ch('g'), code(K::Home)], A::Top, "top", "first alert", S::Alerts).when(W::ScrollUp),
+    b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "last alert", S::Alerts).when(W::ScrollDown),
     b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go to", "go to the result (its folder, or into it)", S::Results),
     b(&[ch('/')], A::Search, "edit", "edit the search", S::Results),
     b(&[code(K::Esc), ch('h'), code(K::Left), code(K::Backspace)], A::SearchCancel, "back", "leave the results, back to the folders", S::Results),
@@ -415,6 +427,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('r')], A::Rescan, "rescan", "rescan every root", S::Global),
     b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global).when(W::AnyVersion),
     b(&[ch('R')], A::Roots, "roots", "where backtop looked, and how to fix access", S::Global),
+    b(&[ch('!')], A::Alerts, "alerts", "the alerts, each with what to do", S::Global),
 ];
 
 /// The action a key triggers in these scopes (tried in order), if any, every binding taken

@@ -38,6 +38,7 @@ mod ui_actions_host;
 mod ui_actions_pty;
 mod ui_actions_render;
 mod ui_actions_tasks;
+mod ui_alerts;
 mod ui_app;
 mod ui_app_actions;
 mod ui_figures;

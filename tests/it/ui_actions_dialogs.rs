@@ -8,6 +8,7 @@ use crate::support::ui_fixture;
 use std::path::PathBuf;
 
 use backtop::tasks::{DeleteRequest, TargetCheck, Verdict};
+use backtop::ui::app::ViewKind;
 use backtop::ui::keymap::Scope;
 use backtop::ui::{App, Confirm, Effect, Msg};
 use crossterm::event::KeyCode;
@@ -245,9 +246,10 @@ fn a_copied_path_offers_a_shell() {
     );
     assert!(app.report().is_none(), "and closes the dialog");
     assert!(
-        feed(&mut app, [ch('!')]).is_empty(),
-        "! means nothing elsewhere"
+        feed(&mut app, [ch('!')]).is_empty() && app.views.is_open(ViewKind::Alerts),
+        "elsewhere ! opens the alerts"
     );
+    feed(&mut app, [ch('!')]);
     app.update(Msg::Copied(p("phone-live")));
     feed(&mut app, [key(KeyCode::Esc)]);
     assert!(app.report().is_none(), "Esc closes it");
@@ -283,7 +285,11 @@ fn dialog_keys_resolve_by_scope() {
             Some(Action::Confirm),
         ),
         (c('!'), &[Scope::Copied], Some(Action::Shell)),
-        (c('!'), &[Scope::Versions, Scope::Global], None),
+        (
+            c('!'),
+            &[Scope::Versions, Scope::Global],
+            Some(Action::Alerts),
+        ),
         (
             k(KeyCode::Esc),
             &[Scope::Versions, Scope::Task, Scope::Global],

@@ -161,13 +161,13 @@ fn keys_that_cannot_act_are_not_offered() {
     feed(&mut empty, [key(KeyCode::Tab)]);
     assert_eq!(
         hints(&empty),
-        ["? help", "q quit", "r rescan", "R roots"],
+        ["? help", "q quit", "r rescan", "R roots", "! alerts"],
         "an empty library offers no mark, delete, pane, sort or filter key"
     );
     let text = ui_screen::screen(&mut empty, 80, 24);
     assert_eq!(
         text.lines().last(),
-        Some(" ? help  q quit  r rescan  R roots"),
+        Some(" ? help  q quit  r rescan  R roots  ! alerts"),
         "and its footer says so"
     );
 }

@@ -54,6 +54,7 @@ fn pty_child() {
         home: Some(HOME.into()),
         host: Box::new(host),
         simulated_disks: false,
+        alerts: Default::default(),
     };
     let code = tui::run(library(), options).unwrap_or(70);
     std::process::exit(code);

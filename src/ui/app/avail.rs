@@ -48,6 +48,7 @@ impl App {
         let (scroll, max) = match self.views.top() {
             Some(View::Help { scroll }) => (*scroll, self.help_max()),
             Some(View::Roots { scroll }) => (*scroll, self.roots_max()),
+            Some(View::Alerts { scroll }) => (*scroll, self.alerts_max()),
             None if self.roots_in_main() => (self.main_roots_scroll, self.roots_max()),
             _ => return (1, 1),
         };

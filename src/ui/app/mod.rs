@@ -8,6 +8,7 @@
 //! open for.
 
 mod actions;
+mod alerts;
 mod avail;
 pub mod browser;
 mod dialogs;
@@ -31,6 +32,7 @@ use time::OffsetDateTime;
 use super::keymap::{self, Action, Key, Scope};
 use super::msg::{Effect, Msg};
 use super::theme::Theme;
+use crate::library::alerts::AlertSettings;
 use crate::library::{Device, Library};
 use crate::scan::ScanResults;
 
@@ -188,6 +190,8 @@ pub struct App {
     /// The folder exports go under by default (`backtop-export/…` inside it): the user's
     /// Downloads folder, set by the caller (`~/Downloads` from the home until then).
     pub downloads: PathBuf,
+    /// What the alerts (header count, `!` list) are set to: the config file's `[alerts]`.
+    pub alert_settings: AlertSettings,
 }
 
 impl App {
@@ -217,6 +221,7 @@ impl App {
                 .as_ref()
                 .map_or_else(|| PathBuf::from("Downloads"), |h| h.join("Downloads")),
             options,
+            alert_settings: AlertSettings::default(),
         };
         app.set_library(library);
         app
@@ -328,6 +333,9 @@ impl App {
         if let Some(effects) = self.browser_act(action) {
             return effects;
         }
+        if self.alerts_scroll_act(action) {
+            return Vec::new();
+        }
         match action {
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -368,6 +376,7 @@ impl App {
                 self.views.close(ViewKind::Report);
             }
             Action::Roots => self.toggle(ViewKind::Roots, View::Roots { scroll: 0 }),
+            Action::Alerts => self.toggle(ViewKind::Alerts, View::Alerts { scroll: 0 }),
             Action::Browse => return self.open_browser(),
             Action::CloseBrowser
             | Action::Search

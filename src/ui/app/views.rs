@@ -23,6 +23,8 @@ pub enum ViewKind {
     Browser,
     /// The roots report over the panes.
     Roots,
+    /// The alerts list over the panes.
+    Alerts,
     /// The help overlay.
     Help,
     /// Typing a device filter.
@@ -47,6 +49,11 @@ pub enum View {
         /// First line shown.
         scroll: usize,
     },
+    /// The alerts list, scrolled this far.
+    Alerts {
+        /// First line shown.
+        scroll: usize,
+    },
     /// Help, scrolled this far.
     Help {
         /// First line shown.
@@ -67,6 +74,7 @@ impl View {
             View::Browser(_) => ViewKind::Browser,
             View::Export(_) => ViewKind::Export,
             View::Roots { .. } => ViewKind::Roots,
+            View::Alerts { .. } => ViewKind::Alerts,
             View::Help { .. } => ViewKind::Help,
             View::Filter => ViewKind::Filter,
             View::Report(_) => ViewKind::Report,
@@ -80,6 +88,7 @@ impl View {
             View::Browser(b) => b.scopes(),
             View::Export(d) => vec![d.scope()],
             View::Roots { .. } => vec![Scope::Roots],
+            View::Alerts { .. } => vec![Scope::Alerts],
             View::Help { .. } => vec![Scope::Help],
             View::Filter => vec![Scope::Filter],
             View::Report(Report::Copied(_)) => vec![Scope::Copied],

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::progress;
+use crate::library::alerts::Severity;
 use crate::library::RootStatus;
 use crate::ui::app::{figures, App};
 use crate::ui::keymap::{self, Action, Scope};
@@ -45,6 +46,8 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
             format::plural(versions as i64, "version")
         )),
     ];
+    let alerts = alerts_span(app);
+    spans.extend(alerts.clone());
     if versions == 0 {
         // Nothing to size: the roots report says why.
     } else if app.results.sized.is_empty() {
@@ -55,7 +58,8 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
         spans.push(Span::raw("  reclaimable "));
         spans.push(Span::styled(format::size(reclaimable), theme.good()));
     }
-    if !app.library.damaged.is_empty() {
+    // An unidentified version is a `damaged` alert: the count above includes it.
+    if !app.library.damaged.is_empty() && alerts.is_none() {
         let n = app.library.damaged.len() as i64;
         spans.push(Span::styled(format!("  {} unidentified", n), theme.bad()));
     }
@@ -63,6 +67,22 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
         spans.push(Span::styled("  [read-only]", theme.warn()));
     }
     Line::from(spans)
+}
+
+/// `  3 alerts (!)`, red when one is critical (`None` without alerts): the hook of the alerts
+/// list (`crate::ui::view::alerts`).
+fn alerts_span(app: &App) -> Option<Span<'static>> {
+    let alerts = app.alerts();
+    let worst = alerts.iter().map(|a| a.severity).max()?;
+    let theme = &app.options.theme;
+    let style = match worst {
+        Severity::Critical => theme.bad(),
+        Severity::Warning => theme.warn(),
+    };
+    let key = keymap::key_for(Action::Alerts, Scope::Global)
+        .map_or(String::new(), |k| format!(" ({})", k.label()));
+    let text = format!("  {}{key}", format::plural(alerts.len() as i64, "alert"));
+    Some(Span::styled(text, style))
 }
 
 fn roots(app: &App, width: u16) -> Line<'static> {

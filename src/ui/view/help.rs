@@ -12,7 +12,7 @@ use crate::ui::fit;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
-const ORDER: [Scope; 21] = [
+const ORDER: [Scope; 22] = [
     Scope::Global,
     Scope::Devices,
     Scope::Versions,
@@ -26,6 +26,7 @@ const ORDER: [Scope; 21] = [
     Scope::Report,
     Scope::Copied,
     Scope::Roots,
+    Scope::Alerts,
     Scope::Browser,
     Scope::Results,
     Scope::Search,

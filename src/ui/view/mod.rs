@@ -2,6 +2,7 @@
 //! [`draw`] lays out the panes (see [`crate::ui::layout`]), then the view stack bottom to top,
 //! and is what tests and screenshots call.
 
+pub(crate) mod alerts;
 mod breakdown;
 mod browser;
 mod confirm;
@@ -58,6 +59,7 @@ fn draw_panes(frame: &mut Frame, app: &App) {
             View::Browser(b) => browser::render(frame, app, b),
             View::Export(d) => export::render(frame, area, app, view, d),
             View::Roots { scroll } => roots::render(frame, app, true, *scroll),
+            View::Alerts { scroll } => alerts::render(frame, app, *scroll),
             View::Help { scroll } => help::render(frame, area, app, *scroll),
             // The filter input is the devices pane's title.
             View::Filter => {}

@@ -45,7 +45,12 @@ pub(crate) fn area_in(full: Rect, overlay: bool) -> Rect {
 
 /// The report's text area (inside the borders) for the app's terminal size.
 pub(crate) fn inner(app: &App) -> Rect {
-    let area = area_in(Rect::new(0, 0, app.size.0, app.size.1), app.roots_overlay());
+    inner_in(app.size, app.roots_overlay())
+}
+
+/// The text area (inside the borders) of [`area_in`] a terminal of `size` (columns, rows).
+pub(super) fn inner_in(size: (u16, u16), overlay: bool) -> Rect {
+    let area = area_in(Rect::new(0, 0, size.0, size.1), overlay);
     Rect::new(
         area.x + 1,
         area.y + 1,
@@ -131,7 +136,7 @@ fn unreadable_lines(out: &mut Vec<Line<'static>>, app: &App, width: usize) {
 }
 
 /// Appends `text` wrapped to `width`, every line indented by `indent` spaces.
-fn push_wrapped(
+pub(super) fn push_wrapped(
     out: &mut Vec<Line<'static>>,
     text: &str,
     width: usize,
@@ -188,11 +193,25 @@ fn figures(app: &App, status: &RootStatus) -> Option<String> {
 pub(super) fn render(frame: &mut Frame, app: &App, overlay: bool, scroll: usize) {
     let theme = &app.options.theme;
     let area = area_in(frame.area(), overlay);
-    let inner_w = area.width.saturating_sub(2) as usize;
+    let body = lines(app, area.width.saturating_sub(2) as usize);
+    let focused = overlay || app.modal().is_none();
+    let head = "Roots: where backtop looked";
+    render_scrolled(frame, area, (head, focused), body, scroll, theme);
+}
+
+/// Draws `body` in a bordered pane titled `head` (with the lines shown, `3-20/44`, when it does
+/// not fit) over whatever is at `area`, scrolled to `scroll` (clamped).
+pub(super) fn render_scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    (head, focused): (&str, bool),
+    body: Vec<Line<'static>>,
+    scroll: usize,
+    theme: &Theme,
+) {
     let inner_h = area.height.saturating_sub(2) as usize;
-    let body = lines(app, inner_w);
     let scroll = scroll.min(body.len().saturating_sub(inner_h));
-    let mut head = "Roots: where backtop looked".to_string();
+    let mut head = head.to_string();
     if body.len() > inner_h {
         head.push_str(&format!(
             "  {}-{}/{}",
@@ -201,7 +220,7 @@ pub(super) fn render(frame: &mut Frame, app: &App, overlay: bool, scroll: usize)
             body.len()
         ));
     }
-    let block = pane(title(head, theme), overlay || app.modal().is_none(), theme);
+    let block = pane(title(head, theme), focused, theme);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(body).block(block).scroll((scroll as u16, 0)),
