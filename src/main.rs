@@ -70,18 +70,25 @@ fn print_json_error(message: &str, code: u8) {
 
 /// A crash or a cancel between a delete's rename and its removal leaves a marker folder
 /// (never shown as a backup). The commands that delete anyway (the dashboard, `rm`, `prune`)
-/// finish such deletes first; the others (and `--read-only`) only say they are there.
-fn finish_or_report_half_deletes(cli: &Cli, run_roots: &RunRoots) {
+/// finish such deletes first; the others (and `--read-only`) only say they are there. Returns
+/// what was finished, for the dashboard to show (the other commands print it on stderr).
+fn finish_or_report_half_deletes(cli: &Cli, run_roots: &RunRoots) -> Vec<String> {
     let deletes = matches!(
         cli.command,
         None | Some(Command::Rm { .. }) | Some(Command::Prune { dry_run: false, .. })
     );
     let roots = run_roots.paths();
     if deletes && !cli.read_only {
-        for recovery in recover_markers(&roots) {
-            eprintln!("backtop: {}", for_display(&recovery.message));
+        let said: Vec<String> = recover_markers(&roots)
+            .into_iter()
+            .map(|recovery| recovery.message)
+            .collect();
+        if cli.command.is_some() {
+            for message in &said {
+                eprintln!("backtop: {}", for_display(message));
+            }
         }
-        return;
+        return said;
     }
     for marker in find_markers(&roots) {
         eprintln!(
@@ -91,6 +98,7 @@ fn finish_or_report_half_deletes(cli: &Cli, run_roots: &RunRoots) {
             sanitize::path(&marker.dir)
         );
     }
+    Vec::new()
 }
 
 /// Scan options for this run: the size cache in the platform cache folder unless `--no-cache`
@@ -154,7 +162,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
         _ => {}
     }
     let run_roots = RunRoots::resolve(&cli.roots, &config.roots)?;
-    finish_or_report_half_deletes(&cli, &run_roots);
+    let finished = finish_or_report_half_deletes(&cli, &run_roots);
     let library = run_roots.discover();
     let cache = scan_options(&cli).cache;
     match cli.command {
@@ -172,7 +180,8 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
                 library.clone(),
                 cli.read_only,
                 DashboardHost::sizing(sizing),
-            );
+            )
+            .with_notes(finished);
             let mut options = tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host));
             options.no_color |= !config.color;
             options.alerts = config.alerts.clone();

@@ -21,7 +21,6 @@ use super::guard::DeletePlanItem;
 use super::marker::{self, mark_stopped, DeleteMode, Marker};
 use super::recheck::{file_id, recheck};
 use super::remove::{count_bytes, remove_tree, DeleteProgress, Remover, SystemRemover};
-use super::trash_check;
 
 /// The text shown with every trash result.
 pub const TRASH_NOTE: &str = "trashed data still uses the volume until the Trash is emptied";
@@ -198,7 +197,7 @@ fn cancelled_untouched(path: &Path) -> DeleteOutcome {
 /// Trash's "Put Back" returns it to its real place). Refused when the only usable trash is
 /// on another disk (the move would be a full copy).
 pub(crate) fn trash_in_place(path: &Path, remover: &mut dyn Remover) -> DeleteOutcome {
-    if let Err(why) = trash_check::same_volume_trash(path) {
+    if let Err(why) = remover.trash_problem(path) {
         return failed(path, format!("nothing was deleted: {why}"));
     }
     match remover.trash(path) {

@@ -20,6 +20,7 @@ pub mod relocate;
 pub mod remove;
 #[cfg(unix)]
 mod remove_at;
+pub mod trash_bin;
 pub mod trash_check;
 pub mod verify;
 mod verify_rows;

@@ -158,10 +158,17 @@ fn recover_one(m: &Marker, remover: &mut dyn Remover) -> MarkerRecovery {
         DeleteMode::Permanent => remove_marker(m, 0, &AtomicBool::new(false), remover, &mut |_| {}),
     };
     let cleaned = std::fs::symlink_metadata(&m.dir).is_err();
-    let message = if out.is_done() {
-        format!("finished an interrupted delete: {}", out.message)
+    let (done, what) = (out.is_done(), original.display());
+    let message = if done {
+        format!(
+            "finished deleting {what} (a delete stopped before it ended): {}",
+            out.message
+        )
     } else {
-        format!("could not finish an interrupted delete: {}", out.message)
+        format!(
+            "could not finish deleting {what} (a delete stopped before it ended): {}",
+            out.message
+        )
     };
     report(cleaned, message)
 }

@@ -37,6 +37,17 @@ pub trait Remover {
     fn remove_dir(&mut self, path: &Path) -> io::Result<()>;
     /// Moves a folder to the system trash.
     fn trash(&mut self, path: &Path) -> Result<(), String>;
+    /// Why trashing `path` would not be a rename (a full copy to another disk), if it would
+    /// not; see [`super::trash_check`].
+    fn trash_problem(&self, path: &Path) -> Result<(), String> {
+        super::trash_check::same_volume_trash(path)
+    }
+    /// Puts a version this remover trashed back at `original` (a cancelled trash delete).
+    /// The default says it cannot.
+    fn put_back(&mut self, original: &Path) -> Result<(), String> {
+        let _ = original;
+        Err("it stays in the trash".into())
+    }
     /// (unix) Removes entry `name` of the open folder `parent` (at `path`): a file or link, or
     /// an empty folder when `dir`. The default calls [`Remover::remove_file`] or
     /// [`Remover::remove_dir`] on `path` (the seam tests use); the system remover uses
@@ -73,6 +84,10 @@ impl Remover for SystemRemover {
 
     fn trash(&mut self, path: &Path) -> Result<(), String> {
         trash_context().delete(path).map_err(|e| e.to_string())
+    }
+
+    fn put_back(&mut self, original: &Path) -> Result<(), String> {
+        super::trash_bin::system_put_back(original)
     }
 
     #[cfg(unix)]

@@ -37,7 +37,7 @@ pub fn trash_spot(version_dev: u64, home_dev: Option<u64>, volume_usable: bool) 
 pub fn copy_refusal(bytes: u64) -> String {
     format!(
         "the trash is on another disk: moving would copy {}; use permanent delete \
-         (--permanent / t)",
+         (--permanent, or Tab in the dialog)",
         humansize::format_size(bytes, humansize::DECIMAL)
     )
 }
@@ -155,7 +155,7 @@ mod tests {
         assert_eq!(
             copy_refusal(3_000_000),
             "the trash is on another disk: moving would copy 3 MB; use permanent delete \
-             (--permanent / t)"
+             (--permanent, or Tab in the dialog)"
         );
     }
 }

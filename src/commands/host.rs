@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crossbeam_channel::Sender;
 
 use crate::actions::open::{self, OpenEnv, OpenPlan};
+use crate::actions::trash_bin::TrashBin;
 use crate::commands::context::RunRoots;
 use crate::library::Library;
 use crate::tasks::scan::Sizer;
@@ -37,14 +38,22 @@ pub struct DashboardHost {
     messages: Option<Sender<Msg>>,
     /// The library the caller discovered, used by the first scan instead of discovering again.
     fresh: Option<Library>,
+    /// What happened before the dashboard started (half-done deletes finished), said once
+    /// the loop is connected.
+    notes: Vec<String>,
+    /// `--demo`'s folder, held here (not in the roots the jobs share) so that it is removed
+    /// when the dashboard ends even if a scan thread is still winding down.
+    demo_dir: Option<tempfile::TempDir>,
     jobs: Jobs,
 }
 
 impl DashboardHost {
     /// A host over `roots`, starting from `library` (what the caller discovered), refusing
     /// deletes when `read_only`, sizing each discovered library with `sizer`.
-    pub fn new(roots: RunRoots, library: Library, read_only: bool, sizer: Sizer) -> Self {
+    pub fn new(mut roots: RunRoots, library: Library, read_only: bool, sizer: Sizer) -> Self {
+        let demo_dir = roots.demo_dir.take();
         DashboardHost {
+            demo_dir,
             roots: Arc::new(roots),
             fresh: Some(library.clone()),
             library: Arc::new(Mutex::new(library)),
@@ -53,7 +62,15 @@ impl DashboardHost {
             open_env: OpenEnv::from_process(),
             messages: None,
             jobs: Jobs::detached(),
+            notes: Vec::new(),
         }
+    }
+
+    /// Says `notes` in the dashboard once it runs (what start-up did, e.g. the half-done
+    /// deletes it finished).
+    pub fn with_notes(mut self, notes: Vec<String>) -> Self {
+        self.notes = notes;
+        self
     }
 
     /// Decides open/reveal as if in `env` (tests pretend to be over SSH).
@@ -70,6 +87,15 @@ impl DashboardHost {
     /// The real sizing scan ([`crate::scan::run`]) with these options.
     pub fn sizing(options: crate::scan::ScanOptions) -> Sizer {
         Arc::new(move |library, emit, cancel| crate::scan::run(library, &options, emit, cancel))
+    }
+
+    /// Where trash deletes go: the system trash, or for `--demo` a `.Trash` inside the
+    /// demo's folder, which goes away with it.
+    pub fn trash_bin(&self) -> TrashBin {
+        match &self.demo_dir {
+            Some(dir) => TrashBin::Folder(dir.path().join(".Trash")),
+            None => TrashBin::System,
+        }
     }
 
     /// The library as last discovered.
@@ -126,6 +152,9 @@ fn lock(library: &Shared) -> std::sync::MutexGuard<'_, Library> {
 impl Host for DashboardHost {
     fn connect(&mut self, messages: Sender<Msg>) {
         self.jobs = Jobs::new(job_sink(messages.clone()));
+        for note in self.notes.drain(..) {
+            let _ = messages.send(Msg::Status(note));
+        }
         self.messages = Some(messages);
     }
 
@@ -151,8 +180,9 @@ impl Host for DashboardHost {
                 let kind = JobKind::Delete {
                     permanent: request.permanent,
                 };
+                let bin = self.trash_bin();
                 self.jobs.spawn(kind, request.paths.len(), move |ctx| {
-                    tasks::delete::run(ctx, &request, &library, read_only)
+                    tasks::delete::run(ctx, &request, &library, read_only, &bin)
                 });
             }
             Effect::Cancel(id) => self.jobs.cancel(id),

@@ -68,8 +68,11 @@ pub enum Action {
     KeepMore,
     /// Prune: keep one fewer version per device (at least one).
     KeepFewer,
-    /// Stop the running delete or verify.
+    /// Stop the running verify or trash delete.
     CancelTask,
+    /// Hide the progress of a permanent delete, which goes on (it cannot be stopped once
+    /// started).
+    HideTask,
     /// Close a result dialog.
     Close,
     /// Suspend the dashboard and start a shell in the copied folder.
@@ -129,8 +132,10 @@ pub enum Scope {
     Checking,
     /// While the prune preview is open (with the confirmation keys).
     Prune,
-    /// While a delete or verify runs (outside dialogs).
+    /// While a verify or a trash delete runs (outside dialogs).
     Task,
+    /// While a permanent delete runs (outside dialogs).
+    Removing,
     /// While a result dialog (verify results) is open.
     Report,
     /// While the copied-path dialog is open.
@@ -169,7 +174,8 @@ impl Scope {
             Scope::Typed => "Confirmation by typing the device name",
             Scope::Checking => "Delete dialog, while the checks run",
             Scope::Prune => "Prune preview",
-            Scope::Task => "While a delete or verify runs",
+            Scope::Task => "While a verify or a delete to the Trash runs",
+            Scope::Removing => "While a permanent delete runs",
             Scope::Report => "Verify results",
             Scope::Copied => "Copied path",
             Scope::Roots => "Roots report",
@@ -345,7 +351,8 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('!')], A::Shell, "shell", "start a shell in that folder (exit to come back)", S::Copied),
     b(&[code(K::Esc), code(K::Enter), ch('q')], A::Close, "close", "close", S::Copied),
     b(&[code(K::Esc), code(K::Enter), ch('q')], A::Close, "close", "close", S::Report),
-    b(&[code(K::Esc)], A::CancelTask, "cancel", "cancel the running delete or verify", S::Task),
+    b(&[code(K::Esc)], A::CancelTask, "cancel", "stop the verify, or the delete to the Trash (what it moved is put back)", S::Task),
+    b(&[code(K::Esc)], A::HideTask, "hide", "hide the progress; a started permanent delete cannot be stopped and goes on", S::Removing),
     b(&[code(K::Enter)], A::FilterKeep, "keep", "keep the filter", S::Filter),
     b(&[code(K::Esc)], A::FilterClear, "clear", "clear the filter", S::Filter),
     b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Filter).when(W::Typed),

@@ -47,21 +47,29 @@ fn fixture() -> Fixture {
 
 /// The dashboard over the fixture's root only, with home and trash inside the temp dir.
 fn start(f: &Fixture, extra: &[&str]) -> Pty {
-    let home = f.dir.path().join("home");
-    let data = f.dir.path().join("data");
     let mut args = vec!["--only", "--root", f.root.to_str().expect("utf-8 path")];
     args.extend_from_slice(extra);
+    spawn_in(f.dir.path(), &args, 100, 30)
+}
+
+/// The binary with `args`, its home (config, cache), data (trash) and temporary folders in
+/// `dir/home`, `dir/data` and `dir/tmp`.
+fn spawn_in(dir: &Path, args: &[&str], cols: u16, rows: u16) -> Pty {
+    let [home, data, tmp] = ["home", "data", "tmp"].map(|d| dir.join(d));
+    std::fs::create_dir_all(&tmp).expect("tmp");
     Pty::spawn(
         Path::new(env!("CARGO_BIN_EXE_backtop")),
-        &args,
+        args,
         &[
             ("HOME", home.to_str().expect("utf-8")),
             ("XDG_DATA_HOME", data.to_str().expect("utf-8")),
             ("XDG_CONFIG_HOME", home.to_str().expect("utf-8")),
+            ("XDG_CACHE_HOME", home.to_str().expect("utf-8")),
+            ("TMPDIR", tmp.to_str().expect("utf-8")),
             ("NO_COLOR", "1"),
         ],
-        100,
-        30,
+        cols,
+        rows,
     )
 }
 
@@ -227,4 +235,68 @@ fn prune_previews_and_removes_beyond_the_two_newest() {
         .expect("the rescan shows the version gone");
     quit_restored(&pty);
     assert_only_gone(&f, 2);
+}
+
+#[test]
+fn the_next_launch_says_which_half_done_delete_it_finished() {
+    let f = fixture();
+    // A permanent delete stopped midway (a cancel at quit, a crash): the version waits in its
+    // marker folder, and the backtop that made it is gone.
+    let march = &f.versions[1];
+    let m = backtop::actions::marker::enter_marker(march, backtop::actions::DeleteMode::Permanent)
+        .expect("marker");
+    crate::delete_safety::fixture::abandon(&m.dir);
+    let pty = start(&f, &[]);
+    pty.wait_for_text("finished deleting", WAIT)
+        .expect("the dashboard says what start-up finished");
+    pty.wait_for_text("2 versions", WAIT)
+        .expect("and the version is gone");
+    quit_restored(&pty);
+    assert_only_gone(&f, 1);
+    assert!(!m.dir.exists(), "the marker is gone");
+}
+
+#[test]
+fn the_demo_trashes_into_its_own_folder_never_the_real_trash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let [home, data, tmp] = ["home", "data", "tmp"].map(|d| dir.path().join(d));
+    let pty = spawn_in(dir.path(), &["--demo"], 120, 36);
+    pty.wait_for_text("Devices (", WAIT).expect("dashboard up");
+    // The oldest version of the first device: never its newest complete backup.
+    pty.send_key_seq(&[Key::Enter, Key::Char('G'), Key::Char('d')]);
+    pty.wait_for_text("To the Trash", WAIT)
+        .expect("the delete dialog, to the trash");
+    pty.wait_for_text("Frees", WAIT).ok();
+    pty.wait_for("the guards' answer", WAIT, |s| {
+        !s.contents().contains("checking")
+    })
+    .expect("checked");
+    pty.send_key(Key::Char('y'));
+    pty.wait_for_text("moved 1 version to the Trash", WAIT)
+        .expect("the status line says where it went");
+    let demo: Vec<PathBuf> = std::fs::read_dir(&tmp)
+        .expect("tmp")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("backtop-demo-"))
+        })
+        .collect();
+    assert_eq!(demo.len(), 1, "one demo folder: {demo:?}");
+    let trashed = std::fs::read_dir(demo[0].join(".Trash"))
+        .expect("the demo's own trash")
+        .count();
+    assert_eq!(trashed, 1, "the version is in the demo's .Trash");
+    for real in [
+        data.join("Trash"),
+        home.join(".local/share/Trash"),
+        home.join(".Trash"),
+    ] {
+        assert!(!real.exists(), "nothing was written to {}", real.display());
+    }
+    quit_restored(&pty);
+    assert!(
+        !demo[0].exists(),
+        "the demo folder, its trash with it, is gone after exit"
+    );
 }

@@ -38,7 +38,7 @@ fn footer(app: &App) -> String {
 }
 
 #[test]
-fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
+fn a_permanent_delete_streams_progress_and_esc_only_hides_it() {
     let mut app = scanned(options(true, false, false));
     feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
     task(&mut app, PERMANENT, JobEvent::Started { total: 2 });
@@ -48,12 +48,12 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
     progress(&mut app, PERMANENT, Progress::Removed { files, bytes });
     assert_eq!(
         footer(&app),
-        " deleting 1/2: 1,200 files, freed 3 GB  Esc cancel",
-        "the footer shows the running total and the cancel key"
+        " removing 1/2: 1,200 files, freed 3 GB  Esc hides this, the delete goes on",
+        "the footer shows the running total and says Esc does not stop it"
     );
     assert_eq!(
         app.scopes(),
-        [Scope::Versions, Scope::Task, Scope::Global],
+        [Scope::Versions, Scope::Removing, Scope::Global],
         "the task's keys join the pane's"
     );
     let before = app.version().map(|v| v.path.clone());
@@ -69,24 +69,33 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
     );
     assert_eq!(
         app.status.as_deref(),
-        Some("wait: a task is running (Esc cancels it)")
+        Some("wait: a permanent delete is running (it cannot be stopped once started)")
     );
-    assert_eq!(feed(&mut app, [key(KeyCode::Esc)]), [Effect::Cancel(JOB)]);
     assert!(
         feed(&mut app, [key(KeyCode::Esc)]).is_empty(),
-        "a second Esc neither cancels again nor quits"
+        "Esc asks for no cancel: a started permanent delete goes on"
     );
-    assert_eq!(
-        footer(&app),
-        " deleting 1/2: 1,200 files, freed 3 GB  cancelling…"
+    assert!(app.task.as_ref().is_some_and(|t| t.hidden && !t.cancelling));
+    assert!(
+        footer(&app).starts_with(" Enter browse"),
+        "the progress is hidden, the pane's keys are back: {}",
+        footer(&app)
     );
+    assert_eq!(app.scopes(), [Scope::Versions, Scope::Global]);
+    assert!(
+        feed(&mut app, [key(KeyCode::Esc)]).is_empty(),
+        "a second Esc goes back, it neither cancels nor quits"
+    );
+    assert_eq!(app.focus, backtop::ui::Pane::Devices);
     let freed = 5_000_000_000;
     progress(&mut app, PERMANENT, Progress::ItemDone { freed });
+    progress(&mut app, PERMANENT, Progress::ItemDone { freed });
     let summary = DeleteSummary {
-        gone: 1,
-        freed,
+        gone: 2,
+        freed: 2 * freed,
         failures: vec![],
-        cancelled: true,
+        cancelled: false,
+        put_back: 0,
     };
     let effects = task(
         &mut app,
@@ -97,7 +106,7 @@ fn a_permanent_delete_streams_progress_and_can_be_cancelled_once() {
     assert!(app.task.is_none());
     assert_eq!(
         app.status.as_deref(),
-        Some("deleted 1 version, freed 5 GB (cancelled)")
+        Some("deleted 2 versions, freed 10 GB")
     );
 }
 
@@ -114,6 +123,7 @@ fn a_trash_delete_reports_failures_and_the_trash_note() {
         freed: 0,
         failures: vec!["nothing was deleted: cannot move it aside".into()],
         cancelled: false,
+        put_back: 0,
     };
     assert_eq!(
         task(&mut app, TRASH, JobEvent::Done(Outcome::Deleted(summary))),
@@ -125,6 +135,26 @@ fn a_trash_delete_reports_failures_and_the_trash_note() {
             "moved 1 version to the Trash; trashed data still uses the volume until the Trash \
              is emptied; 1 failed: nothing was deleted: cannot move it aside"
         )
+    );
+}
+
+#[test]
+fn a_cancelled_trash_delete_says_what_it_put_back() {
+    let mut app = scanned(options(true, false, false));
+    task(&mut app, TRASH, JobEvent::Started { total: 3 });
+    assert_eq!(feed(&mut app, [key(KeyCode::Esc)]), [Effect::Cancel(JOB)]);
+    assert_eq!(footer(&app), " moving 1/3 to the Trash  cancelling…");
+    let summary = DeleteSummary {
+        gone: 0,
+        freed: 0,
+        failures: vec![],
+        cancelled: true,
+        put_back: 2,
+    };
+    task(&mut app, TRASH, JobEvent::Done(Outcome::Deleted(summary)));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("cancelled: nothing is in the Trash (2 versions put back)")
     );
 }
 

@@ -102,6 +102,17 @@ fn states() -> Vec<(&'static str, App)> {
     out.push(("delete dialog, name to type", typed.clone()));
     feed(&mut typed, [ch('A')]);
     out.push(("delete dialog, name half typed", typed));
+    for (name, permanent) in [
+        ("permanent delete running", true),
+        ("trash delete running", false),
+    ] {
+        let mut running = phone_versions();
+        running.update(job(
+            backtop::tasks::JobKind::Delete { permanent },
+            backtop::tasks::JobEvent::Started { total: 2 },
+        ));
+        out.push((name, running));
+    }
     let mut copied = scanned(opts());
     copied.update(Msg::Copied(p("phone-live")));
     out.push(("copied path", copied));

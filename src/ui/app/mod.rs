@@ -268,8 +268,12 @@ impl App {
     pub fn scopes(&self) -> Vec<Scope> {
         match self.views.top() {
             Some(view) => view.scopes(),
-            None if self.task.is_some() => vec![self.focus.scope(), Scope::Task, Scope::Global],
-            None => vec![self.focus.scope(), Scope::Global],
+            None => match &self.task {
+                Some(task) if !task.hidden => {
+                    vec![self.focus.scope(), task.scope(), Scope::Global]
+                }
+                _ => vec![self.focus.scope(), Scope::Global],
+            },
         }
     }
 
@@ -372,6 +376,11 @@ impl App {
             Action::ToggleMode => self.toggle_permanent(),
             Action::KeepMore | Action::KeepFewer => self.adjust_keep(action == Action::KeepMore),
             Action::CancelTask => return self.cancel_task(),
+            Action::HideTask => {
+                if let Some(task) = &mut self.task {
+                    task.hidden = true;
+                }
+            }
             Action::Close => {
                 self.views.close(ViewKind::Report);
             }

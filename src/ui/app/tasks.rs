@@ -39,6 +39,8 @@ pub struct TaskState {
     pub rows: (u64, u64),
     /// Esc was pressed; waiting for the worker to stop.
     pub cancelling: bool,
+    /// Esc hid the progress of a permanent delete, which goes on.
+    pub hidden: bool,
 }
 
 impl TaskState {
@@ -54,6 +56,21 @@ impl TaskState {
             freed: 0,
             rows: (0, 0),
             cancelling: false,
+            hidden: false,
+        }
+    }
+
+    /// True for a permanent delete: once started it cannot be stopped (Esc only hides it).
+    pub fn unstoppable(&self) -> bool {
+        self.kind == JobKind::Delete { permanent: true }
+    }
+
+    /// The keymap scope of its footer line: a permanent delete can only be hidden.
+    pub fn scope(&self) -> Scope {
+        if self.unstoppable() {
+            Scope::Removing
+        } else {
+            Scope::Task
         }
     }
 
@@ -209,10 +226,14 @@ impl App {
 
     /// True when a delete or verify is running (a second one is refused).
     pub(super) fn busy(&mut self) -> bool {
-        if self.task.is_some() {
-            let key = keymap::key_label(Action::CancelTask, Scope::Task);
-            self.status = Some(format!("wait: a task is running ({key} cancels it)"));
-        }
+        self.status = self.task.as_ref().map(|task| {
+            if task.unstoppable() {
+                "wait: a permanent delete is running (it cannot be stopped once started)".into()
+            } else {
+                let key = keymap::key_label(Action::CancelTask, Scope::Task);
+                format!("wait: a task is running ({key} cancels it)")
+            }
+        });
         self.task.is_some()
     }
 
@@ -227,14 +248,25 @@ impl App {
     }
 }
 
-/// What a finished delete says: versions gone, bytes freed or the trash note, failures.
+/// What a finished delete says: versions gone, bytes freed or the trash note, what a cancel
+/// put back, failures.
 fn delete_line(permanent: bool, s: &DeleteSummary) -> String {
-    let stopped = if s.cancelled { " (cancelled)" } else { "" };
     let n = format::plural(s.gone as i64, "version");
-    let line = if permanent {
-        format!("deleted {n}, freed {}{stopped}", format::size(s.freed))
-    } else {
-        format!("moved {n} to the Trash{stopped}; {TRASH_NOTE}")
+    let line = match (permanent, s.cancelled) {
+        (true, false) => format!("deleted {n}, freed {}", format::size(s.freed)),
+        (true, true) => format!(
+            "stopped: deleted {n}, freed {}; the rest is finished at the next start",
+            format::size(s.freed)
+        ),
+        (false, false) => format!("moved {n} to the Trash; {TRASH_NOTE}"),
+        (false, true) if s.gone == 0 => format!(
+            "cancelled: nothing is in the Trash ({} put back)",
+            format::plural(s.put_back as i64, "version")
+        ),
+        (false, true) => format!(
+            "cancelled: {n} stayed in the Trash, {} put back",
+            format::plural(s.put_back as i64, "version")
+        ),
     };
     match s.failures.first() {
         Some(first) => format!("{line}; {} failed: {first}", s.failures.len()),

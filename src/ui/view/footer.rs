@@ -19,7 +19,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    if let (Some(task), None) = (&app.task, app.modal()) {
+    if let (Some(task @ TaskState { hidden: false, .. }), None) = (&app.task, app.modal()) {
         frame.render_widget(Paragraph::new(task_line(task, app)), area);
         return;
     }
@@ -68,7 +68,7 @@ fn task_line(task: &TaskState, app: &App) -> Line<'static> {
     let n = format!("{}/{}", (task.done + 1).min(task.total), task.total);
     let what = match task.kind {
         JobKind::Delete { permanent: true } => format!(
-            "deleting {n}: {} files, freed {}",
+            "removing {n}: {} files, freed {}",
             format::count(task.files),
             format::size(task.freed_so_far())
         ),
@@ -82,13 +82,18 @@ fn task_line(task: &TaskState, app: &App) -> Line<'static> {
             format::count(task.rows.1)
         ),
     };
-    let cancel = keymap::key_for(Action::CancelTask, Scope::Task).map(|k| k.label());
+    let (action, says) = if task.unstoppable() {
+        (Action::HideTask, " hides this, the delete goes on")
+    } else {
+        (Action::CancelTask, " cancel")
+    };
+    let key = keymap::key_for(action, task.scope()).map(|k| k.label());
     let mut spans = vec![Span::styled(format!(" {what}  "), theme.warn())];
-    match (task.cancelling, cancel) {
+    match (task.cancelling, key) {
         (true, _) => spans.push(Span::styled("cancelling…", theme.muted())),
         (false, Some(k)) => {
             spans.push(Span::styled(k, theme.key()));
-            spans.push(Span::raw(" cancel"));
+            spans.push(Span::raw(says));
         }
         (false, None) => {}
     }

@@ -19,6 +19,7 @@ const ORDER: [Scope; 22] = [
     Scope::Breakdown,
     Scope::Filter,
     Scope::Task,
+    Scope::Removing,
     Scope::Confirm,
     Scope::Typed,
     Scope::Checking,

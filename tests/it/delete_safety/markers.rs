@@ -34,9 +34,10 @@ fn a_crash_between_rename_and_removal_is_finished_at_next_start() {
     assert_eq!(rec.len(), 1);
     assert!(rec[0].cleaned);
     assert!(
-        rec[0]
-            .message
-            .starts_with("finished an interrupted delete: removed "),
+        rec[0].message.starts_with(&format!(
+            "finished deleting {} (a delete stopped",
+            v.display()
+        )),
         "{}",
         rec[0].message
     );

@@ -1,6 +1,6 @@
 //! Deletes: guards, crash-safe markers, the remover and the trash (one fixture for all four).
 
-mod fixture;
+pub(crate) mod fixture;
 mod guards;
 mod markers;
 mod removal;

@@ -96,7 +96,10 @@ fn a_permission_denied_file_is_reported_and_the_rest_goes() {
     assert!(rec[0].cleaned, "{rec:?}");
     assert_eq!(
         rec[0].message,
-        format!("finished an interrupted delete: removed 1 files ({size} B)")
+        format!(
+            "finished deleting {} (a delete stopped before it ended): removed 1 files ({size} B)",
+            v.display()
+        )
     );
     assert_eq!(rec[0].original, v);
     assert!(!marker.exists());
@@ -129,7 +132,10 @@ fn a_real_unwritable_folder_is_reported_when_not_root() {
     assert!(rec[0].cleaned, "{rec:?}");
     assert_eq!(
         rec[0].message,
-        "finished an interrupted delete: removed 1 files (1 B)"
+        format!(
+            "finished deleting {} (a delete stopped before it ended): removed 1 files (1 B)",
+            v.display()
+        )
     );
     assert!(!marker.exists());
 }

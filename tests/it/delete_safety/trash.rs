@@ -83,8 +83,11 @@ fn a_refusing_trash_leaves_the_version_in_place() {
     let rec = recover_markers_with(&f.roots(), &mut denying);
     assert_eq!(
         rec[0].message,
-        "could not finish an interrupted delete: nothing was deleted: the trash refused it \
-         (no trash here); try --permanent"
+        format!(
+            "could not finish deleting {} (a delete stopped before it ended): nothing was \
+             deleted: the trash refused it (no trash here); try --permanent",
+            v.display()
+        )
     );
     assert!(rec[0].cleaned, "the marker is gone: {rec:?}");
     assert_eq!(listing(&f.root), before);
@@ -191,4 +194,101 @@ fn a_trash_on_another_disk_is_refused() {
         "home trash on the same disk"
     );
     assert!(v.join("Info.plist").is_file());
+}
+
+/// A folder trash that raises the job's cancel flag once it trashed something (Esc pressed
+/// while the first version was moving).
+struct CancelAfterTrash<'a> {
+    inner: backtop::actions::trash_bin::FolderTrash,
+    flag: &'a std::sync::atomic::AtomicBool,
+}
+
+impl Remover for CancelAfterTrash<'_> {
+    fn remove_file(&mut self, path: &Path) -> io::Result<()> {
+        self.inner.remove_file(path)
+    }
+    fn remove_dir(&mut self, path: &Path) -> io::Result<()> {
+        self.inner.remove_dir(path)
+    }
+    fn trash(&mut self, path: &Path) -> Result<(), String> {
+        let done = self.inner.trash(path);
+        self.flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        done
+    }
+    fn trash_problem(&self, path: &Path) -> Result<(), String> {
+        self.inner.trash_problem(path)
+    }
+    fn put_back(&mut self, original: &Path) -> Result<(), String> {
+        self.inner.put_back(original)
+    }
+}
+
+#[test]
+fn a_cancelled_trash_delete_puts_back_what_it_moved() {
+    use backtop::tasks::{DeleteRequest, JobEvent, JobKind, Jobs, Outcome};
+    let f = fixture();
+    let first = f.archive();
+    let second = f.root.join(format!("{U}-20240301-000000"));
+    let before = (listing(&first), listing(&second));
+    let bin = f.outside.join(".Trash");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let mut jobs = Jobs::new(std::sync::Arc::new(move |m| {
+        let _ = tx.lock().unwrap().send(m);
+    }));
+    let request = DeleteRequest {
+        paths: vec![first.clone(), second.clone()],
+        permanent: false,
+        forced: vec![],
+        confirm_imazing: false,
+    };
+    let (library, dir) = (f.library.clone(), bin.clone());
+    let id = jobs.spawn(JobKind::Delete { permanent: false }, 2, move |ctx| {
+        let mut remover = CancelAfterTrash {
+            inner: backtop::actions::trash_bin::FolderTrash::new(dir),
+            flag: ctx.cancel_flag(),
+        };
+        backtop::tasks::delete::run_with(ctx, &request, &library, false, &mut remover)
+    });
+    jobs.wait(id);
+    let summary = rx
+        .try_iter()
+        .find_map(|m| match m.event {
+            JobEvent::Done(Outcome::Deleted(s)) => Some(s),
+            _ => None,
+        })
+        .expect("the delete ended with its summary");
+    assert_eq!(
+        (summary.gone, summary.put_back, summary.cancelled),
+        (0, 1, true),
+        "the version trashed before the cancel is put back, the next never started: {summary:?}"
+    );
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    assert_eq!(
+        (listing(&first), listing(&second)),
+        before,
+        "both versions are where they were, every file and size intact"
+    );
+    assert_eq!(
+        std::fs::read_dir(&bin).unwrap().count(),
+        0,
+        "nothing stays in the trash"
+    );
+}
+
+#[test]
+fn a_folder_trash_never_puts_back_over_something() {
+    use backtop::actions::trash_bin::FolderTrash;
+    let f = fixture();
+    let v = f.archive();
+    let mut trash = FolderTrash::new(f.outside.join(".Trash"));
+    let out = delete(&f.item(&v), DeleteMode::Trash, &mut trash);
+    assert_eq!(out.status, DeleteStatus::Trashed);
+    assert!(!v.exists());
+    std::fs::create_dir(&v).unwrap();
+    let err = trash.put_back(&v).unwrap_err();
+    assert!(err.contains("something else is at"), "{err}");
+    std::fs::remove_dir(&v).unwrap();
+    trash.put_back(&v).expect("put back once the place is free");
+    assert!(v.join("Manifest.db").is_file(), "the version is back");
 }
