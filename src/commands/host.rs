@@ -105,10 +105,10 @@ impl DashboardHost {
 
     fn open(&mut self, path: &Path) -> Option<String> {
         match open::open_target(path, &self.open_env) {
-            plan @ OpenPlan::Local { .. } => Some(match open::execute(&plan) {
-                Ok(()) => format!("opened {} in the file manager", path.display()),
-                Err(e) => format!("could not open {}: {e}", path.display()),
-            }),
+            plan @ OpenPlan::Local { .. } => match open::execute(&plan) {
+                Ok(()) => Some(format!("opened {} in the file manager", path.display())),
+                Err(e) => self.open_failed(path, &e.to_string()),
+            },
             OpenPlan::Remote {
                 osc52,
                 path,
@@ -126,6 +126,27 @@ impl DashboardHost {
                 }
                 None
             }
+        }
+    }
+
+    /// Opening in the file manager failed: copy the path with OSC 52 as when there is no
+    /// desktop, and let the dashboard say why and offer a shell there.
+    fn open_failed(&mut self, path: &Path, why: &str) -> Option<String> {
+        let sequence = open::osc52(&path.to_string_lossy());
+        let sequence = open::passthrough(&sequence, self.open_env.multiplexer);
+        let mut out = std::io::stdout();
+        let _ = out
+            .write_all(sequence.as_bytes())
+            .and_then(|()| out.flush());
+        match &self.messages {
+            Some(tx) => {
+                let _ = tx.send(Msg::OpenFailed {
+                    path: path.to_path_buf(),
+                    why: why.to_string(),
+                });
+                None
+            }
+            None => Some(format!("could not open it in the file manager: {why}")),
         }
     }
 

@@ -79,6 +79,8 @@ pub enum Action {
     Shell,
     /// Show or hide the roots report (every place looked at, and how to fix access).
     Roots,
+    /// Show the last status lines in full.
+    Messages,
     /// Open the selected version in the browser.
     Browse,
     /// Close the browser.
@@ -279,6 +281,8 @@ pub enum When {
     Filtered,
     /// The text being typed (filter, device name, search, destination) is not empty.
     Typed,
+    /// A status line was shown (the messages dialog has something to show).
+    Messages,
     /// The open text (help, roots report) is not at its top.
     ScrollUp,
     /// The open text (help, roots report) is not at its end.
@@ -435,6 +439,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global).when(W::AnyVersion),
     b(&[ch('R')], A::Roots, "roots", "where backtop looked, and how to fix access", S::Global),
     b(&[ch('!')], A::Alerts, "alerts", "the alerts, each with what to do", S::Global),
+    b(&[ch('m')], A::Messages, "messages", "the last messages in full (the footer cuts them)", S::Global).when(W::Messages),
 ];
 
 /// The action a key triggers in these scopes (tried in order), if any, every binding taken

@@ -47,6 +47,14 @@ pub enum Msg {
     Status(String),
     /// A version's path was put on the clipboard (no desktop here): show it and offer a shell.
     Copied(PathBuf),
+    /// Opening a version in the file manager failed (its path was put on the clipboard):
+    /// show why, the path, and offer a shell.
+    OpenFailed {
+        /// The version folder.
+        path: PathBuf,
+        /// Why it could not be opened.
+        why: String,
+    },
     /// Leave now (a signal, or the terminal went away).
     Quit,
 }

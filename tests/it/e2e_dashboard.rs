@@ -112,3 +112,41 @@ fn esc_goes_back_but_never_quits_and_q_does() {
     assert!(status.success(), "exit status {status:?}");
     pty.check_restored().unwrap();
 }
+
+#[test]
+fn a_failed_open_gives_the_reason_and_the_shell() {
+    let home = demo_home();
+    let cache = home.path().join("cache");
+    // A desktop with no file manager at all: nothing on PATH to open a folder with.
+    let pty = Pty::spawn(
+        Path::new(env!("CARGO_BIN_EXE_backtop")),
+        &[
+            "--only",
+            "--home",
+            home.path().to_str().expect("utf-8 path"),
+        ],
+        &[
+            ("HOME", home.path().to_str().expect("utf-8")),
+            ("XDG_CACHE_HOME", cache.to_str().expect("utf-8")),
+            ("XDG_CONFIG_HOME", cache.to_str().expect("utf-8")),
+            ("DISPLAY", ":99"),
+            ("PATH", "/nonexistent"),
+        ],
+        100,
+        30,
+    );
+    pty.wait_for_text("Devices (4)", WAIT).unwrap();
+    pty.send_key_seq(&[Key::Enter, Key::Char('o')]);
+    pty.wait_for_text("Could not open it in the file manager:", WAIT)
+        .expect("the reason, not just the path");
+    pty.wait_for_text("OSC 52", WAIT)
+        .expect("the path is copied as when there is no desktop");
+    pty.wait_for_text("! shell", WAIT)
+        .expect("and the shell is offered");
+    pty.send_key(Key::Esc);
+    pty.wait_for_text_gone("Could not open it", WAIT).unwrap();
+    pty.send_key(Key::Char('q'));
+    let status = pty.wait_exit(WAIT).expect("backtop exits after q");
+    assert!(status.success(), "exit status {status:?}");
+    pty.check_restored().unwrap();
+}

@@ -242,3 +242,61 @@ fn a_wrong_name_says_what_is_expected() {
         Some("type Anna's iPhone to confirm, then Enter")
     );
 }
+
+#[test]
+fn the_message_log_shows_what_the_footer_cut() {
+    let mut app = phone_versions();
+    let long = "moved 1 version to the Trash; trashed data still uses the volume until the Trash \
+                is emptied";
+    app.update(Msg::Status(long.into()));
+    let footer = ui_screen::screen(&mut app, 80, 24);
+    let last = footer.lines().last().unwrap_or_default().to_string();
+    assert!(
+        !last.contains("emptied"),
+        "the footer cuts the line at 80 columns: {last}"
+    );
+    app.update(Msg::Status("rescan finished".into()));
+    assert_eq!(app.messages, [long, "rescan finished"], "both are kept");
+    feed(&mut app, [ch('m')]);
+    let screen = ui_screen::screen(&mut app, 80, 24);
+    assert!(
+        screen.contains("Messages (last 2)") && screen.contains("is emptied"),
+        "m shows every kept message in full:\n{screen}"
+    );
+    let order = |s: &str| screen.find(s).unwrap_or(usize::MAX);
+    assert!(
+        order("moved 1 version") < order("rescan finished"),
+        "oldest first"
+    );
+    feed(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.report().is_none(), "Esc closes it");
+    let fresh = scanned(options(true, false, false));
+    assert!(
+        !fresh.hints().iter().any(|r| r.hint == "messages"),
+        "no messages key before there is a message"
+    );
+}
+
+#[test]
+fn a_failed_open_says_why_and_offers_the_shell() {
+    let mut app = phone_versions();
+    app.update(Msg::OpenFailed {
+        path: p("phone-live"),
+        why: "no file manager found (xdg-open: not found)".into(),
+    });
+    let screen = ui_screen::screen(&mut app, 100, 30);
+    assert!(
+        screen.contains("Could not open it in the file manager: no file manager found"),
+        "the reason is in the dialog:\n{screen}"
+    );
+    assert!(screen.contains("OSC 52"), "the path was copied:\n{screen}");
+    assert!(
+        screen.contains("! shell"),
+        "and a shell is offered:\n{screen}"
+    );
+    assert_eq!(
+        feed(&mut app, [ch('!')]),
+        [Effect::Shell(p("phone-live"))],
+        "! starts the shell in the version's folder"
+    );
+}

@@ -37,6 +37,7 @@ impl App {
                 Some(View::Confirm(Confirm::Delete(d))) => !d.typed.is_empty(),
                 _ => true,
             },
+            When::Messages => !self.messages.is_empty(),
             When::ScrollUp => self.scroll_room().0 > 0,
             When::ScrollDown => self.scroll_room().1 > 0,
         }

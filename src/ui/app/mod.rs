@@ -51,6 +51,9 @@ pub(crate) fn still_checking() -> String {
     format!("still checking what may be deleted ({key} closes)")
 }
 
+/// Status lines kept for the messages dialog.
+pub const MESSAGES_KEPT: usize = 100;
+
 /// The focusable panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -181,6 +184,9 @@ pub struct App {
     pub newest: Newest,
     /// Last status line (action results, refusals).
     pub status: Option<String>,
+    /// Every status line shown, oldest first (the last [`MESSAGES_KEPT`]), for the messages
+    /// dialog: the footer cuts a status line to its width.
+    pub messages: Vec<String>,
     /// "Now", for ages.
     pub now: OffsetDateTime,
     /// Terminal size (columns, rows), for mouse hits and paging.
@@ -214,6 +220,7 @@ impl App {
             task: None,
             newest: Newest::default(),
             status: None,
+            messages: Vec::new(),
             now,
             size: (80, 24),
             downloads: options
@@ -227,8 +234,22 @@ impl App {
         app
     }
 
-    /// Feeds one message; returns what the run loop must do.
+    /// Feeds one message; returns what the run loop must do. A new status line is kept in
+    /// [`App::messages`] too.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let before = self.status.clone();
+        let effects = self.handle(msg);
+        if let Some(status) = self.status.as_ref().filter(|s| Some(*s) != before.as_ref()) {
+            if self.messages.last() != Some(status) {
+                self.messages.push(status.clone());
+            }
+            let extra = self.messages.len().saturating_sub(MESSAGES_KEPT);
+            self.messages.drain(..extra);
+        }
+        effects
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(ev) if ev.kind != KeyEventKind::Release => self.on_key(Key::from_event(&ev)),
             Msg::Key(_) => Vec::new(),
@@ -252,6 +273,12 @@ impl App {
             }
             Msg::Copied(path) => {
                 self.views.push(View::Report(Report::Copied(path)));
+                Vec::new()
+            }
+            Msg::OpenFailed { path, why } => {
+                self.status = Some(format!("could not open it in the file manager: {why}"));
+                self.views
+                    .push(View::Report(Report::OpenFailed { path, why }));
                 Vec::new()
             }
             Msg::Rescan => vec![Effect::Rescan],
@@ -400,11 +427,13 @@ impl App {
             | Action::DestUndo
             | Action::DestClear => {}
             Action::Shell => {
-                if let Some(View::Report(Report::Copied(path))) = self.views.close(ViewKind::Report)
-                {
-                    return vec![Effect::Shell(path)];
+                if let Some(View::Report(report)) = self.views.close(ViewKind::Report) {
+                    if let Some(dir) = report.shell_dir() {
+                        return vec![Effect::Shell(dir.clone())];
+                    }
                 }
             }
+            Action::Messages => self.views.push(View::Report(Report::Messages)),
         }
         Vec::new()
     }

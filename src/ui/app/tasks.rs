@@ -117,6 +117,26 @@ pub enum Report {
     Verify(Vec<VerifyReport>),
     /// The path was copied to the clipboard (no desktop): `!` starts a shell there.
     Copied(PathBuf),
+    /// Opening it in the file manager failed, with the reason; the path was copied to the
+    /// clipboard, and `!` starts a shell there.
+    OpenFailed {
+        /// The version folder.
+        path: PathBuf,
+        /// Why it could not be opened.
+        why: String,
+    },
+    /// The last status lines in full (the footer cuts them to its width).
+    Messages,
+}
+
+impl Report {
+    /// The folder a shell can start in (the copied path), if any.
+    pub fn shell_dir(&self) -> Option<&PathBuf> {
+        match self {
+            Report::Copied(path) | Report::OpenFailed { path, .. } => Some(path),
+            Report::Verify(_) | Report::Messages => None,
+        }
+    }
 }
 
 impl App {

@@ -91,8 +91,8 @@ impl View {
             View::Alerts { .. } => vec![Scope::Alerts],
             View::Help { .. } => vec![Scope::Help],
             View::Filter => vec![Scope::Filter],
-            View::Report(Report::Copied(_)) => vec![Scope::Copied],
-            View::Report(Report::Verify(_)) => vec![Scope::Report],
+            View::Report(Report::Copied(_) | Report::OpenFailed { .. }) => vec![Scope::Copied],
+            View::Report(Report::Verify(_) | Report::Messages) => vec![Scope::Report],
             View::Confirm(Confirm::Delete(d)) => vec![delete_scope(d)],
             // The prune preview answers like any confirmation, plus +/-.
             View::Confirm(Confirm::Prune(_)) => vec![Scope::Prune, Scope::Confirm],

@@ -47,7 +47,46 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, repo
             ];
             dialog(frame, area, app, view, "Copied path".into(), lines);
         }
+        Report::OpenFailed { path, why } => {
+            let lines = vec![
+                Line::from(Span::styled(
+                    format!(" Could not open it in the file manager: {why}."),
+                    theme.bad(),
+                )),
+                Line::raw(" Its path was sent to your clipboard instead (OSC 52):"),
+                Line::from(Span::styled(
+                    format!(" {}", format::path(path, home)),
+                    theme.key(),
+                )),
+            ];
+            dialog(frame, area, app, view, "Could not open".into(), lines);
+        }
+        Report::Messages => {
+            let head = format!("Messages (last {})", app.messages.len());
+            dialog(frame, area, app, view, head, message_lines(app, area));
+        }
     }
+}
+
+/// The newest messages that fit, oldest first, each whole (the dialog wraps them).
+fn message_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
+    let inner = super::confirm::WIDTH
+        .min(area.width.saturating_sub(4))
+        .saturating_sub(2);
+    let inner = inner.max(1) as usize;
+    let mut room = (area.height as usize).saturating_sub(8).max(1);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for message in app.messages.iter().rev() {
+        let text = format!(" {message}");
+        let rows = fit::width(&text).max(1).div_ceil(inner);
+        if rows > room && !lines.is_empty() {
+            break;
+        }
+        room = room.saturating_sub(rows);
+        lines.push(Line::raw(text));
+    }
+    lines.reverse();
+    lines
 }
 
 /// Problems first; cut to fit the screen, saying how much was left out.
