@@ -6,6 +6,8 @@
 //! ascii = true                           # as --ascii
 //! cache = false                          # as --no-cache
 //! color = "never"                        # "auto" (default: colours unless NO_COLOR) or "never"
+//! time = "utc"                           # dates in UTC; "local" (default): the system's zone,
+//!                                        # each date with its own offset (dashboard and list)
 //!
 //! [alerts]                               # see `alerts` and docs/MONITORING.md
 //! max_age = "14d"
@@ -38,7 +40,15 @@ use crate::library::locate::Os;
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// Every key the file may hold, in the order the docs list them.
-pub const KNOWN_KEYS: &[&str] = &["roots", "read_only", "ascii", "cache", "color", "alerts"];
+pub const KNOWN_KEYS: &[&str] = &[
+    "roots",
+    "read_only",
+    "ascii",
+    "cache",
+    "color",
+    "time",
+    "alerts",
+];
 
 /// What the file sets; the defaults are what backtop does without a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +63,9 @@ pub struct Config {
     pub cache: bool,
     /// Use colours (still off when `NO_COLOR` is set).
     pub color: bool,
+    /// Show dates in UTC (`time = "utc"`) instead of the system's time zone, in the dashboard
+    /// and in `list`.
+    pub utc: bool,
     /// The `[alerts]` table: maximum age and severities.
     pub alerts: AlertSettings,
 }
@@ -65,6 +78,7 @@ impl Default for Config {
             ascii: false,
             cache: true,
             color: true,
+            utc: false,
             alerts: AlertSettings::default(),
         }
     }
@@ -201,7 +215,16 @@ struct RawConfig {
     ascii: Option<bool>,
     cache: Option<bool>,
     color: Option<ColorChoice>,
+    time: Option<TimeChoice>,
     alerts: Option<alerts::RawAlerts>,
+}
+
+/// `time = "local" | "utc"`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum TimeChoice {
+    Local,
+    Utc,
 }
 
 /// `color = "auto" | "never"`.
@@ -255,6 +278,9 @@ pub fn parse(text: &str, file: &Path, home: Option<&Path>) -> Result<LoadedConfi
         color: raw
             .color
             .map_or(defaults.color, |c| matches!(c, ColorChoice::Auto)),
+        utc: raw
+            .time
+            .map_or(defaults.utc, |t| matches!(t, TimeChoice::Utc)),
         alerts,
     };
     Ok(LoadedConfig {
@@ -301,7 +327,7 @@ mod tests {
         assert_eq!(parsed("").config, Config::default());
         let c = parsed(
             "roots = [\"~/ios\", \"/srv\"]\nread_only = true\nascii = true\ncache = false\n\
-             color = \"never\"\n",
+             color = \"never\"\ntime = \"utc\"\n",
         );
         assert_eq!(
             c.config,
@@ -311,11 +337,13 @@ mod tests {
                 ascii: true,
                 cache: false,
                 color: false,
+                utc: true,
                 alerts: AlertSettings::default(),
             }
         );
         assert!(c.warnings.is_empty());
         assert!(parsed("color = \"auto\"").config.color);
+        assert!(!parsed("time = \"local\"").config.utc);
     }
 
     #[test]
@@ -326,9 +354,9 @@ mod tests {
             said,
             [
                 "/c/config.toml:4: unknown key `read_onyl` ignored (known keys: roots, \
-                 read_only, ascii, cache, color, alerts)",
+                 read_only, ascii, cache, color, time, alerts)",
                 "/c/config.toml:5: unknown key `theme` ignored (known keys: roots, \
-                 read_only, ascii, cache, color, alerts)",
+                 read_only, ascii, cache, color, time, alerts)",
             ]
         );
         assert!(!c.config.read_only, "a misspelt key sets nothing");

@@ -23,6 +23,7 @@ use backtop::library::locate::Os;
 use backtop::library::Library;
 use backtop::sanitize::{self, for_display};
 use backtop::scan::ScanOptions;
+use backtop::ui::local_time;
 
 fn main() -> ExitCode {
     let mut cli = match Cli::try_parse() {
@@ -185,13 +186,14 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             let mut options = tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host));
             options.no_color |= !config.color;
             options.alerts = config.alerts.clone();
+            options.utc = config.utc;
             options.simulated_disks = simulated_disks;
             tui::run(library, options)
         }
         Some(Command::Roots(arg)) => {
             roots::run_with_links(&library.roots, &run_roots.links, arg.json)
         }
-        Some(Command::List(arg)) => list::run(&library, arg.json),
+        Some(Command::List(arg)) => list::run(&library, arg.json, &local_time::zone(config.utc)),
         Some(Command::Verify { paths, json }) => verify::run(&library, &paths, json),
         Some(Command::Rm {
             paths,

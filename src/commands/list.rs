@@ -13,7 +13,10 @@
 //!       Manifest.db is empty (0 bytes)
 //! ```
 //!
-//! Dates are UTC. Versions whose device cannot be told follow under
+//! Dates follow the dashboard's rule ([`local_time::stamp`]): the system's zone with each
+//! date's own offset (`2024-05-02 20:04 +02:00`), or UTC with `time = "utc"` in the config
+//! (`2024-05-02 18:04 UTC`); `--json` dates are always RFC 3339 UTC.
+//! Versions whose device cannot be told follow under
 //! `Backups whose device cannot be told:`, each path with its problem indented under it;
 //! folders that could not be read and are not backups (never offered for deletion) follow
 //! under `Folders that could not be read:`, each path with its reason indented under it.
@@ -52,26 +55,33 @@ use std::path::Path;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 
-use crate::commands::roots::{self, human_utc, printable};
+use jiff::tz::TimeZone;
+
+use crate::commands::roots::{self, printable};
 use crate::commands::unread;
 use crate::library::{Device, Library, Version};
+use crate::ui::local_time;
 
-/// Prints the library as text or JSON; returns the exit code (0).
-pub fn run(library: &Library, json: bool) -> anyhow::Result<i32> {
+/// Prints the library as text (dates in `tz`) or JSON; returns the exit code (0).
+pub fn run(library: &Library, json: bool, tz: &TimeZone) -> anyhow::Result<i32> {
     if json {
         print!("{}", crate::commands::json::to_text(&to_json(library))?);
     } else {
-        print!("{}", render_text(library));
+        print!("{}", render_text(library, tz));
     }
     Ok(0)
 }
 
-/// The human listing (ends with a newline).
-pub fn render_text(library: &Library) -> String {
+/// The human listing (ends with a newline), dates in `tz` ([`local_time::stamp`]).
+pub fn render_text(library: &Library, tz: &TimeZone) -> String {
     if library.devices.is_empty() && library.damaged.is_empty() && library.unreadable.is_empty() {
         return no_backups_report(library);
     }
-    let mut blocks: Vec<String> = library.devices.iter().map(device_block).collect();
+    let mut blocks: Vec<String> = library
+        .devices
+        .iter()
+        .map(|d| device_block(d, tz))
+        .collect();
     if !library.damaged.is_empty() {
         let mut block = String::from("Backups whose device cannot be told:\n");
         for version in &library.damaged {
@@ -93,7 +103,7 @@ pub fn no_backups_report(library: &Library) -> String {
 }
 
 /// One device: header, UDID, one line per version.
-fn device_block(device: &Device) -> String {
+fn device_block(device: &Device, tz: &TimeZone) -> String {
     let model = match (&device.model, &device.product_type) {
         (Some(model), Some(product)) if model != product => format!("{model} ({product})"),
         (Some(model), _) => model.clone(),
@@ -107,14 +117,14 @@ fn device_block(device: &Device) -> String {
     let mut out = format!("{}\n", printable(&header));
     out.push_str(&format!("  UDID {}\n", printable(&device.udid)));
     for version in &device.versions {
-        out.push_str(&version_line(version));
+        out.push_str(&version_line(version, tz));
         push_problem(&mut out, version);
     }
     out
 }
 
 /// `  date  kind  iOS  state  encryption  path`.
-fn version_line(v: &Version) -> String {
+fn version_line(v: &Version, tz: &TimeZone) -> String {
     let encrypted = if v.encrypted {
         "encrypted"
     } else {
@@ -122,7 +132,8 @@ fn version_line(v: &Version) -> String {
     };
     format!(
         "  {:<20}  {:<8}  iOS {:<8} {:<11}  {:<13}  {}\n",
-        v.date.map_or_else(|| "unknown date".to_string(), human_utc),
+        v.date
+            .map_or_else(|| "date unknown".to_string(), |d| local_time::stamp(d, tz)),
         v.kind.label(),
         printable(v.ios.as_deref().unwrap_or("?")),
         v.state.label(),

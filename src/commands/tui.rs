@@ -37,6 +37,8 @@ pub struct TuiOptions {
     pub simulated_disks: bool,
     /// The alerts' settings (the config file's `[alerts]`).
     pub alerts: AlertSettings,
+    /// Dates in UTC (`time = "utc"`), else in the system's zone ([`local_time::zone`]).
+    pub utc: bool,
 }
 
 impl TuiOptions {
@@ -50,6 +52,7 @@ impl TuiOptions {
             host,
             simulated_disks: false,
             alerts: AlertSettings::default(),
+            utc: false,
         }
     }
 }
@@ -115,7 +118,7 @@ pub fn run(library: Library, options: TuiOptions) -> anyhow::Result<i32> {
     let app_options = AppOptions {
         read_only: options.read_only,
         theme: Theme::new(!options.no_color, ascii),
-        tz: local_time::system_zone(),
+        tz: local_time::zone(options.utc),
         home: options.home,
         simulated_disks: options.simulated_disks,
     };

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod alerts;
+pub mod app_names;
 pub mod backup;
 pub mod browse;
 pub mod category;

@@ -13,6 +13,47 @@ pub fn system_zone() -> TimeZone {
     TimeZone::try_system().unwrap_or(TimeZone::UTC)
 }
 
+/// The zone dates are shown in, by the one rule of the dashboard and `list`: UTC when `utc`
+/// (the config's `time = "utc"`), else the system's ([`system_zone`]).
+pub fn zone(utc: bool) -> TimeZone {
+    if utc {
+        TimeZone::UTC
+    } else {
+        system_zone()
+    }
+}
+
+/// Whether `tz` is UTC itself (`UTC`, `Etc/UTC`, …), so its dates are marked `UTC`.
+fn is_utc(tz: &TimeZone) -> bool {
+    matches!(
+        tz.iana_name(),
+        Some(
+            "UTC"
+                | "Etc/UTC"
+                | "Etc/UCT"
+                | "UCT"
+                | "Etc/Universal"
+                | "Universal"
+                | "Etc/Zulu"
+                | "Zulu"
+        )
+    )
+}
+
+/// `2024-05-01 14:32 +02:00`: the wall-clock time of `t` in `tz` with the offset of that date
+/// (so a winter and a summer date each carry their own), or `2024-05-01 12:32 UTC` when `tz`
+/// is UTC. At most [`STAMP_WIDTH`] cells.
+pub fn stamp(t: OffsetDateTime, tz: &TimeZone) -> String {
+    if is_utc(tz) {
+        format!("{} UTC", date_time(t, tz))
+    } else {
+        format!("{} {}", date_time(t, tz), offset(t, tz))
+    }
+}
+
+/// The widest [`stamp`]: `2024-05-01 14:32 +02:00`.
+pub const STAMP_WIDTH: usize = 23;
+
 /// `t` as a jiff timestamp; `None` outside jiff's range (years -9999 to 9999).
 fn timestamp(t: OffsetDateTime) -> Option<Timestamp> {
     let nanos = i32::try_from(t.nanosecond()).ok()?;
@@ -107,6 +148,31 @@ mod tests {
             date(datetime!(2026-01-15 03:00 UTC), &new_york),
             "2026-01-14"
         );
+    }
+
+    #[test]
+    fn stamps_carry_the_offset_of_their_own_date_or_say_utc() {
+        let tz = berlin();
+        assert_eq!(
+            stamp(datetime!(2026-03-29 00:59 UTC), &tz),
+            "2026-03-29 01:59 +01:00",
+            "just before the switch"
+        );
+        assert_eq!(
+            stamp(datetime!(2026-03-29 01:00 UTC), &tz),
+            "2026-03-29 03:00 +02:00",
+            "just after it"
+        );
+        assert_eq!(
+            stamp(datetime!(2026-07-15 12:00 UTC), &tz).len(),
+            STAMP_WIDTH
+        );
+        let t = datetime!(2024-05-01 14:32 UTC);
+        assert_eq!(stamp(t, &TimeZone::UTC), "2024-05-01 14:32 UTC");
+        assert_eq!(stamp(t, &zone(true)), "2024-05-01 14:32 UTC");
+        if let Ok(etc) = jiff::tz::db().get("Etc/UTC") {
+            assert_eq!(stamp(t, &etc), "2024-05-01 14:32 UTC");
+        }
     }
 
     #[test]

@@ -42,7 +42,7 @@ fn library(dir: &Path) -> Library {
 fn human_listing_lines() {
     let tmp = tempfile::tempdir().unwrap();
     let r = tmp.path().display().to_string();
-    let text = render_text(&library(tmp.path()));
+    let text = render_text(&library(tmp.path()), &jiff::tz::TimeZone::UTC);
     let expected = [
         "Anna's iPhone  iPhone 14 Pro (iPhone15,2)  iOS 17.5".to_string(),
         format!("  UDID {UDID}"),
@@ -168,16 +168,17 @@ fn nothing_found_lists_the_roots() {
     let r = tmp.path().display().to_string();
     let library = discover_library(&[root(&tmp.path().join("nope")), root(tmp.path())], NOW);
     assert_eq!(
-        render_text(&library),
+        render_text(&library, &jiff::tz::TimeZone::UTC),
         format!(
             "No backups found.\n\n{}",
             backtop::commands::roots::render_roots_report(&library.roots)
         )
     );
     assert!(
-        render_text(&library).contains(&format!("missing       {r}/nope\n")),
+        render_text(&library, &jiff::tz::TimeZone::UTC)
+            .contains(&format!("missing       {r}/nope\n")),
         "{}",
-        render_text(&library)
+        render_text(&library, &jiff::tz::TimeZone::UTC)
     );
     assert_eq!(
         to_json(&library),
@@ -192,7 +193,7 @@ fn nothing_found_lists_the_roots() {
         })
     );
     assert_eq!(
-        render_text(&Library::default()),
+        render_text(&Library::default(), &jiff::tz::TimeZone::UTC),
         "No backups found.\n\nbacktop had no place to look for backups: give --root DIR or --home DIR.\n"
     );
 }
@@ -239,7 +240,10 @@ fn control_characters_from_a_device_name_are_replaced() {
     let tmp = tempfile::tempdir().unwrap();
     let spec = BackupSpec::new(UDID, "Evil\x1b[2J\nPhone", "iPhone15,2");
     write_backup(&tmp.path().join(UDID), &spec).unwrap();
-    let text = render_text(&discover_library(&[root(tmp.path())], NOW));
+    let text = render_text(
+        &discover_library(&[root(tmp.path())], NOW),
+        &jiff::tz::TimeZone::UTC,
+    );
     assert!(!text.contains('\x1b'), "{text:?}");
     assert_eq!(
         text.lines().next(),
@@ -262,7 +266,7 @@ fn unreadable_folders_are_listed_apart() {
     std::fs::create_dir(&versions).unwrap();
     std::os::unix::fs::symlink("/nowhere", versions.join("Versions")).unwrap();
     let library = discover_library(&[root(tmp.path())], NOW);
-    let text = render_text(&library);
+    let text = render_text(&library, &jiff::tz::TimeZone::UTC);
     let tail: Vec<&str> = text.lines().skip(3).collect();
     let want = [
         String::new(),
@@ -396,7 +400,7 @@ fn devices_without_name_or_model() {
         unreadable: Vec::new(),
         damaged: vec![],
     };
-    let text = render_text(&library);
+    let text = render_text(&library, &jiff::tz::TimeZone::UTC);
     let headers: Vec<&str> = text
         .lines()
         .filter(|l| !l.starts_with(' ') && !l.is_empty())
@@ -409,5 +413,5 @@ fn devices_without_name_or_model() {
             "unknown model  iOS ?"
         ]
     );
-    assert!(text.contains("\n  unknown date          archive   iOS ?        damaged      not encrypted  /r/x\n      Info.plist is missing\n"));
+    assert!(text.contains("\n  date unknown          archive   iOS ?        damaged      not encrypted  /r/x\n      Info.plist is missing\n"));
 }

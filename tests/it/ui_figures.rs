@@ -252,3 +252,83 @@ fn the_help_defines_the_kinds_and_reclaimable() {
         assert!(text.contains(line), "{line}:\n{text}");
     }
 }
+
+/// Europe/Berlin's rules as a POSIX TZ string (no zone database needed).
+const BERLIN: &str = "CET-1CEST,M3.5.0,M10.5.0/3";
+
+#[test]
+fn the_dashboard_shows_each_date_with_the_offset_of_its_own_season() {
+    let mut opts = options(true, false, false);
+    opts.tz = jiff::tz::TimeZone::posix(BERLIN).unwrap();
+    let mut app = scanned(opts);
+    let text = screen(&mut app, 160, 48);
+    assert!(
+        version_row(&text, "2024-06-09", "live").contains("2024-06-09 22:00 +02:00"),
+        "summer: CEST:\n{text}"
+    );
+    assert!(
+        version_row(&text, "2023-12-24", "archive").contains("2023-12-24 19:00 +01:00"),
+        "winter: CET:\n{text}"
+    );
+    let mut utc = scanned(options(true, false, false));
+    let text = screen(&mut utc, 160, 48);
+    assert!(
+        version_row(&text, "2024-06-09", "live").contains("2024-06-09 20:00 UTC"),
+        "{text}"
+    );
+}
+
+#[test]
+fn list_follows_the_same_time_rule_and_the_config_can_make_it_utc() {
+    use crate::support::cli::run_in_zone;
+    use backtop::demo::{write_backup, BackupSpec};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("backups");
+    let udid = "00008110-001A2B3C4D5E6F70";
+    let mut summer = BackupSpec::new(udid, "Anna's iPhone", "iPhone15,2");
+    summer.date = time::macros::datetime!(2026-07-15 12:00 UTC);
+    write_backup(&root.join(udid), &summer).unwrap();
+    let mut winter = summer.clone();
+    winter.date = time::macros::datetime!(2026-01-15 12:00 UTC);
+    write_backup(&root.join(format!("{udid}-20260115-120000")), &winter).unwrap();
+    let home = tmp.path().join("run");
+    let root_arg = root.display().to_string();
+    let args = ["list", "--only", "--root", root_arg.as_str()];
+    let limit = std::time::Duration::from_secs(60);
+    let out = run_in_zone(&home, &args, limit, BERLIN);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("  2026-07-15 14:00 +02:00  live ")
+            && text.contains("  2026-01-15 13:00 +01:00  archive "),
+        "local time, each date with its own offset:\n{text}"
+    );
+    let config = home.join("config/backtop");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "time = \"utc\"\n").unwrap();
+    let out = run_in_zone(&home, &args, limit, BERLIN);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("  2026-07-15 12:00 UTC  live ")
+            && text.contains("  2026-01-15 12:00 UTC  archive "),
+        "time = \"utc\":\n{text}"
+    );
+}
+
+#[test]
+fn top_apps_without_a_name_in_info_plist_read_as_names_not_bundle_ids() {
+    use backtop::library::usage::AppUsage;
+    use backtop::scan::ScanEvent;
+    let mut app = scanned(options(true, false, false));
+    let (path, mut usage) = usages().remove(0);
+    usage.top_apps.push(AppUsage {
+        bundle_id: "com.google.chrome.ios".into(),
+        name: None,
+        bytes: 1_000_000_000,
+    });
+    app.update(scan_event(ScanEvent::Sized { path, usage }));
+    feed(&mut app, [ch('j'), key(KeyCode::Enter)]);
+    let text = screen(&mut app, 160, 48);
+    assert!(row_with(&text, "││Chrome ").ends_with(" 1 GB │"), "{text}");
+    assert!(!text.contains("com.google.chrome.ios"), "{text}");
+}

@@ -55,6 +55,7 @@ fn pty_child() {
         host: Box::new(host),
         simulated_disks: false,
         alerts: Default::default(),
+        utc: false,
     };
     let code = tui::run(library(), options).unwrap_or(70);
     std::process::exit(code);

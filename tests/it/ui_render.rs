@@ -35,7 +35,7 @@ fn main_screen_at_200x60_keeps_every_column() {
         .expect("the snapshot row");
     assert!(
         row.starts_with(
-            "│      2024-05-20 11:30 3 weeks ago   snapshot iMazing 17.5      43 GB     3 GB complete"
+            "│      2024-05-20 11:30 UTC    3 weeks ago   snapshot iMazing 17.5      43 GB     3 GB complete"
         ),
         "a wide versions pane shows date, age, kind, source, iOS, size, unique and state:\n{row}"
     );
@@ -252,7 +252,7 @@ fn versions_show_each_date_with_the_offset_of_its_season() {
     let row = |date: &str| screen.lines().find(|l| l.contains(date)).map(str::trim);
     assert_eq!(
         row("2024-06-09 22:00"),
-        Some("│  enc 2024-06-09 22:00 live     Finder  16.7    12.5 GB complete    ││                                                │"),
+        Some("│  enc 2024-06-09 22:00 +02:00 live     Finder   12.5 GB complete    ││                                                │"),
         "20:00 UTC is 22:00 CEST:\n{screen}"
     );
     assert!(

@@ -209,10 +209,7 @@ impl Groups {
                 Home::App(a) => {
                     let row = app_rows[a].get_or_insert_with(|| AppRow {
                         bundle: bundles[a].clone(),
-                        name: apps
-                            .get(&bundles[a])
-                            .cloned()
-                            .unwrap_or_else(|| bundles[a].clone()),
+                        name: crate::library::app_names::display_name(&bundles[a], apps),
                         domains: Vec::new(),
                         totals: Totals::default(),
                     });

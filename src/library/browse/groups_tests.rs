@@ -181,14 +181,14 @@ fn apps_merge_their_domains_under_the_display_name() {
     let tree = sample();
     let groups = Groups::build(&tree, &apps());
     let g = group_index(&groups, GroupKind::Apps);
-    // An app Info.plist does not name keeps its bundle id.
+    // An app Info.plist does not name gets a readable form of its bundle id.
     assert_eq!(
         labels(&groups, &tree, Place::Group(g), Sort::Name),
-        ["com.example.noname", "Spotify"]
+        ["Noname", "Spotify"]
     );
     assert_eq!(
         labels(&groups, &tree, Place::Group(g), Sort::Size),
-        ["Spotify", "com.example.noname"]
+        ["Spotify", "Noname"]
     );
     let spotify = groups.groups()[g]
         .apps

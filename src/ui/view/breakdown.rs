@@ -1,5 +1,6 @@
 //! The breakdown pane for the selected version: a summary line, then one bar per non-zero
-//! category (largest first) with bytes and share, then the largest apps. Scrolls when focused.
+//! category (largest first) with bytes and share, then the largest apps by name (from
+//! `Info.plist`, else a readable form of the bundle id: [`app_names`]). Scrolls when focused.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -7,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{pane, title};
+use crate::library::app_names;
 use crate::library::category::Category;
 use crate::library::usage::VersionUsage;
 use crate::ui::app::{App, Pane};
@@ -104,7 +106,11 @@ fn lines(usage: &VersionUsage, width: usize, theme: &Theme) -> Vec<Line<'static>
         out.push(Line::from(Span::styled("Top apps", theme.heading())));
         let name_w = width.saturating_sub(10);
         for app in &usage.top_apps {
-            let name = app.name.clone().unwrap_or_else(|| app.bundle_id.clone());
+            let name = app
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| app_names::readable_bundle_id(&app.bundle_id));
             out.push(Line::from(vec![
                 Span::raw(fit::pad(&name, name_w)),
                 Span::raw(fit::pad_left(&format::size(app.bytes), 9)),

@@ -35,7 +35,7 @@ enum Col {
 const COLS: [(Col, &str, u16); 11] = [
     (Col::Mark, "", 1),
     (Col::Enc, "", 3),
-    (Col::Date, "Date", 16),
+    (Col::Date, "Date", local_time::STAMP_WIDTH as u16),
     (Col::Age, "Age", 13),
     (Col::Kind, "Kind", 8),
     (Col::Source, "Source", 7),
@@ -69,8 +69,8 @@ const PRIORITY: [Col; 11] = [
 /// glyph (the detail line says it in words).
 const ESSENTIAL: usize = 8;
 
-/// The columns that fit in `width`, in display order; the date loses its time under 60
-/// columns, the state its words when they would push out an essential column ([`ESSENTIAL`]). The owner
+/// The columns that fit in `width`, in display order; the date (with its time and offset,
+/// [`local_time::stamp`]) loses its time under 60 columns, the state its words when they would push out an essential column ([`ESSENTIAL`]). The owner
 /// column only with `owners`.
 fn fit(width: u16, owners: bool) -> Vec<(Col, &'static str, u16)> {
     let wanted = |c: &Col| owners || *c != Col::Owner;
@@ -172,7 +172,8 @@ fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> 
         let text = match col {
             Col::Mark => (if marked { theme.glyph_mark() } else { " " }).to_string(),
             Col::Date => match v.date {
-                Some(d) => local_time::date_time(d, &app.options.tz),
+                Some(d) if *w < 12 => local_time::date(d, &app.options.tz),
+                Some(d) => local_time::stamp(d, &app.options.tz),
                 None if *w < 12 => "unknown".into(),
                 None => "date unknown".into(),
             },

@@ -8,8 +8,20 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Runs `backtop ARGS` with HOME and XDG folders under `home`, killed after `limit`. The
-/// arguments may be `&str` or, for paths that are not UTF-8, `&OsStr`.
+/// arguments may be `&str` or, for paths that are not UTF-8, `&OsStr`. Dates are in UTC
+/// (`TZ=UTC`) unless [`run_in_zone`] says otherwise.
 pub fn run_within<A: AsRef<OsStr> + Debug>(home: &Path, args: &[A], limit: Duration) -> Output {
+    run_in_zone(home, args, limit, "UTC")
+}
+
+/// [`run_within`] with `TZ` set to `tz` (a zone name or a POSIX rule such as
+/// `CET-1CEST,M3.5.0,M10.5.0/3`).
+pub fn run_in_zone<A: AsRef<OsStr> + Debug>(
+    home: &Path,
+    args: &[A],
+    limit: Duration,
+    tz: &str,
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_backtop"))
         .args(args)
         .env("HOME", home.join("home"))
@@ -17,6 +29,8 @@ pub fn run_within<A: AsRef<OsStr> + Debug>(home: &Path, args: &[A], limit: Durat
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("XDG_DATA_HOME", home.join("data"))
         .env_remove("BACKTOP_ROOTS")
+        // Dates in the system's zone (`list`, the dashboard): the same on every machine.
+        .env("TZ", tz)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
