@@ -332,3 +332,31 @@ fn top_apps_without_a_name_in_info_plist_read_as_names_not_bundle_ids() {
     assert!(row_with(&text, "││Chrome ").ends_with(" 1 GB │"), "{text}");
     assert!(!text.contains("com.google.chrome.ios"), "{text}");
 }
+
+#[test]
+fn cached_figures_are_marked_provisional_until_the_rescan_reaches_them() {
+    use backtop::scan::ScanEvent;
+    let mut app = fresh(options(true, false, false));
+    app.update(scan_started());
+    // A relaunch: every version first from the size cache, whose figures carry no hard-link
+    // lists, so the phone's shared photos count twice.
+    for (path, mut usage) in usages() {
+        usage.shared.clear();
+        app.update(scan_event(ScanEvent::Cached { path, usage }));
+    }
+    let text = screen(&mut app, 100, 30);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("181.1 GB") && header.contains("provisional (cached), rescanning"),
+        "cached totals over-count and say so:\n{text}"
+    );
+    for (path, usage) in usages() {
+        app.update(scan_event(ScanEvent::Sized { path, usage }));
+    }
+    let text = screen(&mut app, 100, 30);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("141.1 GB") && !header.contains("provisional"),
+        "fresh figures are exact:\n{text}"
+    );
+}

@@ -74,6 +74,21 @@ pub fn library_totals(app: &App) -> (u64, u64) {
     )
 }
 
+/// Whether some figures are still the size cache's (a relaunch, until the rescan reaches
+/// them): cached sizes carry no hard-link lists, so totals over them count a shared file once
+/// per version and what a set frees is a lower bound. The header says so.
+pub fn provisional(app: &App) -> bool {
+    !app.results.stale.is_empty()
+}
+
+/// Whether `device`'s figures include cached ones ([`provisional`]).
+pub fn device_provisional(app: &App, device: &Device) -> bool {
+    device
+        .versions
+        .iter()
+        .any(|v| app.results.stale.contains(&v.path))
+}
+
 /// What deleting these version paths frees; `None` when one of them is not sized yet.
 pub fn freed_by_paths(app: &App, paths: &[&Path]) -> Option<u64> {
     let u: Option<Vec<&VersionUsage>> = paths.iter().map(|p| app.results.sized.get(*p)).collect();

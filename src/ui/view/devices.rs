@@ -114,7 +114,13 @@ fn row(app: &App, d: &Device, with_model: bool, owner_w: Option<u16>) -> Row<'st
     cells.push(Cell::from(
         Line::from(d.versions.len().to_string()).right_aligned(),
     ));
-    cells.push(Cell::from(Line::from(size).right_aligned()));
+    let size = Line::from(size).right_aligned();
+    // A size from the cache is provisional (the header says so): muted until rescanned.
+    cells.push(Cell::from(if figures::device_provisional(app, d) {
+        size.style(theme.muted())
+    } else {
+        size
+    }));
     Row::new(cells)
 }
 

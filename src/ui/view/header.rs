@@ -57,6 +57,15 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
         spans.push(Span::raw(format!("  {}", format::size(bytes))));
         spans.push(Span::raw("  reclaimable "));
         spans.push(Span::styled(format::size(reclaimable), theme.good()));
+        if figures::provisional(app) {
+            // Cached figures count hard-linked files once per version until rescanned.
+            let why = if app.scan.running {
+                "  provisional (cached), rescanning"
+            } else {
+                "  provisional (cached)"
+            };
+            spans.push(Span::styled(why, theme.warn()));
+        }
     }
     // An unidentified version is a `damaged` alert: the count above includes it.
     if !app.library.damaged.is_empty() && alerts.is_none() {
