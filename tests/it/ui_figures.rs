@@ -344,10 +344,10 @@ fn cached_figures_are_marked_provisional_until_the_rescan_reaches_them() {
         usage.shared.clear();
         app.update(scan_event(ScanEvent::Cached { path, usage }));
     }
-    let text = screen(&mut app, 100, 30);
+    let text = screen(&mut app, 120, 30);
     let header = text.lines().next().unwrap_or_default();
     assert!(
-        header.contains("181.1 GB") && header.contains("provisional (cached), rescanning"),
+        header.contains("181.1 GB") && header.contains("provisional, rescanning"),
         "cached totals over-count and say so:\n{text}"
     );
     for (path, usage) in usages() {

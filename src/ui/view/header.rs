@@ -60,7 +60,7 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
         if figures::provisional(app) {
             // Cached figures count hard-linked files once per version until rescanned.
             let why = if app.scan.running {
-                "  provisional (cached), rescanning"
+                "  provisional, rescanning"
             } else {
                 "  provisional (cached)"
             };
