@@ -81,6 +81,10 @@ pub enum Action {
     Roots,
     /// Show the last status lines in full.
     Messages,
+    /// Suspend the dashboard and start a shell in the selected version's folder.
+    ShellHere,
+    /// Show the details of the selected version (and its device).
+    Details,
     /// Open the selected version in the browser.
     Browse,
     /// Close the browser.
@@ -283,6 +287,8 @@ pub enum When {
     Typed,
     /// A status line was shown (the messages dialog has something to show).
     Messages,
+    /// The devices pane's selected device has versions (delete or mark them all).
+    DeviceVersions,
     /// The open text (help, roots report) is not at its top.
     ScrollUp,
     /// The open text (help, roots report) is not at its end.
@@ -422,6 +428,8 @@ pub const BINDINGS: &[Binding] = &[
     b(&[code(K::Esc), code(K::Enter), ch('q')], A::Close, "close", "close the summary", S::Exported),
     b(&[ch('/')], A::Filter, "filter", "filter devices by name; @ann or owner:ann by owner", S::Devices).when(W::Panes),
     b(&[code(K::Esc)], A::FilterClear, "clear filter", "clear the device filter", S::Devices).when(W::Filtered),
+    b(&[ch('d'), code(K::Delete)], A::Delete, "delete all", "delete every backup of the device (asks first; type its name)", S::Devices).when(W::DeviceVersions),
+    b(&[ch(' ')], A::Mark, "mark all", "mark or unmark every version of the device", S::Devices).when(W::DeviceVersions),
     b(&[ch('j'), code(K::Down)], A::Down, "down", "select the next row", S::Global),
     b(&[ch('k'), code(K::Up)], A::Up, "up", "select the previous row", S::Global),
     b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go in", "go in: a device's versions, a version's breakdown", S::Global).when(W::GoIn),
@@ -439,6 +447,8 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global).when(W::AnyVersion),
     b(&[ch('R')], A::Roots, "roots", "where backtop looked, and how to fix access", S::Global),
     b(&[ch('!')], A::Alerts, "alerts", "the alerts, each with what to do", S::Global),
+    b(&[ch('b')], A::ShellHere, "shell", "a shell in the selected version's folder (exit to come back)", S::Global).when(W::Version),
+    b(&[ch('i')], A::Details, "details", "details of the selected version and its device", S::Global).when(W::Version),
     b(&[ch('m')], A::Messages, "messages", "the last messages in full (the footer cuts them)", S::Global).when(W::Messages),
 ];
 

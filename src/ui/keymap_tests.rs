@@ -28,7 +28,7 @@ fn keys_resolve_by_scope() {
             &[Scope::Confirm],
             Some(Action::Confirm),
         ),
-        (ch('d'), DEVICES, None),
+        (ch('d'), DEVICES, Some(Action::Delete)),
         (ch('d'), VERSIONS, Some(Action::Delete)),
         (ch(' '), VERSIONS, Some(Action::Mark)),
         (ch('/'), DEVICES, Some(Action::Filter)),

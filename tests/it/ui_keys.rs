@@ -300,3 +300,82 @@ fn a_failed_open_says_why_and_offers_the_shell() {
         "! starts the shell in the version's folder"
     );
 }
+
+#[test]
+fn shell_and_details_work_from_every_pane() {
+    for tabs in 0..3 {
+        let mut app = scanned(options(true, false, false));
+        feed(&mut app, [ch('j')]);
+        feed(&mut app, (0..tabs).map(|_| key(KeyCode::Tab)));
+        let pane = app.focus;
+        assert_eq!(
+            feed(&mut app, [ch('b')]),
+            [Effect::Shell(p("phone-live"))],
+            "b in the {pane:?} pane: a shell in the selected version's folder"
+        );
+        feed(&mut app, [ch('i')]);
+        let screen = ui_screen::screen(&mut app, 120, 36);
+        assert!(
+            screen.contains("Details")
+                && screen.contains(&format!("Support/MobileSync/Backup/{PHONE}"))
+                && screen.contains("Anna's iPhone"),
+            "i in the {pane:?} pane: the version's details with its whole folder:\n{screen}"
+        );
+        feed(&mut app, [key(KeyCode::Esc)]);
+        assert!(app.report().is_none(), "Esc closes the details");
+    }
+}
+
+#[test]
+fn every_backup_of_a_device_goes_only_after_typing_its_name() {
+    let mut app = scanned(options(true, false, false));
+    feed(&mut app, [ch('j')]);
+    assert_eq!(selected_device(&app), "Anna's iPhone");
+    let all = vec![p("phone-live"), p("phone-archive"), p("phone-snapshot")];
+    let mut effects = feed(&mut app, [ch('d')]);
+    let Some(Effect::PlanDelete(mut asked)) = effects.pop() else {
+        panic!("d in the devices pane asks the guards about the device's versions");
+    };
+    asked.sort();
+    let mut want = all.clone();
+    want.sort();
+    assert_eq!(asked, want, "every version of the device");
+    app.update(guard_checks(
+        asked
+            .iter()
+            .map(|path| TargetCheck {
+                path: path.clone(),
+                verdict: Verdict::Allowed {
+                    warnings: Vec::new(),
+                },
+            })
+            .collect(),
+    ));
+    let screen = ui_screen::screen(&mut app, 100, 30);
+    assert!(
+        screen.contains("Delete every backup of Anna's iPhone (3 versions)?")
+            && screen.contains("Type Anna's iPhone to confirm"),
+        "the whole device needs its name typed, even with no warning:\n{screen}"
+    );
+    assert!(feed(&mut app, [ch('y'), key(KeyCode::Enter)]).is_empty());
+    feed(&mut app, [key(KeyCode::Backspace)]);
+    feed(&mut app, "Anna's iPhone".chars().map(ch));
+    let effects = feed(&mut app, [key(KeyCode::Enter)]);
+    let [Effect::Delete(request)] = effects.as_slice() else {
+        panic!("the typed name deletes: {effects:?}");
+    };
+    let mut paths = request.paths.clone();
+    paths.sort();
+    assert_eq!(paths, want);
+    assert!(!request.permanent, "to the Trash by default");
+
+    let mut marking = scanned(options(true, false, false));
+    feed(&mut marking, [ch('j'), ch(' ')]);
+    assert_eq!(
+        marking.marks.len(),
+        3,
+        "Space marks every version of the device"
+    );
+    feed(&mut marking, [ch(' ')]);
+    assert!(marking.marks.is_empty(), "and again unmarks them");
+}

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::dialogs::DEFAULT_KEEP;
-use super::{figures, App, Confirm, View};
+use super::{figures, App, Confirm, Pane, View};
 use crate::ui::format;
 use crate::ui::keymap::Action;
 use crate::ui::msg::Effect;
@@ -30,7 +30,9 @@ impl App {
     }
 
     pub(super) fn version_action(&mut self, action: Action) -> Vec<Effect> {
+        let whole_device = self.focus == Pane::Devices;
         match action {
+            Action::Mark if whole_device => self.toggle_device_marks(),
             Action::Mark => self.toggle_mark(),
             Action::Open => {
                 return self
@@ -50,6 +52,7 @@ impl App {
                     vec![Effect::Verify(paths)]
                 };
             }
+            Action::Delete if whole_device => return self.delete_device(),
             Action::Delete => {
                 let paths = self.targets();
                 if !paths.is_empty() {
@@ -73,6 +76,31 @@ impl App {
             self.marks.insert(path);
         }
         self.move_by(1);
+    }
+
+    /// Marks every version of the selected device, or unmarks them all when all are marked.
+    fn toggle_device_marks(&mut self) {
+        let Some(device) = self.device() else { return };
+        let paths: Vec<PathBuf> = device.versions.iter().map(|v| v.path.clone()).collect();
+        if paths.iter().all(|p| self.marks.contains(p)) {
+            self.marks.retain(|p| !paths.contains(p));
+        } else {
+            self.marks.extend(paths);
+        }
+    }
+
+    /// The delete dialog for every version of the selected device: its name must be typed.
+    fn delete_device(&mut self) -> Vec<Effect> {
+        let Some(device) = self.device() else {
+            return Vec::new();
+        };
+        let name = device.display_name().to_string();
+        let paths: Vec<PathBuf> = device.versions.iter().map(|v| v.path.clone()).collect();
+        let effects = self.open_delete(paths);
+        if let Some(View::Confirm(Confirm::Delete(d))) = self.views.top_mut() {
+            d.device = Some(name);
+        }
+        effects
     }
 
     fn refuse(&mut self, what: &str) {

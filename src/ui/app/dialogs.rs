@@ -42,6 +42,9 @@ pub struct DeleteDialog {
     /// What was typed when Enter was last refused for a wrong name (cleared by typing), so
     /// the dialog says what it expects.
     pub rejected: Option<String>,
+    /// Every backup of this device (asked from the devices pane): its name must be typed,
+    /// whatever the guards say of each version.
+    pub device: Option<String>,
 }
 
 impl DeleteDialog {
@@ -54,6 +57,7 @@ impl DeleteDialog {
             typed: String::new(),
             scroll: 0,
             rejected: None,
+            device: None,
         }
     }
 
@@ -94,7 +98,7 @@ impl DeleteDialog {
 
     /// The text to type before yes counts: the device names that need it, joined by ", ".
     pub fn required_name(&self) -> Option<String> {
-        let mut names: Vec<&str> = Vec::new();
+        let mut names: Vec<&str> = self.device.as_deref().into_iter().collect();
         for c in self.checks.iter().flatten() {
             if let Verdict::NeedsTyping { name, .. } = &c.verdict {
                 if !names.contains(&name.as_str()) {

@@ -434,6 +434,17 @@ impl App {
                 }
             }
             Action::Messages => self.views.push(View::Report(Report::Messages)),
+            Action::ShellHere => {
+                if let Some(v) = self.version() {
+                    return vec![Effect::Shell(v.path.clone())];
+                }
+            }
+            Action::Details => {
+                if let Some(v) = self.version() {
+                    let report = Report::Details(v.path.clone());
+                    self.views.push(View::Report(report));
+                }
+            }
         }
         Vec::new()
     }

@@ -127,6 +127,8 @@ pub enum Report {
     },
     /// The last status lines in full (the footer cuts them to its width).
     Messages,
+    /// The details of this version (and its device).
+    Details(PathBuf),
 }
 
 impl Report {
@@ -134,7 +136,7 @@ impl Report {
     pub fn shell_dir(&self) -> Option<&PathBuf> {
         match self {
             Report::Copied(path) | Report::OpenFailed { path, .. } => Some(path),
-            Report::Verify(_) | Report::Messages => None,
+            Report::Verify(_) | Report::Messages | Report::Details(_) => None,
         }
     }
 }

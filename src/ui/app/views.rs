@@ -92,7 +92,9 @@ impl View {
             View::Help { .. } => vec![Scope::Help],
             View::Filter => vec![Scope::Filter],
             View::Report(Report::Copied(_) | Report::OpenFailed { .. }) => vec![Scope::Copied],
-            View::Report(Report::Verify(_) | Report::Messages) => vec![Scope::Report],
+            View::Report(Report::Verify(_) | Report::Messages | Report::Details(_)) => {
+                vec![Scope::Report]
+            }
             View::Confirm(Confirm::Delete(d)) => vec![delete_scope(d)],
             // The prune preview answers like any confirmation, plus +/-.
             View::Confirm(Confirm::Prune(_)) => vec![Scope::Prune, Scope::Confirm],

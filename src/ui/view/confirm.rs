@@ -26,10 +26,11 @@ pub(super) const WIDTH: u16 = 72;
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, confirm: &Confirm) {
     match confirm {
         Confirm::Delete(d) => {
-            let head = format!(
-                "Delete {}?",
-                format::plural(d.paths.len() as i64, "version")
-            );
+            let n = format::plural(d.paths.len() as i64, "version");
+            let head = match &d.device {
+                Some(name) => format!("Delete every backup of {name} ({n})?"),
+                None => format!("Delete {n}?"),
+            };
             dialog(frame, area, app, view, head, delete_lines(app, d));
         }
         Confirm::Prune(p) => super::prune::render(frame, area, app, view, p),

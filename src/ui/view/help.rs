@@ -38,6 +38,21 @@ const ORDER: [Scope; 23] = [
     Scope::Help,
 ];
 
+/// How the dashboard behaves beyond single keys: the mouse, SSH and the clipboard, the
+/// shell, dialogs and long text.
+const USAGE: [&str; 10] = [
+    "Mouse: a click focuses the pane under it and selects the row; the",
+    "wheel scrolls the pane (or the help, the roots report, the browser).",
+    "Over SSH or with no desktop, o copies the version's path to your",
+    "clipboard with OSC 52 (through tmux it needs allow-passthrough on);",
+    "a failed open does the same and says why. In that dialog ! starts a",
+    "shell in the folder (b does from any pane); exit it to come back.",
+    "Dialogs show their own keys on their last line: Tab switches a",
+    "delete between the Trash and permanent; typing a device name, every",
+    "letter is text (Enter checks it). A started permanent delete cannot",
+    "be stopped: Esc hides it. m shows the messages the footer cut.",
+];
+
 const NOTES: [&str; 4] = [
     "Warning mark: the device's next full backup may not fit.",
     "Sizes count each hard-linked file once.",
@@ -52,7 +67,7 @@ pub fn line_count() -> usize {
         .iter()
         .filter(|s| keymap::BINDINGS.iter().any(|r| r.scope == **s))
         .count();
-    keymap::BINDINGS.len() + 2 * scopes + NOTES.len() + super::legend::LINE_COUNT
+    keymap::BINDINGS.len() + 2 * scopes + USAGE.len() + 1 + NOTES.len() + super::legend::LINE_COUNT
 }
 
 /// Height of the overlay in a terminal `height` rows tall.
@@ -91,6 +106,8 @@ pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         }
         out.push(Line::raw(""));
     }
+    out.extend(USAGE.iter().map(|n| Line::raw(n.to_string())));
+    out.push(Line::raw(""));
     out.extend(
         NOTES
             .iter()

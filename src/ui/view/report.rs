@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::confirm::dialog;
 use crate::actions::verify::VerifyReport;
 use crate::ui::app::{App, Report, View};
-use crate::ui::{fit, format, theme::Theme};
+use crate::ui::{fit, format, local_time, theme::Theme};
 
 /// Examples shown per problem.
 const EXAMPLES: usize = 2;
@@ -60,6 +60,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, repo
                 )),
             ];
             dialog(frame, area, app, view, "Could not open".into(), lines);
+        }
+        Report::Details(path) => {
+            let lines = details_lines(app, path);
+            dialog(frame, area, app, view, "Details".into(), lines);
         }
         Report::Messages => {
             let head = format!("Messages (last {})", app.messages.len());
@@ -139,6 +143,80 @@ fn report_lines(r: &VerifyReport, app: &App, theme: &Theme) -> Vec<Line<'static>
         for e in p.examples.iter().take(EXAMPLES) {
             lines.push(Line::from(Span::styled(format!("     {e}"), theme.muted())));
         }
+    }
+    lines
+}
+
+/// The selected version's facts, each on its own line with its full path (the panes cut it).
+fn details_lines(app: &App, path: &std::path::Path) -> Vec<Line<'static>> {
+    let theme = &app.options.theme;
+    let Some(v) = app
+        .all_devices()
+        .flat_map(|d| &d.versions)
+        .find(|v| v.path == path)
+    else {
+        return vec![Line::from(Span::styled(
+            " It is gone (rescanned).",
+            theme.muted(),
+        ))];
+    };
+    let field = |name: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!(" {name:<10}"), theme.muted()),
+            Span::raw(value),
+        ])
+    };
+    let usage = app.results.sized.get(path);
+    let unknown = || "unknown".to_string();
+    let device = v.device_name.clone().unwrap_or_else(unknown);
+    let model = [
+        v.product_type.as_deref(),
+        v.ios.as_deref().map(|i| i.trim()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", iOS ");
+    let mut lines = vec![
+        field(
+            "Device",
+            format!("{device} ({})", v.udid.clone().unwrap_or_else(unknown)),
+        ),
+        field("Model", if model.is_empty() { unknown() } else { model }),
+        field("Folder", format::path(&v.path, app.options.home.as_deref())),
+        field("Kind", v.kind.label().to_string()),
+        field(
+            "Date",
+            v.date
+                .map_or_else(unknown, |d| local_time::date_time(d, &app.options.tz)),
+        ),
+        field("State", v.state.label().to_string()),
+        field(
+            "Encrypted",
+            if v.encrypted { "yes" } else { "no" }.to_string(),
+        ),
+        field(
+            "Size",
+            usage.map_or_else(
+                || "not sized".into(),
+                |u| {
+                    format!(
+                        "{} ({} unique to it)",
+                        format::size(u.bytes),
+                        format::size(u.unique_bytes)
+                    )
+                },
+            ),
+        ),
+    ];
+    if let Some(owner) = &v.owner {
+        lines.push(field("Owner", owner.clone()));
+    }
+    if let Some(problem) = &v.problem {
+        lines.push(Line::from(Span::styled(
+            format!(" Problem   {problem}"),
+            theme.warn(),
+        )));
     }
     lines
 }
