@@ -17,6 +17,7 @@ the Nagios codes 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN instead of 0-3 below):
   2       refused: a guard said no, nothing was changed
   3       cancelled at the prompt
   4       error
+  5       wrong password: it opened none of the encrypted backups it was tried on
   64      usage error: an unknown flag, a missing or malformed argument
   128+N   ended by signal N (129: the terminal hung up)";
 
@@ -42,9 +43,30 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub ascii: bool,
 
+    /// The password of encrypted backups: the first line of FILE (never give it on the
+    /// command line). Also read from BACKTOP_PASSWORD (less safe: the environment can be read
+    /// by the user's other programs). ls, export and diff ask at a prompt otherwise.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub password_file: Option<PathBuf>,
+
+    /// Ask for the password of encrypted backups at a prompt (no echo) for du and verify too,
+    /// which otherwise report them as locked.
+    #[arg(long, global = true)]
+    pub unlock: bool,
+
     /// What to do; without one, the dashboard opens.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Where the password of encrypted backups comes from.
+    pub fn password_options(&self) -> crate::commands::password::PasswordOptions {
+        crate::commands::password::PasswordOptions {
+            file: self.password_file.clone(),
+            ask: self.unlock,
+        }
+    }
 }
 
 /// Options that choose the backup roots; shared by every command.
@@ -91,11 +113,16 @@ pub enum Command {
     /// Check that versions are complete and consistent with their manifest.
     #[command(
         after_help = "Exit codes:\n  0  every version is ok\n  1  some version has \
-                            problems\n  2  a path is not a folder\n  4  error"
+                            problems, or an encrypted one was not checked (locked)\n  2  a \
+                            path is not a folder\n  4  error\n  5  wrong password"
     )]
     Verify {
         /// Version folders to verify (default: every version found).
         paths: Vec<PathBuf>,
+        /// For unlocked encrypted versions: decrypt every file, checking its padding and its
+        /// size against the manifest.
+        #[arg(long)]
+        deep: bool,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,

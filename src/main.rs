@@ -166,6 +166,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
     let finished = finish_or_report_half_deletes(&cli, &run_roots);
     let library = run_roots.discover();
     let cache = scan_options(&cli).cache;
+    let password = cli.password_options();
     match cli.command {
         None => {
             let mut sizing = scan_options(&cli);
@@ -194,7 +195,9 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             roots::run_with_links(&library.roots, &run_roots.links, arg.json)
         }
         Some(Command::List(arg)) => list::run(&library, arg.json, &local_time::zone(config.utc)),
-        Some(Command::Verify { paths, json }) => verify::run(&library, &paths, json),
+        Some(Command::Verify { paths, json, deep }) => {
+            verify::run(&library, &paths, json, deep, &password)
+        }
         Some(Command::Rm {
             paths,
             yes,
@@ -230,11 +233,11 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             };
             prune::run_on_terminal(&library, &args, Some(&freed))
         }
-        Some(Command::Du(arg)) => du::run(&library, arg.json, cache),
+        Some(Command::Du(arg)) => du::run(&library, arg.json, cache, &password),
         Some(Command::Move(args)) => move_command(&args, cli.read_only),
-        Some(Command::Ls(args)) => ls::run(&library, &args),
-        Some(Command::Export(args)) => export::run(&library, &args),
-        Some(Command::Diff(args)) => diff::run(&library, &args),
+        Some(Command::Ls(args)) => ls::run(&library, &args, &password),
+        Some(Command::Export(args)) => export::run(&library, &args, &password),
+        Some(Command::Diff(args)) => diff::run(&library, &args, &password),
         Some(Command::Check(args)) => check::run(&library, &args, &config.alerts, cache),
         Some(Command::Demo { .. } | Command::Completions { .. } | Command::Man) => {
             unreachable!("handled above")

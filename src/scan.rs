@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use crossbeam_channel::Receiver;
 
+use crate::library::unlock::Unlocks;
 use crate::library::usage::VersionUsage;
 use crate::library::volume::VolumeUsage;
 use crate::library::Library;
@@ -90,6 +91,12 @@ impl Drop for ScanHandle {
 
 /// Starts sizing every version of `library` on a worker thread.
 pub fn start(library: Library, options: ScanOptions) -> ScanHandle {
+    start_unlocked(library, options, Unlocks::default())
+}
+
+/// [`start`], with the encrypted versions a password opened: those are categorized from
+/// their decrypted manifests (and never from cached figures).
+pub fn start_unlocked(library: Library, options: ScanOptions, unlocks: Unlocks) -> ScanHandle {
     let (tx, events) = crossbeam_channel::unbounded();
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
@@ -99,7 +106,7 @@ pub fn start(library: Library, options: ScanOptions) -> ScanHandle {
             let send = |event| {
                 let _ = tx.send(event);
             };
-            worker::run(&library, &options, &send, &flag)
+            worker::run_unlocked(&library, &options, &unlocks, &send, &flag)
         });
     match thread {
         Ok(t) => ScanHandle {

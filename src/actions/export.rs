@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 pub use names::{NameRules, Refused};
 pub use select::{flatten, select, ExportItem, ItemKind, SelectError, Selection};
-pub use write::export;
+pub use write::{export, export_decrypting};
 
 use crate::library::ManifestFormat;
 
@@ -168,10 +168,39 @@ pub struct ExportSummary {
     pub skipped: Vec<Noted<SkipReason>>,
     /// Files the manifest lists whose contents are not in the backup.
     pub missing: Vec<String>,
-    /// Items that failed with an I/O error.
+    /// Items that failed with an I/O error (or, encrypted, did not decrypt).
     pub failed: Vec<Noted<String>>,
+    /// Decrypted files whose plain length differs from the manifest's `Size` (kept whole).
+    pub size_mismatch: SizeMismatches,
     /// True when the export was cancelled before the end.
     pub cancelled: bool,
+}
+
+/// Decrypted files whose plain length is not the manifest's `Size`, with the sentence for
+/// each. Boxed (one pointer when empty, as it almost always is) to keep job messages small.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SizeMismatches(Option<Box<MismatchList>>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct MismatchList {
+    items: Vec<Noted<String>>,
+}
+
+impl SizeMismatches {
+    /// Adds one.
+    pub fn push(&mut self, noted: Noted<String>) {
+        self.0.get_or_insert_with(Box::default).items.push(noted);
+    }
+
+    /// Every one, in export order.
+    pub fn iter(&self) -> impl Iterator<Item = &Noted<String>> {
+        self.0.iter().flat_map(|l| l.items.iter())
+    }
+
+    /// True when every decrypted file had its `Size`.
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|l| l.items.is_empty())
+    }
 }
 
 /// How an export went, for exit codes.

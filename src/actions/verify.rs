@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::verify_rows::{check_manifest_rows, check_unlisted, RowCheck};
 use crate::library::manifest::{probe_db, ManifestError};
 use crate::library::plists::bounded;
+use crate::library::unlock::UnlockedVersion;
 use crate::library::version_state::file_problem;
 use crate::library::{Error, ManifestFormat, Version};
 
@@ -52,6 +53,9 @@ pub enum ProblemKind {
     SizeMismatch,
     /// A file on disk that no manifest row names.
     UnlistedFile,
+    /// A file of an unlocked encrypted backup that does not decrypt (its key, its length, its
+    /// padding); `verify --deep` only.
+    Undecryptable,
 }
 
 impl ProblemKind {
@@ -65,6 +69,7 @@ impl ProblemKind {
             ProblemKind::MissingFile => "file missing for a manifest row",
             ProblemKind::SizeMismatch => "size differs from the manifest",
             ProblemKind::UnlistedFile => "file no manifest row names",
+            ProblemKind::Undecryptable => "file that does not decrypt",
         }
     }
 }
@@ -98,6 +103,30 @@ pub struct VerifyReport {
     pub notes: Vec<String>,
 }
 
+/// The note of an encrypted version whose rows were not checked (no password, or one that
+/// did not open it).
+pub const NOTE_LOCKED: &str = "Manifest.db is encrypted: file rows were not checked (no password)";
+
+impl VerifyReport {
+    /// False for an encrypted version whose rows could not be checked: it is "not checked:
+    /// encrypted", not "ok".
+    pub fn checked(&self) -> bool {
+        !self.notes.iter().any(|n| n == NOTE_LOCKED)
+    }
+}
+
+/// How to verify: the keys of an unlocked encrypted version, and whether to decrypt every
+/// file (`--deep`).
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions<'a> {
+    /// The keys, when the password opened the version.
+    pub unlocked: Option<&'a UnlockedVersion>,
+    /// Decrypt every file, checking its padding and its size against the manifest.
+    pub deep: bool,
+    /// Why the version stayed locked, when a password was tried on it.
+    pub locked_reason: Option<String>,
+}
+
 /// Collects problems by kind.
 #[derive(Debug, Default)]
 pub struct Problems(BTreeMap<ProblemKind, Problem>);
@@ -118,7 +147,17 @@ impl Problems {
 }
 
 /// Verifies `version`, reporting progress as rows are checked.
-pub fn verify(version: &Version, mut progress: impl FnMut(VerifyProgress)) -> VerifyReport {
+pub fn verify(version: &Version, progress: impl FnMut(VerifyProgress)) -> VerifyReport {
+    verify_with(version, &VerifyOptions::default(), progress)
+}
+
+/// [`verify`] with the keys of an unlocked encrypted version: its rows are checked from the
+/// decrypted manifest and, with `deep`, every file is decrypted.
+pub fn verify_with(
+    version: &Version,
+    options: &VerifyOptions<'_>,
+    mut progress: impl FnMut(VerifyProgress),
+) -> VerifyReport {
     let dir = version.path.as_path();
     let mut problems = Problems::default();
     let mut notes = Vec::new();
@@ -133,14 +172,19 @@ pub fn verify(version: &Version, mut progress: impl FnMut(VerifyProgress)) -> Ve
     let encrypted = said_encrypted.unwrap_or(version.encrypted);
     let rows = check_rows(
         dir,
-        encrypted,
-        said_encrypted,
+        (encrypted, said_encrypted),
+        options,
         &mut problems,
         &mut notes,
         &mut progress,
     );
-    if encrypted && rows.is_some() {
+    if encrypted && rows.is_some() && !(options.deep && options.unlocked.is_some()) {
         notes.push("encrypted backup: sizes were not compared (contents are padded)".into());
+    }
+    if rows.is_none() && notes.iter().any(|n| n == NOTE_LOCKED) {
+        if let Some(why) = &options.locked_reason {
+            notes.push(format!("not unlocked: {why}"));
+        }
     }
     let (rows_checked, files_on_disk) = match rows {
         Some(RowCheck { ids, rows, format }) => {
@@ -163,8 +207,8 @@ pub fn verify(version: &Version, mut progress: impl FnMut(VerifyProgress)) -> Ve
 /// The row checks of whichever manifest is on disk; `None` when they could not run.
 fn check_rows(
     dir: &Path,
-    encrypted: bool,
-    said_encrypted: Option<bool>,
+    (encrypted, said_encrypted): (bool, Option<bool>),
+    options: &VerifyOptions<'_>,
     problems: &mut Problems,
     notes: &mut Vec<String>,
     progress: &mut dyn FnMut(VerifyProgress),
@@ -181,13 +225,19 @@ fn check_rows(
                 });
                 None
             }
-            Err(Error::Manifest(ManifestError::Encrypted { .. })) => {
-                notes.push(
-                    "Manifest.db is encrypted: file rows were not checked (no password)".into(),
-                );
+            Err(Error::Manifest(ManifestError::Encrypted { .. })) if options.unlocked.is_none() => {
+                notes.push(NOTE_LOCKED.into());
                 None
             }
-            Ok(()) => check_manifest_rows(dir, ManifestFormat::Db, encrypted, problems, progress),
+            // Readable, or encrypted and unlocked.
+            Ok(()) | Err(Error::Manifest(ManifestError::Encrypted { .. })) => check_manifest_rows(
+                dir,
+                ManifestFormat::Db,
+                encrypted,
+                options,
+                problems,
+                progress,
+            ),
             Err(e) => {
                 problems.add(ProblemKind::UnreadableManifest, || {
                     file_problem("Manifest.db", &e)
@@ -195,9 +245,14 @@ fn check_rows(
                 None
             }
         },
-        ManifestFormat::Mbdb => {
-            check_manifest_rows(dir, ManifestFormat::Mbdb, encrypted, problems, progress)
-        }
+        ManifestFormat::Mbdb => check_manifest_rows(
+            dir,
+            ManifestFormat::Mbdb,
+            encrypted,
+            options,
+            problems,
+            progress,
+        ),
         ManifestFormat::None => {
             problems.add(ProblemKind::UnreadableManifest, || {
                 "no Manifest.db or Manifest.mbdb".into()

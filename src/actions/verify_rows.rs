@@ -5,8 +5,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::verify::{ProblemKind, Problems, VerifyProgress};
-use crate::library::manifest::{file_id_hex, parse_file_id, Entry, Fields, Manifest};
+use super::verify::{ProblemKind, Problems, VerifyOptions, VerifyProgress};
+use crate::library::manifest::{content_path, file_id_hex, parse_file_id, Entry, Fields, Manifest};
+use crate::library::unlock::{self, UnlockedVersion};
 use crate::library::version_state::file_problem;
 use crate::library::ManifestFormat;
 
@@ -64,10 +65,12 @@ pub fn check_manifest_rows(
     dir: &Path,
     format: ManifestFormat,
     encrypted: bool,
+    options: &VerifyOptions<'_>,
     problems: &mut Problems,
     progress: &mut dyn FnMut(VerifyProgress),
 ) -> Option<RowCheck> {
-    let opened = Manifest::open_as(dir, format).and_then(|m| m.count().map(|n| (m, n)));
+    let opened = Manifest::open_unlocked(dir, format, options.unlocked)
+        .and_then(|m| m.count().map(|n| (m, n)));
     let (manifest, total) = match opened {
         Ok(found) => found,
         Err(e) => {
@@ -87,6 +90,9 @@ pub fn check_manifest_rows(
     let walked = manifest.for_each(Fields::All, |entry| {
         check.rows += 1;
         check_entry(dir, format, encrypted, entry, &mut check.ids, problems);
+        if let (true, Some(unlocked)) = (options.deep, options.unlocked) {
+            deep_check(dir, format, unlocked, entry, problems);
+        }
         if check.rows.is_multiple_of(PROGRESS_EVERY) {
             progress(VerifyProgress {
                 rows_checked: check.rows,
@@ -115,6 +121,41 @@ pub fn check_manifest_rows(
         rows_total: total.max(check.rows),
     });
     Some(check)
+}
+
+/// `--deep`: decrypts the file of one entry (when present), checking its padding and its plain
+/// length against the manifest's `Size`.
+fn deep_check(
+    dir: &Path,
+    format: ManifestFormat,
+    unlocked: &UnlockedVersion,
+    entry: &Entry,
+    problems: &mut Problems,
+) {
+    let (Some(id), Some(meta), true) = (entry.id(), entry.meta.as_ref(), entry.is_file()) else {
+        return;
+    };
+    let path = content_path(dir, format, &id);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return;
+    }
+    let name = || format!("{}/{} ({})", entry.domain, entry.path, entry.file_id);
+    let key = match meta.encryption_key.as_deref() {
+        Some(blob) => unlocked.file_key(blob),
+        None => {
+            return problems.add(ProblemKind::Undecryptable, || {
+                format!("{}: no EncryptionKey in its record", name())
+            })
+        }
+    };
+    match key.and_then(|key| unlock::check_file(&path, &key, meta.size)) {
+        Ok(decrypted) => {
+            if let Some(what) = decrypted.mismatch() {
+                problems.add(ProblemKind::SizeMismatch, || format!("{}: {what}", name()));
+            }
+        }
+        Err(e) => problems.add(ProblemKind::Undecryptable, || format!("{}: {e}", name())),
+    }
 }
 
 /// Checks one entry and records its fileID.

@@ -55,9 +55,10 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::commands::json::{print, put_path, SCHEMA};
+use crate::commands::password::{PasswordOptions, EXIT_WRONG_PASSWORD};
 use crate::commands::roots::{human_utc, printable};
 use crate::commands::version_arg::find_version;
-use crate::library::diff::{diff_versions, Diff, DiffError, FileChange, Tally};
+use crate::library::diff::{diff_versions_with, Diff, DiffError, FileChange, Tally};
 use crate::library::{Library, Version};
 use crate::ui::format::size;
 
@@ -83,10 +84,11 @@ pub struct DiffArgs {
 }
 
 /// Runs `backtop diff`, printing to stdout.
-pub fn run(library: &Library, args: &DiffArgs) -> anyhow::Result<i32> {
+pub fn run(library: &Library, args: &DiffArgs, password: &PasswordOptions) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let done = run_with(library, args, &mut out).and_then(|code| Ok(out.flush().map(|()| code)?));
+    let done = run_unlocking(library, args, password, &mut out)
+        .and_then(|code| Ok(out.flush().map(|()| code)?));
     match done {
         // The reader went away (`backtop diff … | head`): not an error.
         Err(e) if super::ls::is_broken_pipe(&e) => Ok(0),
@@ -94,12 +96,28 @@ pub fn run(library: &Library, args: &DiffArgs) -> anyhow::Result<i32> {
     }
 }
 
-/// [`run`] writing to `out`.
+/// [`run`] writing to `out`, without a password (encrypted versions are locked).
 pub fn run_with(library: &Library, args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    run_unlocking(library, args, &PasswordOptions::default(), out)
+}
+
+/// [`run`] writing to `out`: the password (asked at a prompt on a terminal when none is
+/// given) is tried on both versions when one is encrypted.
+pub fn run_unlocking(
+    library: &Library,
+    args: &DiffArgs,
+    password: &PasswordOptions,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
     let now = OffsetDateTime::now_utc();
     let old = find_version(library, &args.old, now)?;
     let new = find_version(library, &args.new, now)?;
-    let diff = match diff_versions(&old, &new) {
+    let unlocks = crate::commands::password::unlock(password, true, &[&old, &new])?;
+    if unlocks.all_wrong() {
+        let message = "wrong password: it opens neither encrypted version";
+        return crate::commands::json::refuse(out, args.json, message, EXIT_WRONG_PASSWORD as u8);
+    }
+    let diff = match diff_versions_with(&old, &new, &unlocks) {
         Ok(diff) => diff,
         Err(err @ DiffError::Locked { .. }) => {
             if args.json {

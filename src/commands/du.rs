@@ -44,22 +44,36 @@ use std::path::PathBuf;
 use humansize::{format_size, DECIMAL};
 use serde_json::{json, Map, Value};
 
+use crate::commands::password::{self, PasswordOptions, EXIT_WRONG_PASSWORD};
 use crate::commands::{json, unread};
 use crate::library::category::Category;
+use crate::library::unlock::Unlocks;
 use crate::library::usage::{Totals, VersionUsage};
 use crate::library::{Library, Version};
 use crate::sanitize::{self, for_display};
 use crate::scan::{self, ScanEvent, ScanOptions, ScanResults};
 
 /// Runs `backtop du` over `library`; `cache` is the size cache file (`None`: `--no-cache`).
-pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Result<i32> {
+pub fn run(
+    library: &Library,
+    json: bool,
+    cache: Option<PathBuf>,
+    password: &PasswordOptions,
+) -> anyhow::Result<i32> {
     let show_progress = !json && std::io::stderr().is_terminal();
-    let results = scan_library(library, cache, show_progress);
     let mut out = std::io::stdout().lock();
+    let unlocks = password::unlock(password, false, &library.versions().collect::<Vec<_>>())?;
+    if unlocks.all_wrong() {
+        let message = "wrong password: it opens none of the encrypted backups";
+        return crate::commands::json::refuse(&mut out, json, message, EXIT_WRONG_PASSWORD as u8);
+    }
+    // Figures of unlocked versions are never taken from, nor written to, the size cache.
+    let cache = if unlocks.opened() > 0 { None } else { cache };
+    let results = scan_library_unlocked(library, cache, show_progress, unlocks.clone());
     if json {
-        crate::commands::json::print(&mut out, &to_json(library, &results))?;
+        crate::commands::json::print(&mut out, &to_json_with(library, &results, &unlocks))?;
     } else {
-        write!(out, "{}", render_text(library, &results))?;
+        write!(out, "{}", render_text_with(library, &results, &unlocks))?;
     }
     Ok(0)
 }
@@ -68,12 +82,22 @@ pub fn run(library: &Library, json: bool, cache: Option<PathBuf>) -> anyhow::Res
 /// Sizes every version of `library` (exact figures; `cache` spares the walk of unchanged
 /// versions), showing progress on stderr when `progress`.
 pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -> ScanResults {
+    scan_library_unlocked(library, cache, progress, Unlocks::default())
+}
+
+/// [`scan_library`] with the encrypted versions a password opened.
+pub fn scan_library_unlocked(
+    library: &Library,
+    cache: Option<PathBuf>,
+    progress: bool,
+    unlocks: Unlocks,
+) -> ScanResults {
     let options = ScanOptions {
         cache,
         threads: 0,
         simulated_disks: None,
     };
-    let handle = scan::start(library.clone(), options);
+    let handle = scan::start_unlocked(library.clone(), options, unlocks);
     let mut results = ScanResults::default();
     let mut stderr = std::io::stderr();
     for event in handle.events.iter() {
@@ -119,6 +143,12 @@ pub fn freed_by_deleting(
 
 /// The JSON report (see the module doc for the contract).
 pub fn to_json(library: &Library, results: &ScanResults) -> Value {
+    to_json_with(library, results, &Unlocks::default())
+}
+
+/// [`to_json`] saying, for each encrypted version, whether the password opened it.
+pub fn to_json_with(library: &Library, results: &ScanResults, unlocks: &Unlocks) -> Value {
+    let version_json = |v: &Version, results: &ScanResults| version_json(v, results, unlocks);
     let devices: Vec<Value> = library
         .devices
         .iter()
@@ -164,7 +194,7 @@ fn totals_json(t: Totals) -> Value {
     json!({ "bytes": t.bytes, "unique_bytes": t.unique_bytes, "files": t.files })
 }
 
-fn version_json(v: &Version, results: &ScanResults) -> Value {
+fn version_json(v: &Version, results: &ScanResults, unlocks: &Unlocks) -> Value {
     let usage = results.sized.get(&v.path);
     let date = v.date.and_then(|d| {
         d.format(&time::format_description::well_known::Rfc3339)
@@ -185,6 +215,8 @@ fn version_json(v: &Version, results: &ScanResults) -> Value {
         "errors": usage.map(|u| u.errors.clone()).unwrap_or_default(),
         "error": results.failed.get(&v.path),
     });
+    obj["unlocked"] = json!(v.encrypted.then(|| unlocks.get(&v.path).is_some()));
+    obj["locked_reason"] = json!(locked_reason(v, unlocks));
     if usage.is_none() && !results.failed.contains_key(&v.path) {
         obj["error"] = json!("not sized (scan cancelled)");
     }
@@ -208,6 +240,47 @@ fn categories_json(u: &VersionUsage) -> Value {
 
 /// The human report: sizes in decimal units, as Finder shows them.
 pub fn render_text(library: &Library, results: &ScanResults) -> String {
+    render_text_with(library, results, &Unlocks::default())
+}
+
+/// Why an encrypted version is locked: no password given, or what the password did.
+fn locked_reason(v: &Version, unlocks: &Unlocks) -> Option<String> {
+    if !v.encrypted || unlocks.get(&v.path).is_some() {
+        return None;
+    }
+    Some(match unlocks.locked(&v.path) {
+        Some(locked) => locked.reason.clone(),
+        None => "no password given".to_string(),
+    })
+}
+
+/// The hint under a version: what encryption means for what is in it.
+fn hint(v: &Version, unlocks: &Unlocks) -> String {
+    if !v.encrypted {
+        return "    hint: not encrypted, so Health, Keychain, Wi-Fi passwords and call history \
+                are not in this backup\n"
+            .to_string();
+    }
+    match locked_reason(v, unlocks) {
+        None => "    unlocked with the password\n".to_string(),
+        Some(why) => format!(
+            "    locked ({}): file names, categories and apps (and the Health, Keychain, Wi-Fi \
+             and call history an encrypted backup holds) need the password: --password-file \
+             FILE or --unlock\n",
+            for_display(&why)
+        ),
+    }
+}
+
+/// [`render_text`] with a hint under each version saying what encryption hides or leaves out.
+pub fn render_text_with(library: &Library, results: &ScanResults, unlocks: &Unlocks) -> String {
+    let version_text = |v: &Version, results: &ScanResults| {
+        let mut text = version_text(v, results);
+        if results.sized.contains_key(&v.path) {
+            text += &hint(v, unlocks);
+        }
+        text
+    };
     let size = |b: u64| format_size(b, DECIMAL);
     let mut s = String::new();
     for d in &library.devices {

@@ -39,14 +39,16 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::actions::export::{
-    export, flatten, select, Collision, ExportOptions, ExportProgress, ExportStatus, ExportSummary,
-    NameRules, Noted, Selection, Source,
+    export_decrypting, flatten, select, Collision, ExportOptions, ExportProgress, ExportStatus,
+    ExportSummary, NameRules, Noted, Selection, Source,
 };
 pub use crate::cli::ExportArgs;
+use crate::commands::password::{unlock_one, OneVersion, PasswordOptions, LOCKED_NO_PASSWORD};
 use crate::commands::roots::printable;
 use crate::commands::version_arg::find_version;
 use crate::library::category::Category;
-use crate::library::manifest::{open_version, Opened};
+use crate::library::manifest::{open_version_with, Opened};
+use crate::library::unlock::FileKeys;
 use crate::library::Library;
 use crate::ui::format::size;
 
@@ -56,18 +58,29 @@ pub const EXIT_INCOMPLETE: i32 = 1;
 pub const EXIT_ERROR: i32 = 4;
 
 /// Runs `backtop export`, printing to stdout (progress on stderr when it is a terminal).
-pub fn run(library: &Library, args: &ExportArgs) -> anyhow::Result<i32> {
+pub fn run(
+    library: &Library,
+    args: &ExportArgs,
+    password: &PasswordOptions,
+) -> anyhow::Result<i32> {
     let cancel = Arc::new(AtomicBool::new(false));
     #[cfg(unix)]
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&cancel)).context("listening for Ctrl-C")?;
     }
     let progress = !args.json && std::io::stderr().is_terminal();
-    let code = run_with(library, args, &cancel, progress, &mut std::io::stdout())?;
+    let code = run_unlocking(
+        library,
+        args,
+        password,
+        &cancel,
+        progress,
+        &mut std::io::stdout(),
+    )?;
     Ok(code)
 }
 
-/// [`run`] writing to `out`; `progress` draws a line on stderr.
+/// [`run`] writing to `out`, without a password; `progress` draws a line on stderr.
 pub fn run_with(
     library: &Library,
     args: &ExportArgs,
@@ -75,10 +88,34 @@ pub fn run_with(
     progress: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<i32> {
+    let password = PasswordOptions::default();
+    run_unlocking(library, args, &password, cancel, progress, out)
+}
+
+/// [`run`] writing to `out`: an encrypted version is unlocked with the password (asked at a
+/// prompt on a terminal when none is given) and its files decrypted as they are written.
+pub fn run_unlocking(
+    library: &Library,
+    args: &ExportArgs,
+    password: &PasswordOptions,
+    cancel: &AtomicBool,
+    progress: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
     let version = find_version(library, &args.version, OffsetDateTime::now_utc())?;
-    let tree = match open_version(&version)? {
+    let unlocked = match unlock_one(password, &version, args.json, out)? {
+        OneVersion::Unlocked(u) => Some(u),
+        OneVersion::Exit(code) => return Ok(code),
+        OneVersion::Failed(why) => bail!("{}: locked: {why}", version.path.display()),
+        OneVersion::NoKeys => None,
+    };
+    let tree = match open_version_with(&version, unlocked.as_deref())? {
         Opened::Tree(tree) => tree,
-        Opened::Locked(reason) => bail!("{}: locked: {reason}", version.path.display()),
+        Opened::Locked(_) => bail!("{}: locked: {LOCKED_NO_PASSWORD}", version.path.display()),
+    };
+    let keys = match unlocked.as_deref() {
+        Some(u) => Some(FileKeys::load(u, version.manifest)?),
+        None => None,
     };
     let selection = Selection {
         prefixes: args.prefixes.clone(),
@@ -124,8 +161,16 @@ pub fn run_with(
             );
         }
     };
-    let summary = export(source, &items, &args.to, options, cancel, &mut report)
-        .with_context(|| format!("creating {}", args.to.display()))?;
+    let summary = export_decrypting(
+        source,
+        keys.as_ref(),
+        &items,
+        &args.to,
+        options,
+        cancel,
+        &mut report,
+    )
+    .with_context(|| format!("creating {}", args.to.display()))?;
     if progress {
         eprint!("\r\x1b[K");
     }
@@ -188,6 +233,8 @@ pub fn summary_json(version: &Path, s: &ExportSummary) -> Value {
         "missing": s.missing,
         "failed": s.failed.iter().map(|n| json!({"item": n.item, "error": n.what}))
             .collect::<Vec<_>>(),
+        "size_mismatch": s.size_mismatch.iter().map(|n| json!({"item": n.item, "what": n.what}))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -229,6 +276,13 @@ pub fn summary_text(s: &ExportSummary) -> String {
             .collect(),
     );
     section("Missing in the backup", s.missing.clone());
+    section(
+        "Decrypted to another size than the manifest says (kept whole)",
+        s.size_mismatch
+            .iter()
+            .map(|n| format!("{}: {}", n.item, n.what))
+            .collect(),
+    );
     section(
         "Failed",
         s.failed

@@ -40,22 +40,26 @@ use time::macros::format_description;
 use time::OffsetDateTime;
 
 pub use crate::cli::LsArgs;
+use crate::commands::password::{unlock_one, OneVersion, PasswordOptions, LOCKED_NO_PASSWORD};
 use crate::commands::roots::printable;
 use crate::commands::version_arg::find_version;
 use crate::library::manifest::{
-    open_version, NodeId, NodeKind, NodeRef, Opened, Presence, Sort, Tree,
+    open_version_with, NodeId, NodeKind, NodeRef, Opened, Presence, Sort, Tree,
 };
-use crate::library::Library;
+use crate::library::unlock::UnlockedVersion;
+use crate::library::{Library, Version};
 use crate::ui::format::size;
 
 /// Exit code of a locked (encrypted) version.
 pub const EXIT_LOCKED: i32 = 1;
 
-/// Runs `backtop ls`, printing to stdout.
-pub fn run(library: &Library, args: &LsArgs) -> anyhow::Result<i32> {
+/// Runs `backtop ls`, printing to stdout; an encrypted version is unlocked with the password
+/// (asked at a prompt on a terminal when none is given).
+pub fn run(library: &Library, args: &LsArgs, password: &PasswordOptions) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let done = run_with(library, args, &mut out).and_then(|code| Ok(out.flush().map(|()| code)?));
+    let done = run_unlocking(library, args, password, &mut out)
+        .and_then(|code| Ok(out.flush().map(|()| code)?));
     match done {
         // The reader went away (`backtop ls … | head`): not an error.
         Err(e) if is_broken_pipe(&e) => Ok(0),
@@ -72,20 +76,52 @@ pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// [`run`] writing to `out`.
+fn run_unlocking(
+    library: &Library,
+    args: &LsArgs,
+    password: &PasswordOptions,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    let version = find_version(library, &args.version, OffsetDateTime::now_utc())?;
+    let unlocked = match unlock_one(password, &version, args.json, out)? {
+        OneVersion::Unlocked(u) => Some(u),
+        OneVersion::Exit(code) => return Ok(code),
+        OneVersion::Failed(why) => {
+            return locked(out, args, &version.path.display().to_string(), &why);
+        }
+        OneVersion::NoKeys => None,
+    };
+    list(&version, unlocked.as_deref(), args, out)
+}
+
+/// [`run`] writing to `out`, without a password (an encrypted version is locked).
 pub fn run_with(library: &Library, args: &LsArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let version = find_version(library, &args.version, OffsetDateTime::now_utc())?;
+    list(&version, None, args, out)
+}
+
+/// Prints that the version at `path` is locked, and why; the exit code.
+fn locked(out: &mut dyn Write, args: &LsArgs, path: &str, reason: &str) -> anyhow::Result<i32> {
+    if args.json {
+        let doc = json!({"version": path, "locked": true, "reason": reason, "entries": []});
+        crate::commands::json::print(out, &doc)?;
+    } else {
+        writeln!(out, "{}: locked: {reason}", printable(path))?;
+    }
+    Ok(EXIT_LOCKED)
+}
+
+/// Lists `version` (with its keys when unlocked).
+fn list(
+    version: &Version,
+    unlocked: Option<&UnlockedVersion>,
+    args: &LsArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
     let path = version.path.display().to_string();
-    let tree = match open_version(&version)? {
+    let tree = match open_version_with(version, unlocked)? {
         Opened::Tree(tree) => tree,
-        Opened::Locked(reason) => {
-            if args.json {
-                let doc = json!({"version": path, "locked": true, "reason": reason, "entries": []});
-                crate::commands::json::print(out, &doc)?;
-            } else {
-                writeln!(out, "{}: locked: {reason}", printable(&path))?;
-            }
-            return Ok(EXIT_LOCKED);
-        }
+        Opened::Locked(_) => return locked(out, args, &path, LOCKED_NO_PASSWORD),
     };
     let ids = entries(&tree, args)?;
     if args.json {

@@ -14,6 +14,7 @@ pub mod list;
 pub mod ls;
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 pub mod move_root;
+pub mod password;
 pub mod prune;
 pub mod rm;
 pub mod roots;

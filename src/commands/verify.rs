@@ -8,42 +8,89 @@
 //! that could not be read), and the text ends with them, as `list` does.
 //! Exit codes: 0 every version is fine, 1 problems were found or something could not be read
 //! (a folder, or a root: permission, privacy), 2 a path does not exist or is not a backup
-//! folder (nothing was verified), 4 a path could not be read.
+//! folder (nothing was verified), 4 a path could not be read, 5 the password opened none of
+//! the encrypted versions. An encrypted version that stays locked is "not checked: encrypted"
+//! and exits 1; with the password (`--password-file`, `--unlock`) its rows are checked from
+//! the decrypted manifest, and `--deep` decrypts every file (padding, size).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::actions::guard::canonical_keep_last;
-use crate::actions::verify::{verify, VerifyReport};
+use crate::actions::verify::{verify_with, VerifyOptions, VerifyReport};
+use crate::commands::password::{self, PasswordOptions, EXIT_WRONG_PASSWORD};
 use crate::commands::unread;
 use crate::library::discover::{is_backup_folder, BACKUP_MARKERS};
+use crate::library::unlock::Unlocks;
 use crate::library::{Library, Version, VersionKind};
 use crate::sanitize::{self, for_display};
 
-/// Runs `backtop verify` printing to stdout.
-pub fn run(library: &Library, paths: &[PathBuf], json: bool) -> anyhow::Result<i32> {
-    run_with(library, paths, json, &mut std::io::stdout())
+/// Runs `backtop verify` printing to stdout; `deep` decrypts every file of the encrypted
+/// versions the password opens.
+pub fn run(
+    library: &Library,
+    paths: &[PathBuf],
+    json: bool,
+    deep: bool,
+    password: &PasswordOptions,
+) -> anyhow::Result<i32> {
+    let mut out = std::io::stdout();
+    let versions = match versions_to_verify(library, paths, json, &mut out)? {
+        Ok(versions) => versions,
+        Err(code) => return Ok(code),
+    };
+    let unlocks = password::unlock(password, false, &versions.iter().collect::<Vec<_>>())?;
+    if unlocks.all_wrong() {
+        let message = "wrong password: it opens none of the encrypted backups";
+        return crate::commands::json::refuse(&mut out, json, message, EXIT_WRONG_PASSWORD as u8);
+    }
+    report(library, paths, &versions, json, deep, &unlocks, &mut out)
 }
 
-/// [`run`] writing to `out`.
+/// [`run`] writing to `out`, without a password.
 pub fn run_with(
     library: &Library,
     paths: &[PathBuf],
     json: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<i32> {
+    match versions_to_verify(library, paths, json, out)? {
+        Ok(versions) => report(
+            library,
+            paths,
+            &versions,
+            json,
+            false,
+            &Unlocks::default(),
+            out,
+        ),
+        Err(code) => Ok(code),
+    }
+}
+
+/// The versions `paths` name (every version found when empty), or the exit code of a
+/// refusal already printed.
+fn versions_to_verify(
+    library: &Library,
+    paths: &[PathBuf],
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<Result<Vec<Version>, i32>> {
+    let refuse = |out: &mut dyn Write, message: &str, code: u8| {
+        crate::commands::json::refuse(out, json, message, code).map(Err)
+    };
     let mut versions = Vec::new();
     for p in paths {
         if !p.is_dir() {
             let message = format!("{}: no such folder", sanitize::path(p));
-            return crate::commands::json::refuse(out, json, &message, 2);
+            return refuse(out, &message, 2);
         }
         if let Err(e) = std::fs::read_dir(p) {
             let message = format!(
                 "{}: the folder could not be read ({e}); nothing was verified",
                 sanitize::path(p)
             );
-            return crate::commands::json::refuse(out, json, &message, 4);
+            return refuse(out, &message, 4);
         }
         let canonical = canonical_keep_last(p);
         let found = library
@@ -57,7 +104,7 @@ pub fn run_with(
                     sanitize::path(p),
                     BACKUP_MARKERS.join(", ")
                 );
-                return crate::commands::json::refuse(out, json, &message, 2);
+                return refuse(out, &message, 2);
             }
             None => Version::bare(p, p.parent().unwrap_or(p), VersionKind::Archive),
         });
@@ -65,11 +112,40 @@ pub fn run_with(
     if paths.is_empty() {
         versions.extend(library.versions().cloned());
     }
-    let reports: Vec<VerifyReport> = versions.iter().map(|v| verify(v, |_| {})).collect();
+    Ok(Ok(versions))
+}
+
+/// Verifies `versions` and prints the reports; the exit code.
+fn report(
+    library: &Library,
+    paths: &[PathBuf],
+    versions: &[Version],
+    json: bool,
+    deep: bool,
+    unlocks: &Unlocks,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    let reports: Vec<VerifyReport> = versions
+        .iter()
+        .map(|v| {
+            let options = VerifyOptions {
+                unlocked: unlocks.get(&v.path),
+                deep,
+                locked_reason: unlocks.locked(&v.path).map(|l| l.reason.clone()),
+            };
+            verify_with(v, &options, |_| {})
+        })
+        .collect();
     if json {
         let mut docs = Vec::with_capacity(reports.len());
         for r in &reports {
             let mut doc = serde_json::to_value(r)?;
+            doc["checked"] = r.checked().into();
+            let encrypted = versions
+                .iter()
+                .find(|v| v.path == r.path)
+                .is_some_and(|v| v.encrypted);
+            doc["unlocked"] = encrypted.then(|| unlocks.get(&r.path).is_some()).into();
             crate::commands::json::put_path(&mut doc, "path", &r.path);
             docs.push(doc);
         }
@@ -91,7 +167,7 @@ pub fn run_with(
         }
     }
     let unread = paths.is_empty() && unread::anything_unread(library);
-    Ok(if reports.iter().all(|r| r.ok) && !unread {
+    Ok(if reports.iter().all(|r| r.ok && r.checked()) && !unread {
         0
     } else {
         1
@@ -100,7 +176,11 @@ pub fn run_with(
 
 /// One report for people.
 fn print_report(out: &mut dyn Write, r: &VerifyReport) -> anyhow::Result<()> {
-    let verdict = if r.ok { "ok" } else { "PROBLEMS" };
+    let verdict = match (r.ok, r.checked()) {
+        (true, true) => "ok",
+        (true, false) => "not checked: encrypted",
+        (false, _) => "PROBLEMS",
+    };
     writeln!(
         out,
         "{verdict}  {}  ({} rows, {} files)",

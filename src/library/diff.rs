@@ -24,9 +24,10 @@ use serde::Serialize;
 
 pub use compare::compare;
 pub use rows::FileMeta;
-pub use source::{open_source, DiffError, Source, LOCKED_REASON};
+pub use source::{open_source, open_source_with, DiffError, Source, LOCKED_REASON};
 
 use crate::library::category::Category;
+use crate::library::unlock::Unlocks;
 use crate::library::Version;
 
 /// What happened to one file between the two versions.
@@ -214,8 +215,17 @@ impl Diff {
 /// Installed apps of both versions help group app domains; a note says when the two
 /// versions belong to different devices.
 pub fn diff_versions(old: &Version, new: &Version) -> Result<Diff, DiffError> {
-    let old_source = open_source(old)?;
-    let new_source = open_source(new)?;
+    diff_versions_with(old, new, &Unlocks::default())
+}
+
+/// [`diff_versions`] with the encrypted versions a password opened.
+pub fn diff_versions_with(
+    old: &Version,
+    new: &Version,
+    unlocks: &Unlocks,
+) -> Result<Diff, DiffError> {
+    let old_source = open_source_with(old, unlocks.get(&old.path))?;
+    let new_source = open_source_with(new, unlocks.get(&new.path))?;
     let names = old.apps.iter().chain(new.apps.iter());
     let mut diff = compare(&old_source, &new_source, names)?;
     if let (Some(a), Some(b)) = (&old.udid, &new.udid) {

@@ -258,7 +258,18 @@ impl ManifestIndex {
         format: ManifestFormat,
         installed: impl IntoIterator<Item = &'a str>,
     ) -> Result<ManifestIndex> {
-        let manifest = Manifest::open_as(version_dir, format)?;
+        Self::load_unlocked(version_dir, format, installed, None)
+    }
+
+    /// [`ManifestIndex::load_with_apps`] for an encrypted version the password opened: its
+    /// Manifest.db decrypted in memory ([`Manifest::open_unlocked`]).
+    pub fn load_unlocked<'a>(
+        version_dir: &Path,
+        format: ManifestFormat,
+        installed: impl IntoIterator<Item = &'a str>,
+        unlocked: Option<&super::unlock::UnlockedVersion>,
+    ) -> Result<ManifestIndex> {
+        let manifest = Manifest::open_unlocked(version_dir, format, unlocked)?;
         let capacity = usize::try_from(manifest.len_hint())
             .unwrap_or(0)
             .min(20_000_000);

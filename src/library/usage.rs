@@ -32,7 +32,7 @@ pub mod sizer;
 pub mod totals;
 pub mod walk;
 
-pub use sizer::{size_version, size_version_and_singles, SizeControl};
+pub use sizer::{size_version, size_version_and_singles, size_version_with, SizeControl};
 pub use totals::{device_totals, freed_by_deleting, library_totals, Totals};
 
 /// Bytes used by one app (its `AppDomain-`, `AppDomainGroup-`, `AppDomainPlugin-` domains).

@@ -13,9 +13,8 @@ use std::time::Instant;
 use super::cache::{self, fingerprint, Fingerprint, SizeCache};
 use super::incremental::{self, Plan, Status};
 use super::{ScanEvent, ScanOptions};
-use crate::library::usage::{
-    size_version_and_singles, totals, SharedInode, SizeControl, VersionUsage,
-};
+use crate::library::unlock::Unlocks;
+use crate::library::usage::{size_version_with, totals, SharedInode, SizeControl, VersionUsage};
 use crate::library::volume::{simulated_volumes, volumes_for, VolumeUsage};
 use crate::library::{Library, RootStatus, Version};
 
@@ -24,6 +23,17 @@ pub type Emit<'a> = &'a (dyn Fn(ScanEvent) + Sync);
 
 /// Runs one scan on the calling thread (the walk on a pool); every event goes to `tx`.
 pub fn run(library: &Library, options: &ScanOptions, tx: Emit<'_>, cancel: &AtomicBool) {
+    run_unlocked(library, options, &Unlocks::default(), tx, cancel);
+}
+
+/// [`run`] with the encrypted versions a password opened (categorized from their manifests).
+pub fn run_unlocked(
+    library: &Library,
+    options: &ScanOptions,
+    unlocks: &Unlocks,
+    tx: Emit<'_>,
+    cancel: &AtomicBool,
+) {
     let start = Instant::now();
     let versions: Vec<&Version> = library.versions().collect();
     let cache = options.cache.as_deref().map(SizeCache::load);
@@ -54,6 +64,7 @@ pub fn run(library: &Library, options: &ScanOptions, tx: Emit<'_>, cancel: &Atom
     let mut run = Sizing {
         versions: &versions,
         reuse: &reuse,
+        unlocks,
         pool: pool.as_ref(),
         tx,
         cancel,
@@ -133,6 +144,8 @@ fn kept_roots(old: &SizeCache, plan: Option<&Plan>, mut roots: Vec<PathBuf>) -> 
 struct Sizing<'a> {
     versions: &'a [&'a Version],
     reuse: &'a [Option<VersionUsage>],
+    /// The encrypted versions a password opened.
+    unlocks: &'a Unlocks,
     pool: Option<&'a rayon::ThreadPool>,
     tx: Emit<'a>,
     cancel: &'a AtomicBool,
@@ -175,9 +188,10 @@ impl Sizing<'_> {
                 reuse: self.reuse[i].as_ref(),
                 ..SizeControl::new(self.cancel, &progress)
             };
+            let unlocked = self.unlocks.get(&version.path);
             let result = match self.pool {
-                Some(pool) => pool.install(|| size_version_and_singles(version, &ctl)),
-                None => size_version_and_singles(version, &ctl),
+                Some(pool) => pool.install(|| size_version_with(version, &ctl, unlocked)),
+                None => size_version_with(version, &ctl, unlocked),
             };
             let path = version.path.clone();
             match result {

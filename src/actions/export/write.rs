@@ -17,6 +17,8 @@ use super::{
 };
 use crate::library::manifest::content_path;
 use crate::library::safe_fs;
+use crate::library::unlock::cipher::{unlock_error_of, DecryptReader};
+use crate::library::unlock::FileKeys;
 
 /// Bytes copied between two cancel checks and progress reports.
 const CHUNK: u64 = 8 << 20;
@@ -26,6 +28,7 @@ const MAX_RENAMES: u32 = 9_999;
 
 struct Writer<'a> {
     source: Source<'a>,
+    keys: Option<&'a FileKeys>,
     dest: &'a Path,
     options: ExportOptions,
     cancel: &'a AtomicBool,
@@ -50,11 +53,27 @@ pub fn export(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(&ExportProgress),
 ) -> io::Result<ExportSummary> {
+    export_decrypting(source, None, items, dest, options, cancel, progress)
+}
+
+/// [`export`] of an unlocked encrypted version: each file is decrypted as it is copied (with
+/// `keys`), and a plain length that differs from the manifest's `Size` is noted in
+/// [`ExportSummary::size_mismatch`] (all the bytes are kept).
+pub fn export_decrypting(
+    source: Source<'_>,
+    keys: Option<&FileKeys>,
+    items: &[ExportItem],
+    dest: &Path,
+    options: ExportOptions,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(&ExportProgress),
+) -> io::Result<ExportSummary> {
     let report = progress;
     std::fs::create_dir_all(dest)?;
     let files = items.iter().filter(|i| i.kind == ItemKind::File);
     let mut w = Writer {
         source,
+        keys,
         dest,
         options,
         cancel,
@@ -221,10 +240,22 @@ impl Writer<'_> {
             Ok(Err(why)) => return self.skip(item, why),
             Err(e) => return self.fail(item, e),
         };
-        let copied = match &source {
-            Some(file) => self.copy(file, &mut out, report),
-            None => Ok(Some(0)),
+        let copied = match (&source, self.keys, item.file_id) {
+            (Some(file), Some(keys), Some(id)) => self.decrypt(keys, &id, file, &mut out, report),
+            (Some(file), _, _) => self.copy(&mut &*file, &mut out, report),
+            (None, _, _) => Ok(Some(0)),
         };
+        if let (Ok(Some(n)), Some(_)) = (&copied, self.keys) {
+            if *n != item.size {
+                self.summary.size_mismatch.push(Noted {
+                    item: name_of(item),
+                    what: format!(
+                        "decrypted to {n} bytes, the manifest says {} (all {n} kept)",
+                        item.size
+                    ),
+                });
+            }
+        }
         let finished = copied.and_then(|n| {
             if let Some(n) = n {
                 finish(&out, item)?;
@@ -273,10 +304,30 @@ impl Writer<'_> {
         Ok(Err(SkipReason::Exists(candidate)))
     }
 
+    /// Decrypts the encrypted `from` (the file `id`) into `to`; `None` when cancelled.
+    fn decrypt(
+        &mut self,
+        keys: &FileKeys,
+        id: &[u8; 20],
+        from: &File,
+        to: &mut File,
+        report: &mut dyn FnMut(&ExportProgress),
+    ) -> io::Result<Option<u64>> {
+        let key = keys
+            .key(id)
+            .map_err(|e| io::Error::new(ErrorKind::InvalidData, e.to_string()))?;
+        let mut reader = DecryptReader::new(io::BufReader::new(from), &key);
+        self.copy(&mut reader, to, report)
+            .map_err(|e| match unlock_error_of(e) {
+                Ok(u) => io::Error::new(ErrorKind::InvalidData, u.to_string()),
+                Err(e) => e,
+            })
+    }
+
     /// Copies `from` into `to` a chunk at a time; `None` when cancelled.
     fn copy(
         &mut self,
-        mut from: &File,
+        mut from: &mut dyn io::Read,
         to: &mut File,
         report: &mut dyn FnMut(&ExportProgress),
     ) -> io::Result<Option<u64>> {

@@ -3,8 +3,8 @@
 //!
 //! This is the seam for encrypted backups: once a backup is unlocked, its decrypted
 //! Manifest.db arrives as an open [`Connection`] (in memory: nothing decrypted touches disk),
-//! and [`Source::from_connection`] compares it like any other. Until then
-//! [`open_source`] answers [`DiffError::Locked`] for an encrypted version.
+//! and [`Source::from_connection`] compares it like any other ([`open_source_with`]);
+//! without keys [`open_source`] answers [`DiffError::Locked`] for an encrypted version.
 
 use std::path::{Path, PathBuf};
 
@@ -12,11 +12,12 @@ use rusqlite::Connection;
 
 use crate::library::error::Error;
 use crate::library::manifest::{open_db, Manifest, ManifestError};
+use crate::library::unlock::UnlockedVersion;
 use crate::library::{ManifestFormat, Version};
 
 /// The sentence for an encrypted version that was not unlocked.
-pub const LOCKED_REASON: &str = "the backup is encrypted: its file list needs the password, \
-     and backtop cannot decrypt backups yet";
+pub const LOCKED_REASON: &str = "the backup is encrypted: its file list needs the password \
+     (--password-file FILE, or run on a terminal to be asked)";
 
 /// Why two versions cannot be compared.
 #[derive(Debug, thiserror::Error)]
@@ -97,13 +98,33 @@ impl Source {
 /// `Manifest.plist` or by its Manifest.db's bytes), [`DiffError::Unreadable`] when it has no
 /// readable manifest.
 pub fn open_source(version: &Version) -> Result<Source, DiffError> {
+    open_source_with(version, None)
+}
+
+/// [`open_source`] with the keys of an unlocked encrypted version: its Manifest.db decrypted
+/// in memory ([`Source::from_connection`]), or read as is when it has no `ManifestKey`.
+pub fn open_source_with(
+    version: &Version,
+    unlocked: Option<&UnlockedVersion>,
+) -> Result<Source, DiffError> {
     let dir = &version.path;
     let locked = || DiffError::Locked {
         path: dir.clone(),
         reason: LOCKED_REASON.to_string(),
     };
     if version.encrypted {
-        return Err(locked());
+        match unlocked.map(UnlockedVersion::open_manifest_db) {
+            None => return Err(locked()),
+            Some(Some(Ok(conn))) => return Ok(Source::from_connection(dir, conn)),
+            Some(Some(Err(e))) => {
+                return Err(DiffError::Unreadable {
+                    path: dir.clone(),
+                    source: Error::invalid(dir.join("Manifest.db"), e.to_string()),
+                })
+            }
+            // No ManifestKey (iOS 10.0-10.1): the manifest itself is plain.
+            Some(None) => {}
+        }
     }
     let unreadable = |source: Error| match source {
         Error::Manifest(ManifestError::Encrypted { .. }) => locked(),

@@ -13,6 +13,7 @@ use super::join::{categorize, top_apps, Classes};
 use super::walk::{walk_version, WalkOptions, Walked};
 use super::{SharedInode, VersionUsage};
 use crate::library::manifest::{ManifestError, ManifestIndex};
+use crate::library::unlock::UnlockedVersion;
 use crate::library::{Error, ManifestFormat, Result, Version};
 
 /// What steers one version's sizing.
@@ -60,14 +61,28 @@ pub fn size_version_and_singles(
     version: &Version,
     ctl: &SizeControl,
 ) -> Result<Option<(VersionUsage, Vec<SharedInode>)>> {
-    let reuse = ctl.reuse.filter(|u| u.errors.is_empty());
+    size_version_with(version, ctl, None)
+}
+
+/// [`size_version_and_singles`] with the keys of an unlocked encrypted version: its files are
+/// then categorized from its decrypted manifest (cached figures are not reused for it).
+pub fn size_version_with(
+    version: &Version,
+    ctl: &SizeControl,
+    unlocked: Option<&UnlockedVersion>,
+) -> Result<Option<(VersionUsage, Vec<SharedInode>)>> {
+    let reuse = ctl
+        .reuse
+        .filter(|u| u.errors.is_empty() && unlocked.is_none());
     let opts = WalkOptions {
         cancel: ctl.cancel,
         progress: ctl.progress,
         collect_names: reuse.is_none(),
         read_dir: ctl.read_dir,
     };
-    let loading = reuse.is_none().then(|| spawn_load(version));
+    let loading = reuse
+        .is_none()
+        .then(|| spawn_load(version, unlocked.cloned()));
     let walked = walk_version(&version.path, &opts).map_err(|e| Error::io(&version.path, e))?;
     let content = match loading {
         Some(rx) => match wait(&rx, ctl.cancel) {
@@ -91,7 +106,7 @@ pub fn size_version_and_singles(
                 reuse: None,
                 ..*ctl
             };
-            return size_version_and_singles(version, &fresh);
+            return size_version_with(version, &fresh, unlocked);
         }
         (None, Some(ContentIndex { classes, note })) => {
             let (cats, apps) = categorize(&walked, &classes);
@@ -151,12 +166,18 @@ fn base_usage(walked: &Walked) -> VersionUsage {
 
 /// Starts loading the manifest index as a task on the current rayon pool, so it runs while
 /// the walk does; the task is left to finish alone if the scan is cancelled.
-fn spawn_load(version: &Version) -> Receiver<ContentIndex> {
+fn spawn_load(version: &Version, unlocked: Option<UnlockedVersion>) -> Receiver<ContentIndex> {
     let (tx, rx) = crossbeam_channel::bounded(1);
     let (path, format, encrypted) = (version.path.clone(), version.manifest, version.encrypted);
     let installed: Vec<String> = version.apps.keys().cloned().collect();
     rayon::spawn(move || {
-        let _ = tx.send(load_classes(&path, format, encrypted, &installed));
+        let _ = tx.send(load_classes(
+            &path,
+            format,
+            encrypted,
+            &installed,
+            unlocked.as_ref(),
+        ));
     });
     rx
 }
@@ -188,8 +209,9 @@ fn load_classes(
     format: ManifestFormat,
     encrypted: bool,
     installed: &[String],
+    unlocked: Option<&UnlockedVersion>,
 ) -> ContentIndex {
-    let (classes, note) = classes_of(path, format, encrypted, installed);
+    let (classes, note) = classes_of(path, format, encrypted, installed, unlocked);
     ContentIndex { classes, note }
 }
 
@@ -199,15 +221,17 @@ fn classes_of(
     format: ManifestFormat,
     encrypted: bool,
     installed: &[String],
+    unlocked: Option<&UnlockedVersion>,
 ) -> (Classes, Option<String>) {
-    if encrypted {
+    if encrypted && unlocked.is_none() {
         return (Classes::Encrypted, None);
     }
     if format == ManifestFormat::None {
         let msg = "no Manifest.db or Manifest.mbdb: files are not categorized";
         return (Classes::Unavailable, Some(msg.to_string()));
     }
-    match ManifestIndex::load_with_apps(path, format, installed.iter().map(String::as_str)) {
+    let installed = installed.iter().map(String::as_str);
+    match ManifestIndex::load_unlocked(path, format, installed, unlocked) {
         Ok(index) => {
             let note = index.truncated_at().map(|at| {
                 format!("Manifest.mbdb is truncated at byte {at}: files after it are unknown")
