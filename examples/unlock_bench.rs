@@ -33,7 +33,12 @@ fn main() -> anyhow::Result<()> {
     // 1. The derivation with real round counts.
     let params = KdfParams::new(vec![7; 20], 10_000, Some((vec![9; 20], 10_000_000)))?;
     let (wall, cpu_ms) = measure(|| {
-        derive(&Password::from("benchmark"), &params, &AtomicBool::new(false)).map(|_| ())
+        derive(
+            &Password::from("benchmark"),
+            &params,
+            &AtomicBool::new(false),
+        )
+        .map(|_| ())
     })?;
     println!(
         "derive 10,000,000 SHA-256 + 10,000 SHA-1 rounds: wall {:.0} ms, cpu {:.0} ms",
@@ -51,7 +56,11 @@ fn main() -> anyhow::Result<()> {
     spec.files = (0..files)
         .map(|i| {
             let domain = ["HomeDomain", "CameraRollDomain", "AppDomain-com.bench.app"][i % 3];
-            FileSpec::new(domain, &format!("Library/f{i}.bin"), 1_000 + (i as u64 * 7_919) % 60_000)
+            FileSpec::new(
+                domain,
+                &format!("Library/f{i}.bin"),
+                1_000 + (i as u64 * 7_919) % 60_000,
+            )
         })
         .collect();
     let plain_dir = tmp.path().join("plain");
@@ -71,22 +80,23 @@ fn main() -> anyhow::Result<()> {
 
     let cancel = AtomicBool::new(false);
     let progress = |_: u64, _: u64| {};
-    let mut report = |label: &str, f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
-        let mut walls = Vec::new();
-        let mut cpus = Vec::new();
-        for _ in 0..runs {
-            let (w, c) = measure(&mut *f)?;
-            walls.push(w);
-            cpus.push(c);
-        }
-        println!(
-            "{label}: wall best {:.0} ms, median {:.0} ms; cpu median {:.0} ms",
-            min(&walls),
-            median(&walls),
-            median(&cpus)
-        );
-        Ok(())
-    };
+    let mut report =
+        |label: &str, f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
+            let mut walls = Vec::new();
+            let mut cpus = Vec::new();
+            for _ in 0..runs {
+                let (w, c) = measure(&mut *f)?;
+                walls.push(w);
+                cpus.push(c);
+            }
+            println!(
+                "{label}: wall best {:.0} ms, median {:.0} ms; cpu median {:.0} ms",
+                min(&walls),
+                median(&walls),
+                median(&cpus)
+            );
+            Ok(())
+        };
     println!("{files} files, {runs} runs each:");
     report("  size (walk + index), unencrypted", &mut || {
         let ctl = SizeControl::new(&cancel, &progress);
@@ -103,32 +113,37 @@ fn main() -> anyhow::Result<()> {
         manifest.for_each(Fields::Names, |e| {
             if let (true, Some(id)) = (e.is_file(), e.id()) {
                 let path = content_path(&plain_dir, ManifestFormat::Db, &id);
-                let mut f = std::fs::File::open(&path).map_err(|err| backtop::library::Error::io(&path, err))?;
-                std::io::copy(&mut f, &mut std::io::sink()).map_err(|err| backtop::library::Error::io(&path, err))?;
+                let mut f = std::fs::File::open(&path)
+                    .map_err(|err| backtop::library::Error::io(&path, err))?;
+                std::io::copy(&mut f, &mut std::io::sink())
+                    .map_err(|err| backtop::library::Error::io(&path, err))?;
             }
             Ok(())
         })?;
         Ok(())
     })?;
-    report("  decrypt every file (verify --deep), encrypted", &mut || {
-        let manifest = Manifest::open_unlocked(&enc_dir, ManifestFormat::Db, Some(&unlocked))?;
-        manifest.for_each(Fields::All, |e| {
-            let (true, Some(id), Some(meta)) = (e.is_file(), e.id(), e.meta.as_ref()) else {
-                return Ok(());
-            };
-            let path = content_path(&enc_dir, ManifestFormat::Db, &id);
-            let blob = meta.encryption_key.as_deref().unwrap_or_default();
-            let checked = unlocked
-                .file_key(blob)
-                .and_then(|key| check_file(&path, &key, meta.size));
-            match checked {
-                Ok(d) if d.size_matches() => Ok(()),
-                Ok(d) => Err(backtop::library::Error::invalid(&path, format!("{d:?}"))),
-                Err(err) => Err(backtop::library::Error::invalid(&path, err.to_string())),
-            }
-        })?;
-        Ok(())
-    })?;
+    report(
+        "  decrypt every file (verify --deep), encrypted",
+        &mut || {
+            let manifest = Manifest::open_unlocked(&enc_dir, ManifestFormat::Db, Some(&unlocked))?;
+            manifest.for_each(Fields::All, |e| {
+                let (true, Some(id), Some(meta)) = (e.is_file(), e.id(), e.meta.as_ref()) else {
+                    return Ok(());
+                };
+                let path = content_path(&enc_dir, ManifestFormat::Db, &id);
+                let blob = meta.encryption_key.as_deref().unwrap_or_default();
+                let checked = unlocked
+                    .file_key(blob)
+                    .and_then(|key| check_file(&path, &key, meta.size));
+                match checked {
+                    Ok(d) if d.size_matches() => Ok(()),
+                    Ok(d) => Err(backtop::library::Error::invalid(&path, format!("{d:?}"))),
+                    Err(err) => Err(backtop::library::Error::invalid(&path, err.to_string())),
+                }
+            })?;
+            Ok(())
+        },
+    )?;
     println!("load after: {}", load());
     Ok(())
 }
