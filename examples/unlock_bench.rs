@@ -39,6 +39,7 @@ fn main() -> anyhow::Result<()> {
             &AtomicBool::new(false),
         )
         .map(|_| ())
+        .map_err(anyhow::Error::from)
     })?;
     println!(
         "derive 10,000,000 SHA-256 + 10,000 SHA-1 rounds: wall {:.0} ms, cpu {:.0} ms",
@@ -80,23 +81,22 @@ fn main() -> anyhow::Result<()> {
 
     let cancel = AtomicBool::new(false);
     let progress = |_: u64, _: u64| {};
-    let mut report =
-        |label: &str, f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
-            let mut walls = Vec::new();
-            let mut cpus = Vec::new();
-            for _ in 0..runs {
-                let (w, c) = measure(&mut *f)?;
-                walls.push(w);
-                cpus.push(c);
-            }
-            println!(
-                "{label}: wall best {:.0} ms, median {:.0} ms; cpu median {:.0} ms",
-                min(&walls),
-                median(&walls),
-                median(&cpus)
-            );
-            Ok(())
-        };
+    let report = |label: &str, f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
+        let mut walls = Vec::new();
+        let mut cpus = Vec::new();
+        for _ in 0..runs {
+            let (w, c) = measure(&mut *f)?;
+            walls.push(w);
+            cpus.push(c);
+        }
+        println!(
+            "{label}: wall best {:.0} ms, median {:.0} ms; cpu median {:.0} ms",
+            min(&walls),
+            median(&walls),
+            median(&cpus)
+        );
+        Ok(())
+    };
     println!("{files} files, {runs} runs each:");
     report("  size (walk + index), unencrypted", &mut || {
         let ctl = SizeControl::new(&cancel, &progress);
