@@ -114,6 +114,8 @@ struct Ctx<'a> {
     now: OffsetDateTime,
     out: Vec<Written>,
     devices: Vec<DemoDevice>,
+    /// What the current device's manifest rows are dated from (see [`Ctx::device`]).
+    files_dated: OffsetDateTime,
 }
 
 impl Ctx<'_> {
@@ -122,6 +124,7 @@ impl Ctx<'_> {
         s.ios = p.ios.0.to_string();
         s.build = p.ios.1.to_string();
         s.date = self.now - age;
+        s.files_dated = Some(self.files_dated);
         s.files = files;
         s.apps = p.apps();
         s.sparse = self.opts.sparse;
@@ -137,8 +140,12 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// Starts a new device; the versions pushed next belong to it.
-    fn device(&mut self, p: &Profile, udid: &str) {
+    /// Starts a new device whose oldest version is `oldest` old; the versions pushed next
+    /// belong to it. Their manifest rows are all dated from that oldest version, so a file
+    /// has the same mtime in every version that lists it, as on a phone, and a diff between
+    /// two versions sees as changed only the files whose size differs.
+    fn device(&mut self, p: &Profile, udid: &str, oldest: Duration) {
+        self.files_dated = self.now - oldest;
         self.devices.push(DemoDevice {
             udid: udid.to_string(),
             name: p.name.to_string(),
@@ -174,6 +181,7 @@ pub fn build_demo(dir: &Path, opts: &DemoOptions) -> Result<DemoLibrary> {
         now,
         out: Vec::new(),
         devices: Vec::new(),
+        files_dated: now,
     };
     main_iphone(&mut ctx, &roots, &mut rng)?;
     ipad(&mut ctx, &roots, &mut rng)?;
@@ -194,7 +202,8 @@ fn h(hours: i64) -> Duration {
 fn main_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let p = &MAIN_IPHONE;
     let id = udid(rng, "00008120");
-    ctx.device(p, &id);
+    let oldest = h(210 * 24 + 3);
+    ctx.device(p, &id, oldest);
     let files = p.files(rng, ctx.opts.scale);
     // Finder: live (binary plists) and an archived copy from three months ago.
     let mut live = ctx.spec(p, &id, h(51), older(&files, rng, 0.01, 0.99));
@@ -232,7 +241,7 @@ fn main_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     write_versions_db(&device_dir, &refs)?;
     // External drive: an archived copy from seven months ago, iOS 17.1.
-    let mut ext = ctx.spec(p, &id, h(210 * 24 + 3), older(&files, rng, 0.35, 0.6));
+    let mut ext = ctx.spec(p, &id, oldest, older(&files, rng, 0.35, 0.6));
     (ext.ios, ext.build) = ("17.1".into(), "21B80".into());
     ctx.write(&roots[2].join(archive_name(&id, ext.date)), &ext)
 }
@@ -264,9 +273,10 @@ fn changed_files(files: &[FileSpec], rng: &mut Rng) -> Vec<FileSpec> {
 fn ipad(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let p = &IPAD;
     let id = udid(rng, "00008103");
-    ctx.device(p, &id);
+    let oldest = h(9 * 24 + 4);
+    ctx.device(p, &id, oldest);
     let files = p.files(rng, ctx.opts.scale);
-    let mut live = ctx.spec(p, &id, h(9 * 24 + 4), files.clone());
+    let mut live = ctx.spec(p, &id, oldest, files.clone());
     live.encrypted = true;
     live.encoding = PlistEncoding::Binary;
     ctx.write(&roots[0].join(&id), &live)?;
@@ -281,12 +291,13 @@ fn ipad(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
 fn old_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let p = &OLD_IPHONE;
     let id = udid(rng, "00008030");
-    ctx.device(p, &id);
+    let oldest = h(700 * 24 + 2);
+    ctx.device(p, &id, oldest);
     let files = p.files(rng, ctx.opts.scale);
     let live = ctx.spec(p, &id, h(320 * 24 + 6), files.clone());
     ctx.write(&roots[0].join(&id), &live)?;
     // An older archive whose Info.plist was cut in half.
-    let mut arch = ctx.spec(p, &id, h(700 * 24 + 2), older(&files, rng, 0.3, 0.7));
+    let mut arch = ctx.spec(p, &id, oldest, older(&files, rng, 0.3, 0.7));
     (arch.ios, arch.build) = ("15.7".into(), "19H12".into());
     arch.damage = Some(Damage::TruncatedInfoPlist);
     arch.encoding = PlistEncoding::Binary;
@@ -304,8 +315,9 @@ fn old_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
 fn ios9_iphone(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     let p = &IOS9_IPHONE;
     let id = udid(rng, "");
-    ctx.device(p, &id);
+    let oldest = h(1170 * 24 + 8);
+    ctx.device(p, &id, oldest);
     let files = p.files(rng, ctx.opts.scale);
-    let live = ctx.spec(p, &id, h(1170 * 24 + 8), files);
+    let live = ctx.spec(p, &id, oldest, files);
     ctx.write(&roots[0].join(&id), &live)
 }
