@@ -223,6 +223,12 @@ impl Host for DashboardHost {
                     tasks::browse::export(ctx, &request)
                 });
             }
+            Effect::Diff(old, new) => {
+                let library = self.library();
+                self.jobs.spawn(JobKind::Diff, 1, move |_| {
+                    tasks::diff::run(old, new, &library)
+                });
+            }
             Effect::Shell(dir) => return Some(shell::run_shell(&dir)),
             Effect::Quit => {}
         }

@@ -19,6 +19,7 @@
 pub mod browse;
 pub mod checks;
 pub mod delete;
+pub mod diff;
 pub mod panic;
 mod registry;
 pub mod scan;
@@ -35,6 +36,7 @@ pub use registry::{Ctx, Jobs, Sink};
 use crate::actions::export::ExportSummary;
 use crate::actions::verify::VerifyReport;
 use crate::library::browse::{Browsed, Preview};
+use crate::library::diff::Diff;
 use crate::library::manifest::NodeId;
 use crate::scan::ScanEvent;
 
@@ -65,6 +67,8 @@ pub enum JobKind {
     Preview,
     /// Export files from the browser.
     Export,
+    /// Compare a version with the one before it (`=`).
+    Diff,
 }
 
 impl JobKind {
@@ -72,7 +76,7 @@ impl JobKind {
     pub fn latest_wins(self) -> bool {
         matches!(
             self,
-            JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview
+            JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview | JobKind::Diff
         )
     }
 
@@ -86,6 +90,7 @@ impl JobKind {
             JobKind::Browse => "opening",
             JobKind::Preview => "preview",
             JobKind::Export => "export",
+            JobKind::Diff => "diff",
         }
     }
 }
@@ -190,6 +195,15 @@ pub enum Outcome {
     /// An export ended (cancelled or not: the summary says), with its wall time; or it could
     /// not start, and why.
     Exported(Result<(ExportSummary, Duration), String>),
+    /// Two versions were compared (`=`), or why not.
+    Diffed {
+        /// The older version's folder.
+        old: PathBuf,
+        /// The newer version's folder.
+        new: PathBuf,
+        /// What changed, or why they could not be compared.
+        diff: Result<Box<Diff>, String>,
+    },
 }
 
 impl JobMsg {

@@ -113,6 +113,10 @@ pub enum Action {
     DestClear,
     /// Show or hide the alerts list (each alert with what to do).
     Alerts,
+    /// Compare the selected version with the one before it.
+    DiffPrevious,
+    /// Close the diff view.
+    CloseDiff,
 }
 
 /// Where a binding works.
@@ -164,6 +168,8 @@ pub enum Scope {
     Exported,
     /// While the alerts list is open.
     Alerts,
+    /// While the diff view is open.
+    Diff,
 }
 
 impl Scope {
@@ -193,6 +199,7 @@ impl Scope {
             Scope::Exporting => "While an export runs",
             Scope::Exported => "Export summary",
             Scope::Alerts => "Alerts",
+            Scope::Diff => "Diff with the version before",
         }
     }
 }
@@ -377,6 +384,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('d'), code(K::Delete)], A::Delete, "delete", "delete marked or selected versions (asks first)", S::Versions).when(W::Targets),
     b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions).when(W::Targets),
     b(&[ch('o')], A::Open, "open", "reveal the version in the file manager", S::Versions).when(W::Version),
+    b(&[ch('=')], A::DiffPrevious, "diff", "what changed since the version before it", S::Versions).when(W::Version),
     b(&[ch('R'), code(K::Esc), ch('q')], A::Roots, "close", "close the roots report", S::Roots),
     b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Roots).when(W::ScrollDown),
     b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Roots).when(W::ScrollUp),
@@ -391,6 +399,11 @@ pub const BINDINGS: &[Binding] = &[
     b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Alerts).when(W::ScrollUp),
     b(&[ch('g'), code(K::Home)], A::Top, "top", "first alert", S::Alerts).when(W::ScrollUp),
     b(&[ch('G'), code(K::End)], A::Bottom, "bottom", "last alert", S::Alerts).when(W::ScrollDown),
+    b(&[ch('='), code(K::Esc), ch('q')], A::CloseDiff, "close", "close the diff", S::Diff),
+    b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Diff).when(W::ScrollDown),
+    b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Diff).when(W::ScrollUp),
+    b(&[code(K::PageDown), ch(' ')], A::PageDown, "page", "page down", S::Diff).when(W::ScrollDown),
+    b(&[code(K::PageUp)], A::PageUp, "page", "page up", S::Diff).when(W::ScrollUp),
     b(&[code(K::Enter), ch('l'), code(K::Right)], A::Enter, "go to", "go to the result (its folder, or into it)", S::Results),
     b(&[ch('/')], A::Search, "edit", "edit the search", S::Results),
     b(&[code(K::Esc), ch('h'), code(K::Left), code(K::Backspace)], A::SearchCancel, "back", "leave the results, back to the folders", S::Results),

@@ -84,6 +84,9 @@ pub enum Effect {
     Preview(PreviewRequest),
     /// Export from the browser (a job with progress and cancel).
     Export(ExportRequest),
+    /// Compare two version folders, old then new (a latest-wins job answered by
+    /// [`Outcome::Diffed`](crate::tasks::Outcome::Diffed)).
+    Diff(PathBuf, PathBuf),
     /// Suspend the dashboard and start the user's shell in this folder; resume when it exits.
     Shell(PathBuf),
 }
@@ -101,6 +104,7 @@ impl Effect {
             Effect::Browse(_) => "browse",
             Effect::Preview(_) => "preview",
             Effect::Export(_) => "export",
+            Effect::Diff(..) => "diff",
             Effect::Shell(_) => "shell",
         }
     }

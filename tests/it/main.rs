@@ -41,6 +41,7 @@ mod ui_actions_tasks;
 mod ui_alerts;
 mod ui_app;
 mod ui_app_actions;
+mod ui_diff;
 mod ui_figures;
 mod ui_keys;
 mod ui_loop;

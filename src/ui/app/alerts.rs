@@ -56,15 +56,8 @@ impl App {
         };
         let max = self.alerts_max();
         let inner = alerts_view::inner(self);
-        let page = (inner.height as isize).max(1);
-        let delta = match action {
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -page,
-            Action::PageDown => page,
-            Action::Top => isize::MIN / 2,
-            Action::Bottom => isize::MAX / 2,
-            _ => return false,
+        let Some(delta) = scroll_delta(action, inner.height) else {
+            return false;
         };
         let next = step((*scroll).min(max), delta, max);
         if let Some(View::Alerts { scroll }) = self.views.top_mut() {
@@ -72,4 +65,18 @@ impl App {
         }
         true
     }
+}
+
+/// How far `action` scrolls a text `page` lines tall (`None`: it does not scroll).
+pub(super) fn scroll_delta(action: Action, page: u16) -> Option<isize> {
+    let page = (page as isize).max(1);
+    Some(match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        Action::Top => isize::MIN / 2,
+        Action::Bottom => isize::MAX / 2,
+        _ => return None,
+    })
 }

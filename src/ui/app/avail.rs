@@ -51,6 +51,7 @@ impl App {
             Some(View::Help { scroll }) => (*scroll, self.help_max()),
             Some(View::Roots { scroll }) => (*scroll, self.roots_max()),
             Some(View::Alerts { scroll }) => (*scroll, self.alerts_max()),
+            Some(View::Diff(view)) => (view.scroll, self.diff_max()),
             None if self.roots_in_main() => (self.main_roots_scroll, self.roots_max()),
             _ => return (1, 1),
         };

@@ -12,6 +12,7 @@ mod alerts;
 mod avail;
 pub mod browser;
 mod dialogs;
+pub mod diff;
 pub mod export;
 pub(crate) mod figures;
 mod lists;
@@ -364,7 +365,7 @@ impl App {
         if let Some(effects) = self.browser_act(action) {
             return effects;
         }
-        if self.alerts_scroll_act(action) {
+        if self.alerts_scroll_act(action) || self.diff_scroll_act(action) {
             return Vec::new();
         }
         match action {
@@ -413,6 +414,10 @@ impl App {
             }
             Action::Roots => self.toggle(ViewKind::Roots, View::Roots { scroll: 0 }),
             Action::Alerts => self.toggle(ViewKind::Alerts, View::Alerts { scroll: 0 }),
+            Action::DiffPrevious => return self.open_diff(),
+            Action::CloseDiff => {
+                self.views.close(ViewKind::Diff);
+            }
             Action::Browse => return self.open_browser(),
             Action::CloseBrowser
             | Action::Search

@@ -108,6 +108,8 @@ pub struct Newest {
     pub browse: Latest,
     /// The browser's previews.
     pub preview: Latest,
+    /// The diff view's comparisons.
+    pub diff: Latest,
 }
 
 /// A dialog showing a result.
@@ -164,7 +166,15 @@ impl App {
                 _ => {}
             },
             JobKind::Export => self.on_export_job(msg.id, msg.event),
-            JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview => {}
+            JobKind::Diff if self.newest.diff.admit(msg.id) => match msg.event {
+                JobEvent::Done(Outcome::Diffed { old, new, diff }) => {
+                    self.on_diffed(old, new, diff)
+                }
+                JobEvent::Failed(why) => self.on_diff_failed(why),
+                _ => {}
+            },
+            JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview | JobKind::Diff => {
+            }
             JobKind::Delete { .. } | JobKind::Verify => return self.on_task(msg),
         }
         Vec::new()

@@ -12,6 +12,7 @@
 
 use super::browser::Browser;
 use super::dialogs::DeleteDialog;
+use super::diff::DiffView;
 use super::export::ExportDialog;
 use super::{Confirm, Report};
 use crate::ui::keymap::{self, Action, Binding, Scope};
@@ -25,6 +26,8 @@ pub enum ViewKind {
     Roots,
     /// The alerts list over the panes.
     Alerts,
+    /// The diff of a version with the one before it, over the panes.
+    Diff,
     /// The help overlay.
     Help,
     /// Typing a device filter.
@@ -49,6 +52,8 @@ pub enum View {
         /// First line shown.
         scroll: usize,
     },
+    /// The diff of a version with the one before it.
+    Diff(Box<DiffView>),
     /// The alerts list, scrolled this far.
     Alerts {
         /// First line shown.
@@ -75,6 +80,7 @@ impl View {
             View::Export(_) => ViewKind::Export,
             View::Roots { .. } => ViewKind::Roots,
             View::Alerts { .. } => ViewKind::Alerts,
+            View::Diff(_) => ViewKind::Diff,
             View::Help { .. } => ViewKind::Help,
             View::Filter => ViewKind::Filter,
             View::Report(_) => ViewKind::Report,
@@ -89,6 +95,7 @@ impl View {
             View::Export(d) => vec![d.scope()],
             View::Roots { .. } => vec![Scope::Roots],
             View::Alerts { .. } => vec![Scope::Alerts],
+            View::Diff(_) => vec![Scope::Diff],
             View::Help { .. } => vec![Scope::Help],
             View::Filter => vec![Scope::Filter],
             View::Report(Report::Copied(_) | Report::OpenFailed { .. }) => vec![Scope::Copied],

@@ -73,7 +73,12 @@ fn task_line(task: &TaskState, app: &App) -> Line<'static> {
             format::size(task.freed_so_far())
         ),
         JobKind::Delete { permanent: false } => format!("moving {n} to the Trash"),
-        JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview | JobKind::Export => {
+        JobKind::Scan
+        | JobKind::Check
+        | JobKind::Browse
+        | JobKind::Preview
+        | JobKind::Export
+        | JobKind::Diff => {
             format!("{} {n}", task.kind.label())
         }
         JobKind::Verify => format!(

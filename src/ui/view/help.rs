@@ -12,7 +12,7 @@ use crate::ui::fit;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
-const ORDER: [Scope; 23] = [
+const ORDER: [Scope; 24] = [
     Scope::Global,
     Scope::Devices,
     Scope::Versions,
@@ -28,6 +28,7 @@ const ORDER: [Scope; 23] = [
     Scope::Copied,
     Scope::Roots,
     Scope::Alerts,
+    Scope::Diff,
     Scope::Browser,
     Scope::Results,
     Scope::Search,

@@ -7,6 +7,7 @@ mod breakdown;
 mod browser;
 mod confirm;
 mod devices;
+pub(crate) mod diff;
 mod disk;
 mod export;
 mod footer;
@@ -60,6 +61,7 @@ fn draw_panes(frame: &mut Frame, app: &App) {
             View::Export(d) => export::render(frame, area, app, view, d),
             View::Roots { scroll } => roots::render(frame, app, true, *scroll),
             View::Alerts { scroll } => alerts::render(frame, app, *scroll),
+            View::Diff(view) => diff::render(frame, app, view),
             View::Help { scroll } => help::render(frame, area, app, *scroll),
             // The filter input is the devices pane's title.
             View::Filter => {}
