@@ -294,6 +294,8 @@ pub enum When {
     Typed,
     /// A status line was shown (the messages dialog has something to show).
     Messages,
+    /// The focused pane has a sort of its own (devices, versions; not the breakdown).
+    Sortable,
     /// The devices pane's selected device has versions (delete or mark them all).
     DeviceVersions,
     /// The open text (help, roots report) is not at its top.
@@ -455,7 +457,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[code(K::PageDown)], A::PageDown, "page", "page down", S::Global),
     b(&[ch('?')], A::Help, "help", "show every key", S::Global),
     b(&[ch('q'), ctrl('c')], A::Quit, "quit", "quit", S::Global),
-    b(&[ch('s')], A::Sort, "sort", "cycle sort: date, size, reclaimable, name", S::Global).when(W::Panes),
+    b(&[ch('s')], A::Sort, "sort", "sort the pane by what it shows (see its title)", S::Global).when(W::Sortable),
     b(&[ch('r')], A::Rescan, "rescan", "rescan every root", S::Global),
     b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global).when(W::AnyVersion),
     b(&[ch('R')], A::Roots, "roots", "where backtop looked, and how to fix access", S::Global),

@@ -97,7 +97,7 @@ fn sorting_cycles_and_keeps_the_selection() {
     let mut app = scanned(options(true, false, false));
     feed(&mut app, [ch('j')]);
     feed(&mut app, [ch('s')]);
-    assert_eq!(app.sort, SortKey::Size, "s sorts by size");
+    assert_eq!(app.sort, SortKey::Size, "s sorts the devices by size");
     assert_eq!(
         device_names(&app),
         [
@@ -113,13 +113,19 @@ fn sorting_cycles_and_keeps_the_selection() {
         "Anna's iPhone",
         "the selection follows the device, not the row"
     );
-
-    feed(&mut app, [key(KeyCode::Enter), ch('s')]);
     assert_eq!(
-        app.sort,
-        SortKey::Reclaimable,
-        "s again sorts by reclaimable bytes"
+        app.version_sort,
+        SortKey::Date,
+        "the versions keep their own sort"
     );
+
+    feed(&mut app, [key(KeyCode::Enter), ch('s'), ch('s')]);
+    assert_eq!(
+        app.version_sort,
+        SortKey::Reclaimable,
+        "s twice in the versions pane: by unique bytes"
+    );
+    assert_eq!(app.sort, SortKey::Size, "the devices' sort is untouched");
     let versions: Vec<PathBuf> = app
         .visible_versions()
         .iter()
@@ -130,9 +136,11 @@ fn sorting_cycles_and_keeps_the_selection() {
         [p("phone-archive"), p("phone-live"), p("phone-snapshot")],
         "versions with most unique bytes come first"
     );
-
     feed(&mut app, [ch('s')]);
-    assert_eq!(app.sort, SortKey::Name, "then by name");
+    assert_eq!(app.version_sort, SortKey::Date, "and back to date");
+
+    feed(&mut app, [ch('h'), ch('s')]);
+    assert_eq!(app.sort, SortKey::Name, "devices: then by name");
     assert_eq!(
         device_names(&app),
         [
@@ -144,7 +152,7 @@ fn sorting_cycles_and_keeps_the_selection() {
         "devices are in alphabetical order"
     );
     feed(&mut app, [ch('s')]);
-    assert_eq!(app.sort, SortKey::Date, "and back to date");
+    assert_eq!(app.sort, SortKey::Date, "and back to the last backup");
 }
 
 #[test]

@@ -9,6 +9,7 @@ use backtop::tasks::{TargetCheck, Verdict};
 use backtop::ui::keymap::Key;
 use backtop::ui::{App, Effect, Msg, Pane};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Modifier;
 use ui_fixture::*;
 
 fn press(k: Key) -> Msg {
@@ -378,4 +379,100 @@ fn every_backup_of_a_device_goes_only_after_typing_its_name() {
     );
     feed(&mut marking, [ch(' ')]);
     assert!(marking.marks.is_empty(), "and again unmarks them");
+}
+
+#[test]
+fn each_pane_shows_and_cycles_its_own_sort() {
+    let mut app = phone_versions();
+    let screen = ui_screen::screen(&mut app, 100, 30);
+    assert!(
+        screen.contains("Devices (4)  sort: last backup")
+            && screen.contains("Versions of Anna's iPhone  sort: date"),
+        "each title says its sort, by the column it shows:\n{screen}"
+    );
+    feed(&mut app, [ch('s'), ch('s')]);
+    let screen = ui_screen::screen(&mut app, 100, 30);
+    assert!(
+        screen.contains("Versions of Anna's iPhone  sort: unique")
+            && screen.contains("Devices (4)  sort: last backup"),
+        "s in the versions pane sorts the versions only:\n{screen}"
+    );
+    feed(&mut app, [key(KeyCode::Tab)]);
+    assert!(
+        !app.hints().iter().any(|r| r.hint == "sort"),
+        "the breakdown has no sort to cycle"
+    );
+}
+
+/// The fixture's library with `extra` more devices (copies of the iPad under other names).
+fn with_more_devices(extra: usize) -> App {
+    let mut lib = library();
+    let ipad = lib.devices[0].clone();
+    for i in 0..extra {
+        let mut d = ipad.clone();
+        d.udid = format!("00008103-00000000000000{i:02}");
+        d.name = Some(format!("Spare iPad {i}"));
+        for v in &mut d.versions {
+            v.path = v.path.with_file_name(format!("{}-{i}", v.folder_name));
+            v.udid = Some(d.udid.clone());
+        }
+        lib.devices.push(d);
+    }
+    App::new(lib, options(true, false, false), now())
+}
+
+#[test]
+fn a_pane_with_more_rows_than_fit_says_so() {
+    let mut app = with_more_devices(3);
+    assert_eq!(app.visible_devices().len(), 7);
+    let screen = ui_screen::screen(&mut app, 80, 24);
+    let shown = app
+        .visible_devices()
+        .iter()
+        .filter(|d| screen.contains(d.display_name()))
+        .count();
+    assert!(shown < 7, "at 80×24 not every device fits:\n{screen}");
+    let hint = format!("↓ {} more", 7 - shown);
+    assert!(
+        screen.contains(&hint),
+        "the devices pane's border says how many are hidden ({hint}):\n{screen}"
+    );
+    feed(&mut app, [key(KeyCode::End)]);
+    let screen = ui_screen::screen(&mut app, 80, 24);
+    assert!(
+        screen.contains(&format!("↑ {} more", 7 - shown)),
+        "at the last device, the ones above are hidden:\n{screen}"
+    );
+    let mut small = scanned(options(true, false, false));
+    let screen = ui_screen::screen(&mut small, 160, 48);
+    assert!(
+        !screen.contains(" more "),
+        "nothing hidden, no hint:\n{screen}"
+    );
+}
+
+#[test]
+fn the_breakdown_shows_its_selection_and_g_stays_on_the_last_line() {
+    let mut app = phone_versions();
+    feed(&mut app, [key(KeyCode::Tab), ch('G')]);
+    let last = app.breakdown_len() - 1;
+    assert_eq!(
+        app.breakdown_scroll, last,
+        "G goes to the last line, not past it"
+    );
+    let buf = ui_screen::render(&mut app, 100, 30);
+    let text = ui_screen::text(&buf);
+    // The focused pane's selection is reversed; the unfocused panes' rows are only bold.
+    let reversed: Vec<String> = (0..buf.area.height)
+        .filter(|y| (0..buf.area.width).any(|x| buf[(x, *y)].modifier.contains(Modifier::REVERSED)))
+        .map(|y| text.lines().nth(y as usize).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(reversed.len(), 1, "one selected line:\n{text}");
+    assert!(
+        reversed[0].contains(" GB") || reversed[0].contains(" MB"),
+        "it is the breakdown's last line, in view: {}\n{text}",
+        reversed[0]
+    );
+    feed(&mut app, [ch('g')]);
+    assert_eq!(app.breakdown_scroll, 0, "g goes back to the first line");
 }

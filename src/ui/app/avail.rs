@@ -38,6 +38,7 @@ impl App {
                 _ => true,
             },
             When::Messages => !self.messages.is_empty(),
+            When::Sortable => self.focus != Pane::Breakdown && !self.roots_in_main(),
             When::DeviceVersions => self.device().is_some_and(|d| !d.versions.is_empty()),
             When::ScrollUp => self.scroll_room().0 > 0,
             When::ScrollDown => self.scroll_room().1 > 0,

@@ -1,10 +1,10 @@
-//! The rows the panes show: devices after filter and sort, versions of the selected device in
-//! the current sort, and which row is selected.
+//! The rows the panes show: devices after filter and their sort, versions of the selected
+//! device in theirs (each pane has its own, cycled with `s` there), and which row is selected.
 
 use std::cmp::Reverse;
 
 use super::owners::{self, device_owners};
-use super::{figures, App, SortKey};
+use super::{figures, App, Pane, SortKey};
 use crate::library::{Device, Library, Version};
 
 /// Display name of the pseudo-device holding versions whose device cannot be told.
@@ -57,6 +57,23 @@ impl App {
         rows
     }
 
+    /// `s`: the focused pane's next sort (the breakdown has none).
+    pub(super) fn cycle_sort(&mut self) {
+        match self.focus {
+            Pane::Devices => self.sort = self.sort.next(Pane::Devices),
+            Pane::Versions => self.version_sort = self.version_sort.next(Pane::Versions),
+            Pane::Breakdown => {}
+        }
+    }
+
+    /// The words for `pane`'s sort in its title.
+    pub fn sort_label(&self, pane: Pane) -> &'static str {
+        match pane {
+            Pane::Versions => self.version_sort.label(pane),
+            _ => self.sort.label(pane),
+        }
+    }
+
     /// Index of the selected device among the visible ones (0 when none is chosen).
     pub fn device_index(&self) -> usize {
         let rows = self.visible_devices();
@@ -78,7 +95,7 @@ impl App {
         };
         let mut rows: Vec<&Version> = device.versions.iter().collect();
         let usage = |v: &Version| self.results.sized.get(&v.path);
-        match self.sort {
+        match self.version_sort {
             SortKey::Date => rows.sort_by_key(|v| Reverse(v.date)),
             SortKey::Size => rows.sort_by_key(|v| Reverse(usage(v).map(|u| u.bytes))),
             SortKey::Reclaimable => rows.sort_by_key(|v| Reverse(usage(v).map(|u| u.unique_bytes))),

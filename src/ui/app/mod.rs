@@ -91,23 +91,28 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    /// The next order in the cycle.
-    pub fn next(self) -> SortKey {
-        match self {
-            SortKey::Date => SortKey::Size,
-            SortKey::Size => SortKey::Reclaimable,
-            SortKey::Reclaimable => SortKey::Name,
-            SortKey::Name => SortKey::Date,
+    /// The next order in `pane`'s cycle, by what the pane shows: devices by last backup,
+    /// size and name; versions by date, size and unique size (the breakdown is by size).
+    pub fn next(self, pane: Pane) -> SortKey {
+        match (pane, self) {
+            (Pane::Devices, SortKey::Date) => SortKey::Size,
+            (Pane::Devices, SortKey::Size) => SortKey::Name,
+            (Pane::Devices, _) => SortKey::Date,
+            (_, SortKey::Date) => SortKey::Size,
+            (_, SortKey::Size) => SortKey::Reclaimable,
+            (_, _) => SortKey::Date,
         }
     }
 
-    /// The word shown in pane titles.
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Date => "date",
-            SortKey::Size => "size",
-            SortKey::Reclaimable => "reclaimable",
-            SortKey::Name => "name",
+    /// The words shown in `pane`'s title, named as its columns are.
+    pub fn label(self, pane: Pane) -> &'static str {
+        match (pane, self) {
+            (Pane::Devices, SortKey::Date) => "last backup",
+            (_, SortKey::Date) => "date",
+            (_, SortKey::Size) => "size",
+            (Pane::Devices, SortKey::Reclaimable) => "reclaimable",
+            (_, SortKey::Reclaimable) => "unique",
+            (_, SortKey::Name) => "name",
         }
     }
 }
@@ -167,9 +172,12 @@ pub struct App {
     pub selected_device: Option<String>,
     /// Selected version's path (first one when `None`).
     pub selected_version: Option<PathBuf>,
-    /// First line shown in the breakdown pane.
+    /// The selected line of the breakdown pane (categories, then apps), shown highlighted
+    /// when the pane is focused; the pane scrolls to keep it in view.
     pub breakdown_scroll: usize,
-    /// Current sort.
+    /// Sort of the versions pane (`s` there; the devices pane's is [`App::sort`]).
+    pub version_sort: SortKey,
+    /// Sort of the devices pane (`s` there).
     pub sort: SortKey,
     /// Device filter text (kept after the filter input closes).
     pub filter: String,
@@ -214,6 +222,7 @@ impl App {
             selected_version: None,
             breakdown_scroll: 0,
             sort: SortKey::Date,
+            version_sort: SortKey::Date,
             filter: String::new(),
             main_roots_scroll: 0,
             marks: BTreeSet::new(),
@@ -379,7 +388,7 @@ impl App {
             Action::PrevPane => self.cycle_focus(false),
             Action::Enter => self.enter(),
             Action::Back => self.back(),
-            Action::Sort => self.sort = self.sort.next(),
+            Action::Sort => self.cycle_sort(),
             Action::Help => self.toggle(ViewKind::Help, View::Help { scroll: 0 }),
             Action::Filter => {
                 self.views.push(View::Filter);

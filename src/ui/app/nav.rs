@@ -57,7 +57,8 @@ impl App {
                 self.selected_version = path;
             }
             Pane::Breakdown => {
-                self.breakdown_scroll = step(self.breakdown_scroll, delta, self.breakdown_len());
+                let last = self.breakdown_len().saturating_sub(1);
+                self.breakdown_scroll = step(self.breakdown_scroll.min(last), delta, last);
             }
         }
     }

@@ -66,8 +66,13 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(summary), top);
-    let body = lines(usage, rest.width as usize, theme);
-    let scroll = app.breakdown_scroll.min(body.len().saturating_sub(1)) as u16;
+    let mut body = lines(usage, rest.width as usize, theme);
+    // The selected line, highlighted when focused, kept in view.
+    let cursor = app.breakdown_scroll.min(body.len().saturating_sub(1));
+    if let (true, Some(line)) = (focused, body.get_mut(cursor)) {
+        *line = std::mem::take(line).patch_style(theme.selected());
+    }
+    let scroll = crate::ui::layout::scroll_offset(cursor, rest.height as usize) as u16;
     frame.render_widget(Paragraph::new(body).scroll((scroll, 0)), rest);
 }
 

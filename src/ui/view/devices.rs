@@ -17,7 +17,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
     let focused = app.focus == Pane::Devices && app.modal().is_none() || app.filter_editing();
     let devices = app.visible_devices();
-    let mut head = format!("Devices ({})  sort: {}", devices.len(), app.sort.label());
+    let sort = app.sort_label(Pane::Devices);
+    let mut head = format!("Devices ({})  sort: {sort}", devices.len());
     if app.filter_editing() {
         head.push_str(&format!("  filter: {}_", app.filter));
     } else if !app.filter.is_empty() {
@@ -45,6 +46,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         theme.selected_unfocused()
     };
     let selected = app.device_index();
+    let rows_shown = layout::table_rows(area, 0);
+    if let Some(more) = super::more::hint(devices.len(), selected, rows_shown, theme) {
+        block = block.title_bottom(more);
+    }
     let mut state = TableState::default()
         .with_selected((!devices.is_empty()).then_some(selected))
         .with_offset(layout::scroll_offset(selected, layout::table_rows(area, 0)));

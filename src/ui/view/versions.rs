@@ -119,12 +119,18 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let name = app
         .device()
         .map_or("-".into(), |d| d.display_name().to_string());
-    let mut block = pane(title(format!("Versions of {name}"), theme), focused, theme);
+    let sort = app.sort_label(Pane::Versions);
+    let head = format!("Versions of {name}  sort: {sort}");
+    let mut block = pane(title(head, theme), focused, theme);
     if let Some(summary) = app.marked_summary() {
         block = block.title_bottom(Line::from(Span::styled(
             format!(" {summary} "),
             theme.marked(),
         )));
+    }
+    let (total, rows_shown) = (app.visible_versions().len(), layout::table_rows(area, 1));
+    if let Some(more) = super::more::hint(total, app.version_index(), rows_shown, theme) {
+        block = block.title_bottom(more);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
