@@ -24,7 +24,9 @@ const HEALTHY: &str = "Healthy iPhone";
 fn shown_device(screen: &str) -> Option<String> {
     let rest = screen.split("Versions of ").nth(1)?;
     let end = rest.find(['─', '│', '\n']).unwrap_or(rest.len());
-    Some(rest[..end].trim().to_string())
+    // The title ends with the pane's sort ("  sort: date").
+    let name = rest[..end].split("  sort:").next().unwrap_or_default();
+    Some(name.trim().to_string())
 }
 
 #[test]
