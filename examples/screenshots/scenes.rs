@@ -184,7 +184,8 @@ impl Stage {
                     ));
                 }
                 Effect::Browse(path) => {
-                    let opened = backtop::tasks::browse::open(path, &self.library);
+                    let opened =
+                        backtop::tasks::browse::open(path, &self.library, &Default::default());
                     app.update(job(JobKind::Browse, JobEvent::Done(opened)));
                 }
                 _ => {}

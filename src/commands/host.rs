@@ -22,7 +22,7 @@ use crate::actions::trash_bin::TrashBin;
 use crate::commands::context::RunRoots;
 use crate::library::Library;
 use crate::tasks::scan::Sizer;
-use crate::tasks::{self, JobKind, Jobs, Outcome};
+use crate::tasks::{self, JobKind, Jobs, Keyring, Outcome};
 use crate::ui::{job_sink, Effect, Host, Msg};
 
 /// The library as last discovered, shared with the jobs.
@@ -45,6 +45,8 @@ pub struct DashboardHost {
     /// when the dashboard ends even if a scan thread is still winding down.
     demo_dir: Option<tempfile::TempDir>,
     jobs: Jobs,
+    /// Keys of the versions unlocked in this run (memory only).
+    keyring: Keyring,
 }
 
 impl DashboardHost {
@@ -63,6 +65,7 @@ impl DashboardHost {
             messages: None,
             jobs: Jobs::detached(),
             notes: Vec::new(),
+            keyring: Keyring::default(),
         }
     }
 
@@ -208,9 +211,15 @@ impl Host for DashboardHost {
             }
             Effect::Cancel(id) => self.jobs.cancel(id),
             Effect::Browse(path) => {
-                let library = self.library();
+                let (library, keyring) = (self.library(), self.keyring.clone());
                 self.jobs.spawn(JobKind::Browse, 1, move |_| {
-                    tasks::browse::open(path, &library)
+                    tasks::browse::open(path, &library, &keyring)
+                });
+            }
+            Effect::Unlock(request) => {
+                let (library, keyring) = (self.library(), self.keyring.clone());
+                self.jobs.spawn(JobKind::Unlock, 1, move |ctx| {
+                    tasks::unlock::run(ctx, request, &library, &keyring)
                 });
             }
             Effect::Preview(request) => {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::checks::find;
-use super::{Ctx, Outcome, Progress, THROTTLE};
+use super::{Ctx, Keyring, Outcome, Progress, THROTTLE};
 use crate::actions::export::{
     export as write_export, flatten, select, Collision, ExportOptions, ExportSummary, NameRules,
     Selection, Source,
@@ -15,10 +15,17 @@ use crate::library::browse::{self, Browsed, Shared};
 use crate::library::manifest::{content_path, NodeId};
 use crate::library::Library;
 
-/// Opens the version at `path` of `library` for the browser.
-pub fn open(path: PathBuf, library: &Library) -> Outcome {
+/// Why the dashboard neither previews nor exports the files of an encrypted version: it
+/// lists them once unlocked, but does not decrypt contents yet (copying the ciphertext would
+/// give files that look whole and are not).
+pub const ENCRYPTED_CONTENTS: &str = "the version is encrypted: the dashboard lists its files \
+     once unlocked but does not decrypt their contents yet; nothing was copied";
+
+/// Opens the version at `path` of `library` for the browser, with its keys from `keyring`
+/// when it was unlocked.
+pub fn open(path: PathBuf, library: &Library, keyring: &Keyring) -> Outcome {
     let browsed = match find(library, &path) {
-        Some(version) => browse::load(version),
+        Some(version) => browse::load_with(version, keyring.get(&path).as_deref()),
         None => Browsed::Failed("this version is no longer in the library (rescan?)".into()),
     };
     Outcome::Browsed {
@@ -41,6 +48,7 @@ pub fn preview(ctx: &Ctx, request: &PreviewRequest) -> Outcome {
     let index = &request.index.0;
     let node = index.tree.node(request.node);
     let preview = match node.file_id() {
+        _ if index.encrypted => browse::Preview::unavailable(ENCRYPTED_CONTENTS),
         Some(id) => {
             let path = content_path(&index.dir, index.format, &id);
             browse::preview(&path, node.name(), ctx.cancel_flag())
@@ -82,6 +90,9 @@ pub struct ExportProgress {
 /// [`THROTTLE`].
 pub fn export(ctx: &Ctx, request: &ExportRequest) -> Outcome {
     let index = &request.index.0;
+    if index.encrypted {
+        return Outcome::Exported(Err(ENCRYPTED_CONTENTS.into()));
+    }
     let mut items = match select(&index.tree, &request.selection) {
         Ok(items) => items,
         Err(e) => return Outcome::Exported(Err(e.to_string())),

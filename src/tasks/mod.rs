@@ -23,6 +23,7 @@ pub mod diff;
 pub mod panic;
 mod registry;
 pub mod scan;
+pub mod unlock;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ pub use browse::{ExportProgress, ExportRequest, PreviewRequest};
 pub use checks::{check_all, TargetCheck, Verdict};
 pub use delete::{DeleteRequest, DeleteSummary};
 pub use registry::{Ctx, Jobs, Sink};
+pub use unlock::{Keyring, UnlockOutcome, UnlockRequest, UnlockResult};
 
 use crate::actions::export::ExportSummary;
 use crate::actions::verify::VerifyReport;
@@ -69,6 +71,8 @@ pub enum JobKind {
     Export,
     /// Compare a version with the one before it (`=`).
     Diff,
+    /// Unlock an encrypted version with a password (and its siblings the password opens).
+    Unlock,
 }
 
 impl JobKind {
@@ -91,6 +95,7 @@ impl JobKind {
             JobKind::Preview => "preview",
             JobKind::Export => "export",
             JobKind::Diff => "diff",
+            JobKind::Unlock => "unlocking",
         }
     }
 }
@@ -204,6 +209,8 @@ pub enum Outcome {
         /// What changed, or why they could not be compared.
         diff: Result<Box<Diff>, String>,
     },
+    /// An unlock ended.
+    Unlocked(UnlockOutcome),
 }
 
 impl JobMsg {

@@ -117,6 +117,8 @@ pub enum Action {
     DiffPrevious,
     /// Close the diff view.
     CloseDiff,
+    /// Unlock the selected encrypted version with its password.
+    Unlock,
 }
 
 /// Where a binding works.
@@ -170,6 +172,8 @@ pub enum Scope {
     Alerts,
     /// While the diff view is open.
     Diff,
+    /// Typing the password of an encrypted version.
+    Password,
 }
 
 impl Scope {
@@ -200,6 +204,7 @@ impl Scope {
             Scope::Exported => "Export summary",
             Scope::Alerts => "Alerts",
             Scope::Diff => "Diff with the version before",
+            Scope::Password => "Typing a backup's password",
         }
     }
 }
@@ -284,6 +289,8 @@ pub enum When {
     NotFirstPane,
     /// A version is selected.
     Version,
+    /// The selected version is encrypted and not unlocked yet.
+    Locked,
     /// Versions are marked, or one is selected.
     Targets,
     /// The library has at least one version (something to prune).
@@ -387,6 +394,11 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions).when(W::Targets),
     b(&[ch('o')], A::Open, "open", "reveal the version in the file manager", S::Versions).when(W::Version),
     b(&[ch('=')], A::DiffPrevious, "diff", "what changed since the version before it", S::Versions).when(W::Version),
+    b(&[ch('u')], A::Unlock, "unlock", "unlock the encrypted version with its password (keys kept in memory until quit)", S::Versions).when(W::Locked),
+    b(&[code(K::Enter)], A::Confirm, "unlock", "try the password", S::Password),
+    b(&[code(K::Esc)], A::Cancel, "cancel", "close the prompt (while the key is derived: stop it)", S::Password),
+    b(&[code(K::Backspace)], A::FilterBackspace, "erase", "erase a character", S::Password).when(W::Typed),
+    b(&[ctrl('c')], A::Quit, "quit", "quit", S::Password),
     b(&[ch('R'), code(K::Esc), ch('q')], A::Roots, "close", "close the roots report", S::Roots),
     b(&[ch('j'), code(K::Down)], A::Down, "scroll", "scroll down", S::Roots).when(W::ScrollDown),
     b(&[ch('k'), code(K::Up)], A::Up, "scroll", "scroll up", S::Roots).when(W::ScrollUp),

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use crossbeam_channel::Sender;
 
-use crate::tasks::{DeleteRequest, ExportRequest, JobId, JobMsg, PreviewRequest, Sink};
+use crate::tasks::{
+    DeleteRequest, ExportRequest, JobId, JobMsg, PreviewRequest, Sink, UnlockRequest,
+};
 
 /// Something that happened: a key, a mouse event, a resize, a clock tick or a scan result.
 #[derive(Debug, Clone)]
@@ -89,6 +91,9 @@ pub enum Effect {
     Diff(PathBuf, PathBuf),
     /// Suspend the dashboard and start the user's shell in this folder; resume when it exits.
     Shell(PathBuf),
+    /// Unlock an encrypted version with the typed password (a job answered by
+    /// [`Outcome::Unlocked`](crate::tasks::Outcome::Unlocked)).
+    Unlock(UnlockRequest),
 }
 
 impl Effect {
@@ -106,6 +111,7 @@ impl Effect {
             Effect::Export(_) => "export",
             Effect::Diff(..) => "diff",
             Effect::Shell(_) => "shell",
+            Effect::Unlock(_) => "unlock",
         }
     }
 }

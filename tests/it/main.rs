@@ -48,5 +48,6 @@ mod ui_loop;
 mod ui_pty;
 mod ui_render;
 mod ui_roots;
+mod ui_unlock;
 mod unlock;
 mod verify;

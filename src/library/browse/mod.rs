@@ -12,7 +12,8 @@ pub use preview::{preview, Preview, PreviewKind};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::library::manifest::{open_version, Opened, Tree};
+use crate::library::manifest::{open_version_with, Opened, Tree};
+use crate::library::unlock::UnlockedVersion;
 use crate::library::{ManifestFormat, Version};
 
 /// An opened version, ready to browse: its tree, its grouping, and where its contents are.
@@ -26,6 +27,8 @@ pub struct Index {
     pub dir: PathBuf,
     /// Where contents live (`xx/<fileID>` or flat).
     pub format: ManifestFormat,
+    /// The version is encrypted: its contents on disk are ciphertext (listed once unlocked).
+    pub encrypted: bool,
 }
 
 /// An [`Index`] shared between the browser and its jobs; equal when it is the same index.
@@ -57,7 +60,13 @@ pub enum Browsed {
 /// [`open_version`], so a version that can be unlocked later is opened the same way here as
 /// by `backtop ls` and `backtop export`.
 pub fn load(version: &Version) -> Browsed {
-    match open_version(version) {
+    load_with(version, None)
+}
+
+/// [`load`] with the keys of an unlocked encrypted version (its manifest decrypted in
+/// memory).
+pub fn load_with(version: &Version, unlocked: Option<&UnlockedVersion>) -> Browsed {
+    match open_version_with(version, unlocked) {
         Ok(Opened::Tree(tree)) => {
             let groups = Groups::build(&tree, &version.apps);
             Browsed::Ready(Shared(Arc::new(Index {
@@ -65,6 +74,7 @@ pub fn load(version: &Version) -> Browsed {
                 groups,
                 dir: version.path.clone(),
                 format: version.manifest,
+                encrypted: version.encrypted,
             })))
         }
         Ok(Opened::Locked(reason)) => Browsed::Locked(reason),

@@ -419,8 +419,17 @@ impl App {
         }
     }
 
-    /// Opens the selected version in the browser and asks for it to be loaded.
+    /// Opens the selected version in the browser and asks for it to be loaded; an encrypted
+    /// version not unlocked yet asks for its password first.
     pub(super) fn open_browser(&mut self) -> Vec<Effect> {
+        if self.selected_locked() {
+            return self.open_unlock(super::AfterUnlock::Browse);
+        }
+        self.browse_selected()
+    }
+
+    /// Opens the selected version in the browser, locked or not.
+    pub(super) fn browse_selected(&mut self) -> Vec<Effect> {
         let Some(version) = self.version().cloned() else {
             return Vec::new();
         };

@@ -22,6 +22,7 @@ pub mod owners;
 mod roots;
 mod scan;
 mod tasks;
+pub mod unlock;
 pub mod views;
 
 use std::collections::BTreeSet;
@@ -43,6 +44,7 @@ pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use export::{ExportDialog, Phase};
 pub use scan::ScanProgress;
 pub use tasks::{Newest, Report, TaskState};
+pub use unlock::{AfterUnlock, Secret, UnlockPhase, UnlockPrompt};
 pub use views::{View, ViewKind, Views};
 
 /// The status line while the delete guards have not answered yet (cleared when they do),
@@ -185,6 +187,8 @@ pub struct App {
     pub main_roots_scroll: usize,
     /// Marked versions.
     pub marks: BTreeSet<PathBuf>,
+    /// Encrypted versions unlocked in this run (their keys are the host's, not the app's).
+    pub unlocked: BTreeSet<PathBuf>,
     /// Overlays and full-screen views over the panes; the top one takes the keys.
     pub views: Views,
     /// The running delete or verify.
@@ -226,6 +230,7 @@ impl App {
             filter: String::new(),
             main_roots_scroll: 0,
             marks: BTreeSet::new(),
+            unlocked: BTreeSet::new(),
             views: Views::default(),
             task: None,
             newest: Newest::default(),
@@ -357,6 +362,7 @@ impl App {
             Some(Scope::Search) => return self.browser_type(c),
             Some(Scope::Destination) => self.export_type(c),
             Some(Scope::Typed) => self.type_in_dialog(Some(c)),
+            Some(Scope::Password) => self.unlock_type(c),
             Some(Scope::Filter) => {
                 self.filter.push(c);
                 self.selected_device = None;
@@ -368,6 +374,9 @@ impl App {
     }
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(effects) = self.unlock_act(action) {
+            return effects;
+        }
         if let Some(effects) = self.export_act(action) {
             return effects;
         }
@@ -428,6 +437,7 @@ impl App {
                 self.views.close(ViewKind::Diff);
             }
             Action::Browse => return self.open_browser(),
+            Action::Unlock => return self.open_unlock(AfterUnlock::Stay),
             Action::CloseBrowser
             | Action::Search
             | Action::SearchKeep

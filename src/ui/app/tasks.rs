@@ -173,6 +173,7 @@ impl App {
                 JobEvent::Failed(why) => self.on_diff_failed(why),
                 _ => {}
             },
+            JobKind::Unlock => return self.on_unlock_job(msg.id, msg.event),
             JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview | JobKind::Diff => {
             }
             JobKind::Delete { .. } | JobKind::Verify => return self.on_task(msg),

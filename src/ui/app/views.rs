@@ -14,6 +14,7 @@ use super::browser::Browser;
 use super::dialogs::DeleteDialog;
 use super::diff::DiffView;
 use super::export::ExportDialog;
+use super::unlock::UnlockPrompt;
 use super::{Confirm, Report};
 use crate::ui::keymap::{self, Action, Binding, Scope};
 
@@ -38,6 +39,8 @@ pub enum ViewKind {
     Report,
     /// A question waiting for an answer (delete, prune).
     Confirm,
+    /// The password prompt of an encrypted version.
+    Unlock,
 }
 
 /// One view on the stack, with its own state.
@@ -70,6 +73,8 @@ pub enum View {
     Report(Report),
     /// A confirmation dialog.
     Confirm(Confirm),
+    /// The password prompt.
+    Unlock(Box<UnlockPrompt>),
 }
 
 impl View {
@@ -85,6 +90,7 @@ impl View {
             View::Filter => ViewKind::Filter,
             View::Report(_) => ViewKind::Report,
             View::Confirm(_) => ViewKind::Confirm,
+            View::Unlock(_) => ViewKind::Unlock,
         }
     }
 
@@ -105,6 +111,7 @@ impl View {
             View::Confirm(Confirm::Delete(d)) => vec![delete_scope(d)],
             // The prune preview answers like any confirmation, plus +/-.
             View::Confirm(Confirm::Prune(_)) => vec![Scope::Prune, Scope::Confirm],
+            View::Unlock(_) => vec![Scope::Password],
         }
     }
 

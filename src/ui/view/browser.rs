@@ -37,7 +37,11 @@ pub(super) fn render(frame: &mut Frame, app: &App, browser: &Browser) {
 }
 
 /// The spinner frame for `since` (one step a second: the clock ticks once a second).
-fn spinner(theme: &Theme, since: OffsetDateTime, now: OffsetDateTime) -> (&'static str, i64) {
+pub(super) fn spinner(
+    theme: &Theme,
+    since: OffsetDateTime,
+    now: OffsetDateTime,
+) -> (&'static str, i64) {
     let secs = (now - since).whole_seconds().max(0);
     let frames: &[&str] = if theme.ascii {
         &ASCII_SPINNER

@@ -78,7 +78,8 @@ fn task_line(task: &TaskState, app: &App) -> Line<'static> {
         | JobKind::Browse
         | JobKind::Preview
         | JobKind::Export
-        | JobKind::Diff => {
+        | JobKind::Diff
+        | JobKind::Unlock => {
             format!("{} {n}", task.kind.label())
         }
         JobKind::Verify => format!(

@@ -20,6 +20,7 @@ mod prune;
 mod report;
 pub(crate) mod roots;
 mod too_small;
+mod unlock;
 mod versions;
 
 use ratatui::layout::Rect;
@@ -68,6 +69,7 @@ fn draw_panes(frame: &mut Frame, app: &App) {
             View::Filter => {}
             View::Report(report) => report::render(frame, area, app, view, report),
             View::Confirm(confirm) => confirm::render(frame, area, app, view, confirm),
+            View::Unlock(prompt) => unlock::render(frame, area, app, view, prompt),
         }
     }
 }

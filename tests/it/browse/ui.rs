@@ -92,7 +92,7 @@ fn host(app: &mut App, stage: &Stage, effects: Vec<Effect>) {
             let library = stage.library.clone();
             let id = match effect {
                 Effect::Browse(path) => jobs.spawn(JobKind::Browse, 1, move |_| {
-                    tasks::browse::open(path, &library)
+                    tasks::browse::open(path, &library, &Default::default())
                 }),
                 Effect::Preview(r) => jobs.spawn(JobKind::Preview, 1, move |ctx| {
                     tasks::browse::preview(ctx, &r)
