@@ -36,6 +36,7 @@ const ORDER: [Scope; 24] = [
     Scope::Destination,
     Scope::Exporting,
     Scope::Exported,
+    Scope::Password,
     Scope::Help,
 ];
 

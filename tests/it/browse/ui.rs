@@ -1,6 +1,6 @@
 //! The TUI browser on the test phone, driven through `App::update` with the real jobs
 //! (`tasks::browse` on a `Jobs` registry) answering its effects: opening, the grouped top
-//! level, going in and up, sorting, search, details, preview, a locked version, and the export
+//! level, going in and up, sorting, search, details, preview, an encrypted version unlocked with its password, and the export
 //! dialog writing the builder's bytes and mtimes. TestBackend snapshots at 80×24 and wide.
 
 use std::path::PathBuf;
@@ -29,6 +29,8 @@ struct Stage {
     _tmp: tempfile::TempDir,
     home: PathBuf,
     library: Library,
+    /// The keys of what the stage's dashboard unlocked, as the real host keeps them.
+    keyring: tasks::Keyring,
 }
 
 fn stage(encrypted: bool) -> Stage {
@@ -43,6 +45,7 @@ fn stage(encrypted: bool) -> Stage {
         _tmp: tmp,
         home,
         library,
+        keyring: tasks::Keyring::default(),
     }
 }
 
@@ -89,10 +92,13 @@ fn host(app: &mut App, stage: &Stage, effects: Vec<Effect>) {
     let mut pending = effects;
     while !pending.is_empty() {
         for effect in std::mem::take(&mut pending) {
-            let library = stage.library.clone();
+            let (library, keyring) = (stage.library.clone(), stage.keyring.clone());
             let id = match effect {
                 Effect::Browse(path) => jobs.spawn(JobKind::Browse, 1, move |_| {
-                    tasks::browse::open(path, &library, &Default::default())
+                    tasks::browse::open(path, &library, &keyring)
+                }),
+                Effect::Unlock(r) => jobs.spawn(JobKind::Unlock, 1, move |ctx| {
+                    tasks::unlock::run(ctx, r, &library, &keyring)
                 }),
                 Effect::Preview(r) => jobs.spawn(JobKind::Preview, 1, move |ctx| {
                     tasks::browse::preview(ctx, &r)
@@ -275,16 +281,34 @@ fn details_and_preview_of_a_file() {
 }
 
 #[test]
-fn an_encrypted_version_opens_locked_with_the_reason() {
+fn an_encrypted_version_asks_for_its_password_then_lists_its_files() {
     let stage = stage(true);
     let mut app = app(&stage);
     press(&mut app, &stage, KeyCode::Enter);
     press(&mut app, &stage, KeyCode::Enter);
+    assert!(app.browser().is_none(), "no browser before the password");
+    assert!(app.unlock_prompt().is_some());
+    type_text(&mut app, &stage, "not-it");
+    snapshot("browser_unlock_prompt_80x24", &screen(&mut app, 80, 24));
+    press(&mut app, &stage, KeyCode::Enter);
+    let prompt = app.unlock_prompt().expect("a wrong password asks again");
+    assert!(prompt
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("wrong password"));
+    assert!(app.browser().is_none());
+
+    type_text(&mut app, &stage, backtop::demo::DEMO_PASSWORD);
+    press(&mut app, &stage, KeyCode::Enter);
+    assert!(app.unlock_prompt().is_none());
     assert!(matches!(
         app.browser().map(|b| &b.load),
-        Some(Load::Locked(_))
+        Some(Load::Ready(_))
     ));
-    snapshot("browser_locked_80x24", &screen(&mut app, 80, 24));
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("Messages"), "{shown}");
+    assert!(!shown.contains("Locked"), "{shown}");
 }
 
 #[test]
