@@ -12,7 +12,7 @@ use crate::ui::fit;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
-const ORDER: [Scope; 24] = [
+const ORDER: [Scope; 25] = [
     Scope::Global,
     Scope::Devices,
     Scope::Versions,
