@@ -62,8 +62,10 @@ fn the_dashboard_gives_every_damaged_version_its_reason_and_sizes_the_healthy_on
     let mut current = String::new();
     for step in 0..devices {
         let screen = pty
+            // A frame caught half drawn can show a title mixing two names: wait for a whole one.
             .wait_for("the next device's versions", WAIT, |s| {
-                shown_device(&s.contents()).is_some_and(|d| d != current)
+                shown_device(&s.contents())
+                    .is_some_and(|d| d != current && expected.contains_key(d.as_str()))
             })
             .unwrap();
         current = shown_device(&screen).unwrap_or_default();
