@@ -8,11 +8,11 @@ use crate::library::error::{Error, Result};
 use crate::library::unlock::UnlockedVersion;
 use crate::library::Version;
 
-/// The sentence for an encrypted version opened without its keys (the dashboard's; the
-/// dashboard's unlock prompt is still to come).
+/// The sentence for an encrypted version opened without its keys (the dashboard asks for the
+/// password before it opens one, so this shows only when that was skipped).
 pub const LOCKED_ENCRYPTED: &str =
-    "the backup is encrypted: its file names and contents need the password, and backtop \
-     cannot decrypt backups yet";
+    "the backup is encrypted: its file names and contents need the password (u in the \
+     versions pane unlocks it; --password-file for the CLI)";
 
 /// What opening a version gives.
 #[derive(Debug)]
