@@ -4,8 +4,12 @@
 //! to the job, which ends as failed), and SIGHUP/SIGTERM/SIGINT/SIGQUIT turned
 //! into [`Msg::Quit`] so the loop ends and the guard restores. A dropped SSH session (SIGHUP,
 //! or an error reading the terminal) ends the loop too: no stray process is left behind.
+//!
+//! Each frame reaches the terminal in one write, wrapped in a synchronized update (DEC mode
+//! 2026, see [`FrameWriter`]): terminals that know the mode show it whole, never torn, and over
+//! SSH a frame is one packet rather than one per kilobyte.
 
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Once;
@@ -55,7 +59,7 @@ pub fn quit_signal() -> Option<i32> {
 /// failure, which panics when the terminal hung up. [`restore`] shows the cursor instead.
 pub struct TerminalGuard {
     /// The ratatui terminal to draw on.
-    pub terminal: ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
+    pub terminal: ManuallyDrop<Terminal<CrosstermBackend<FrameWriter>>>,
 }
 
 impl TerminalGuard {
@@ -68,7 +72,7 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(stdout)) {
+        match Terminal::new(CrosstermBackend::new(FrameWriter::new(stdout))) {
             Ok(mut terminal) => {
                 let _ = terminal.hide_cursor();
                 Ok(TerminalGuard {
@@ -86,6 +90,47 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
+    }
+}
+
+/// Begins a synchronized update (DEC private mode 2026); terminals without it ignore it.
+const BEGIN_FRAME: &[u8] = b"\x1b[?2026h";
+/// Ends a synchronized update: the terminal shows what came since [`BEGIN_FRAME`].
+const END_FRAME: &[u8] = b"\x1b[?2026l";
+
+/// Holds what ratatui writes until it flushes (once per frame), then writes it to the
+/// terminal in one piece between [`BEGIN_FRAME`] and [`END_FRAME`].
+pub struct FrameWriter {
+    out: Stdout,
+    frame: Vec<u8>,
+}
+
+impl FrameWriter {
+    fn new(out: Stdout) -> Self {
+        FrameWriter {
+            out,
+            frame: Vec::with_capacity(64 * 1024),
+        }
+    }
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.frame.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.frame.is_empty() {
+            return self.out.flush();
+        }
+        let mut whole = Vec::with_capacity(self.frame.len() + BEGIN_FRAME.len() + END_FRAME.len());
+        whole.extend_from_slice(BEGIN_FRAME);
+        whole.append(&mut self.frame);
+        whole.extend_from_slice(END_FRAME);
+        let mut out = self.out.lock();
+        out.write_all(&whole)?;
+        out.flush()
     }
 }
 

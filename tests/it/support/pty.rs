@@ -34,11 +34,16 @@ use super::queries::{Query, QueryScanner};
 
 /// The escape sequence that leaves the alternate screen.
 pub const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+/// Begin and end of a synchronized update (DEC mode 2026): backtop wraps each frame in them.
+const FRAME_BEGIN: &[u8] = b"\x1b[?2026h";
+const FRAME_END: &[u8] = b"\x1b[?2026l";
 
 /// What the reader and waiter threads share with the test.
 struct Shared {
     parser: vt100::Parser,
     raw: Vec<u8>,
+    /// Inside a synchronized update: the screen is a half-drawn frame, not judged by waits.
+    frame_open: bool,
     /// The reader saw end of output (the program and everything holding the pty exited).
     eof: bool,
     exit: Option<ExitStatus>,
@@ -113,6 +118,7 @@ impl Pty {
         let shared = Shared {
             parser: vt100::Parser::new(cells(rows), cells(cols), 0),
             raw: Vec::new(),
+            frame_open: false,
             eof: false,
             exit: None,
         };
@@ -198,7 +204,7 @@ impl Pty {
         let mut shared = lock_shared(lock);
         loop {
             let screen = shared.parser.screen();
-            if done(screen) {
+            if !shared.frame_open && done(screen) {
                 return Ok(screen.contents());
             }
             let now = Instant::now();
@@ -330,6 +336,16 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Reads the program's output until EOF into the parser, answering terminal queries.
+/// Whether `bytes` leave a synchronized update open (`Some(true)`), closed (`Some(false)`), or
+/// say nothing of one (`None`).
+fn frame_state(bytes: &[u8]) -> Option<bool> {
+    let last = |marker: &[u8]| bytes.windows(marker.len()).rposition(|w| w == marker);
+    match (last(FRAME_BEGIN), last(FRAME_END)) {
+        (None, None) => None,
+        (begin, end) => Some(begin > end),
+    }
+}
+
 fn spawn_reader(
     mut reader: Box<dyn Read + Send>,
     state: State,
@@ -345,7 +361,11 @@ fn spawn_reader(
             };
             let (lock, cvar) = &*state;
             let mut shared = lock_shared(lock);
+            let from = shared.raw.len().saturating_sub(FRAME_BEGIN.len() - 1);
             shared.raw.extend_from_slice(&buf[..n]);
+            if let Some(open) = frame_state(&shared.raw[from..]) {
+                shared.frame_open = open;
+            }
             let mut replies = String::new();
             let mut start = 0;
             for i in 0..n {
