@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(err) => {
-            let message = for_display(&format!("{err:#}")).into_owned();
+            let message = for_display(&error_text(&err)).into_owned();
             let code = u8::try_from(rm::EXIT_ERROR).unwrap_or(4);
             eprintln!("backtop: {message}");
             if json {
@@ -58,6 +58,24 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// `err` and its causes joined by ": ", leaving out a cause the text so far already ends with:
+/// the core's errors print their source themselves (`…/Manifest.db: is a symbolic link (not
+/// followed)`), and anyhow's `{:#}` would say it twice.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let said = cause.to_string();
+        if text.ends_with(&said) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&said);
+    }
+    text
 }
 
 /// In JSON mode an error also goes to stdout, as the documented error object, so that a

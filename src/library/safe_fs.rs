@@ -125,8 +125,8 @@ pub fn read_capped(path: &Path, max_bytes: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The [`io::Error`] carrying `kind`.
-fn refusal(kind: SpecialFile) -> io::Error {
+/// The [`io::Error`] carrying `kind` (what [`special_file`] finds again).
+pub fn refusal(kind: SpecialFile) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, kind)
 }
 

@@ -4,15 +4,19 @@
 //!
 //! SQLite opens the file by its path itself, so the file is checked first with
 //! [`safe_fs::check_regular`]: a FIFO or device in place of `Manifest.db` would block SQLite's
-//! `open` forever, a link could point at another backup's database. (`SQLITE_OPEN_NOFOLLOW`
-//! is not used: it refuses a link anywhere in the path, and a root may be reached through one.
-//! A file swapped for a FIFO between the check and SQLite's open is not caught.)
+//! `open` forever, a link could point at another backup's database. SQLite then opens it with
+//! `SQLITE_OPEN_NOFOLLOW`, so a file swapped for a link between the check and the open is
+//! refused by SQLite itself (as [`SpecialFile::Symlink`], the same reason). That flag refuses a
+//! link anywhere in the path, and a root may well be reached through one (a Backup folder
+//! linked to an external drive, `/tmp` on macOS): the database's folder is resolved first
+//! ([`resolved`]), so only a link at the file itself is refused. (A file swapped for a FIFO
+//! between the check and SQLite's open is not caught.)
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::safe_fs;
+use super::safe_fs::{self, SpecialFile};
 
 /// Why a database was not opened.
 #[derive(Debug, thiserror::Error)]
@@ -26,13 +30,41 @@ pub enum OpenError {
 }
 
 /// Opens `db` read-only and immutable through [`immutable_uri`], after checking it is a
-/// regular file that is no link ([`safe_fs::check_regular`]).
+/// regular file that is no link ([`safe_fs::check_regular`]); SQLite refuses a link too
+/// (`SQLITE_OPEN_NOFOLLOW` on the [`resolved`] path).
 pub fn open_read_only(db: &Path) -> Result<Connection, OpenError> {
     safe_fs::check_regular(db)?;
+    open_no_follow(&resolved(db)?)
+}
+
+/// Opens `db` with SQLite read-only, immutable and `SQLITE_OPEN_NOFOLLOW`: a link anywhere in
+/// `db` is refused as [`SpecialFile::Symlink`].
+fn open_no_follow(db: &Path) -> Result<Connection, OpenError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    Ok(Connection::open_with_flags(immutable_uri(db), flags)?)
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    Connection::open_with_flags(immutable_uri(db), flags).map_err(|e| {
+        if e.sqlite_error().map(|f| f.extended_code) == Some(rusqlite::ffi::SQLITE_CANTOPEN_SYMLINK)
+        {
+            OpenError::File(safe_fs::refusal(SpecialFile::Symlink))
+        } else {
+            OpenError::Sqlite(e)
+        }
+    })
+}
+
+/// `db` in its folder with every link on the way to that folder followed (`fs::canonicalize`
+/// of the folder), the file's own name kept: what SQLite's `NOFOLLOW` may open.
+fn resolved(db: &Path) -> std::io::Result<PathBuf> {
+    let Some(name) = db.file_name() else {
+        return Err(safe_fs::refusal(SpecialFile::NotRegular));
+    };
+    let folder = match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Ok(std::fs::canonicalize(folder)?.join(name))
 }
 
 /// The SQLite URI opening `db` read-only and immutable: `file:<absolute path>?immutable=1`,
@@ -116,6 +148,43 @@ mod tests {
             }
         }
         assert!(open_read_only(&real).is_ok());
+    }
+
+    /// SQLite itself refuses a link (`SQLITE_OPEN_NOFOLLOW`), for a file swapped for one after
+    /// the check; a link on the way to the database's folder is followed.
+    #[cfg(unix)]
+    #[test]
+    fn sqlite_refuses_a_link_at_the_file_and_follows_links_to_its_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real_dir = tmp.path().join("drive/Backup");
+        std::fs::create_dir_all(&real_dir).unwrap();
+        let real = real_dir.join("Manifest.db");
+        Connection::open(&real)
+            .unwrap()
+            .execute_batch("CREATE TABLE t(x)")
+            .unwrap();
+        let link = real_dir.join("link.db");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        match open_no_follow(&resolved(&link).unwrap()) {
+            Err(OpenError::File(e)) => {
+                assert_eq!(safe_fs::special_file(&e), Some(SpecialFile::Symlink))
+            }
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        let linked_folder = tmp.path().join("Backup");
+        std::os::unix::fs::symlink(&real_dir, &linked_folder).unwrap();
+        let through = linked_folder.join("Manifest.db");
+        assert!(matches!(open_no_follow(&through), Err(OpenError::File(_))));
+        let conn = open_read_only(&through).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        let relative = Path::new("Manifest.db");
+        assert_eq!(
+            resolved(relative).unwrap().file_name(),
+            relative.file_name()
+        );
     }
 
     #[cfg(unix)]

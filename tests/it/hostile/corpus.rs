@@ -54,6 +54,16 @@ fn by_name<'a>(doc: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{name} is not listed"))
 }
 
+/// The report of `verify --json` whose path ends with `name` (`/healthy`).
+pub(super) fn verify_report<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"].as_str().is_some_and(|p| p.ends_with(name)))
+        .unwrap_or_else(|| panic!("no report for {name}"))
+}
+
 #[test]
 fn list_gives_every_damaged_version_its_reason() {
     let tmp = tempfile::tempdir().unwrap();
@@ -77,13 +87,7 @@ fn verify_reports_every_damaged_version_and_passes_the_healthy_one() {
     let lib = corpus(tmp.path());
     let (code, doc) = json_of(tmp.path(), &lib, &["verify", "--json"]);
     assert_eq!(code, Some(1));
-    let reports = doc["reports"].as_array().unwrap();
-    let report = |name: &str| {
-        reports
-            .iter()
-            .find(|r| r["path"].as_str().is_some_and(|p| p.ends_with(name)))
-            .unwrap_or_else(|| panic!("no report for {name}"))
-    };
+    let report = |name: &str| verify_report(&doc, name);
     assert_eq!(report("/healthy")["ok"], true);
     assert_eq!(report("/healthy")["rows_checked"], 9);
     for case in &lib.cases {

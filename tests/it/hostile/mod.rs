@@ -9,7 +9,11 @@ mod dashboard;
 mod denied;
 mod escapes;
 #[cfg(unix)]
+mod links;
+#[cfg(unix)]
 mod non_utf8;
 #[cfg(unix)]
 mod props;
+#[cfg(unix)]
+mod props_keybag;
 mod reasons;

@@ -14,7 +14,7 @@ use backtop::library::manifest::mbdb::parse_mbdb;
 use backtop::library::manifest::mbfile::{decode_full, decode_lean, decode_mbfile};
 use backtop::library::plists::bounded;
 
-fn config(cases: u32) -> Config {
+pub(super) fn config(cases: u32) -> Config {
     Config {
         cases,
         failure_persistence: None,
@@ -69,7 +69,7 @@ fn valid_blob_and_mbdb() -> (Vec<u8>, Vec<u8>) {
 }
 
 /// `bytes` with `cut` bytes removed from the end and `flips` XORed in.
-fn mutate(bytes: &[u8], cut: usize, flips: &[(usize, u8)]) -> Vec<u8> {
+pub(super) fn mutate(bytes: &[u8], cut: usize, flips: &[(usize, u8)]) -> Vec<u8> {
     let mut out = bytes[..bytes.len() - cut.min(bytes.len())].to_vec();
     for &(at, mask) in flips {
         if !out.is_empty() {
