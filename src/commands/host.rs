@@ -233,9 +233,9 @@ impl Host for DashboardHost {
                 });
             }
             Effect::Diff(old, new) => {
-                let library = self.library();
+                let (library, keyring) = (self.library(), self.keyring.clone());
                 self.jobs.spawn(JobKind::Diff, 1, move |_| {
-                    tasks::diff::run(old, new, &library)
+                    tasks::diff::run(old, new, &library, &keyring)
                 });
             }
             Effect::Shell(dir) => return Some(shell::run_shell(&dir)),

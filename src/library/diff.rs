@@ -27,7 +27,7 @@ pub use rows::FileMeta;
 pub use source::{open_source, open_source_with, DiffError, Source, LOCKED_REASON};
 
 use crate::library::category::Category;
-use crate::library::unlock::Unlocks;
+use crate::library::unlock::{UnlockedVersion, Unlocks};
 use crate::library::Version;
 
 /// What happened to one file between the two versions.
@@ -224,8 +224,18 @@ pub fn diff_versions_with(
     new: &Version,
     unlocks: &Unlocks,
 ) -> Result<Diff, DiffError> {
-    let old_source = open_source_with(old, unlocks.get(&old.path))?;
-    let new_source = open_source_with(new, unlocks.get(&new.path))?;
+    diff_versions_keyed(old, new, [unlocks.get(&old.path), unlocks.get(&new.path)])
+}
+
+/// [`diff_versions`] with the keys of `old` and `new` when they were unlocked (the
+/// dashboard's keyring hands them over one by one).
+pub fn diff_versions_keyed(
+    old: &Version,
+    new: &Version,
+    [old_key, new_key]: [Option<&UnlockedVersion>; 2],
+) -> Result<Diff, DiffError> {
+    let old_source = open_source_with(old, old_key)?;
+    let new_source = open_source_with(new, new_key)?;
     let names = old.apps.iter().chain(new.apps.iter());
     let mut diff = compare(&old_source, &new_source, names)?;
     if let (Some(a), Some(b)) = (&old.udid, &new.udid) {

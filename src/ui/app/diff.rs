@@ -1,5 +1,7 @@
-//! `=` on a version: what changed since the version before it (the device's next older one
-//! that is not damaged, whatever the sort), computed by the diff core in a latest-wins job
+//! `=`: what changed between two versions. With exactly two versions marked it compares
+//! those two (the older with the newer, whichever was marked first); with none marked, the
+//! selected version with the one before it (the device's next older one that is not damaged,
+//! whatever the sort). Computed by the diff core in a latest-wins job
 //! ([`Effect::Diff`], answered by [`Outcome::Diffed`](crate::tasks::Outcome::Diffed)) and
 //! shown in a [`View::Diff`] over the panes: loading, the figures, or why not. Scrolling and
 //! closing are its keymap scope's.
@@ -20,7 +22,7 @@ use crate::ui::view::diff as diff_view;
 pub struct DiffView {
     /// The older version's folder.
     pub old: PathBuf,
-    /// The newer version's folder (the selected one).
+    /// The newer version's folder.
     pub new: PathBuf,
     /// `2024-03-01 → 2024-06-01` (UTC days) for the title.
     pub title: String,
@@ -55,15 +57,51 @@ fn day(v: &Version) -> String {
         .unwrap_or_else(|| v.folder_name.clone())
 }
 
+/// The two marked versions, older first (by date; an undated one counts as older, ties by
+/// path), or why `=` cannot compare the marks.
+fn marked_pair(app: &App) -> Result<(&Version, &Version), String> {
+    let n = app.marks.len();
+    if n != 2 {
+        return Err(format!(
+            "= compares two marked versions ({n} marked): mark {}, or unmark all to compare \
+             the selected one with the one before",
+            if n < 2 { "one more" } else { "only two" }
+        ));
+    }
+    let mut found: Vec<&Version> = app
+        .all_devices()
+        .flat_map(|d| d.versions.iter())
+        .filter(|v| app.marks.contains(&v.path))
+        .collect();
+    found.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.path.cmp(&b.path)));
+    found.dedup_by(|a, b| a.path == b.path);
+    match found.as_slice() {
+        [old, new] => Ok((old, new)),
+        _ => Err("a marked version is no longer in the library (rescan?)".into()),
+    }
+}
+
 impl App {
-    /// Opens the diff of the selected version with the one before it (or says there is none).
+    /// Opens the diff of the two marked versions, or of the selected version with the one
+    /// before it when none is marked (or says why not).
     pub(super) fn open_diff(&mut self) -> Vec<Effect> {
-        let (Some(device), Some(new)) = (self.device(), self.version()) else {
-            return Vec::new();
+        let pair = if self.marks.is_empty() {
+            let (Some(device), Some(new)) = (self.device(), self.version()) else {
+                return Vec::new();
+            };
+            match previous(&device.versions, new) {
+                Some(old) => Ok((old, new)),
+                None => Err("no older version of this device to compare it with".to_string()),
+            }
+        } else {
+            marked_pair(self)
         };
-        let Some(old) = previous(&device.versions, new) else {
-            self.status = Some("no older version of this device to compare it with".into());
-            return Vec::new();
+        let (old, new) = match pair {
+            Ok(pair) => pair,
+            Err(why) => {
+                self.status = Some(why);
+                return Vec::new();
+            }
         };
         let view = DiffView {
             old: old.path.clone(),

@@ -44,7 +44,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('d'), code(K::Delete)], A::Delete, "delete", "delete marked or selected versions (asks first)", S::Versions).when(W::Targets),
     b(&[ch('v')], A::Verify, "verify", "verify marked or selected versions", S::Versions).when(W::Targets),
     b(&[ch('o')], A::Open, "open", "reveal the version in the file manager", S::Versions).when(W::Version),
-    b(&[ch('=')], A::DiffPrevious, "diff", "what changed since the version before it", S::Versions).when(W::Version),
+    b(&[ch('=')], A::DiffPrevious, "diff", "what changed: between the two marked versions, else since the version before", S::Versions).when(W::Version),
     b(&[ch('u')], A::Unlock, "unlock", "unlock the encrypted version with its password (keys kept in memory until quit)", S::Versions).when(W::Locked),
     b(&[code(K::Enter)], A::Confirm, "unlock", "try the password", S::Password),
     b(&[code(K::Esc)], A::Cancel, "cancel", "close the prompt (while the key is derived: stop it)", S::Password),
