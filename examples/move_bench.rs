@@ -1,15 +1,19 @@
 //! Move benchmark: `backtop move`'s copy + verify (the core, in this process) against
 //! `cp -a` of the same tree, in the same run, on the same volume.
 //!
-//! Run: `cargo run --release --example move_bench -- [--scale 4] [--dense-mb 256] [--dir DIR]`
+//! Run: `cargo run --release --example move_bench -- [--scale 4] [--dense-mb 256] [--dir DIR]
+//! [--root ROOT]`
 //!
 //! Two trees: the demo library's iMazing root at `--scale` (hard-linked snapshots, sparse
 //! files: what costs is per-entry work) and a dense tree of `--dense-mb` MB of pseudo-random
-//! files of 64 KB to 8 MB (what costs is bytes). For each it prints the wall and CPU time of
-//! `cp -a` and of the move's copy (hash while copying, `syncfs`) and verify (re-read every
-//! file from the disk, page cache dropped, hash, compare) with the ratio, and the machine's
-//! load. `cp -a` does not sync or verify, so the ratio includes all that on backtop's side.
-//! It never asserts a time.
+//! files of 64 KB to 8 MB (what costs is bytes; `--dense-mb 0` leaves it out). `--root ROOT`
+//! adds an existing root, such as the 300k-file library `scan_bench --dir DIR` builds
+//! (`--root DIR/Backup`): it is moved and rolled back, so it ends as it was. For each tree it
+//! prints the wall and CPU time of `cp -a` and of the move (plan, copy while hashing,
+//! `syncfs`, verify: every file re-read from the disk with the page cache dropped, hashed and
+//! compared; the switch), each stage's wall time, the ratios, and the machine's load. `cp -a`
+//! does not sync or verify, so the ratio includes all that on backtop's side. It never
+//! asserts a time.
 
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
 fn main() -> anyhow::Result<()> {
@@ -22,13 +26,20 @@ fn main() {
 }
 
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
 mod bench {
     use std::path::{Path, PathBuf};
     use std::process::Command;
     use std::sync::atomic::AtomicBool;
     use std::time::{Duration, Instant};
 
-    use backtop::actions::relocate::{decide, gather, run_move, Direction, MoveOptions, Request};
+    use super::bench_support::{arg, load};
+    use backtop::actions::relocate::{
+        decide, gather, run_move, Direction, MoveOptions, Request, Stage,
+    };
     use backtop::demo::{build_demo, imazing_root, DemoOptions, Rng};
     use backtop::library::discover::discover_library;
     use backtop::library::locate::named_root;
@@ -36,12 +47,7 @@ mod bench {
 
     pub fn main() -> anyhow::Result<()> {
         let args: Vec<String> = std::env::args().skip(1).collect();
-        let opt = |name: &str| {
-            args.iter()
-                .position(|a| a == name)
-                .and_then(|i| args.get(i + 1))
-                .cloned()
-        };
+        let opt = |name: &str| arg(&args, name);
         let scale: f64 = opt("--scale").map_or(Ok(4.0), |s| s.parse())?;
         let dense_mb: u64 = opt("--dense-mb").map_or(Ok(256), |s| s.parse())?;
         let base = opt("--dir").map_or_else(std::env::temp_dir, PathBuf::from);
@@ -64,9 +70,15 @@ mod bench {
             tmp.path(),
         )?;
 
-        let dense = tmp.path().join("dense/Backup");
-        write_dense(&dense, dense_mb << 20)?;
-        compare_with_cp(&format!("dense tree ({dense_mb} MB)"), &dense, tmp.path())?;
+        if dense_mb > 0 {
+            let dense = tmp.path().join("dense/Backup");
+            write_dense(&dense, dense_mb << 20)?;
+            compare_with_cp(&format!("dense tree ({dense_mb} MB)"), &dense, tmp.path())?;
+        }
+        if let Some(root) = opt("--root") {
+            let root = PathBuf::from(root).canonicalize()?;
+            compare_with_cp(&format!("{}", root.display()), &root, tmp.path())?;
+        }
         Ok(())
     }
 
@@ -123,7 +135,14 @@ mod bench {
         let t = Instant::now();
         let plan =
             decide(&gather(&req, &library, &cancel)).map_err(|r| anyhow::anyhow!(r.reason))?;
-        let outcome = run_move(&plan, &MoveOptions::default(), &cancel, &mut |_| {});
+        let planned = t.elapsed();
+        // When each stage began.
+        let mut stages: Vec<(Stage, Duration)> = Vec::new();
+        let outcome = run_move(&plan, &MoveOptions::default(), &cancel, &mut |p| {
+            if stages.last().is_none_or(|(s, _)| *s != p.stage) {
+                stages.push((p.stage, t.elapsed()));
+            }
+        });
         let wall = t.elapsed();
         let used = cpu(libc::RUSAGE_SELF) - cpu0;
         anyhow::ensure!(outcome.kept.is_some(), "move failed: {}", outcome.message);
@@ -140,6 +159,12 @@ mod bench {
             secs(wall),
             secs(used)
         );
+        let mut line = format!("  stages: plan {:.3} s", secs(planned));
+        for (i, (stage, at)) in stages.iter().enumerate() {
+            let end = stages.get(i + 1).map_or(wall, |(_, next)| *next);
+            line.push_str(&format!(", {stage:?} {:.3} s", secs(end - *at)));
+        }
+        println!("{line}");
         println!(
             "  ratio move / cp -a:    wall {:>8.2}×   cpu {:>8.2}×",
             secs(wall) / secs(cp_wall).max(1e-9),
@@ -165,11 +190,5 @@ mod bench {
     fn drop_caches() {
         // SAFETY: sync has no preconditions.
         unsafe { libc::sync() };
-    }
-
-    fn load() -> String {
-        std::fs::read_to_string("/proc/loadavg")
-            .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-            .unwrap_or_else(|_| "unknown".into())
     }
 }

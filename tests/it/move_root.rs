@@ -12,14 +12,14 @@ use std::sync::atomic::AtomicBool;
 use backtop::actions::relocate::tree::{compare, read_tree, Tree};
 use serde_json::Value;
 
-struct Lib {
-    tmp: tempfile::TempDir,
-    root: PathBuf,
-    dest: PathBuf,
+pub(crate) struct Lib {
+    pub(crate) tmp: tempfile::TempDir,
+    pub(crate) root: PathBuf,
+    pub(crate) dest: PathBuf,
 }
 
 /// `backtop demo` into a temporary home (in RAM where Linux has it).
-fn demo() -> Lib {
+pub(crate) fn demo() -> Lib {
     let shm = Path::new("/dev/shm");
     let tmp = if shm.is_dir() {
         tempfile::tempdir_in(shm).unwrap()
@@ -42,6 +42,20 @@ fn run_in(
     args: &[&std::ffi::OsStr],
     env: &[(&str, &str)],
 ) -> (i32, String, String) {
+    let out = command_in(tmp, args, env).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The binary with `args`, HOME and XDG folders inside the test's folder, no terminal.
+pub(crate) fn command_in(
+    tmp: &tempfile::TempDir,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &str)],
+) -> Command {
     let env_dir = tmp.path().join("env");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_backtop"));
     cmd.args(args)
@@ -56,17 +70,22 @@ fn run_in(
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    cmd
 }
 
 impl Lib {
     /// `backtop --only --root ROOT --no-cache ARGS...`.
-    fn backtop(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    pub(crate) fn backtop(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+        let out = self.command(args, env).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// The command [`Lib::backtop`] runs, to spawn.
+    pub(crate) fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut all: Vec<&std::ffi::OsStr> = vec![
             "--only".as_ref(),
             "--root".as_ref(),
@@ -74,20 +93,20 @@ impl Lib {
             "--no-cache".as_ref(),
         ];
         all.extend(args.iter().map(|a| std::ffi::OsStr::new(*a)));
-        run_in(&self.tmp, &all, env)
+        command_in(&self.tmp, &all, env)
     }
 
-    fn root_str(&self) -> &str {
+    pub(crate) fn root_str(&self) -> &str {
         self.root.to_str().unwrap()
     }
 
-    fn dest_str(&self) -> &str {
+    pub(crate) fn dest_str(&self) -> &str {
         self.dest.to_str().unwrap()
     }
 
     /// `list --json` and `du --json` with the far folder's paths written as the root's, and
     /// the volumes' free figures (which the copy itself changes) left out.
-    fn figures(&self) -> (Value, Value) {
+    pub(crate) fn figures(&self) -> (Value, Value) {
         let get = |cmd: &str| {
             let (code, out, err) = self.backtop(&[cmd, "--json"], &[]);
             assert_eq!(code, 0, "{err}");
@@ -106,7 +125,7 @@ impl Lib {
 
 /// What must not change: digests, sizes, modes, mtimes, links (the record) and every file's
 /// hard-link count.
-fn snapshot(top: &Path) -> (Tree, BTreeMap<PathBuf, u64>) {
+pub(crate) fn snapshot(top: &Path) -> (Tree, BTreeMap<PathBuf, u64>) {
     let tree = read_tree(top, true, &AtomicBool::new(false), &mut |_| {}).unwrap();
     let nlinks = walkdir::WalkDir::new(top)
         .into_iter()
@@ -120,7 +139,7 @@ fn snapshot(top: &Path) -> (Tree, BTreeMap<PathBuf, u64>) {
     (tree, nlinks)
 }
 
-fn assert_same(before: &(Tree, BTreeMap<PathBuf, u64>), top: &Path) {
+pub(crate) fn assert_same(before: &(Tree, BTreeMap<PathBuf, u64>), top: &Path) {
     let now = snapshot(top);
     let diff = compare(&before.0, &now.0, true);
     assert!(diff.is_empty(), "{:?}", diff.first);

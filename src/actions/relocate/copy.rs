@@ -1,43 +1,80 @@
 //! Copying a tree: folders, regular files (holes kept, content hashed while copied), symbolic
 //! links as links (never followed), hard links as hard links, modes and times kept.
 //!
-//! The walk is [`super::tree::walker`]'s (names sorted), so the record it returns lists the
-//! entries in the order [`super::tree::read_tree`] reads the copy back. Files are read in
-//! [`super::digest::CHUNK`] pieces, hashed and written with `pwrite`; pieces that are all
-//! zeros are not written, nor are the all-zero 4 KiB blocks of the others (the copy keeps a
-//! hole there, like `cp --sparse=auto`). Folders get
-//! their mode and times last, deepest first, once nothing more is written into them.
+//! One walk ([`super::tree::walker`], names sorted) makes the folders and links and lists the
+//! files, so the record it returns lists the entries in the order [`super::tree::read_tree`]
+//! reads the copy back. The files are then copied on [`super::workers::THREADS`] threads,
+//! each further hard link of a file is linked to its copy, and folders get their mode and
+//! times last, deepest first, once nothing more is written into them.
+//!
+//! A file is read in pieces of up to [`super::digest::CHUNK`] (only where it holds data),
+//! hashed and written with `pwrite`, one write for each run of blocks that are not all zeros:
+//! the copy keeps a hole wherever the source has a block of zeros, like `cp --sparse=auto`.
+//! Its mode and times are set on the open file, its length only when it ends in a hole.
+//!
+//! Resuming a copy that was cut short (`resume`): what the first run finished is kept. A file
+//! whose copy has the source's length, mode and modification time was finished (the time is
+//! set last), so it is only read and hashed, not written again; anything else in the way is
+//! replaced. The verify pass then reads every copy back and compares it with the record, so a
+//! copy torn by a power cut is found there, never taken for whole.
 //!
 //! Why not `copy_file_range`: the digest needs every byte in memory anyway, and one read with
 //! a write of the same buffer costs less than a kernel copy plus a second read to hash.
 
-use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rustix::fs::{utimensat, AtFlags, Timestamps, CWD};
+use rustix::fs::{futimens, utimensat, AtFlags, Timestamps, CWD};
 
-use super::digest::hash_file;
-use super::tree::{mode_of, relative, walk_error, walker, Counts, Entry, EntryKind, Tree};
+use super::digest::{hash_file, may_have_holes};
+use super::tree::{
+    mode_of, open_file, relative, set_digest, share_digest, walk_error, walker, Counts, Entry,
+    EntryKind, HardLinks, Tree,
+};
+use super::workers::run_all;
 use super::MoveError;
 use crate::library::Error;
 
-/// Copies everything inside `from` into the existing, empty folder `to` (and gives `to`
-/// `from`'s mode and times); returns the record of `from` with every file's digest.
+/// A regular file to copy: its entry in the record and what the walk saw of it.
+struct FileJob {
+    /// Index of its entry in the record.
+    entry: usize,
+    /// `(st_dev, st_ino)` when walked: the file opened must be this one.
+    id: (u64, u64),
+    /// Its length.
+    len: u64,
+    /// It may have holes ([`may_have_holes`]).
+    sparse: bool,
+    /// Its mode bits.
+    mode: u32,
+    /// Its access and modification times.
+    times: Timestamps,
+    /// Its modification time (seconds, nanoseconds), as `stat` gives it.
+    mtime: (i64, i64),
+}
+
+/// Copies everything inside `from` into the existing folder `to` (empty, or holding what an
+/// interrupted copy left when `resume`) and gives `to` `from`'s mode and times; returns the
+/// record of `from` with every file's digest.
 pub fn copy_tree(
     from: &Path,
     to: &Path,
+    resume: bool,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Counts),
 ) -> Result<Tree, MoveError> {
     let mut tree = Tree::default();
     let mut counts = Counts::default();
-    // (dev, ino) → (path in the copy, relative path, digest) of files with more links.
-    let mut linked: HashMap<(u64, u64), (PathBuf, PathBuf, String)> = HashMap::new();
-    let mut folders: Vec<(PathBuf, std::fs::Metadata)> = Vec::new();
+    let mut files: Vec<FileJob> = Vec::new();
+    let mut links = HardLinks::default();
+    let mut folders: Vec<(usize, Timestamps)> = Vec::new();
+    let io_at = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e: io::Error| MoveError::from_io(&p, e)
+    };
     for item in walker(from) {
         if cancel.load(Ordering::Relaxed) {
             return Err(MoveError::Cancelled);
@@ -49,76 +86,177 @@ pub fn copy_tree(
             .path()
             .symlink_metadata()
             .map_err(|e| Error::io(item.path(), e))?;
-        let io_at = |p: &Path| {
-            let p = p.to_path_buf();
-            move |e: io::Error| MoveError::from_io(&p, e)
-        };
+        let index = tree.entries.len();
         let kind = if meta.is_dir() {
             if !rel.as_os_str().is_empty() {
-                std::fs::create_dir(&target).map_err(io_at(&target))?;
+                make_dir(&target, resume).map_err(io_at(&target))?;
             }
-            folders.push((target, meta.clone()));
+            folders.push((index, timestamps(&meta)));
             EntryKind::Dir
         } else if meta.file_type().is_symlink() {
             let link = std::fs::read_link(item.path()).map_err(io_at(item.path()))?;
+            if resume {
+                remove_if_there(&target).map_err(io_at(&target))?;
+            }
             std::os::unix::fs::symlink(&link, &target).map_err(io_at(&target))?;
             set_times(&target, &meta, AtFlags::SYMLINK_NOFOLLOW).map_err(io_at(&target))?;
             EntryKind::Symlink { target: link }
         } else if meta.is_file() {
-            let key = (meta.dev(), meta.ino());
-            if let Some((first, first_rel, sha1)) = linked.get(&key) {
-                std::fs::hard_link(first, &target).map_err(io_at(&target))?;
-                EntryKind::File {
-                    size: meta.len(),
-                    sha1: sha1.clone(),
-                    same_as: Some(first_rel.clone()),
-                }
-            } else {
-                let sha1 = copy_file(item.path(), &target, &meta, cancel, &mut |n| {
-                    counts.bytes += n;
-                    progress(counts);
-                })?;
-                if meta.nlink() > 1 {
-                    linked.insert(key, (target.clone(), rel.clone(), sha1.clone()));
-                }
-                EntryKind::File {
-                    size: meta.len(),
-                    sha1,
-                    same_as: None,
-                }
+            let same_as = links.see(&tree.entries, index, &meta);
+            if same_as.is_none() {
+                files.push(FileJob {
+                    entry: index,
+                    id: (meta.dev(), meta.ino()),
+                    len: meta.len(),
+                    sparse: may_have_holes(&meta),
+                    mode: mode_of(&meta),
+                    times: timestamps(&meta),
+                    mtime: (meta.mtime(), meta.mtime_nsec()),
+                });
+            }
+            EntryKind::File {
+                size: meta.len(),
+                sha1: String::new(),
+                same_as,
             }
         } else {
             return Err(Error::invalid(item.path(), "is not a file, folder or link").into());
         };
+        let counted = !matches!(kind, EntryKind::File { .. });
         tree.entries.push(Entry::of(rel, kind, &meta));
+        if counted {
+            counts.entries += 1;
+            progress(counts);
+        }
+    }
+
+    // The files, on a few threads; the tree's paths name them.
+    let entries = &tree.entries;
+    let digests = run_all(
+        files.len(),
+        cancel,
+        |i, ticker| {
+            let job = &files[i];
+            let rel = &entries[job.entry].path;
+            copy_file(
+                &from.join(rel),
+                &to.join(rel),
+                job,
+                resume,
+                cancel,
+                &mut |n| ticker.bytes(n),
+            )
+        },
+        &mut |done| {
+            progress(Counts {
+                entries: counts.entries + done.items,
+                bytes: counts.bytes + done.bytes,
+            })
+        },
+    )?;
+    if cancel.load(Ordering::Relaxed) || digests.len() != files.len() {
+        return Err(MoveError::Cancelled);
+    }
+    counts.entries += files.len() as u64;
+    counts.bytes += files.iter().map(|f| f.len).sum::<u64>();
+    for (job, digest) in files.iter().zip(digests) {
+        set_digest(&mut tree.entries[job.entry], digest);
+    }
+
+    // Further hard links, to the copy of their first path.
+    for (index, first) in links.further {
+        let (original, target) = (
+            to.join(&tree.entries[first].path),
+            to.join(&tree.entries[index].path),
+        );
+        link_to(&original, &target, resume).map_err(io_at(&target))?;
+        share_digest(&mut tree, index, first);
         counts.entries += 1;
         progress(counts);
     }
+
     // Deepest first: setting a folder's times must come after the last write into it.
-    for (path, meta) in folders.iter().rev() {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode_of(meta)))
-            .map_err(|e| Error::io(path, e))?;
-        set_times(path, meta, AtFlags::empty()).map_err(|e| Error::io(path, e))?;
+    for (index, times) in folders.iter().rev() {
+        let entry = &tree.entries[*index];
+        let path = to.join(&entry.path);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(entry.mode))
+            .map_err(|e| Error::io(&path, e))?;
+        utimensat(CWD, &path, times, AtFlags::empty()).map_err(|e| Error::io(&path, e.into()))?;
     }
     Ok(tree)
 }
 
-/// Copies one regular file (a new file at `to`), holes kept; returns its digest.
+/// Makes the folder `path`; when resuming, one already there is fine.
+fn make_dir(path: &Path, resume: bool) -> io::Result<()> {
+    match std::fs::create_dir(path) {
+        Err(e) if resume && e.kind() == io::ErrorKind::AlreadyExists => {
+            if std::fs::symlink_metadata(path)?.is_dir() {
+                Ok(())
+            } else {
+                std::fs::remove_file(path)?;
+                std::fs::create_dir(path)
+            }
+        }
+        other => other,
+    }
+}
+
+/// Removes a file or link at `path`, if there is one (a folder there is an error).
+fn remove_if_there(path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Makes `target` a hard link of `original` (when resuming, one that already is stays).
+fn link_to(original: &Path, target: &Path, resume: bool) -> io::Result<()> {
+    if resume {
+        if let (Ok(a), Ok(b)) = (
+            std::fs::symlink_metadata(original),
+            std::fs::symlink_metadata(target),
+        ) {
+            if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
+                return Ok(());
+            }
+        }
+        remove_if_there(target)?;
+    }
+    std::fs::hard_link(original, target)
+}
+
+/// True when `to` is a finished copy of the file `job` (see the module doc).
+fn finished_copy(to: &Path, job: &FileJob) -> bool {
+    std::fs::symlink_metadata(to).is_ok_and(|c| {
+        c.is_file()
+            && c.len() == job.len
+            && mode_of(&c) == job.mode
+            && (c.mtime(), c.mtime_nsec()) == job.mtime
+    })
+}
+
+/// Copies one regular file (a new file at `to`, or, when resuming, kept if finished), holes
+/// kept; returns its digest.
 fn copy_file(
     from: &Path,
     to: &Path,
-    meta: &std::fs::Metadata,
+    job: &FileJob,
+    resume: bool,
     cancel: &AtomicBool,
     done: &mut dyn FnMut(u64),
 ) -> Result<String, MoveError> {
-    let source = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(from)
-        .map_err(|e| Error::io(from, e))?;
+    let source = open_file(from).map_err(|e| Error::io(from, e))?;
     let opened = source.metadata().map_err(|e| Error::io(from, e))?;
-    if (opened.dev(), opened.ino()) != (meta.dev(), meta.ino()) {
+    if (opened.dev(), opened.ino()) != job.id {
         return Err(Error::invalid(from, "was replaced while it was copied").into());
+    }
+    let (len, sparse) = (job.len, job.sparse);
+    if resume {
+        if finished_copy(to, job) {
+            return hash_file(&source, len, sparse, cancel, &mut |_, _| Ok(()), done)
+                .map_err(|e| MoveError::from_io(from, e));
+        }
+        remove_if_there(to).map_err(|e| Error::io(to, e))?;
     }
     let copy = OpenOptions::new()
         .write(true)
@@ -126,45 +264,47 @@ fn copy_file(
         .mode(0o600)
         .open(to)
         .map_err(|e| Error::io(to, e))?;
-    let len = meta.len();
+    let mut end = 0;
     let sha1 = hash_file(
         &source,
         len,
+        sparse,
         cancel,
-        &mut |at, bytes| write_data(&copy, at, bytes),
+        &mut |at, bytes| write_data(&copy, at, bytes, &mut end),
         done,
     )
     .map_err(|e| MoveError::from_io(from, e))?;
     let io = |e| Error::io(to, e);
-    copy.set_len(len).map_err(io)?;
-    copy.set_permissions(std::fs::Permissions::from_mode(mode_of(meta)))
+    if end < len {
+        copy.set_len(len).map_err(io)?;
+    }
+    copy.set_permissions(std::fs::Permissions::from_mode(job.mode))
         .map_err(io)?;
-    drop(copy);
-    set_times(to, meta, AtFlags::empty()).map_err(io)?;
+    futimens(&copy, &job.times).map_err(|e| io(e.into()))?;
     Ok(sha1)
 }
 
-/// Writes the 4 KiB blocks of a piece that are not all zeros (a hole stays a hole even
-/// inside a piece that holds data, as `cp --sparse=auto` keeps it).
-fn write_data(copy: &std::fs::File, at: u64, bytes: &[u8]) -> io::Result<()> {
-    for (i, block) in bytes.chunks(4096).enumerate() {
-        if block.iter().any(|&b| b != 0) {
-            copy.write_all_at(block, at + i as u64 * 4096)?;
-        }
-    }
+/// Writes a run of data at `at`; `end` becomes the end of the last byte written.
+fn write_data(copy: &std::fs::File, at: u64, bytes: &[u8], end: &mut u64) -> io::Result<()> {
+    copy.write_all_at(bytes, at)?;
+    *end = (*end).max(at + bytes.len() as u64);
     Ok(())
+}
+
+/// The access and modification times of `meta`.
+fn timestamps(meta: &std::fs::Metadata) -> Timestamps {
+    let stamp = |sec: i64, nsec: i64| rustix::fs::Timespec {
+        tv_sec: sec,
+        tv_nsec: nsec as _,
+    };
+    Timestamps {
+        last_access: stamp(meta.atime(), meta.atime_nsec()),
+        last_modification: stamp(meta.mtime(), meta.mtime_nsec()),
+    }
 }
 
 /// Gives `path` the access and modification times of `meta` (of the link itself with
 /// `SYMLINK_NOFOLLOW`).
 fn set_times(path: &Path, meta: &std::fs::Metadata, flags: AtFlags) -> io::Result<()> {
-    let stamp = |sec: i64, nsec: i64| rustix::fs::Timespec {
-        tv_sec: sec,
-        tv_nsec: nsec as _,
-    };
-    let times = Timestamps {
-        last_access: stamp(meta.atime(), meta.atime_nsec()),
-        last_modification: stamp(meta.mtime(), meta.mtime_nsec()),
-    };
-    Ok(utimensat(CWD, path, &times, flags)?)
+    Ok(utimensat(CWD, path, &timestamps(meta), flags)?)
 }

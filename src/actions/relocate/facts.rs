@@ -114,7 +114,7 @@ pub fn gather(req: &Request, library: &Library, cancel: &AtomicBool) -> MoveFact
             root.parent().map(Path::to_path_buf).unwrap_or_default(),
         ),
     };
-    let switched = matches!(&journal, JournalFacts::Found { journal, .. } if journal.note.phase == Phase::Switched);
+    let switched = matches!(&journal, JournalFacts::Found { journal, .. } if journal.note.phase >= Phase::Switched);
     let survey = if switched {
         Ok(Survey::default())
     } else {

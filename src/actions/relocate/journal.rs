@@ -43,7 +43,7 @@ pub enum Direction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
-    /// The copy is being made (or was cut short: it is made again from the start).
+    /// The copy is being made (or was cut short: running the move again resumes it).
     Copying,
     /// The copy is whole and the source's record is saved.
     Copied,
@@ -83,6 +83,9 @@ pub struct MoveNote {
     pub phase: Phase,
     /// backtop made the far folder (a move away), so a rollback removes it whole.
     pub made_far: bool,
+    /// The verify pass found the copy wrong: the next copy starts over instead of resuming.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recopy: bool,
     /// Unix time the move started.
     pub started: i64,
     /// Process id of the backtop that last worked on it.
@@ -158,16 +161,27 @@ impl Journal {
         Ok(journal)
     }
 
-    /// Creates the journal folder for `note.root` with the note, locked.
+    /// Creates the journal folder for `note.root` with the note, locked. The folder is made
+    /// under a temporary name and renamed into place once the note is in it, so a crash never
+    /// leaves a journal without its note (which would block the root's moves).
     pub fn create(note: MoveNote) -> Result<(Journal, JournalLock)> {
         let dir = journal_dir(&note.root)
             .ok_or_else(|| Error::invalid(&note.root, "has no parent folder"))?;
-        std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-        let journal = Journal { dir, note };
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            return Err(Error::invalid(&dir, "a move journal is there already"));
+        }
+        let making = temporary_name(&dir, "new");
+        if std::fs::symlink_metadata(&making).is_ok() {
+            remove_folder_of_files(&making)?;
+        }
+        std::fs::create_dir(&making).map_err(|e| Error::io(&making, e))?;
+        let mut journal = Journal { dir: making, note };
         let lock = journal
             .lock()?
             .ok_or_else(|| Error::invalid(&journal.dir, "is locked by another backtop"))?;
         journal.write_note()?;
+        std::fs::rename(&journal.dir, &dir).map_err(|e| Error::io(&dir, e))?;
+        journal.dir = dir;
         if let Some(parent) = journal.dir.parent() {
             sync_dir(parent)?;
         }
@@ -229,22 +243,39 @@ impl Journal {
         serde_json::from_slice(&bytes).map_err(|e| Error::invalid(&path, e.to_string()))
     }
 
-    /// Removes the journal: its files, then the folder (which must be empty by then).
+    /// Removes the journal: first renamed away in one step (so a crash leaves either the whole
+    /// journal or none), then its files and the folder (which must be empty by then).
     pub fn remove(&self) -> Result<()> {
-        for name in [RECORD, NOTE, LOCK] {
-            let path = self.dir.join(name);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&path, e)),
-            }
+        let gone = temporary_name(&self.dir, "old");
+        std::fs::rename(&self.dir, &gone).map_err(|e| Error::io(&self.dir, e))?;
+        if let Some(parent) = self.dir.parent() {
+            sync_dir(parent)?;
         }
-        std::fs::remove_dir(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
-        match self.dir.parent() {
-            Some(parent) => sync_dir(parent),
-            None => Ok(()),
+        remove_folder_of_files(&gone)
+    }
+}
+
+/// `<parent>/.<journal folder name>.<what>-<pid>`: where a journal is made or removed (a dot
+/// folder: discovery never looks into it, and it names no root).
+fn temporary_name(dir: &Path, what: &str) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(dir.file_name().unwrap_or_default());
+    name.push(format!(".{what}-{}", std::process::id()));
+    dir.with_file_name(name)
+}
+
+/// Removes a journal folder's own files ([`RECORD`], [`NOTE`], the lock, a half-written
+/// note) and then the folder, which must be empty by then.
+fn remove_folder_of_files(dir: &Path) -> Result<()> {
+    for name in [RECORD, NOTE, LOCK, "move.json.tmp", "record.json.tmp"] {
+        let path = dir.join(name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&path, e)),
         }
     }
+    std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// Writes `dir/name` so that it is either the old or the new contents after a crash.
@@ -294,6 +325,7 @@ mod tests {
             far: tmp.path().join("far"),
             phase: Phase::Copying,
             made_far: true,
+            recopy: false,
             started: 0,
             pid: 1,
             stopped: None,

@@ -20,6 +20,7 @@ pub mod plan;
 pub mod run;
 mod switch;
 pub mod tree;
+mod workers;
 
 pub use facts::{gather, Request};
 pub use journal::{Direction, Phase};

@@ -210,7 +210,7 @@ pub fn decide(facts: &MoveFacts) -> Result<MovePlan, Refusal> {
         return Err(refuse(K::ReadOnly, "backtop is in read-only mode"));
     }
     let resume = resume_phase(facts)?;
-    let switched = resume == Some(Phase::Switched);
+    let switched = resume >= Some(Phase::Switched);
     if !switched {
         check_root(facts)?;
     }

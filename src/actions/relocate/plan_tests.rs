@@ -46,6 +46,7 @@ fn journal(far: &str, phase: Phase) -> JournalFacts {
                 far: far.into(),
                 phase,
                 made_far: true,
+                recopy: false,
                 started: 0,
                 pid: 1,
                 stopped: None,
@@ -162,6 +163,9 @@ fn an_interrupted_move_of_the_same_source_resumes_into_its_non_empty_dest() {
     };
     f.journal = journal("/media/drive/Backup", Phase::Switched);
     assert_eq!(decide(&f).unwrap().resume, Some(Phase::Switched));
+    // Cut short while removing the original (a kill -9 there): it can only be finished.
+    f.journal = journal("/media/drive/Backup", Phase::Removing);
+    assert_eq!(decide(&f).unwrap().resume, Some(Phase::Removing));
 }
 
 #[test]

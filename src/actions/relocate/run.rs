@@ -171,11 +171,19 @@ fn run_phases(
     if plan.resume.is_none() && opts.stop_after == Some(Phase::Copying) {
         return Ok(stopped(j));
     }
+    // The source's record, once made (or read back from the journal when resuming later).
+    let mut record: Option<Tree> = None;
     if j.note.phase == Phase::Copying {
         let target = copy_target(j);
-        clear_target(j, &target)?;
+        // A copy cut short is resumed, unless the verify pass found it wrong.
+        let resume = plan.resume == Some(Phase::Copying) && !j.note.recopy;
+        if resume {
+            std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+        } else {
+            clear_target(j, &target)?;
+        }
         let source = copy_source(j);
-        let tree = copy_tree(&source, &target, cancel, &mut |done| {
+        let tree = copy_tree(&source, &target, resume, cancel, &mut |done| {
             progress(MoveProgress {
                 stage: Stage::Copying,
                 done,
@@ -184,13 +192,18 @@ fn run_phases(
         })?;
         sync_volume(&target)?;
         j.save_record(&tree)?;
+        j.note.recopy = false;
         j.set_phase(Phase::Copied)?;
+        record = Some(tree);
         if opts.stop_after == Some(Phase::Copied) {
             return Ok(stopped(j));
         }
     }
     if j.note.phase == Phase::Copied {
-        let record = j.load_record()?;
+        let saved = match record.take() {
+            Some(tree) => tree,
+            None => j.load_record()?,
+        };
         let copy = read_tree(&copy_target(j), true, cancel, &mut |done| {
             progress(MoveProgress {
                 stage: Stage::Verifying,
@@ -198,8 +211,10 @@ fn run_phases(
                 total,
             })
         })?;
-        let diff = compare(&record, &copy, true);
+        let diff = compare(&saved, &copy, true);
         if !diff.is_empty() {
+            // The next run copies everything again rather than trusting any of this copy.
+            j.note.recopy = true;
             j.set_phase(Phase::Copying)?;
             return Err(mismatch(
                 &copy_target(j),
@@ -209,6 +224,7 @@ fn run_phases(
             ));
         }
         j.set_phase(Phase::Verified)?;
+        record = Some(saved);
         if opts.stop_after == Some(Phase::Verified) {
             return Ok(stopped(j));
         }
@@ -219,7 +235,7 @@ fn run_phases(
             done: Counts::default(),
             total,
         });
-        switch(j, cancel)?;
+        switch(j, record.take(), cancel)?;
         j.set_phase(Phase::Switched)?;
         if opts.stop_after == Some(Phase::Switched) {
             return Ok(stopped(j));
@@ -278,6 +294,7 @@ fn open_journal(plan: &MovePlan) -> Result<(Journal, JournalLock), MoveError> {
             far: plan.far.clone(),
             phase: Phase::Copying,
             made_far: plan.makes_far,
+            recopy: false,
             started: time::OffsetDateTime::now_utc().unix_timestamp(),
             pid: std::process::id(),
             stopped: None,
@@ -426,12 +443,15 @@ fn check_unchanged(
 }
 
 /// The switch (see the module doc); a no-op when a crash came right after the swap.
-fn switch(j: &mut Journal, cancel: &AtomicBool) -> Result<(), MoveError> {
+fn switch(j: &mut Journal, record: Option<Tree>, cancel: &AtomicBool) -> Result<(), MoveError> {
     let root = j.note.root.clone();
     if is_switched(j)? {
         return finish_back_switch(j);
     }
-    let record = j.load_record()?;
+    let record = match record {
+        Some(tree) => tree,
+        None => j.load_record()?,
+    };
     check_unchanged(j, &copy_source(j), &record, cancel)?;
     match j.note.direction {
         Direction::Away => {

@@ -8,14 +8,15 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
-use super::digest::hash_file;
+use super::digest::{hash_file, may_have_holes};
+use super::workers::run_all;
 use super::MoveError;
 use crate::library::Error;
 
@@ -114,7 +115,8 @@ pub(super) fn mode_of(meta: &std::fs::Metadata) -> u32 {
 }
 
 /// Records the tree at `top` as it is on disk; with `hash`, reads every file (each hard-linked
-/// file once) to hash it. Progress counts entries and bytes.
+/// file once) to hash it, on [`super::workers::THREADS`] threads. Progress counts entries and
+/// bytes.
 pub fn read_tree(
     top: &Path,
     hash: bool,
@@ -123,8 +125,9 @@ pub fn read_tree(
 ) -> Result<Tree, MoveError> {
     let mut tree = Tree::default();
     let mut counts = Counts::default();
-    // (dev, ino) → (first path, digest) of files with more than one link.
-    let mut seen: HashMap<(u64, u64), (PathBuf, String)> = HashMap::new();
+    let mut links = HardLinks::default();
+    // Files to hash: (entry, length, may have holes).
+    let mut to_hash: Vec<(usize, u64, bool)> = Vec::new();
     for item in walker(top) {
         if cancel.load(Ordering::Relaxed) {
             return Err(MoveError::Cancelled);
@@ -135,42 +138,25 @@ pub fn read_tree(
             .path()
             .symlink_metadata()
             .map_err(|e| Error::io(item.path(), e))?;
+        let index = tree.entries.len();
         let kind = if meta.is_dir() {
             EntryKind::Dir
         } else if meta.file_type().is_symlink() {
             let target = std::fs::read_link(item.path()).map_err(|e| Error::io(item.path(), e))?;
             EntryKind::Symlink { target }
         } else if meta.is_file() {
-            let key = (meta.dev(), meta.ino());
-            match seen.get(&key) {
-                Some((first, sha1)) => EntryKind::File {
-                    size: meta.len(),
-                    sha1: sha1.clone(),
-                    same_as: Some(first.clone()),
-                },
-                None => {
-                    let sha1 = if hash {
-                        let file =
-                            File::open(item.path()).map_err(|e| Error::io(item.path(), e))?;
-                        drop_cached(&file);
-                        hash_file(&file, meta.len(), cancel, &mut |_, _| Ok(()), &mut |n| {
-                            counts.bytes += n;
-                            progress(counts);
-                        })
-                        .map_err(|e| MoveError::from_io(item.path(), e))?
-                    } else {
-                        counts.bytes += meta.len();
-                        String::new()
-                    };
-                    if meta.nlink() > 1 {
-                        seen.insert(key, (path.clone(), sha1.clone()));
-                    }
-                    EntryKind::File {
-                        size: meta.len(),
-                        sha1,
-                        same_as: None,
-                    }
+            let same_as = links.see(&tree.entries, index, &meta);
+            if same_as.is_none() {
+                if hash {
+                    to_hash.push((index, meta.len(), may_have_holes(&meta)));
+                } else {
+                    counts.bytes += meta.len();
                 }
+            }
+            EntryKind::File {
+                size: meta.len(),
+                sha1: String::new(),
+                same_as,
             }
         } else {
             return Err(Error::invalid(item.path(), "is not a file, folder or link").into());
@@ -179,7 +165,97 @@ pub fn read_tree(
         counts.entries += 1;
         progress(counts);
     }
+    let entries = &tree.entries;
+    let digests = run_all(
+        to_hash.len(),
+        cancel,
+        |i, ticker| {
+            let (entry, len, sparse) = to_hash[i];
+            let path = top.join(&entries[entry].path);
+            let file = open_file(&path).map_err(|e| MoveError::from_io(&path, e))?;
+            drop_cached(&file);
+            hash_file(&file, len, sparse, cancel, &mut |_, _| Ok(()), &mut |n| {
+                ticker.bytes(n)
+            })
+            .map_err(|e| MoveError::from_io(&path, e))
+        },
+        &mut |done| {
+            progress(Counts {
+                entries: counts.entries,
+                bytes: counts.bytes + done.bytes,
+            })
+        },
+    )?;
+    if cancel.load(Ordering::Relaxed) || digests.len() != to_hash.len() {
+        return Err(MoveError::Cancelled);
+    }
+    for ((entry, _, _), digest) in to_hash.iter().zip(digests) {
+        set_digest(&mut tree.entries[*entry], digest);
+    }
+    for (index, first) in links.further {
+        share_digest(&mut tree, index, first);
+    }
     Ok(tree)
+}
+
+/// Opens a regular file to read, never through a link (nor blocking on a pipe put there).
+pub(super) fn open_file(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// The hard links a walk has met: the entry of the first path of each file with more links,
+/// and each further path with the entry of its first.
+#[derive(Debug, Default)]
+pub(super) struct HardLinks {
+    first_of: HashMap<(u64, u64), usize>,
+    /// `(entry, entry of the first path)` of every further link, in walk order.
+    pub further: Vec<(usize, usize)>,
+}
+
+impl HardLinks {
+    /// For the file at entry `index` with metadata `meta`: the first path when it is a
+    /// further link of an earlier entry (then recorded in [`HardLinks::further`]), else
+    /// `None` (and remembered when it has more links).
+    pub fn see(
+        &mut self,
+        entries: &[Entry],
+        index: usize,
+        meta: &std::fs::Metadata,
+    ) -> Option<PathBuf> {
+        if meta.nlink() <= 1 {
+            return None;
+        }
+        let id = (meta.dev(), meta.ino());
+        match self.first_of.get(&id) {
+            Some(&first) => {
+                self.further.push((index, first));
+                Some(entries[first].path.clone())
+            }
+            None => {
+                self.first_of.insert(id, index);
+                None
+            }
+        }
+    }
+}
+
+/// Sets the digest of a file's entry.
+pub(super) fn set_digest(entry: &mut Entry, digest: String) {
+    if let EntryKind::File { sha1, .. } = &mut entry.kind {
+        *sha1 = digest;
+    }
+}
+
+/// Gives the entry at `index` (a further hard link) the digest of the entry at `first`.
+pub(super) fn share_digest(tree: &mut Tree, index: usize, first: usize) {
+    let digest = match &tree.entries[first].kind {
+        EntryKind::File { sha1, .. } => sha1.clone(),
+        _ => String::new(),
+    };
+    set_digest(&mut tree.entries[index], digest);
 }
 
 /// (Linux) Asks the kernel to forget the file's cached pages, so that hashing it reads what
