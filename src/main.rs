@@ -11,6 +11,7 @@ use clap::Parser;
 
 use backtop::actions::delete::recover_markers;
 use backtop::actions::marker::find_markers;
+use backtop::actions::trash_bin::TrashBin;
 use backtop::cli::{Cli, Command};
 use backtop::commands::context::RunRoots;
 use backtop::commands::host::DashboardHost;
@@ -160,6 +161,11 @@ fn read_config(cli: &mut Cli) -> anyhow::Result<Config> {
     Ok(config)
 }
 
+/// Where this run's trash deletes go: `--demo`'s own `.Trash`, else the system trash.
+fn trash_bin(run_roots: &RunRoots) -> TrashBin {
+    TrashBin::of_run(run_roots.demo_dir.as_ref().map(|d| d.path()))
+}
+
 /// `backtop move` where the atomic swap it needs exists (Linux, macOS).
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 fn move_command(args: &backtop::cli::MoveArgs, read_only: bool) -> anyhow::Result<i32> {
@@ -209,9 +215,12 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             options.simulated_disks = simulated_disks;
             tui::run(library, options)
         }
-        Some(Command::Roots(arg)) => {
-            roots::run_with_links(&library.roots, &run_roots.links, arg.json)
-        }
+        Some(Command::Roots(arg)) => roots::run_with_links(
+            &library.roots,
+            &run_roots.links,
+            arg.json,
+            &local_time::zone(config.utc),
+        ),
         Some(Command::List(arg)) => list::run(&library, arg.json, &local_time::zone(config.utc)),
         Some(Command::Verify { paths, json, deep }) => {
             verify::run(&library, &paths, json, deep, &password)
@@ -229,7 +238,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
                 force,
                 read_only: cli.read_only,
             };
-            rm::run_on_terminal(&library, &paths, &opts, Some(&freed))
+            rm::run_on_terminal(&library, &paths, &opts, Some(&freed), trash_bin(&run_roots))
         }
         Some(Command::Prune {
             keep,
@@ -249,13 +258,21 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
                 json,
                 read_only: cli.read_only,
             };
-            prune::run_on_terminal(&library, &args, Some(&freed))
+            prune::run_on_terminal(&library, &args, Some(&freed), trash_bin(&run_roots))
         }
-        Some(Command::Du(arg)) => du::run(&library, arg.json, cache, &password),
+        Some(Command::Du(arg)) => du::run(
+            &library,
+            arg.json,
+            cache,
+            &password,
+            &local_time::zone(config.utc),
+        ),
         Some(Command::Move(args)) => move_command(&args, cli.read_only),
         Some(Command::Ls(args)) => ls::run(&library, &args, &password),
         Some(Command::Export(args)) => export::run(&library, &args, &password),
-        Some(Command::Diff(args)) => diff::run(&library, &args, &password),
+        Some(Command::Diff(args)) => {
+            diff::run(&library, &args, &password, &local_time::zone(config.utc))
+        }
         Some(Command::Check(args)) => check::run(&library, &args, &config.alerts, cache),
         Some(Command::Demo { .. } | Command::Completions { .. } | Command::Man) => {
             unreachable!("handled above")

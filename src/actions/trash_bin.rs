@@ -27,6 +27,15 @@ pub enum TrashBin {
 }
 
 impl TrashBin {
+    /// The bin of a run: for `--demo` (its temporary folder `demo_dir`) a `.Trash` inside it,
+    /// which goes away with it; else the system trash. The dashboard, `rm` and `prune` use it.
+    pub fn of_run(demo_dir: Option<&Path>) -> TrashBin {
+        match demo_dir {
+            Some(dir) => TrashBin::Folder(dir.join(".Trash")),
+            None => TrashBin::System,
+        }
+    }
+
     /// The remover that deletes into this bin.
     pub fn remover(&self) -> Box<dyn Remover + Send> {
         match self {

@@ -56,11 +56,13 @@ use time::OffsetDateTime;
 
 use crate::commands::json::{print, put_path, SCHEMA};
 use crate::commands::password::{PasswordOptions, EXIT_WRONG_PASSWORD};
-use crate::commands::roots::{human_utc, printable};
+use crate::commands::roots::printable;
 use crate::commands::version_arg::find_version;
 use crate::library::diff::{diff_versions_with, Diff, DiffError, FileChange, Tally};
 use crate::library::{Library, Version};
 use crate::ui::format::size;
+use crate::ui::local_time;
+use jiff::tz::TimeZone;
 
 /// Exit code when a version cannot be compared (encrypted).
 pub const EXIT_LOCKED: i32 = 1;
@@ -84,10 +86,15 @@ pub struct DiffArgs {
 }
 
 /// Runs `backtop diff`, printing to stdout.
-pub fn run(library: &Library, args: &DiffArgs, password: &PasswordOptions) -> anyhow::Result<i32> {
+pub fn run(
+    library: &Library,
+    args: &DiffArgs,
+    password: &PasswordOptions,
+    tz: &TimeZone,
+) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let done = run_unlocking(library, args, password, &mut out)
+    let done = run_unlocking(library, args, password, tz, &mut out)
         .and_then(|code| Ok(out.flush().map(|()| code)?));
     match done {
         // The reader went away (`backtop diff … | head`): not an error.
@@ -96,17 +103,24 @@ pub fn run(library: &Library, args: &DiffArgs, password: &PasswordOptions) -> an
     }
 }
 
-/// [`run`] writing to `out`, without a password (encrypted versions are locked).
+/// [`run`] writing to `out`, without a password (encrypted versions are locked), dates in UTC.
 pub fn run_with(library: &Library, args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
-    run_unlocking(library, args, &PasswordOptions::default(), out)
+    run_unlocking(
+        library,
+        args,
+        &PasswordOptions::default(),
+        &TimeZone::UTC,
+        out,
+    )
 }
 
 /// [`run`] writing to `out`: the password (asked at a prompt on a terminal when none is
-/// given) is tried on both versions when one is encrypted.
+/// given) is tried on both versions when one is encrypted; text dates in `tz`.
 pub fn run_unlocking(
     library: &Library,
     args: &DiffArgs,
     password: &PasswordOptions,
+    tz: &TimeZone,
     out: &mut dyn Write,
 ) -> anyhow::Result<i32> {
     let now = OffsetDateTime::now_utc();
@@ -139,7 +153,7 @@ pub fn run_unlocking(
             serde_json::to_string_pretty(&diff_json(&diff, args.files))?
         )?;
     } else {
-        write_text(out, &old, &new, &diff, args.files)?;
+        write_text(out, &old, &new, &diff, args.files, tz)?;
     }
     Ok(0)
 }
@@ -235,10 +249,10 @@ pub fn signed_size(bytes: i128) -> String {
     }
 }
 
-fn version_line(v: &Version) -> String {
+fn version_line(v: &Version, tz: &TimeZone) -> String {
     let mut facts = Vec::new();
     if let Some(d) = v.date {
-        facts.push(human_utc(d));
+        facts.push(local_time::stamp(d, tz));
     }
     if let Some(ios) = &v.ios {
         facts.push(format!("iOS {}", printable(ios)));
@@ -304,9 +318,10 @@ fn write_text(
     new: &Version,
     diff: &Diff,
     all_files: bool,
+    tz: &TimeZone,
 ) -> anyhow::Result<()> {
-    writeln!(out, "old: {}", version_line(old))?;
-    writeln!(out, "new: {}", version_line(new))?;
+    writeln!(out, "old: {}", version_line(old, tz))?;
+    writeln!(out, "new: {}", version_line(new, tz))?;
     writeln!(out)?;
     if diff.is_empty() {
         writeln!(

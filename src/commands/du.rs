@@ -38,6 +38,7 @@
 //! the version alone frees (for totals: deleting all of them). The exit code is 0 (versions
 //! that failed are reported in the output), or an error from reading the library.
 
+use jiff::tz::TimeZone;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -52,6 +53,7 @@ use crate::library::usage::{Totals, VersionUsage};
 use crate::library::{Library, Version};
 use crate::sanitize::{self, for_display};
 use crate::scan::{self, ScanEvent, ScanOptions, ScanResults};
+use crate::ui::local_time;
 
 /// Runs `backtop du` over `library`; `cache` is the size cache file (`None`: `--no-cache`).
 pub fn run(
@@ -59,6 +61,7 @@ pub fn run(
     json: bool,
     cache: Option<PathBuf>,
     password: &PasswordOptions,
+    tz: &TimeZone,
 ) -> anyhow::Result<i32> {
     let show_progress = !json && std::io::stderr().is_terminal();
     let mut out = std::io::stdout().lock();
@@ -73,7 +76,7 @@ pub fn run(
     if json {
         crate::commands::json::print(&mut out, &to_json_with(library, &results, &unlocks))?;
     } else {
-        write!(out, "{}", render_text_with(library, &results, &unlocks))?;
+        write!(out, "{}", render_text_with(library, &results, &unlocks, tz))?;
     }
     Ok(0)
 }
@@ -238,9 +241,10 @@ fn categories_json(u: &VersionUsage) -> Value {
     Value::Object(map)
 }
 
-/// The human report: sizes in decimal units, as Finder shows them.
-pub fn render_text(library: &Library, results: &ScanResults) -> String {
-    render_text_with(library, results, &Unlocks::default())
+/// The human report: sizes in decimal units, as Finder shows them; dates in `tz`
+/// ([`local_time::stamp`], the dashboard's and `list`'s rule).
+pub fn render_text(library: &Library, results: &ScanResults, tz: &TimeZone) -> String {
+    render_text_with(library, results, &Unlocks::default(), tz)
 }
 
 /// Why an encrypted version is locked: no password given, or what the password did.
@@ -273,9 +277,14 @@ fn hint(v: &Version, unlocks: &Unlocks) -> String {
 }
 
 /// [`render_text`] with a hint under each version saying what encryption hides or leaves out.
-pub fn render_text_with(library: &Library, results: &ScanResults, unlocks: &Unlocks) -> String {
+pub fn render_text_with(
+    library: &Library,
+    results: &ScanResults,
+    unlocks: &Unlocks,
+    tz: &TimeZone,
+) -> String {
     let version_text = |v: &Version, results: &ScanResults| {
-        let mut text = version_text(v, results);
+        let mut text = version_text(v, results, tz);
         if results.sized.contains_key(&v.path) {
             text += &hint(v, unlocks);
         }
@@ -325,15 +334,15 @@ pub fn render_text_with(library: &Library, results: &ScanResults, unlocks: &Unlo
     if let Some(block) = unread::folders_block(library, |p| sanitize::path(p)) {
         s += &block;
     }
-    s + &unread::roots_block(library)
+    s + &unread::roots_block_in(library, tz)
 }
 
 /// One version: its line, its largest categories, its errors.
-fn version_text(v: &Version, results: &ScanResults) -> String {
+fn version_text(v: &Version, results: &ScanResults, tz: &TimeZone) -> String {
     let size = |b: u64| format_size(b, DECIMAL);
     let date = v
         .date
-        .map(|d| d.date().to_string())
+        .map(|d| local_time::stamp(d, tz))
         .unwrap_or_else(|| "no date".into());
     let head = format!(
         "  {} [{}, {}, {date}]",

@@ -95,10 +95,7 @@ impl DashboardHost {
     /// Where trash deletes go: the system trash, or for `--demo` a `.Trash` inside the
     /// demo's folder, which goes away with it.
     pub fn trash_bin(&self) -> TrashBin {
-        match &self.demo_dir {
-            Some(dir) => TrashBin::Folder(dir.path().join(".Trash")),
-            None => TrashBin::System,
-        }
+        TrashBin::of_run(self.demo_dir.as_ref().map(|d| d.path()))
     }
 
     /// The library as last discovered.

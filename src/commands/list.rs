@@ -75,7 +75,7 @@ pub fn run(library: &Library, json: bool, tz: &TimeZone) -> anyhow::Result<i32> 
 /// The human listing (ends with a newline), dates in `tz` ([`local_time::stamp`]).
 pub fn render_text(library: &Library, tz: &TimeZone) -> String {
     if library.devices.is_empty() && library.damaged.is_empty() && library.unreadable.is_empty() {
-        return no_backups_report(library);
+        return no_backups_report(library, tz);
     }
     let mut blocks: Vec<String> = library
         .devices
@@ -91,14 +91,14 @@ pub fn render_text(library: &Library, tz: &TimeZone) -> String {
         blocks.push(block);
     }
     blocks.extend(unread::folders_block(library, human_path));
-    blocks.join("\n") + &unread::roots_block(library)
+    blocks.join("\n") + &unread::roots_block_in(library, tz)
 }
 
 /// `No backups found.`, then the roots report: every place looked at, its status and the fix.
-pub fn no_backups_report(library: &Library) -> String {
+pub fn no_backups_report(library: &Library, tz: &TimeZone) -> String {
     format!(
         "No backups found.\n\n{}",
-        roots::render_roots_report(&library.roots)
+        roots::render_roots_report(&library.roots, tz)
     )
 }
 

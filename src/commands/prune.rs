@@ -16,10 +16,11 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::rm::{
-    confirm, delete_all, exit_code, freed_line, print_plan, with_terminal, Console, FreedFn,
-    EXIT_DONE, EXIT_REFUSED, EXIT_SOME_FAILED,
+    confirm, delete_all, exit_code, freed_line, print_plan, with_terminal_trashing, Console,
+    FreedFn, EXIT_DONE, EXIT_REFUSED, EXIT_SOME_FAILED,
 };
 use crate::actions::duration::parse_age;
+use crate::actions::trash_bin::TrashBin;
 use crate::actions::{
     check_delete_in, plan, DeleteMode, DeleteOptions, DeletePlanItem, LibraryIndex, PrunePlan,
     PrunePolicy, Refusal,
@@ -48,17 +49,19 @@ pub struct PruneArgs {
 
 /// Runs `backtop prune` on the process's terminal, sizes unknown.
 pub fn run(library: &Library, args: &PruneArgs) -> anyhow::Result<i32> {
-    run_on_terminal(library, args, None)
+    run_on_terminal(library, args, None, TrashBin::System)
 }
 
 /// Runs `backtop prune` on the process's terminal; `freed` tells what deleting a set frees
-/// (the hook for `crate::library::usage::freed_by_deleting` once sizes are scanned).
+/// (the hook for `crate::library::usage::freed_by_deleting` once sizes are scanned), `trash`
+/// where trash deletes go.
 pub fn run_on_terminal(
     library: &Library,
     args: &PruneArgs,
     freed: Option<FreedFn>,
+    trash: TrashBin,
 ) -> anyhow::Result<i32> {
-    with_terminal(freed, |console| {
+    with_terminal_trashing(freed, trash, |console| {
         run_with(library, args, OffsetDateTime::now_utc(), console)
     })
 }
@@ -159,7 +162,7 @@ fn execute(
         return Ok(code);
     }
     let human: &mut dyn Write = if args.json { &mut sink } else { console.out };
-    let outcomes = delete_all(&items, mode, human)?;
+    let outcomes = delete_all(&items, mode, &console.trash, human)?;
     if args.json {
         let doc = json!({
             "remove": plan.remove, "keep": plan.keep, "skipped": skipped, "results": outcomes

@@ -14,10 +14,10 @@ use std::sync::atomic::AtomicBool;
 
 use humansize::{format_size, DECIMAL};
 
-use crate::actions::delete::TRASH_NOTE;
+use crate::actions::delete::{delete_version_with, TRASH_NOTE};
+use crate::actions::trash_bin::TrashBin;
 use crate::actions::{
-    check_delete_in, delete_version, DeleteMode, DeleteOptions, DeleteOutcome, DeletePlanItem,
-    LibraryIndex,
+    check_delete_in, DeleteMode, DeleteOptions, DeleteOutcome, DeletePlanItem, LibraryIndex,
 };
 use crate::library::Library;
 use crate::sanitize::{self, for_display};
@@ -46,6 +46,8 @@ pub struct Console<'a> {
     pub input: Option<&'a mut dyn BufRead>,
     /// What deleting a set frees, when sizes are available.
     pub freed: Option<FreedFn<'a>>,
+    /// Where trash deletes go (the demo's own folder for `--demo`).
+    pub trash: TrashBin,
 }
 
 impl Console<'_> {
@@ -85,22 +87,36 @@ pub fn run(
         force,
         read_only,
     };
-    run_on_terminal(library, paths, &opts, None)
+    run_on_terminal(library, paths, &opts, None, TrashBin::System)
 }
 
 /// Runs `backtop rm` on the process's terminal; `freed` tells what deleting a set frees
-/// (the hook for `crate::library::usage::freed_by_deleting` once sizes are scanned).
+/// (the hook for `crate::library::usage::freed_by_deleting` once sizes are scanned), `trash`
+/// where trash deletes go ([`TrashBin::of_run`]).
 pub fn run_on_terminal(
     library: &Library,
     paths: &[PathBuf],
     opts: &RmOptions,
     freed: Option<FreedFn>,
+    trash: TrashBin,
 ) -> anyhow::Result<i32> {
-    with_terminal(freed, |console| run_with(library, paths, opts, console))
+    with_terminal_trashing(freed, trash, |console| {
+        run_with(library, paths, opts, console)
+    })
 }
 
-/// Runs `f` with a [`Console`] on stdout, reading answers from stdin when it is a terminal.
+/// Runs `f` with a [`Console`] on stdout, reading answers from stdin when it is a terminal;
+/// trash deletes go to the system trash.
 pub fn with_terminal<R>(freed: Option<FreedFn>, f: impl FnOnce(&mut Console) -> R) -> R {
+    with_terminal_trashing(freed, TrashBin::System, f)
+}
+
+/// [`with_terminal`] with trash deletes going to `trash`.
+pub fn with_terminal_trashing<R>(
+    freed: Option<FreedFn>,
+    trash: TrashBin,
+    f: impl FnOnce(&mut Console) -> R,
+) -> R {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut lock = stdin.lock();
@@ -109,6 +125,7 @@ pub fn with_terminal<R>(freed: Option<FreedFn>, f: impl FnOnce(&mut Console) -> 
         out: &mut stdout,
         input: if interactive { Some(&mut lock) } else { None },
         freed,
+        trash,
     };
     f(&mut console)
 }
@@ -169,7 +186,7 @@ pub fn run_with(
     if let Some(code) = confirm(console, opts.yes, items.len())? {
         return Ok(code);
     }
-    let outcomes = delete_all(&items, mode, console.out)?;
+    let outcomes = delete_all(&items, mode, &console.trash, console.out)?;
     Ok(exit_code(&outcomes))
 }
 
@@ -253,12 +270,14 @@ pub fn freed_line(bytes: u64, mode: DeleteMode) -> String {
 pub fn delete_all(
     items: &[DeletePlanItem],
     mode: DeleteMode,
+    trash: &TrashBin,
     out: &mut dyn Write,
 ) -> anyhow::Result<Vec<DeleteOutcome>> {
     let never = AtomicBool::new(false);
     let mut outcomes = Vec::new();
+    let mut remover = trash.remover();
     for item in items {
-        let outcome = delete_version(item, mode, &never, |_| {});
+        let outcome = delete_version_with(item, mode, &never, remover.as_mut(), &mut |_| {});
         writeln!(
             out,
             "{}: {}",
@@ -266,6 +285,14 @@ pub fn delete_all(
             for_display(&outcome.message)
         )?;
         outcomes.push(outcome);
+    }
+    if let (TrashBin::Folder(dir), DeleteMode::Trash) = (trash, mode) {
+        writeln!(
+            out,
+            "the demo's trash is {}: it goes away with the demo's temporary folder when \
+             backtop exits (the system trash is not used)",
+            sanitize::path(dir)
+        )?;
     }
     let removed: u64 = outcomes.iter().map(|o| o.bytes_removed).sum();
     if mode == DeleteMode::Permanent && outcomes.len() > 1 {

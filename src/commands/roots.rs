@@ -11,18 +11,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use humansize::{format_size, FormatSizeOptions, DECIMAL};
+use jiff::tz::TimeZone;
 use serde::Serialize;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::library::{RootReport, RootStatus};
+use crate::ui::local_time;
 
 /// Width of the status column in the human report.
 const STATUS_WIDTH: usize = 14;
 
-/// Prints the report of `reports` (human text, or JSON with `json`) to stdout; returns 0.
-pub fn run(reports: &[RootReport], json: bool) -> anyhow::Result<i32> {
-    run_with_links(reports, &[], json)
+/// Prints the report of `reports` (human text, dates in `tz`, or JSON with `json`) to stdout;
+/// returns 0.
+pub fn run(reports: &[RootReport], json: bool, tz: &TimeZone) -> anyhow::Result<i32> {
+    run_with_links(reports, &[], json, tz)
 }
 
 /// [`run`] knowing which roots were asked for by a link (`(link, folder)`): those folders are
@@ -31,12 +34,13 @@ pub fn run_with_links(
     reports: &[RootReport],
     links: &[(PathBuf, PathBuf)],
     json: bool,
+    tz: &TimeZone,
 ) -> anyhow::Result<i32> {
     let moved = moved_roots(reports, links);
     let text = if json {
         render_json_with(reports, &moved)?
     } else {
-        render_roots_report_with(reports, &moved)
+        render_roots_report_with(reports, &moved, tz)
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
@@ -70,14 +74,19 @@ pub fn render_json_with(reports: &[RootReport], moved: &[MovedRoot]) -> anyhow::
 
 /// The human report: a header, then per root a line with its status and path, a line with its
 /// app, origin and owner (and count or last sighting), and a `fix:` line when access failed.
-pub fn render_roots_report(reports: &[RootReport]) -> String {
-    render_roots_report_with(reports, &[])
+/// Times are in `tz` ([`local_time::stamp`]: the dashboard's and `list`'s rule).
+pub fn render_roots_report(reports: &[RootReport], tz: &TimeZone) -> String {
+    render_roots_report_with(reports, &[], tz)
 }
 
 /// [`render_roots_report`] with a `moved to …` line under each root that is a link left by a
 /// move (`drive not connected` when its target is not there), and a line for a move of it
 /// that is unfinished.
-pub fn render_roots_report_with(reports: &[RootReport], moved: &[MovedRoot]) -> String {
+pub fn render_roots_report_with(
+    reports: &[RootReport],
+    moved: &[MovedRoot],
+    tz: &TimeZone,
+) -> String {
     if reports.is_empty() {
         return "backtop had no place to look for backups: give --root DIR or --home DIR.\n"
             .to_owned();
@@ -90,7 +99,7 @@ pub fn render_roots_report_with(reports: &[RootReport], moved: &[MovedRoot]) -> 
     let mut out = format!("Looked for backups in {} {places}:\n", reports.len());
     for report in reports {
         out.push('\n');
-        out.push_str(&render_one(report));
+        out.push_str(&render_one(report, tz));
         if let Some(m) = moved.iter().find(|m| m.path == report.root.path) {
             out.push_str(&render_moved(m));
         }
@@ -206,14 +215,14 @@ fn render_moved(m: &MovedRoot) -> String {
 }
 
 /// The lines of one root.
-fn render_one(report: &RootReport) -> String {
+fn render_one(report: &RootReport, tz: &TimeZone) -> String {
     let root = &report.root;
     let pad = " ".repeat(STATUS_WIDTH);
     let mut about = format!("{}, {}", root.app, root.origin.as_str());
     if let Some(owner) = &root.owner {
         about.push_str(&format!(", user {}", printable(owner)));
     }
-    if let Some(figures) = figures(&report.status) {
+    if let Some(figures) = figures(&report.status, tz) {
         about.push_str(&format!(": {figures}"));
     }
     let mut out = format!(
@@ -248,7 +257,7 @@ fn status_word(status: &RootStatus) -> &'static str {
 }
 
 /// The figures of a status that has some: a backup count, or the last sighting of a drive.
-fn figures(status: &RootStatus) -> Option<String> {
+fn figures(status: &RootStatus, tz: &TimeZone) -> Option<String> {
     match status {
         RootStatus::Ok { backups } => Some(count(*backups)),
         RootStatus::DriveNotConnected {
@@ -256,7 +265,7 @@ fn figures(status: &RootStatus) -> Option<String> {
             backups,
             bytes,
         } => {
-            let when = human_utc(*last_seen);
+            let when = local_time::stamp(*last_seen, tz);
             let size = bytes.map_or(String::new(), |b| {
                 let opts = FormatSizeOptions::from(DECIMAL).decimal_places(1);
                 format!(" ({})", format_size(b, opts))
@@ -267,7 +276,8 @@ fn figures(status: &RootStatus) -> Option<String> {
     }
 }
 
-/// `2024-05-02 18:04 UTC` (minutes, in UTC): how human output writes a time.
+/// `2024-05-02 18:04 UTC` (minutes, in UTC): how `UDID@YYYY-MM-DD` (a UTC day) names a
+/// version's time; the reports use [`local_time::stamp`].
 pub fn human_utc(date: OffsetDateTime) -> String {
     let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     date.to_offset(UtcOffset::UTC)
@@ -409,7 +419,10 @@ missing       /data/old
               moved to /media/T5/old: drive not connected
               a move to /media/T6 stopped after copy
 ";
-        assert_eq!(render_roots_report_with(&reports, &moved), want);
+        assert_eq!(
+            render_roots_report_with(&reports, &moved, &TimeZone::UTC),
+            want
+        );
         let json: serde_json::Value =
             serde_json::from_str(&render_json_with(&reports, &moved).unwrap()).unwrap();
         assert_eq!(json["moved"][1]["to"], "/media/T5/old");
@@ -439,7 +452,7 @@ error         /srv/x
               any, BACKTOP_ROOTS
               error: Input/output error
 ";
-        assert_eq!(render_roots_report(&sample()), want);
+        assert_eq!(render_roots_report(&sample(), &TimeZone::UTC), want);
     }
 
     #[test]
@@ -454,7 +467,7 @@ error         /srv/x
     #[test]
     fn an_empty_report_says_how_to_give_a_root() {
         assert_eq!(
-            render_roots_report(&[]),
+            render_roots_report(&[], &TimeZone::UTC),
             "backtop had no place to look for backups: give --root DIR or --home DIR.\n"
         );
     }

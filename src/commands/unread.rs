@@ -3,6 +3,7 @@
 //! privacy, unplugged, or named and missing). Before, `du` and `verify` said nothing of
 //! them: a permission-denied version simply did not appear (issue 11).
 
+use jiff::tz::TimeZone;
 use serde_json::{json, Value};
 
 use crate::commands::roots::{self, printable};
@@ -25,8 +26,13 @@ pub fn folders_block(
 }
 
 /// The roots that deserve a word (as in `backtop roots`), after a blank line; empty when all
-/// is well.
+/// is well. Times in UTC (`verify`'s); [`roots_block_in`] takes the zone.
 pub fn roots_block(library: &Library) -> String {
+    roots_block_in(library, &TimeZone::UTC)
+}
+
+/// [`roots_block`] with times in `tz` (`list`, `du`: [`crate::ui::local_time::stamp`]).
+pub fn roots_block_in(library: &Library, tz: &TimeZone) -> String {
     let worth: Vec<RootReport> = library
         .roots
         .iter()
@@ -36,7 +42,7 @@ pub fn roots_block(library: &Library) -> String {
     if worth.is_empty() {
         return String::new();
     }
-    format!("\n{}", roots::render_roots_report(&worth))
+    format!("\n{}", roots::render_roots_report(&worth, tz))
 }
 
 /// `[{"path", "origin", "status"}]`: every root looked in and whether it could be read

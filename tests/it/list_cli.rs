@@ -171,7 +171,7 @@ fn nothing_found_lists_the_roots() {
         render_text(&library, &jiff::tz::TimeZone::UTC),
         format!(
             "No backups found.\n\n{}",
-            backtop::commands::roots::render_roots_report(&library.roots)
+            backtop::commands::roots::render_roots_report(&library.roots, &jiff::tz::TimeZone::UTC)
         )
     );
     assert!(

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use backtop::actions::trash_bin::TrashBin;
 use backtop::commands::prune::{run_with, PruneArgs};
 use backtop::commands::rm::Console;
 use backtop::demo::{
@@ -124,6 +125,7 @@ fn prune(lib: &Library, args: &PruneArgs, input: Option<&str>) -> (i32, String) 
         out: &mut out,
         input: bytes.as_mut().map(|b| b as &mut dyn io::BufRead),
         freed: None,
+        trash: TrashBin::System,
     };
     let code = run_with(lib, args, NOW, &mut console).unwrap();
     (code, String::from_utf8(out).unwrap())
@@ -289,6 +291,7 @@ fn rm_of_a_listed_snapshot_needs_the_prompt_or_force() {
             out: &mut out,
             input: None,
             freed: None,
+            trash: TrashBin::System,
         };
         let code = rm(&lib, std::slice::from_ref(&snap), &opts, &mut console).unwrap();
         (code, String::from_utf8(out).unwrap())
@@ -361,6 +364,7 @@ fn the_plan_shows_what_it_frees_when_sizes_are_known() {
             out: &mut out,
             input: None,
             freed: Some(&freed),
+            trash: TrashBin::System,
         };
         let code = run_with(&lib, args, NOW, &mut console).unwrap();
         (code, String::from_utf8(out).unwrap())

@@ -275,10 +275,10 @@ fn du_json_lists_every_category_and_counts_shared_inodes_once() {
     assert_eq!(json["volumes"][0]["backup_bytes"], dev["totals"]["bytes"]);
     assert_eq!(dev["next_backup_fits"], true);
     assert_eq!(live["error"], serde_json::Value::Null);
-    let text = backtop::commands::du::render_text(&lib, &results);
+    let text = backtop::commands::du::render_text(&lib, &results, &jiff::tz::TimeZone::UTC);
     assert!(
         text.starts_with(&format!(
-            "Anna's iPhone ({})\n  live [live, complete, 2024-06-01]: ",
+            "Anna's iPhone ({})\n  live [live, complete, 2024-06-01 12:00 UTC]: ",
             scan_fixtures::UDID
         )),
         "{text}"

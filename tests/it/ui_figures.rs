@@ -281,16 +281,9 @@ fn the_dashboard_shows_each_date_with_the_offset_of_its_own_season() {
 #[test]
 fn list_follows_the_same_time_rule_and_the_config_can_make_it_utc() {
     use crate::support::cli::run_in_zone;
-    use backtop::demo::{write_backup, BackupSpec};
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("backups");
-    let udid = "00008110-001A2B3C4D5E6F70";
-    let mut summer = BackupSpec::new(udid, "Anna's iPhone", "iPhone15,2");
-    summer.date = time::macros::datetime!(2026-07-15 12:00 UTC);
-    write_backup(&root.join(udid), &summer).unwrap();
-    let mut winter = summer.clone();
-    winter.date = time::macros::datetime!(2026-01-15 12:00 UTC);
-    write_backup(&root.join(format!("{udid}-20260115-120000")), &winter).unwrap();
+    crate::ui_figures_time::two_seasons(&root);
     let home = tmp.path().join("run");
     let root_arg = root.display().to_string();
     let args = ["list", "--only", "--root", root_arg.as_str()];

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use backtop::actions::delete::delete_version_with;
 use backtop::actions::marker::{write_note, Marker, MarkerNote, MARKER_NOTE};
 use backtop::actions::remove::Remover;
+use backtop::actions::trash_bin::TrashBin;
 use backtop::actions::{
     check_delete, DeleteMode, DeleteOptions, DeleteOutcome, DeletePlanItem, RefusalKind,
 };
@@ -221,6 +222,7 @@ pub fn rm(f: &Fixture, paths: &[PathBuf], opts: RmOptions, input: Option<&str>) 
         out: &mut out,
         input: bytes.as_mut().map(|b| b as &mut dyn io::BufRead),
         freed: None,
+        trash: TrashBin::System,
     };
     let code = run_with(&f.library, paths, &opts, &mut console).unwrap();
     (code, String::from_utf8(out).unwrap())

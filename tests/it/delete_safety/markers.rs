@@ -11,6 +11,7 @@ use backtop::actions::delete::recover_markers;
 use backtop::actions::marker::{
     enter_marker, find_markers, try_lock, write_note, MarkerNote, MARKER_NOTE,
 };
+use backtop::actions::trash_bin::TrashBin;
 use backtop::actions::{DeleteMode, MarkerRecovery, PrunePolicy};
 use backtop::commands::prune::{run_with as prune, PruneArgs};
 use backtop::commands::rm::Console;
@@ -210,6 +211,7 @@ fn prune_keep_one(
         out: &mut out,
         input: None,
         freed: None,
+        trash: TrashBin::System,
     };
     let code = prune(lib, &args, now, &mut console).unwrap();
     let text = String::from_utf8(out).unwrap();

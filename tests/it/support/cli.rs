@@ -22,6 +22,16 @@ pub fn run_in_zone<A: AsRef<OsStr> + Debug>(
     limit: Duration,
     tz: &str,
 ) -> Output {
+    run_with_env(home, args, limit, &[("TZ", tz.as_ref())])
+}
+
+/// [`run_within`] with more environment variables (`TZ`, `TMPDIR`, …) set or replaced.
+pub fn run_with_env<A: AsRef<OsStr> + Debug>(
+    home: &Path,
+    args: &[A],
+    limit: Duration,
+    env: &[(&str, &OsStr)],
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_backtop"))
         .args(args)
         .env("HOME", home.join("home"))
@@ -30,7 +40,8 @@ pub fn run_in_zone<A: AsRef<OsStr> + Debug>(
         .env("XDG_DATA_HOME", home.join("data"))
         .env_remove("BACKTOP_ROOTS")
         // Dates in the system's zone (`list`, the dashboard): the same on every machine.
-        .env("TZ", tz)
+        .env("TZ", "UTC")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
