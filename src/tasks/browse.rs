@@ -25,7 +25,7 @@ pub const ENCRYPTED_CONTENTS: &str = "the version is encrypted: the dashboard li
 /// when it was unlocked.
 pub fn open(path: PathBuf, library: &Library, keyring: &Keyring) -> Outcome {
     let browsed = match find(library, &path) {
-        Some(version) => browse::load_with(version, keyring.get(&path).as_deref()),
+        Some(version) => browse::load_with(version, keyring.unlocks().get(&path)),
         None => Browsed::Failed("this version is no longer in the library (rescan?)".into()),
     };
     Outcome::Browsed {

@@ -1,43 +1,44 @@
 //! Unlocking encrypted versions for the dashboard: one job takes the typed password, derives
 //! the key (seconds with real round counts; [`crate::library::unlock::Unlocker`] derives once
 //! per key bag) and opens the version asked for, then every other encrypted version in scope
-//! that the same password opens. The keys go into the [`Keyring`], in memory only, for this
-//! run: the browser's jobs read them from there. The password is dropped (and zeroized) when
-//! the job ends; the dashboard never holds it after Enter.
+//! that the same password opens, both with [`Unlocks::try_all`] (as the CLI does). What it
+//! found is merged into the [`Keyring`], in memory only, for this run: the browser's, the
+//! scan's and verify's jobs read the keys from there. The password is dropped (and zeroized)
+//! when the job ends; the dashboard never holds it after Enter.
 
-use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::checks::find;
 use super::{Ctx, Outcome};
-use crate::library::unlock::{Password, UnlockError, UnlockedVersion, Unlocker};
-use crate::library::Library;
+use crate::library::unlock::{Locked, Password, Unlocker, Unlocks};
+use crate::library::{Library, Version};
 
-/// The keys of the versions unlocked in this run, by version folder. Shared (cloning shares)
-/// between the dashboard's host and its jobs; never written anywhere.
+/// The versions unlocked in this run (their keys) and why others stayed locked: one
+/// [`Unlocks`] shared (cloning shares) between the dashboard's host and its jobs, which take
+/// a snapshot of it ([`Keyring::unlocks`]); never written anywhere.
 #[derive(Clone, Default)]
-pub struct Keyring(Arc<Mutex<BTreeMap<PathBuf, Arc<UnlockedVersion>>>>);
+pub struct Keyring(Arc<Mutex<Unlocks>>);
 
 impl Keyring {
-    /// The keys of the version at `path`, when it was unlocked.
-    pub fn get(&self, path: &Path) -> Option<Arc<UnlockedVersion>> {
-        self.lock().get(path).cloned()
+    /// What is unlocked now (a cheap snapshot: later unlocks do not change it).
+    pub fn unlocks(&self) -> Unlocks {
+        self.lock().clone()
     }
 
-    /// Keeps `keys` for the version at `path`.
-    pub fn insert(&self, path: PathBuf, keys: UnlockedVersion) {
-        self.lock().insert(path, Arc::new(keys));
+    /// Adds what a try of a password found ([`Unlocks::merge`]).
+    pub fn merge(&self, tried: &Unlocks) {
+        self.lock().merge(tried);
     }
 
     /// The versions unlocked so far.
     pub fn paths(&self) -> Vec<PathBuf> {
-        self.lock().keys().cloned().collect()
+        self.lock().opened_paths()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<PathBuf, Arc<UnlockedVersion>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Unlocks> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -105,7 +106,7 @@ pub enum UnlockResult {
     Failed(String),
 }
 
-/// Runs `request` over `library`, keeping the keys in `keyring`.
+/// Runs `request` over `library`, merging what it opened into `keyring`.
 pub fn run(ctx: &Ctx, request: UnlockRequest, library: &Library, keyring: &Keyring) -> Outcome {
     let started = Instant::now();
     let UnlockRequest {
@@ -121,31 +122,34 @@ pub fn run(ctx: &Ctx, request: UnlockRequest, library: &Library, keyring: &Keyri
         still_locked: Vec::new(),
         elapsed: Duration::ZERO,
     };
-    match unlocker.unlock(&target, ctx.cancel_flag()) {
-        Ok(keys) => {
-            keyring.insert(target.clone(), keys);
-            outcome.opened.push(target.clone());
-        }
-        Err(e) => outcome.result = result_of(&e),
-    }
+    let Some(version) = find(library, &target) else {
+        outcome.result = UnlockResult::Failed("it is no longer in the library (rescan?)".into());
+        return Outcome::Unlocked(outcome);
+    };
+    let first = Unlocks::try_all(&unlocker, [version], ctx.cancel_flag());
+    outcome.result = match (first.get(&target), first.locked(&target)) {
+        (Some(_), _) => UnlockResult::Opened,
+        (None, Some(locked)) => result_of(locked),
+        (None, None) => UnlockResult::Failed("the backup is not encrypted".into()),
+    };
+    keyring.merge(&first);
     if outcome.result == UnlockResult::Opened {
+        outcome.opened.push(target.clone());
+        let known = keyring.unlocks();
+        let others: Vec<&Version> = scope
+            .iter()
+            .filter(|p| **p != target && known.get(p).is_none())
+            .filter_map(|p| find(library, p))
+            .collect();
+        let others = Unlocks::try_all(&unlocker, others, ctx.cancel_flag());
+        keyring.merge(&others);
         for path in scope.iter().filter(|p| **p != target) {
-            if ctx.cancelled() {
-                outcome
-                    .still_locked
-                    .push((path.clone(), "cancelled".into()));
-                continue;
-            }
-            let encrypted = find(library, path).is_some_and(|v| v.encrypted);
-            if !encrypted || keyring.get(path).is_some() {
-                continue;
-            }
-            match unlocker.unlock(path, ctx.cancel_flag()) {
-                Ok(keys) => {
-                    keyring.insert(path.clone(), keys);
-                    outcome.opened.push(path.clone());
+            match (others.get(path), others.locked(path)) {
+                (Some(_), _) => outcome.opened.push(path.clone()),
+                (None, Some(locked)) => {
+                    outcome.still_locked.push((path.clone(), reason_of(locked)))
                 }
-                Err(e) => outcome.still_locked.push((path.clone(), reason_of(&e))),
+                (None, None) => {}
             }
         }
     }
@@ -153,18 +157,20 @@ pub fn run(ctx: &Ctx, request: UnlockRequest, library: &Library, keyring: &Keyri
     Outcome::Unlocked(outcome)
 }
 
-fn result_of(e: &UnlockError) -> UnlockResult {
-    match e {
-        UnlockError::Cancelled => UnlockResult::Cancelled,
-        e if e.is_wrong_password() => UnlockResult::WrongPassword,
-        e => UnlockResult::Failed(e.to_string()),
+fn result_of(locked: &Locked) -> UnlockResult {
+    if locked.cancelled {
+        UnlockResult::Cancelled
+    } else if locked.wrong_password {
+        UnlockResult::WrongPassword
+    } else {
+        UnlockResult::Failed(locked.reason.clone())
     }
 }
 
-fn reason_of(e: &UnlockError) -> String {
-    if e.is_wrong_password() {
+fn reason_of(locked: &Locked) -> String {
+    if locked.wrong_password {
         "the password does not open it".into()
     } else {
-        e.to_string()
+        locked.reason.clone()
     }
 }

@@ -7,8 +7,10 @@ use std::sync::atomic::AtomicBool;
 
 use backtop::demo::{content_bytes, manifest_rows, write_backup, BackupSpec, Scheme};
 use backtop::library::manifest::{Fields, Manifest};
-use backtop::library::unlock::{check_file, decrypt_file, Password, UnlockError, Unlocker};
-use backtop::library::ManifestFormat;
+use backtop::library::unlock::{
+    check_file, decrypt_file, Password, UnlockError, Unlocker, Unlocks,
+};
+use backtop::library::{ManifestFormat, Version, VersionKind};
 
 use super::fixture::{spec as encrypted, write};
 
@@ -96,6 +98,48 @@ fn one_password_derives_once_for_versions_that_share_a_key_bag() {
     assert_eq!(unlocker.derivations(), 1);
     let cancelled = Unlocker::new(Password::from("demo")).unlock(&a, &AtomicBool::new(true));
     assert!(matches!(cancelled, Err(UnlockError::Cancelled)));
+}
+
+/// The dashboard's keyring merges one try after another: what opened stays open, a wrong
+/// password is kept as the reason of what it did not open, a cancelled try is no reason, and
+/// a snapshot taken before does not change.
+#[test]
+fn later_tries_merge_without_relocking_what_opened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = encrypted(ManifestFormat::Db);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    write_backup(&a, &spec).unwrap();
+    write_backup(&b, &spec).unwrap();
+    let version = |p: &Path| {
+        let mut v = Version::bare(p, tmp.path(), VersionKind::Archive);
+        v.encrypted = true;
+        v
+    };
+    let (va, vb) = (version(&a), version(&b));
+    let tries = |password: &str, versions: &[&Version], cancel: bool| {
+        let unlocker = Unlocker::new(Password::from(password));
+        Unlocks::try_all(
+            &unlocker,
+            versions.iter().copied(),
+            &AtomicBool::new(cancel),
+        )
+    };
+    let mut kept = tries("demo", &[&va], false);
+    assert_eq!(kept.opened_paths(), vec![a.clone()]);
+    let snapshot = kept.clone();
+    let wrong = tries("nope", &[&va, &vb], false);
+    assert!(wrong.all_wrong());
+    kept.merge(&wrong);
+    assert!(kept.get(&a).is_some() && kept.locked(&a).is_none());
+    assert!(kept.locked(&b).unwrap().wrong_password);
+    let cancelled = tries("demo", &[&vb], true);
+    assert!(cancelled.locked(&b).unwrap().cancelled);
+    kept.merge(&cancelled);
+    assert!(kept.locked(&b).unwrap().wrong_password);
+    kept.merge(&tries("demo", &[&vb], false));
+    assert_eq!(kept.opened_paths(), vec![a.clone(), b.clone()]);
+    assert!(kept.locked(&b).is_none());
+    assert_eq!(snapshot.opened_paths(), vec![a]);
 }
 
 #[test]
