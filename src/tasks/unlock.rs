@@ -7,13 +7,13 @@
 //! when the job ends; the dashboard never holds it after Enter.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::checks::find;
 use super::{Ctx, Outcome};
-use crate::library::unlock::{Locked, Password, Unlocker, Unlocks};
+use crate::library::unlock::{Locked, Password, UnlockedVersion, Unlocker, Unlocks};
 use crate::library::{Library, Version};
 
 /// The versions unlocked in this run (their keys) and why others stayed locked: one
@@ -26,6 +26,16 @@ impl Keyring {
     /// What is unlocked now (a cheap snapshot: later unlocks do not change it).
     pub fn unlocks(&self) -> Unlocks {
         self.lock().clone()
+    }
+
+    /// The keys of the version at `path`, when it was unlocked.
+    pub fn get(&self, path: &Path) -> Option<Arc<UnlockedVersion>> {
+        self.lock().get_shared(path)
+    }
+
+    /// Keeps `keys` for the version at `path` ([`Unlocks::insert`]).
+    pub fn insert(&self, path: PathBuf, keys: UnlockedVersion) {
+        self.lock().insert(path, keys);
     }
 
     /// Adds what a try of a password found ([`Unlocks::merge`]).

@@ -99,6 +99,11 @@ impl Unlocks {
         self.inner.opened.get(path).map(Arc::as_ref)
     }
 
+    /// [`Unlocks::get`], shared: what a job keeps after the snapshot it came from is gone.
+    pub fn get_shared(&self, path: &Path) -> Option<Arc<UnlockedVersion>> {
+        self.inner.opened.get(path).cloned()
+    }
+
     /// Why the version at `path` stayed locked, when a password was tried on it.
     pub fn locked(&self, path: &Path) -> Option<&Locked> {
         self.inner.locked.get(path)
