@@ -44,6 +44,6 @@ pub fn open_version_with(version: &Version, unlocked: Option<&UnlockedVersion>) 
         }
         Err(e) => return Err(e),
     };
-    let present = present_ids(&version.path, version.manifest);
-    Ok(Opened::Tree(Tree::load(&manifest, Some(&present))?))
+    let tree = Tree::load_beside(&manifest, || present_ids(&version.path, version.manifest))?;
+    Ok(Opened::Tree(tree))
 }

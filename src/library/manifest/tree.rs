@@ -164,15 +164,36 @@ impl Tree {
     /// of fileIDs whose contents are on disk (see [`super::content::present_ids`]), `None` to
     /// leave presence unknown.
     pub fn load(manifest: &Manifest, present: Option<&AHashSet<[u8; 20]>>) -> Result<Tree> {
+        let builder = Self::read(manifest)?;
+        Ok(builder.finish(present))
+    }
+
+    /// [`Tree::load`] with the presence set computed by `present` on a second thread while
+    /// the manifest is read (listing the contents folders and reading the rows take about as
+    /// long as each other on a big version).
+    pub fn load_beside(
+        manifest: &Manifest,
+        present: impl FnOnce() -> AHashSet<[u8; 20]> + Send,
+    ) -> Result<Tree> {
+        std::thread::scope(|scope| {
+            let lister = scope.spawn(present);
+            let builder = Self::read(manifest);
+            let present = lister
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok(builder?.finish(Some(&present)))
+        })
+    }
+
+    fn read(manifest: &Manifest) -> Result<TreeBuilder> {
         let hint = usize::try_from(manifest.len_hint()).unwrap_or(0);
-        let mut builder = TreeBuilder::with_capacity(hint.min(20_000_000), present);
+        let mut builder = TreeBuilder::with_capacity(hint.min(20_000_000));
         let pass = manifest.for_each(Fields::All, |entry| {
             builder.add(entry);
             Ok(())
         })?;
-        let mut tree = builder.finish();
-        tree.truncated_at = pass.truncated_at;
-        Ok(tree)
+        builder.tree.truncated_at = pass.truncated_at;
+        Ok(builder)
     }
 
     /// Builds a tree from entries in any order.
@@ -180,11 +201,11 @@ impl Tree {
         entries: impl IntoIterator<Item = &'a Entry>,
         present: Option<&AHashSet<[u8; 20]>>,
     ) -> Tree {
-        let mut builder = TreeBuilder::with_capacity(0, present);
+        let mut builder = TreeBuilder::with_capacity(0);
         for entry in entries {
             builder.add(entry);
         }
-        builder.finish()
+        builder.finish(present)
     }
 
     /// Nodes in the tree, the root included.
@@ -408,19 +429,18 @@ impl<'a> NodeRef<'a> {
 }
 
 /// Fills a [`Tree`] entry by entry.
-struct TreeBuilder<'p> {
+struct TreeBuilder {
     tree: Tree,
     /// Arena of the build (insertion order); the finished tree's arena is rebuilt in DFS order.
     domain_ids: AHashMap<String, u32>,
     domain_nodes: Vec<NodeId>,
     /// `domain/path` of every node that is not a file → its id.
     dirs: AHashMap<Box<str>, NodeId>,
-    present: Option<&'p AHashSet<[u8; 20]>>,
     scratch: String,
 }
 
-impl<'p> TreeBuilder<'p> {
-    fn with_capacity(entries: usize, present: Option<&'p AHashSet<[u8; 20]>>) -> Self {
+impl TreeBuilder {
+    fn with_capacity(entries: usize) -> Self {
         let mut tree = Tree::default();
         tree.nodes.reserve(entries + 1);
         tree.arena.reserve(entries * 48);
@@ -430,7 +450,6 @@ impl<'p> TreeBuilder<'p> {
             domain_ids: AHashMap::default(),
             domain_nodes: Vec::new(),
             dirs: AHashMap::default(),
-            present,
             scratch: String::new(),
         }
     }
@@ -516,7 +535,6 @@ impl<'p> TreeBuilder<'p> {
     }
 
     fn fill(&mut self, id: NodeId, kind: NodeKind, entry: &Entry) {
-        let present = self.present;
         let node = &mut self.tree.nodes[id as usize];
         if node.kind != NodeKind::Domain {
             node.kind = kind;
@@ -539,17 +557,20 @@ impl<'p> TreeBuilder<'p> {
                 node.flags |= HAS_MTIME;
             }
         }
-        if kind == NodeKind::File {
-            node.presence = match (present, entry.id()) {
-                (None, _) => Presence::Unknown,
-                (Some(set), Some(fid)) if set.contains(&fid) => Presence::Present,
-                (Some(_), _) => Presence::Missing,
-            };
-        }
     }
 
-    fn finish(mut self) -> Tree {
+    /// The tree, with the presence of each file from `present` (unknown without it).
+    fn finish(mut self, present: Option<&AHashSet<[u8; 20]>>) -> Tree {
         let tree = &mut self.tree;
+        if let Some(set) = present {
+            for node in tree.nodes.iter_mut().filter(|n| n.kind == NodeKind::File) {
+                node.presence = if node.flags & HAS_ID != 0 && set.contains(&node.file_id) {
+                    Presence::Present
+                } else {
+                    Presence::Missing
+                };
+            }
+        }
         totals(&mut tree.nodes);
         link_children(tree);
         relayout(tree);
