@@ -1,6 +1,7 @@
 //! The tree on hand-made entries: placement, made-up folders, totals, sorting, search.
 
 use super::*;
+use crate::library::manifest::entry::Kind;
 use crate::library::manifest::Meta;
 
 fn entry(domain: &str, path: &str, kind: Kind, size: u64, mtime: i64) -> Entry {
