@@ -113,6 +113,7 @@ path_fields! {
     target => "target",
     kept => "kept",
     roots => "roots",
+    parts => "parts",
 }
 
 /// `#[serde(with = "crate::json_path::lossless")]` for a path in a file backtop writes and reads

@@ -25,6 +25,7 @@ use humansize::{format_size, DECIMAL};
 use serde_json::json;
 
 use super::rm::{Console, EXIT_CANCELLED, EXIT_DONE, EXIT_REFUSED, EXIT_SOME_FAILED};
+use crate::actions::relocate::places::is_device_folder;
 use crate::actions::relocate::{
     abort, decide, gather, run_move, Direction, MoveOptions, MoveOutcome, MovePlan, MoveProgress,
     MoveStatus, Phase, Request, Stage,
@@ -99,13 +100,28 @@ pub fn run_with(
         free_override: hooks.free,
         read_only,
     };
-    let library = discover_library(
-        &[named_root(
-            &crate::actions::index::canonical_keep_last(&root),
-            RootOrigin::Flag,
-        )],
-        time::OffsetDateTime::now_utc(),
-    );
+    // One device's folder is found by discovering the backup root it is in (and, once moved,
+    // the folder its link points into: discovery never follows links inside a root).
+    let canonical = crate::actions::index::canonical_keep_last(&root);
+    let mut discovered = vec![canonical.clone()];
+    if let (Some(base), true) = (canonical.parent(), is_device_folder(&canonical)) {
+        discovered = vec![base.to_path_buf()];
+        if let Some(far) = canonical
+            .canonicalize()
+            .ok()
+            .as_deref()
+            .and_then(Path::parent)
+        {
+            if far != base {
+                discovered.push(far.to_path_buf());
+            }
+        }
+    }
+    let roots: Vec<_> = discovered
+        .iter()
+        .map(|p| named_root(p, RootOrigin::Flag))
+        .collect();
+    let library = discover_library(&roots, time::OffsetDateTime::now_utc());
     let plan = match decide(&gather(&req, &library, cancel)) {
         Ok(plan) => plan,
         Err(r) => {
@@ -190,13 +206,30 @@ pub fn plan_text(plan: &MovePlan, removes: bool, decided: bool) -> String {
         Direction::Away => (plan.root.display(), plan.far.display()),
         Direction::Back => (plan.far.display(), plan.root.display()),
     };
-    out.push_str(&format!(
-        "will move {} ({} version{}) to {}:\n",
-        from,
+    let versions = format!(
+        "{} version{}",
         plan.versions,
-        if plan.versions == 1 { "" } else { "s" },
-        to
-    ));
+        if plan.versions == 1 { "" } else { "s" }
+    );
+    if plan.parts.is_empty() {
+        out.push_str(&format!("will move {from} ({versions}) to {to}:\n"));
+    } else {
+        let base = plan.root.parent().unwrap_or(&plan.root).display();
+        let far = plan.far.display();
+        out.push_str(&match plan.direction {
+            Direction::Away => format!(
+                "will move one device's backups ({versions}) in {base} to {far}, its folders \
+                 together:\n"
+            ),
+            Direction::Back => format!(
+                "will move one device's backups ({versions}) from {far} back into {base}, its \
+                 folders together:\n"
+            ),
+        });
+        for part in &plan.parts {
+            out.push_str(&format!("  {}\n", part.display()));
+        }
+    }
     if let Some(phase) = plan.resume {
         out.push_str(&format!(
             "  resumes the interrupted move ({} done)\n",
@@ -220,16 +253,21 @@ pub fn plan_text(plan: &MovePlan, removes: bool, decided: bool) -> String {
         }
         out.push_str("  verify: every file read back from the copy and compared by SHA-1\n");
     }
-    let switch = match plan.direction {
-        Direction::Away => format!(
+    let switch = match (plan.direction, plan.parts.is_empty()) {
+        (Direction::Away, true) => format!(
             "  then {} becomes a link to {}\n",
             plan.root.display(),
             plan.far.display()
         ),
-        Direction::Back => format!(
+        (Direction::Back, true) => format!(
             "  then the link {} is replaced by the copy\n",
             plan.root.display()
         ),
+        (Direction::Away, false) => format!(
+            "  then each of these folders becomes a link to its copy in {}\n",
+            plan.far.display()
+        ),
+        (Direction::Back, false) => "  then each of these links is replaced by its copy\n".into(),
     };
     out.push_str(&switch);
     let original = match plan.direction {

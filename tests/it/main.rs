@@ -26,6 +26,8 @@ mod list_cli;
 mod locate;
 mod manifest;
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
+mod move_device;
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
 mod move_kill;
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
 mod move_root;

@@ -124,7 +124,7 @@ fn a_move_killed_at_random_moments_leaves_one_whole_library_and_finishes_or_roll
         assert_eq!(lib.figures(), figures, "{what}: every version once");
 
         // Then finish it (even kills, and any kill after the removal began) or roll it back.
-        let finish = i % 2 == 0 || phase.as_deref() == Some("remove") || phase.is_none();
+        let finish = i % 2 == 0 || phase.as_deref() == Some("removing") || phase.is_none();
         if finish {
             let (code, out, err) = lib.backtop(&["move", &r, "--to", &d, "--yes"], &[]);
             let done = phase.is_none() && root.file_type().is_symlink();

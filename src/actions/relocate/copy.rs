@@ -24,15 +24,15 @@
 use std::fs::OpenOptions;
 use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustix::fs::{futimens, utimensat, AtFlags, Timestamps, CWD};
 
 use super::digest::{hash_file, may_have_holes};
 use super::tree::{
-    mode_of, open_file, relative, set_digest, share_digest, walk_error, walker, Counts, Entry,
-    EntryKind, HardLinks, Tree,
+    locate, mode_of, not_movable, open_file, recorded, relative, set_digest, share_digest,
+    walk_error, walker, Counts, Entry, EntryKind, HardLinks, Top, Tree,
 };
 use super::workers::run_all;
 use super::MoveError;
@@ -56,12 +56,13 @@ struct FileJob {
     mtime: (i64, i64),
 }
 
-/// Copies everything inside `from` into the existing folder `to` (empty, or holding what an
-/// interrupted copy left when `resume`) and gives `to` `from`'s mode and times; returns the
-/// record of `from` with every file's digest.
-pub fn copy_tree(
-    from: &Path,
-    to: &Path,
+/// Copies everything inside each of `from` into the existing folder `to` beside it (empty, or
+/// holding what an interrupted copy left when `resume`) and gives it its source's mode and
+/// times; returns one record of them all with every file's digest (a file hard-linked from
+/// two of them is copied once and linked in both).
+pub fn copy_trees(
+    from: &[Top],
+    to: &[PathBuf],
     resume: bool,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Counts),
@@ -70,63 +71,69 @@ pub fn copy_tree(
     let mut counts = Counts::default();
     let mut files: Vec<FileJob> = Vec::new();
     let mut links = HardLinks::default();
-    let mut folders: Vec<(usize, Timestamps)> = Vec::new();
+    let mut folders: Vec<(PathBuf, u32, Timestamps)> = Vec::new();
     let io_at = |p: &Path| {
         let p = p.to_path_buf();
         move |e: io::Error| MoveError::from_io(&p, e)
     };
-    for item in walker(from) {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(MoveError::Cancelled);
-        }
-        let item = item.map_err(walk_error(from))?;
-        let rel = relative(from, item.path());
-        let target = to.join(&rel);
-        let meta = item
-            .path()
-            .symlink_metadata()
-            .map_err(|e| Error::io(item.path(), e))?;
-        let index = tree.entries.len();
-        let kind = if meta.is_dir() {
-            if !rel.as_os_str().is_empty() {
-                make_dir(&target, resume).map_err(io_at(&target))?;
+    let prefixes: Vec<&Path> = from.iter().map(|t| t.prefix.as_path()).collect();
+    // Where a record's path is, in the source and in the copy.
+    let on_disk = |path: &Path| -> Option<(PathBuf, PathBuf)> {
+        let (i, rel) = locate(&prefixes, path)?;
+        Some((from[i].path.join(rel), to.get(i)?.join(rel)))
+    };
+    for (top, to) in from.iter().zip(to) {
+        let (prefix, from) = (top.prefix.as_path(), top.path.as_path());
+        for item in walker(from) {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(MoveError::Cancelled);
             }
-            folders.push((index, timestamps(&meta)));
-            EntryKind::Dir
-        } else if meta.file_type().is_symlink() {
-            let link = std::fs::read_link(item.path()).map_err(io_at(item.path()))?;
-            if resume {
-                remove_if_there(&target).map_err(io_at(&target))?;
+            let item = item.map_err(walk_error(from))?;
+            let rel = relative(from, item.path());
+            let target = to.join(&rel);
+            let meta = item
+                .path()
+                .symlink_metadata()
+                .map_err(|e| Error::io(item.path(), e))?;
+            let index = tree.entries.len();
+            let kind = if meta.is_dir() {
+                if !rel.as_os_str().is_empty() {
+                    make_dir(&target, resume).map_err(io_at(&target))?;
+                }
+                folders.push((target.clone(), mode_of(&meta), timestamps(&meta)));
+                EntryKind::Dir
+            } else if meta.file_type().is_symlink() {
+                let link = std::fs::read_link(item.path()).map_err(io_at(item.path()))?;
+                if resume {
+                    remove_if_there(&target).map_err(io_at(&target))?;
+                }
+                std::os::unix::fs::symlink(&link, &target).map_err(io_at(&target))?;
+                set_times(&target, &meta, AtFlags::SYMLINK_NOFOLLOW).map_err(io_at(&target))?;
+                EntryKind::Symlink { target: link }
+            } else if meta.is_file() {
+                let same_as = links.see(&tree.entries, index, &meta);
+                if same_as.is_none() {
+                    files.push(FileJob {
+                        entry: index,
+                        id: (meta.dev(), meta.ino()),
+                        len: meta.len(),
+                        sparse: may_have_holes(&meta),
+                        mode: mode_of(&meta),
+                        times: timestamps(&meta),
+                        mtime: (meta.mtime(), meta.mtime_nsec()),
+                    });
+                }
+                EntryKind::unhashed(meta.len(), same_as)
+            } else {
+                return Err(not_movable(item.path()));
+            };
+            let counted = !matches!(kind, EntryKind::File { .. });
+            tree.entries
+                .push(Entry::of(recorded(prefix, rel), kind, &meta));
+            if counted {
+                counts.entries += 1;
+                progress(counts);
             }
-            std::os::unix::fs::symlink(&link, &target).map_err(io_at(&target))?;
-            set_times(&target, &meta, AtFlags::SYMLINK_NOFOLLOW).map_err(io_at(&target))?;
-            EntryKind::Symlink { target: link }
-        } else if meta.is_file() {
-            let same_as = links.see(&tree.entries, index, &meta);
-            if same_as.is_none() {
-                files.push(FileJob {
-                    entry: index,
-                    id: (meta.dev(), meta.ino()),
-                    len: meta.len(),
-                    sparse: may_have_holes(&meta),
-                    mode: mode_of(&meta),
-                    times: timestamps(&meta),
-                    mtime: (meta.mtime(), meta.mtime_nsec()),
-                });
-            }
-            EntryKind::File {
-                size: meta.len(),
-                sha1: String::new(),
-                same_as,
-            }
-        } else {
-            return Err(Error::invalid(item.path(), "is not a file, folder or link").into());
-        };
-        let counted = !matches!(kind, EntryKind::File { .. });
-        tree.entries.push(Entry::of(rel, kind, &meta));
-        if counted {
-            counts.entries += 1;
-            progress(counts);
         }
     }
 
@@ -137,15 +144,10 @@ pub fn copy_tree(
         cancel,
         |i, ticker| {
             let job = &files[i];
-            let rel = &entries[job.entry].path;
-            copy_file(
-                &from.join(rel),
-                &to.join(rel),
-                job,
-                resume,
-                cancel,
-                &mut |n| ticker.bytes(n),
-            )
+            let path = &entries[job.entry].path;
+            let (from, to) = on_disk(path)
+                .ok_or_else(|| Error::invalid(path, "is in none of the folders copied"))?;
+            copy_file(&from, &to, job, resume, cancel, &mut |n| ticker.bytes(n))
         },
         &mut |done| {
             progress(Counts {
@@ -165,10 +167,10 @@ pub fn copy_tree(
 
     // Further hard links, to the copy of their first path.
     for (index, first) in links.further {
-        let (original, target) = (
-            to.join(&tree.entries[first].path),
-            to.join(&tree.entries[index].path),
-        );
+        let copy_of = |e: usize| on_disk(&tree.entries[e].path).map(|(_, to)| to);
+        let (Some(original), Some(target)) = (copy_of(first), copy_of(index)) else {
+            continue;
+        };
         link_to(&original, &target, resume).map_err(io_at(&target))?;
         share_digest(&mut tree, index, first);
         counts.entries += 1;
@@ -176,12 +178,10 @@ pub fn copy_tree(
     }
 
     // Deepest first: setting a folder's times must come after the last write into it.
-    for (index, times) in folders.iter().rev() {
-        let entry = &tree.entries[*index];
-        let path = to.join(&entry.path);
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(entry.mode))
-            .map_err(|e| Error::io(&path, e))?;
-        utimensat(CWD, &path, times, AtFlags::empty()).map_err(|e| Error::io(&path, e.into()))?;
+    for (path, mode, times) in folders.iter().rev() {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(*mode))
+            .map_err(|e| Error::io(path, e))?;
+        utimensat(CWD, path, times, AtFlags::empty()).map_err(|e| Error::io(path, e.into()))?;
     }
     Ok(tree)
 }

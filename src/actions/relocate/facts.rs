@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::journal::{Direction, Journal, Phase};
+use super::places::{device_parts, is_device_folder, places};
 use super::plan::{FarState, JournalFacts, MoveFacts, RootKind, Survey};
 use super::tree::walker;
 use crate::actions::guard::has_dot_dot;
@@ -19,10 +20,15 @@ use crate::library::{BackupState, Library};
 /// Walks `top` (never following a link) and counts what a copy would make; `None` when
 /// cancelled or unreadable.
 pub fn survey(top: &Path, cancel: &AtomicBool) -> Result<Survey, String> {
+    survey_all(std::slice::from_ref(&top.to_path_buf()), cancel)
+}
+
+/// [`survey`] of several trees copied together (a file hard-linked from two counts once).
+pub fn survey_all(tops: &[PathBuf], cancel: &AtomicBool) -> Result<Survey, String> {
     let mut s = Survey::default();
     // (dev, ino) → links not yet seen in the walk.
     let mut links: HashMap<(u64, u64), u64> = HashMap::new();
-    for item in walker(top) {
+    for item in tops.iter().flat_map(|top| walker(top)) {
         if cancel.load(Ordering::Relaxed) {
             return Err("cancelled".into());
         }
@@ -96,35 +102,79 @@ pub struct Request {
     pub read_only: bool,
 }
 
-/// Reads the facts for `req` from the disk; `library` is the discovery of the root.
+/// Reads the facts for `req` from the disk; `library` is the discovery of the root (for one
+/// device's folder, of the backup root it is in).
 pub fn gather(req: &Request, library: &Library, cancel: &AtomicBool) -> MoveFacts {
     let root = canonical_keep_last(&req.root);
-    let root_kind = root_kind(&root);
+    let journal = journal_facts(&root);
+    let parts = if is_device_folder(&root) {
+        match &journal {
+            JournalFacts::Found { journal, .. } => journal.note.part_paths(),
+            _ => device_parts(&root)
+                .into_iter()
+                .filter(|p| {
+                    let near = root.parent().unwrap_or(&root).join(p);
+                    let link =
+                        std::fs::symlink_metadata(&near).is_ok_and(|m| m.file_type().is_symlink());
+                    // Back: only the folders a move left as links; away: all of them.
+                    link || req.direction == Direction::Away
+                })
+                .collect(),
+        }
+    } else {
+        Vec::new()
+    };
+    let mut root_kind = root_kind(&root);
     let far = match (&req.dest, &root_kind) {
         (Some(dest), _) => absolute(dest),
+        // A device's live folder points to `<far>/<UDID>`.
+        (None, RootKind::Link { target }) if !parts.is_empty() => {
+            target.parent().map(Path::to_path_buf).unwrap_or_default()
+        }
         (None, RootKind::Link { target }) => target.clone(),
         (None, _) => root.clone(),
     };
+    let places = places(&root, &far, &parts);
+    if req.direction == Direction::Away {
+        // The first folder of the device that is not a plain folder says why not.
+        if let Some(kind) = places
+            .iter()
+            .map(|p| self::root_kind(&p.near))
+            .find(|k| *k != RootKind::Folder { mount_point: false })
+        {
+            root_kind = kind;
+        }
+    }
     let far_state = far_state(&far);
-    let journal = journal_facts(&root);
-    let (source, copy_volume) = match req.direction {
-        Direction::Away => (root.clone(), far.clone()),
-        Direction::Back => (
-            far.clone(),
-            root.parent().map(Path::to_path_buf).unwrap_or_default(),
-        ),
+    let sources: Vec<PathBuf> = places
+        .iter()
+        .map(|p| match req.direction {
+            Direction::Away => p.near.clone(),
+            Direction::Back => p.far.clone(),
+        })
+        .collect();
+    let copy_volume = match req.direction {
+        Direction::Away => far.clone(),
+        Direction::Back => root.parent().map(Path::to_path_buf).unwrap_or_default(),
     };
     let switched = matches!(&journal, JournalFacts::Found { journal, .. } if journal.note.phase >= Phase::Switched);
     let survey = if switched {
         Ok(Survey::default())
     } else {
-        survey(&source, cancel)
+        survey_all(&sources, cancel)
     };
     let free = req.free_override.or_else(|| free_space(&copy_volume));
     // Discovery may name versions through another spelling of the root (a link, `..`).
     let inside = |p: &Path| {
         let p = canonical_keep_last(p);
-        p.starts_with(&root) || p.starts_with(&source)
+        places
+            .iter()
+            .any(|place| p.starts_with(&place.near) || p.starts_with(&place.far))
+            || sources.iter().any(|s| p.starts_with(s))
+    };
+    let marked = match parts.is_empty() {
+        true => root.clone(),
+        false => root.parent().map(Path::to_path_buf).unwrap_or_default(),
     };
     MoveFacts {
         direction: req.direction,
@@ -132,6 +182,7 @@ pub fn gather(req: &Request, library: &Library, cancel: &AtomicBool) -> MoveFact
         root: root.clone(),
         root_kind,
         far,
+        parts,
         far_state,
         versions: library.versions().filter(|v| inside(&v.path)).count() as u64,
         in_progress: library
@@ -139,7 +190,7 @@ pub fn gather(req: &Request, library: &Library, cancel: &AtomicBool) -> MoveFact
             .filter(|v| inside(&v.path) && v.state == BackupState::InProgress)
             .map(|v| v.path.clone())
             .collect(),
-        half_deletes: find_markers(std::slice::from_ref(&root))
+        half_deletes: find_markers(std::slice::from_ref(&marked))
             .into_iter()
             .map(|m| m.dir)
             .collect(),

@@ -83,6 +83,11 @@ pub struct MoveNote {
     pub phase: Phase,
     /// backtop made the far folder (a move away), so a rollback removes it whole.
     pub made_far: bool,
+    /// A move of one device's backups: its folders inside the backup root (the root's
+    /// parent), each moved to the same path under `far` ([`super::places`]). Empty: the
+    /// whole root.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
     /// The verify pass found the copy wrong: the next copy starts over instead of resuming.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recopy: bool,
@@ -93,6 +98,19 @@ pub struct MoveNote {
     /// Why it stopped, when it did (cancelled, a failure).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+}
+
+/// One folder of a device move, relative to the backup root (kept exactly, like every path
+/// in the journal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Part(#[serde(with = "crate::json_path::lossless")] pub PathBuf);
+
+impl MoveNote {
+    /// The parts' paths.
+    pub fn part_paths(&self) -> Vec<PathBuf> {
+        self.parts.iter().map(|p| p.0.clone()).collect()
+    }
 }
 
 /// A journal folder and its note.
@@ -207,6 +225,14 @@ impl Journal {
     /// Where the switch's slot `name` is (`original`, `copy`, `link`).
     pub fn slot(&self, name: &str) -> PathBuf {
         self.dir.join(name)
+    }
+
+    /// The slot `name` of the move's place `i` (`name` itself for the first, `name-i` after).
+    pub fn slot_at(&self, name: &str, i: usize) -> PathBuf {
+        match i {
+            0 => self.slot(name),
+            _ => self.dir.join(format!("{name}-{i}")),
+        }
     }
 
     /// Records `phase` (and this process as the one working on it), durably.
@@ -325,6 +351,7 @@ mod tests {
             far: tmp.path().join("far"),
             phase: Phase::Copying,
             made_far: true,
+            parts: Vec::new(),
             recopy: false,
             started: 0,
             pid: 1,

@@ -1,5 +1,6 @@
-//! Moving a backup root to another folder, usually on another drive, and back: one guarded,
-//! resumable operation instead of a hand-made `mv` and symlink.
+//! Moving a backup root, or one device's backups in it ([`places`]), to another folder, usually
+//! on another drive, and back: one guarded, resumable operation instead of a hand-made `mv`
+//! and symlink.
 //!
 //! [`facts::gather`] reads the facts and [`plan::decide`] refuses what must not start (a backup
 //! in progress, a half-done delete, too little space, DEST inside the root or not empty, a
@@ -7,7 +8,7 @@
 //! ([`copy`]: hard links, holes, links as links, modes and times kept, every file hashed while
 //! copied), reads the copy back and compares it with the record ([`tree`]), swaps the root's
 //! folder for a link to the copy in one atomic step ([`switch`]), and removes the original
-//! only when asked. Every phase is recorded in a [`journal`] first; [`run::abort`] rolls back.
+//! only when asked. Every phase is recorded in a [`journal`] first; [`abort`] rolls back.
 //! Nothing here prints; progress goes to a callback, cancel is an `AtomicBool`.
 //!
 //! Unix only (Linux and macOS: the swap needs `RENAME_EXCHANGE`/`RENAME_SWAP`).
@@ -16,8 +17,11 @@ mod copy;
 pub mod digest;
 pub mod facts;
 pub mod journal;
+pub mod places;
 pub mod plan;
+mod rollback;
 pub mod run;
+mod sides;
 mod switch;
 pub mod tree;
 mod workers;
@@ -25,7 +29,8 @@ mod workers;
 pub use facts::{gather, Request};
 pub use journal::{Direction, Phase};
 pub use plan::{decide, MovePlan, Refusal, RefusalKind};
-pub use run::{abort, run_move, MoveOptions, MoveOutcome, MoveProgress, MoveStatus, Stage};
+pub use rollback::abort;
+pub use run::{run_move, MoveOptions, MoveOutcome, MoveProgress, MoveStatus, Stage};
 
 use std::path::Path;
 

@@ -102,6 +102,10 @@ pub struct MoveFacts {
     pub root_kind: RootKind,
     /// The far folder, absolute (DEST, or the link's target for a move back).
     pub far: PathBuf,
+    /// A move of one device's backups: its folders, relative to the backup root
+    /// ([`super::places::device_parts`]); empty for a whole root. `root_kind` is then the
+    /// first of them that is not a plain folder (else a folder).
+    pub parts: Vec<PathBuf>,
     /// What the far path holds.
     pub far_state: FarState,
     /// DEST given with a `..` component.
@@ -180,6 +184,10 @@ pub struct MovePlan {
     /// The far folder.
     #[serde(flatten, serialize_with = "crate::json_path::far::serialize")]
     pub far: PathBuf,
+    /// A move of one device's backups: its folders (relative to the backup root, the root's
+    /// parent), each moved to the same path under the far folder; empty for a whole root.
+    #[serde(flatten, serialize_with = "crate::json_path::parts::list")]
+    pub parts: Vec<PathBuf>,
     /// Versions in the root.
     pub versions: u64,
     /// What will be copied.
@@ -289,6 +297,7 @@ pub fn decide(facts: &MoveFacts) -> Result<MovePlan, Refusal> {
         direction: facts.direction,
         root: facts.root.clone(),
         far: facts.far.clone(),
+        parts: facts.parts.clone(),
         versions: facts.versions,
         survey,
         needed,
@@ -367,27 +376,33 @@ fn check_dest(facts: &MoveFacts, resuming: bool) -> Result<(), Refusal> {
             "DEST has a `..` component; give it without `..`",
         ));
     }
-    let root = match &facts.root_kind {
-        RootKind::Link { target } => target.clone(),
-        _ => facts.root.clone(),
+    let moved: Vec<PathBuf> = match (&facts.root_kind, facts.parts.as_slice()) {
+        (RootKind::Link { target }, []) => vec![target.clone()],
+        (_, []) => vec![facts.root.clone()],
+        (_, parts) => super::places::places(&facts.root, &facts.far, parts)
+            .into_iter()
+            .map(|p| p.near)
+            .collect(),
     };
-    if facts.far.starts_with(&root) {
-        return Err(refuse(
-            K::Nested,
-            format!(
-                "DEST {} is inside the folder being moved",
-                facts.far.display()
-            ),
-        ));
-    }
-    if root.starts_with(&facts.far) {
-        return Err(refuse(
-            K::Nested,
-            format!(
-                "the folder being moved is inside DEST {}",
-                facts.far.display()
-            ),
-        ));
+    for root in &moved {
+        if facts.far.starts_with(root) {
+            return Err(refuse(
+                K::Nested,
+                format!(
+                    "DEST {} is inside the folder being moved",
+                    facts.far.display()
+                ),
+            ));
+        }
+        if root.starts_with(&facts.far) {
+            return Err(refuse(
+                K::Nested,
+                format!(
+                    "the folder being moved is inside DEST {}",
+                    facts.far.display()
+                ),
+            ));
+        }
     }
     match facts.far_state {
         FarState::NotFolder => Err(refuse(K::DestNotFolder, "DEST is a file, not a folder")),

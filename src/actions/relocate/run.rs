@@ -1,13 +1,14 @@
-//! Carrying out a [`MovePlan`]: copy, verify, switch, remove the original when asked; and
-//! rolling a move back. Each phase is recorded in the journal ([`super::journal`]) once its
-//! effects are on disk, so a run that stops anywhere leaves either the original in place and
-//! intact, or the verified copy in place with the original kept; running the same move again
-//! resumes it after its last recorded phase, and [`abort`] rolls it back.
+//! Carrying out a [`MovePlan`]: copy, verify, switch, remove the original when asked. Each
+//! phase is recorded in the journal ([`super::journal`]) once its effects are on disk, so a
+//! run that stops anywhere leaves either the original in place and intact, or the verified
+//! copy in place with the original kept; running the same move again resumes it after its
+//! last recorded phase, and [`super::abort`] rolls it back.
 //!
-//! The switch, away: a link to DEST is made in the journal's `original` slot and swapped with
-//! the root's folder in one step; the slot then holds the original. Back: the copy was made in
-//! the `copy` slot and is swapped with the root's link; the slot then holds the link, which is
-//! removed. Right before the swap the source is walked again and compared with the record the
+//! The switch, place by place ([`super::sides`]; one place for a whole root, one per folder of
+//! a device), away: a link to the far folder is made in the journal's `original` slot and
+//! swapped with the folder in one step; the slot then holds the original. Back: the copy was
+//! made in the `copy` slot and is swapped with the link; the slot then holds the link, which
+//! is removed. Right before the swap the source is walked again and compared with the record the
 //! copy made (names, sizes, modes, times): a backup written meanwhile sends the move back to
 //! copying instead of being lost.
 
@@ -17,13 +18,14 @@ use std::sync::atomic::AtomicBool;
 use humansize::{format_size, DECIMAL};
 use serde::Serialize;
 
-use super::copy::copy_tree;
-use super::journal::{Direction, Journal, JournalLock, MoveNote, Phase};
+use super::copy::copy_trees;
+use super::journal::{Direction, Journal, JournalLock, MoveNote, Part, Phase};
 use super::plan::MovePlan;
+use super::sides::{clear_targets, is_switched, remove_link, sides, tops, Sides};
 use super::switch::{exchange, make_link, sync_dir, sync_volume};
-use super::tree::{compare, read_tree, Counts, Tree};
+use super::tree::{compare, read_trees, Counts, Top, Tree};
 use super::MoveError;
-use crate::actions::remove::{remove_tree, SystemRemover};
+use crate::actions::remove::{remove_tree, DeleteProgress, SystemRemover};
 use crate::library::Error;
 
 /// What the caller asks beyond the plan.
@@ -174,23 +176,28 @@ fn run_phases(
     // The source's record, once made (or read back from the journal when resuming later).
     let mut record: Option<Tree> = None;
     if j.note.phase == Phase::Copying {
-        let target = copy_target(j);
+        let sides = sides(j);
         // A copy cut short is resumed, unless the verify pass found it wrong.
         let resume = plan.resume == Some(Phase::Copying) && !j.note.recopy;
         if resume {
-            std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+            for s in &sides {
+                std::fs::create_dir_all(&s.target).map_err(|e| Error::io(&s.target, e))?;
+            }
         } else {
-            clear_target(j, &target)?;
+            clear_targets(j, &sides)?;
         }
-        let source = copy_source(j);
-        let tree = copy_tree(&source, &target, resume, cancel, &mut |done| {
+        let from = tops(&sides, |s| s.source.clone());
+        let to: Vec<PathBuf> = sides.iter().map(|s| s.target.clone()).collect();
+        let tree = copy_trees(&from, &to, resume, cancel, &mut |done| {
             progress(MoveProgress {
                 stage: Stage::Copying,
                 done,
                 total,
             })
         })?;
-        sync_volume(&target)?;
+        for target in &to {
+            sync_volume(target)?;
+        }
         j.save_record(&tree)?;
         j.note.recopy = false;
         j.set_phase(Phase::Copied)?;
@@ -204,20 +211,26 @@ fn run_phases(
             Some(tree) => tree,
             None => j.load_record()?,
         };
-        let copy = read_tree(&copy_target(j), true, cancel, &mut |done| {
-            progress(MoveProgress {
-                stage: Stage::Verifying,
-                done,
-                total,
-            })
-        })?;
+        let sides = sides(j);
+        let copy = read_trees(
+            &tops(&sides, |s| s.target.clone()),
+            true,
+            cancel,
+            &mut |done| {
+                progress(MoveProgress {
+                    stage: Stage::Verifying,
+                    done,
+                    total,
+                })
+            },
+        )?;
         let diff = compare(&saved, &copy, true);
         if !diff.is_empty() {
             // The next run copies everything again rather than trusting any of this copy.
             j.note.recopy = true;
             j.set_phase(Phase::Copying)?;
             return Err(mismatch(
-                &copy_target(j),
+                &sides[0].target,
                 "the copy",
                 &diff.first,
                 diff.count,
@@ -241,23 +254,35 @@ fn run_phases(
             return Ok(stopped(j));
         }
     }
-    let leftover = leftover(j);
+    let leftovers: Vec<PathBuf> = sides(j).into_iter().map(|s| s.leftover).collect();
+    let kept_at = match leftovers.as_slice() {
+        [one] => one.clone(),
+        _ => j.dir.clone(),
+    };
     if !opts.remove_original && j.note.phase == Phase::Switched {
         return Ok(MoveOutcome {
             status: MoveStatus::Kept,
             root: plan.root.clone(),
             far: plan.far.clone(),
             phase: Some(Phase::Switched),
-            kept: Some(leftover.clone()),
+            kept: Some(kept_at.clone()),
             message: format!(
                 "{}; the original is kept at {} (run the same move with --yes to remove it)",
                 switched_words(j),
-                leftover.display()
+                kept_at.display()
             ),
         });
     }
     j.set_phase(Phase::Removing)?;
-    let removed = remove_folder(&leftover, cancel, progress)?;
+    let mut removed = DeleteProgress::default();
+    for leftover in &leftovers {
+        if std::fs::symlink_metadata(leftover).is_err() {
+            continue; // removed by a run that was cut short
+        }
+        let r = remove_folder(leftover, cancel, progress)?;
+        removed.files_removed += r.files_removed;
+        removed.bytes_removed += r.bytes_removed;
+    }
     let note = j.clone();
     j.remove()?;
     *slot = None;
@@ -279,9 +304,19 @@ fn run_phases(
 /// What the switch did, in words.
 fn switched_words(j: &Journal) -> String {
     let (root, far) = (j.note.root.display(), j.note.far.display());
-    match j.note.direction {
-        Direction::Away => format!("moved: {root} now points to {far}"),
-        Direction::Back => format!("moved back: {root} is a folder again, copied from {far}"),
+    let n = j.note.parts.len();
+    match (j.note.direction, n) {
+        (Direction::Away, 0) => format!("moved: {root} now points to {far}"),
+        (Direction::Back, 0) => format!("moved back: {root} is a folder again, copied from {far}"),
+        (Direction::Away, _) => format!(
+            "moved: {root} and the device's other {} folder(s) now point into {far}",
+            n - 1
+        ),
+        (Direction::Back, _) => format!(
+            "moved back: {root} and the device's other {} folder(s) are folders again, copied \
+             from {far}",
+            n - 1
+        ),
     }
 }
 
@@ -294,6 +329,7 @@ fn open_journal(plan: &MovePlan) -> Result<(Journal, JournalLock), MoveError> {
             far: plan.far.clone(),
             phase: Phase::Copying,
             made_far: plan.makes_far,
+            parts: plan.parts.iter().cloned().map(Part).collect(),
             recopy: false,
             started: time::OffsetDateTime::now_utc().unix_timestamp(),
             pid: std::process::id(),
@@ -309,72 +345,12 @@ fn open_journal(plan: &MovePlan) -> Result<(Journal, JournalLock), MoveError> {
     Ok((journal, lock))
 }
 
-/// Where the copy is made: DEST (away) or the journal's `copy` slot (back).
-fn copy_target(j: &Journal) -> PathBuf {
-    match j.note.direction {
-        Direction::Away => j.note.far.clone(),
-        Direction::Back => j.slot("copy"),
-    }
-}
-
-/// What is copied: the root's folder (away) or the far folder (back).
-fn copy_source(j: &Journal) -> PathBuf {
-    match j.note.direction {
-        Direction::Away => j.note.root.clone(),
-        Direction::Back => j.note.far.clone(),
-    }
-}
-
-/// What waits to be removed after the switch: the original folder in the `original` slot
-/// (away) or the far folder (back).
-fn leftover(j: &Journal) -> PathBuf {
-    match j.note.direction {
-        Direction::Away => j.slot("original"),
-        Direction::Back => j.note.far.clone(),
-    }
-}
-
-/// Makes the copy target an empty folder, removing what a cut-short copy left there. Only
-/// backtop writes there: DEST was new or empty when the move began.
-fn clear_target(j: &Journal, target: &Path) -> Result<(), MoveError> {
-    let whole = j.note.direction == Direction::Back || j.note.made_far;
-    if std::fs::symlink_metadata(target).is_ok() {
-        if whole {
-            remove_quietly(target)?;
-        } else {
-            let entries = std::fs::read_dir(target).map_err(|e| Error::io(target, e))?;
-            for entry in entries {
-                let entry = entry.map_err(|e| Error::io(target, e))?;
-                remove_quietly(&entry.path())?;
-            }
-        }
-    }
-    if std::fs::symlink_metadata(target).is_err() {
-        std::fs::create_dir_all(target).map_err(|e| Error::io(target, e))?;
-    }
-    Ok(())
-}
-
-/// Removes a folder, file or link for good, never following a link; errors if anything stays.
-fn remove_quietly(path: &Path) -> Result<(), MoveError> {
-    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
-    if !meta.is_dir() {
-        return Ok(std::fs::remove_file(path).map_err(|e| Error::io(path, e))?);
-    }
-    let never = AtomicBool::new(false);
-    let r = remove_tree(path, 0, &never, &mut SystemRemover, &mut |_| {});
-    match r.errors.first() {
-        Some(first) => Err(Error::invalid(path, format!("could not be removed: {first}")).into()),
-        None => Ok(()),
-    }
-}
-
 /// Removes `dir` for good with progress; returns what was removed.
 fn remove_folder(
     dir: &Path,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(MoveProgress),
-) -> Result<crate::actions::remove::DeleteProgress, MoveError> {
+) -> Result<DeleteProgress, MoveError> {
     let r = remove_tree(dir, 0, cancel, &mut SystemRemover, &mut |p| {
         progress(MoveProgress {
             stage: Stage::Removing,
@@ -411,30 +387,21 @@ fn mismatch(path: &Path, what: &str, first: &[String], count: u64) -> MoveError 
     ))
 }
 
-/// True when the root's path already names the new place.
-fn is_switched(j: &Journal) -> Result<bool, MoveError> {
-    let meta = std::fs::symlink_metadata(&j.note.root).map_err(|e| Error::io(&j.note.root, e))?;
-    Ok(match j.note.direction {
-        Direction::Away => meta.file_type().is_symlink(),
-        Direction::Back => meta.is_dir(),
-    })
-}
-
-/// Fails (and sends the move back to copying) when `dir` no longer matches the record.
+/// Fails (and sends the move back to copying) when the sources no longer match the record.
 fn check_unchanged(
     j: &mut Journal,
-    dir: &Path,
+    now: &[Top],
     record: &Tree,
     cancel: &AtomicBool,
 ) -> Result<(), MoveError> {
-    let now = read_tree(dir, false, cancel, &mut |_| {})?;
-    let diff = compare(record, &now, false);
+    let tree = read_trees(now, false, cancel, &mut |_| {})?;
+    let diff = compare(record, &tree, false);
     if diff.is_empty() {
         return Ok(());
     }
     j.set_phase(Phase::Copying)?;
     Err(mismatch(
-        dir,
+        &now[0].path,
         "the original changed since it was copied (a backup was written?), so it will be copied \
          again:",
         &diff.first,
@@ -442,141 +409,56 @@ fn check_unchanged(
     ))
 }
 
-/// The switch (see the module doc); a no-op when a crash came right after the swap.
+/// The switch (see the module doc), place by place; a place whose swap was done before a
+/// crash is left as it is.
 fn switch(j: &mut Journal, record: Option<Tree>, cancel: &AtomicBool) -> Result<(), MoveError> {
-    let root = j.note.root.clone();
-    if is_switched(j)? {
-        return finish_back_switch(j);
+    let sides = sides(j);
+    let mut done = Vec::new();
+    for s in &sides {
+        done.push(is_switched(j, s)?);
+    }
+    if done.iter().all(|d| *d) {
+        return finish_back_switch(j, &sides);
     }
     let record = match record {
         Some(tree) => tree,
         None => j.load_record()?,
     };
-    check_unchanged(j, &copy_source(j), &record, cancel)?;
-    match j.note.direction {
-        Direction::Away => {
-            let slot = j.slot("original");
-            if std::fs::symlink_metadata(&slot).is_ok_and(|m| m.file_type().is_symlink()) {
-                std::fs::remove_file(&slot).map_err(|e| Error::io(&slot, e))?;
-            }
-            make_link(&slot, &j.note.far)?;
-            exchange(&slot, &root)?;
+    // The sources as they are now; away, a place swapped already has its original in the slot.
+    let away = j.note.direction == Direction::Away;
+    let now: Vec<Top> = sides
+        .iter()
+        .zip(&done)
+        .map(|(s, switched)| Top {
+            path: if away && *switched {
+                s.slot.clone()
+            } else {
+                s.source.clone()
+            },
+            prefix: s.place.prefix.clone(),
+        })
+        .collect();
+    check_unchanged(j, &now, &record, cancel)?;
+    for (s, switched) in sides.iter().zip(done) {
+        if switched {
+            continue;
         }
-        Direction::Back => {
-            exchange(&j.slot("copy"), &root)?;
-            finish_back_switch(j)?;
+        if away {
+            remove_link(&s.slot)?;
+            make_link(&s.slot, &s.place.far)?;
         }
+        exchange(&s.slot, &s.place.near)?;
     }
-    Ok(())
+    finish_back_switch(j, &sides)
 }
 
-/// After a switch back, the `copy` slot holds the old link: remove it.
-fn finish_back_switch(j: &Journal) -> Result<(), MoveError> {
-    let slot = j.slot("copy");
-    if j.note.direction == Direction::Back
-        && std::fs::symlink_metadata(&slot).is_ok_and(|m| m.file_type().is_symlink())
-    {
-        std::fs::remove_file(&slot).map_err(|e| Error::io(&slot, e))?;
+/// After a switch back, the `copy` slots hold the old links: remove them.
+fn finish_back_switch(j: &Journal, sides: &[Sides]) -> Result<(), MoveError> {
+    if j.note.direction == Direction::Back {
+        for s in sides {
+            remove_link(&s.slot)?;
+        }
         sync_dir(&j.dir)?;
     }
-    Ok(())
-}
-
-/// Rolls back the move of the root at `root`: the root's path names what it named before the
-/// move, and the copy is removed. Refused once the original's removal began, and (after the
-/// switch) when the copy changed since (a backup written there would be lost).
-pub fn abort(root: &Path, cancel: &AtomicBool) -> Result<MoveOutcome, MoveError> {
-    let root = crate::actions::index::canonical_keep_last(root);
-    let mut j = Journal::find(&root)?
-        .ok_or_else(|| Error::invalid(&root, "no move of it is recorded; nothing to roll back"))?;
-    let _lock = j
-        .lock()?
-        .ok_or_else(|| Error::invalid(&j.dir, "another backtop is moving it now"))?;
-    if j.note.phase == Phase::Removing {
-        return Err(Error::invalid(
-            &root,
-            "the original is partly removed already; the move can only be finished (run it again)",
-        )
-        .into());
-    }
-    if is_switched(&j)? {
-        let record = j.load_record()?;
-        let now_at = copy_target_after_switch(&j);
-        let now = read_tree(&now_at, false, cancel, &mut |_| {})?;
-        let diff = compare(&record, &now, false);
-        if !diff.is_empty() {
-            return Err(Error::invalid(
-                &now_at,
-                format!(
-                    "changed since the move ({} differences; first: {}); rolling back would lose \
-                     that, so use `backtop move --back` instead",
-                    diff.count,
-                    diff.first.join("; ")
-                ),
-            )
-            .into());
-        }
-        unswitch(&j)?;
-    }
-    // The copy (away: DEST; back: the `copy` slot) goes, and whatever link a slot holds.
-    let copy = copy_target(&j);
-    if std::fs::symlink_metadata(&copy).is_ok() {
-        if j.note.direction == Direction::Away && !j.note.made_far {
-            clear_target(&j, &copy)?;
-        } else {
-            remove_quietly(&copy)?;
-        }
-    }
-    for name in ["original", "link"] {
-        let slot = j.slot(name);
-        if std::fs::symlink_metadata(&slot).is_ok_and(|m| m.file_type().is_symlink()) {
-            std::fs::remove_file(&slot).map_err(|e| Error::io(&slot, e))?;
-        }
-    }
-    j.set_phase(j.note.phase)?;
-    j.remove()?;
-    Ok(MoveOutcome {
-        status: MoveStatus::RolledBack,
-        root: root.clone(),
-        far: j.note.far.clone(),
-        phase: None,
-        kept: None,
-        message: format!(
-            "rolled back: {} is as it was before the move, and the copy is removed",
-            root.display()
-        ),
-    })
-}
-
-/// Where the copy is once the root names it: DEST (away) or the root's folder (back).
-fn copy_target_after_switch(j: &Journal) -> PathBuf {
-    match j.note.direction {
-        Direction::Away => j.note.far.clone(),
-        Direction::Back => j.note.root.clone(),
-    }
-}
-
-/// The switch undone: away, the original comes back from its slot (the link goes there and is
-/// removed); back, a new link to the far folder is swapped in and the copy sent to the `copy`
-/// slot, where the rollback removes it.
-fn unswitch(j: &Journal) -> Result<(), MoveError> {
-    let root = &j.note.root;
-    match j.note.direction {
-        Direction::Away => {
-            let slot = j.slot("original");
-            exchange(&slot, root)?;
-            std::fs::remove_file(&slot).map_err(|e| Error::io(&slot, e))?;
-        }
-        Direction::Back => {
-            let link = j.slot("link");
-            if std::fs::symlink_metadata(&link).is_ok() {
-                std::fs::remove_file(&link).map_err(|e| Error::io(&link, e))?;
-            }
-            make_link(&link, &j.note.far)?;
-            exchange(&link, root)?;
-            std::fs::rename(&link, j.slot("copy")).map_err(|e| Error::io(&link, e))?;
-        }
-    }
-    sync_dir(&j.dir)?;
     Ok(())
 }

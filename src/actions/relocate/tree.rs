@@ -48,6 +48,22 @@ pub enum EntryKind {
     },
 }
 
+impl EntryKind {
+    /// A regular file of `size` bytes whose digest is not known yet.
+    pub(super) fn unhashed(size: u64, same_as: Option<PathBuf>) -> Self {
+        EntryKind::File {
+            size,
+            sha1: String::new(),
+            same_as,
+        }
+    }
+}
+
+/// The error for an entry that is neither file, folder nor link (a socket, a device).
+pub(super) fn not_movable(path: &Path) -> MoveError {
+    Error::invalid(path, "is not a file, folder or link").into()
+}
+
 /// One entry of a tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -114,11 +130,60 @@ pub(super) fn mode_of(meta: &std::fs::Metadata) -> u32 {
     meta.mode() & 0o7777
 }
 
-/// Records the tree at `top` as it is on disk; with `hash`, reads every file (each hard-linked
-/// file once) to hash it, on [`super::workers::THREADS`] threads. Progress counts entries and
-/// bytes.
+/// A folder walked into a record, its entries recorded under `prefix` (empty for a whole
+/// root; a device folder's path in its root for one device's backups).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Top {
+    /// The folder.
+    pub path: PathBuf,
+    /// Where its entries go in the record.
+    pub prefix: PathBuf,
+}
+
+impl Top {
+    /// A whole tree: its entries recorded from the empty path.
+    pub fn whole(path: &Path) -> Vec<Top> {
+        vec![Top {
+            path: path.to_path_buf(),
+            prefix: PathBuf::new(),
+        }]
+    }
+}
+
+/// The record's path of `rel` (relative to a top) under `prefix`.
+pub(super) fn recorded(prefix: &Path, rel: PathBuf) -> PathBuf {
+    if rel.as_os_str().is_empty() {
+        prefix.to_path_buf()
+    } else if prefix.as_os_str().is_empty() {
+        rel
+    } else {
+        prefix.join(rel)
+    }
+}
+
+/// The index of the top a record's `path` belongs to, and the path relative to that top.
+pub(super) fn locate<'a>(prefixes: &[&Path], path: &'a Path) -> Option<(usize, &'a Path)> {
+    prefixes
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| path.strip_prefix(p).ok().map(|rel| (i, rel)))
+}
+
+/// Records the tree at `top` as it is on disk (see [`read_trees`]).
 pub fn read_tree(
     top: &Path,
+    hash: bool,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Counts),
+) -> Result<Tree, MoveError> {
+    read_trees(&Top::whole(top), hash, cancel, progress)
+}
+
+/// Records the trees at `tops` as they are on disk, in one record (hard links between them
+/// recorded as such); with `hash`, reads every file (each hard-linked file once) to hash it, on
+/// [`super::workers::THREADS`] threads. Progress counts entries and bytes.
+pub fn read_trees(
+    tops: &[Top],
     hash: bool,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Counts),
@@ -126,58 +191,63 @@ pub fn read_tree(
     let mut tree = Tree::default();
     let mut counts = Counts::default();
     let mut links = HardLinks::default();
-    // Files to hash: (entry, length, may have holes).
-    let mut to_hash: Vec<(usize, u64, bool)> = Vec::new();
-    for item in walker(top) {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(MoveError::Cancelled);
-        }
-        let item = item.map_err(walk_error(top))?;
-        let path = relative(top, item.path());
-        let meta = item
-            .path()
-            .symlink_metadata()
-            .map_err(|e| Error::io(item.path(), e))?;
-        let index = tree.entries.len();
-        let kind = if meta.is_dir() {
-            EntryKind::Dir
-        } else if meta.file_type().is_symlink() {
-            let target = std::fs::read_link(item.path()).map_err(|e| Error::io(item.path(), e))?;
-            EntryKind::Symlink { target }
-        } else if meta.is_file() {
-            let same_as = links.see(&tree.entries, index, &meta);
-            if same_as.is_none() {
-                if hash {
-                    to_hash.push((index, meta.len(), may_have_holes(&meta)));
-                } else {
-                    counts.bytes += meta.len();
+    // Files to hash: (entry, path on disk, length, may have holes).
+    let mut to_hash: Vec<(usize, PathBuf, u64, bool)> = Vec::new();
+    for top in tops {
+        let prefix = top.prefix.as_path();
+        let top = top.path.as_path();
+        for item in walker(top) {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(MoveError::Cancelled);
+            }
+            let item = item.map_err(walk_error(top))?;
+            let path = recorded(prefix, relative(top, item.path()));
+            let meta = item
+                .path()
+                .symlink_metadata()
+                .map_err(|e| Error::io(item.path(), e))?;
+            let index = tree.entries.len();
+            let kind = if meta.is_dir() {
+                EntryKind::Dir
+            } else if meta.file_type().is_symlink() {
+                let target =
+                    std::fs::read_link(item.path()).map_err(|e| Error::io(item.path(), e))?;
+                EntryKind::Symlink { target }
+            } else if meta.is_file() {
+                let same_as = links.see(&tree.entries, index, &meta);
+                if same_as.is_none() {
+                    if hash {
+                        to_hash.push((
+                            index,
+                            item.path().to_path_buf(),
+                            meta.len(),
+                            may_have_holes(&meta),
+                        ));
+                    } else {
+                        counts.bytes += meta.len();
+                    }
                 }
-            }
-            EntryKind::File {
-                size: meta.len(),
-                sha1: String::new(),
-                same_as,
-            }
-        } else {
-            return Err(Error::invalid(item.path(), "is not a file, folder or link").into());
-        };
-        tree.entries.push(Entry::of(path, kind, &meta));
-        counts.entries += 1;
-        progress(counts);
+                EntryKind::unhashed(meta.len(), same_as)
+            } else {
+                return Err(not_movable(item.path()));
+            };
+            tree.entries.push(Entry::of(path, kind, &meta));
+            counts.entries += 1;
+            progress(counts);
+        }
     }
-    let entries = &tree.entries;
     let digests = run_all(
         to_hash.len(),
         cancel,
         |i, ticker| {
-            let (entry, len, sparse) = to_hash[i];
-            let path = top.join(&entries[entry].path);
-            let file = open_file(&path).map_err(|e| MoveError::from_io(&path, e))?;
+            let (_, path, len, sparse) = &to_hash[i];
+            let (path, len, sparse) = (path.as_path(), *len, *sparse);
+            let file = open_file(path).map_err(|e| MoveError::from_io(path, e))?;
             drop_cached(&file);
             hash_file(&file, len, sparse, cancel, &mut |_, _| Ok(()), &mut |n| {
                 ticker.bytes(n)
             })
-            .map_err(|e| MoveError::from_io(&path, e))
+            .map_err(|e| MoveError::from_io(path, e))
         },
         &mut |done| {
             progress(Counts {
@@ -189,7 +259,7 @@ pub fn read_tree(
     if cancel.load(Ordering::Relaxed) || digests.len() != to_hash.len() {
         return Err(MoveError::Cancelled);
     }
-    for ((entry, _, _), digest) in to_hash.iter().zip(digests) {
+    for ((entry, ..), digest) in to_hash.iter().zip(digests) {
         set_digest(&mut tree.entries[*entry], digest);
     }
     for (index, first) in links.further {
