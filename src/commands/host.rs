@@ -220,13 +220,15 @@ impl Host for DashboardHost {
                 });
             }
             Effect::Preview(request) => {
+                let keyring = self.keyring.clone();
                 self.jobs.spawn(JobKind::Preview, 1, move |ctx| {
-                    tasks::browse::preview(ctx, &request)
+                    tasks::browse::preview(ctx, &request, &keyring)
                 });
             }
             Effect::Export(request) => {
+                let keyring = self.keyring.clone();
                 self.jobs.spawn(JobKind::Export, 1, move |ctx| {
-                    tasks::browse::export(ctx, &request)
+                    tasks::browse::export(ctx, &request, &keyring)
                 });
             }
             Effect::Diff(old, new) => {

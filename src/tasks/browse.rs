@@ -1,6 +1,9 @@
 //! The browser's jobs: opening a version (its tree and grouping, latest wins), previewing the
 //! selected file (latest wins), and exporting (progress with bytes, files and elapsed time;
-//! cancel stops at the next 8 MiB and removes the half-written file).
+//! cancel stops at the next 8 MiB and removes the half-written file). An unlocked encrypted
+//! version's files are decrypted with the keys from the [`Keyring`]: in memory for a preview,
+//! into the destination for an export (nothing else decrypted touches the disk); a locked
+//! one's are refused with the reason.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -8,18 +11,13 @@ use std::time::{Duration, Instant};
 use super::checks::find;
 use super::{Ctx, Keyring, Outcome, Progress, THROTTLE};
 use crate::actions::export::{
-    export as write_export, flatten, select, Collision, ExportOptions, ExportSummary, NameRules,
+    export_decrypting, flatten, select, Collision, ExportOptions, ExportSummary, NameRules,
     Selection, Source,
 };
 use crate::library::browse::{self, Browsed, Shared};
 use crate::library::manifest::{content_path, NodeId};
+use crate::library::unlock::Key;
 use crate::library::Library;
-
-/// Why the dashboard neither previews nor exports the files of an encrypted version: it
-/// lists them once unlocked, but does not decrypt contents yet (copying the ciphertext would
-/// give files that look whole and are not).
-pub const ENCRYPTED_CONTENTS: &str = "the version is encrypted: the dashboard lists its files \
-     once unlocked but does not decrypt their contents yet; nothing was copied";
 
 /// Opens the version at `path` of `library` for the browser, with its keys from `keyring`
 /// when it was unlocked.
@@ -43,15 +41,23 @@ pub struct PreviewRequest {
     pub node: NodeId,
 }
 
-/// Previews the file `request` names.
-pub fn preview(ctx: &Ctx, request: &PreviewRequest) -> Outcome {
+/// Previews the file `request` names (decrypted in memory when its version is encrypted).
+pub fn preview(ctx: &Ctx, request: &PreviewRequest, keyring: &Keyring) -> Outcome {
     let index = &request.index.0;
     let node = index.tree.node(request.node);
     let preview = match node.file_id() {
-        _ if index.encrypted => browse::Preview::unavailable(ENCRYPTED_CONTENTS),
         Some(id) => {
             let path = content_path(&index.dir, index.format, &id);
-            browse::preview(&path, node.name(), ctx.cancel_flag())
+            if index.encrypted {
+                match file_key(keyring, index, &id) {
+                    Ok(key) => {
+                        browse::preview_decrypted(&path, &key, node.name(), ctx.cancel_flag())
+                    }
+                    Err(why) => browse::Preview::unavailable(why),
+                }
+            } else {
+                browse::preview(&path, node.name(), ctx.cancel_flag())
+            }
         }
         None => browse::Preview::unavailable("the manifest gives it no fileID"),
     };
@@ -60,6 +66,13 @@ pub fn preview(ctx: &Ctx, request: &PreviewRequest) -> Outcome {
         node: request.node,
         preview,
     }
+}
+
+/// The key of the file `id` of an encrypted version, or why there is none.
+fn file_key(keyring: &Keyring, index: &browse::Index, id: &[u8; 20]) -> Result<Key, String> {
+    let keys = keyring.file_keys(&index.dir, index.format)?;
+    keys.key(id)
+        .map_err(|e| format!("it does not decrypt: {e}"))
 }
 
 /// What to export and where.
@@ -86,13 +99,17 @@ pub struct ExportProgress {
     pub elapsed: Duration,
 }
 
-/// Selects and exports what `request` asks for, reporting progress at most every
-/// [`THROTTLE`].
-pub fn export(ctx: &Ctx, request: &ExportRequest) -> Outcome {
+/// Selects and exports what `request` asks for (decrypting each file of an encrypted
+/// version with its key from `keyring`), reporting progress at most every [`THROTTLE`].
+pub fn export(ctx: &Ctx, request: &ExportRequest, keyring: &Keyring) -> Outcome {
     let index = &request.index.0;
-    if index.encrypted {
-        return Outcome::Exported(Err(ENCRYPTED_CONTENTS.into()));
-    }
+    let keys = match index.encrypted {
+        true => match keyring.file_keys(&index.dir, index.format) {
+            Ok(keys) => Some(keys),
+            Err(why) => return Outcome::Exported(Err(why)),
+        },
+        false => None,
+    };
     let mut items = match select(&index.tree, &request.selection) {
         Ok(items) => items,
         Err(e) => return Outcome::Exported(Err(e.to_string())),
@@ -120,8 +137,9 @@ pub fn export(ctx: &Ctx, request: &ExportRequest) -> Outcome {
             }));
         }
     };
-    let summary: Result<ExportSummary, String> = write_export(
+    let summary: Result<ExportSummary, String> = export_decrypting(
         source,
+        keys.as_deref(),
         &items,
         &request.dest,
         options,

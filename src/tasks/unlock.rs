@@ -2,10 +2,11 @@
 //! the key (seconds with real round counts; [`crate::library::unlock::Unlocker`] derives once
 //! per key bag) and opens the version asked for, then every other encrypted version in scope
 //! that the same password opens, both with [`Unlocks::try_all`] (as the CLI does). What it
-//! found is merged into the [`Keyring`], in memory only, for this run: the browser's, the
-//! scan's and verify's jobs read the keys from there. The password is dropped (and zeroized)
+//! found is merged into the [`Keyring`], in memory only, for this run: the browser's (its
+//! listing, previews and exports), the scan's and verify's jobs read the keys from there. The password is dropped (and zeroized)
 //! when the job ends; the dashboard never holds it after Enter.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -13,45 +14,79 @@ use std::time::{Duration, Instant};
 
 use super::checks::find;
 use super::{Ctx, Outcome};
-use crate::library::unlock::{Locked, Password, UnlockedVersion, Unlocker, Unlocks};
-use crate::library::{Library, Version};
+use crate::library::unlock::{FileKeys, Locked, Password, UnlockedVersion, Unlocker, Unlocks};
+use crate::library::{Library, ManifestFormat, Version};
 
 /// The versions unlocked in this run (their keys) and why others stayed locked: one
 /// [`Unlocks`] shared (cloning shares) between the dashboard's host and its jobs, which take
-/// a snapshot of it ([`Keyring::unlocks`]); never written anywhere.
+/// a snapshot of it ([`Keyring::unlocks`]); with the file keys of the versions whose files were
+/// previewed or exported ([`Keyring::file_keys`]). Never written anywhere.
 #[derive(Clone, Default)]
-pub struct Keyring(Arc<Mutex<Unlocks>>);
+pub struct Keyring(Arc<Mutex<Held>>);
+
+#[derive(Default)]
+struct Held {
+    unlocks: Unlocks,
+    files: HashMap<PathBuf, Arc<FileKeys>>,
+}
 
 impl Keyring {
     /// What is unlocked now (a cheap snapshot: later unlocks do not change it).
     pub fn unlocks(&self) -> Unlocks {
-        self.lock().clone()
+        self.lock().unlocks.clone()
     }
 
     /// The keys of the version at `path`, when it was unlocked.
     pub fn get(&self, path: &Path) -> Option<Arc<UnlockedVersion>> {
-        self.lock().get_shared(path)
+        self.lock().unlocks.get_shared(path)
     }
 
     /// Keeps `keys` for the version at `path` ([`Unlocks::insert`]).
     pub fn insert(&self, path: PathBuf, keys: UnlockedVersion) {
-        self.lock().insert(path, keys);
+        self.lock().unlocks.insert(path, keys);
     }
 
     /// Adds what a try of a password found ([`Unlocks::merge`]).
     pub fn merge(&self, tried: &Unlocks) {
-        self.lock().merge(tried);
+        self.lock().unlocks.merge(tried);
     }
 
     /// The versions unlocked so far.
     pub fn paths(&self) -> Vec<PathBuf> {
-        self.lock().opened_paths()
+        self.lock().unlocks.opened_paths()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Unlocks> {
+    /// The key of every file of the unlocked version at `dir` (its manifest read once, on the
+    /// first preview or export, then kept for the run); why not when it is locked or its
+    /// manifest cannot be read.
+    pub fn file_keys(&self, dir: &Path, format: ManifestFormat) -> Result<Arc<FileKeys>, String> {
+        if let Some(keys) = self.lock().files.get(dir) {
+            return Ok(Arc::clone(keys));
+        }
+        let unlocks = self.unlocks();
+        let unlocked = unlocks
+            .get(dir)
+            .ok_or_else(|| LOCKED_CONTENTS.to_string())?;
+        // Read without the lock held: other jobs use the keyring meanwhile.
+        let keys = FileKeys::load(unlocked, format)
+            .map(Arc::new)
+            .map_err(|e| format!("cannot read the keys of its files: {e}"))?;
+        self.lock()
+            .files
+            .insert(dir.to_path_buf(), Arc::clone(&keys));
+        Ok(keys)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
+
+/// Why the files of an encrypted version that is not unlocked are neither previewed nor
+/// exported (its contents on disk are ciphertext: copying them would give files that look
+/// whole and are not).
+pub const LOCKED_CONTENTS: &str = "the version is encrypted and locked: nothing was read or \
+     copied (u in the versions pane unlocks it)";
 
 impl fmt::Debug for Keyring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,5 +1,6 @@
 //! Looking inside a version: the listing and search index over demo backups of both manifest
-//! formats, the export (`actions::export`) and the `ls` / `export` commands.
+//! formats, the export (`actions::export`) and the `ls` / `export` commands; the browser on an
+//! unlocked encrypted version.
 
 mod cli;
 mod export;
@@ -7,3 +8,4 @@ mod fixture;
 mod journey;
 mod tree;
 mod ui;
+mod unlocked;

@@ -4,10 +4,13 @@
 //! version, and nothing here knows the terminal.
 
 pub mod groups;
+pub mod image;
 pub mod preview;
+pub mod preview_decrypted;
 
 pub use groups::{AppRow, Group, GroupKind, Groups, Place, Row, Totals};
 pub use preview::{preview, Preview, PreviewKind};
+pub use preview_decrypted::preview_decrypted;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use plist::Value;
 
+pub use super::image::image_size;
 use crate::library::plists::bounded;
 use crate::library::{safe_fs, sqlite};
 
@@ -84,58 +85,95 @@ impl Preview {
 /// Previews the file at `path` (a backup's contents file); `name` is its name in the manifest
 /// (its extension helps tell JSON from text). `cancel` stops an SQLite row count.
 pub fn preview(path: &Path, name: &str, cancel: &AtomicBool) -> Preview {
-    let file = match safe_fs::open_regular(path) {
+    let file = match open_contents(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Preview::unavailable("missing on disk: the backup lists it but has no contents")
-        }
-        Err(e) => match safe_fs::special_file(&e) {
-            Some(kind) => return Preview::unavailable(format!("the contents file {kind}")),
-            None => return Preview::unavailable(format!("cannot read it: {e}")),
-        },
+        Err(unavailable) => return unavailable,
     };
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut prefix = Vec::with_capacity(PREFIX.min(len as usize));
     if let Err(e) = file.take(PREFIX as u64).read_to_end(&mut prefix) {
         return Preview::unavailable(format!("cannot read it: {e}"));
     }
-    if prefix.is_empty() {
-        return Preview::new(PreviewKind::Empty, "empty file", Vec::new());
-    }
     let whole = prefix.len() as u64 >= len;
-    if prefix.starts_with(b"SQLite format 3\0") {
-        return sqlite_preview(path, cancel);
-    }
-    if prefix.starts_with(b"bplist0") || looks_like_xml_plist(&prefix) {
-        return plist_preview(path, len);
-    }
-    if let Some((format, w, h)) = image_size(&prefix) {
-        return Preview::new(
-            PreviewKind::Image,
-            format!("{format} image, {w} × {h} pixels"),
-            Vec::new(),
-        );
-    }
-    if let Some(text) = as_text(&prefix, whole) {
-        let json = name.ends_with(".json") || text.trim_start().starts_with(['{', '[']);
-        if json && whole {
-            if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-                let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
-                return Preview::new(PreviewKind::Json, "JSON", lines_of(&pretty));
-            }
+    let kind = Contents {
+        prefix: &prefix,
+        whole,
+        name,
+    };
+    kind.preview(|| sqlite_preview(path, cancel), || plist_preview(path, len))
+}
+
+/// Opens a contents file for a preview, or the preview saying why it cannot be read.
+pub(super) fn open_contents(path: &Path) -> Result<std::fs::File, Preview> {
+    safe_fs::open_regular(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            return Preview::unavailable(
+                "missing on disk: the backup lists it but has no contents",
+            );
         }
-        let summary = if whole {
-            "text".to_string()
-        } else {
-            format!("text (first {} KiB)", PREFIX / 1024)
-        };
-        return Preview::new(PreviewKind::Text, summary, lines_of(text));
+        match safe_fs::special_file(&e) {
+            Some(kind) => Preview::unavailable(format!("the contents file {kind}")),
+            None => Preview::unavailable(format!("cannot read it: {e}")),
+        }
+    })
+}
+
+/// The first bytes of a file (plain or decrypted), which tell what it is.
+pub(super) struct Contents<'a> {
+    /// At most [`PREFIX`] bytes from the start.
+    pub prefix: &'a [u8],
+    /// The prefix is the whole file.
+    pub whole: bool,
+    /// The file's name in the manifest.
+    pub name: &'a str,
+}
+
+impl Contents<'_> {
+    /// The preview of a file starting with `prefix`; a database and a plist need more than
+    /// the prefix, so `sqlite` and `plist` preview those from the whole file.
+    pub fn preview(
+        &self,
+        sqlite: impl FnOnce() -> Preview,
+        plist: impl FnOnce() -> Preview,
+    ) -> Preview {
+        let prefix = self.prefix;
+        if prefix.is_empty() {
+            return Preview::new(PreviewKind::Empty, "empty file", Vec::new());
+        }
+        if prefix.starts_with(b"SQLite format 3\0") {
+            return sqlite();
+        }
+        if prefix.starts_with(b"bplist0") || looks_like_xml_plist(prefix) {
+            return plist();
+        }
+        if let Some((format, w, h)) = image_size(prefix) {
+            return Preview::new(
+                PreviewKind::Image,
+                format!("{format} image, {w} × {h} pixels"),
+                Vec::new(),
+            );
+        }
+        if let Some(text) = as_text(prefix, self.whole) {
+            let json = self.name.ends_with(".json") || text.trim_start().starts_with(['{', '[']);
+            if json && self.whole {
+                if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+                    let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+                    return Preview::new(PreviewKind::Json, "JSON", lines_of(&pretty));
+                }
+            }
+            let summary = if self.whole {
+                "text".to_string()
+            } else {
+                format!("text (first {} KiB)", PREFIX / 1024)
+            };
+            return Preview::new(PreviewKind::Text, summary, lines_of(text));
+        }
+        Preview::new(
+            PreviewKind::Binary,
+            format!("binary, first {} bytes", prefix.len().min(HEX_BYTES)),
+            hex_dump(&prefix[..prefix.len().min(HEX_BYTES)]),
+        )
     }
-    Preview::new(
-        PreviewKind::Binary,
-        format!("binary, first {} bytes", prefix.len().min(HEX_BYTES)),
-        hex_dump(&prefix[..prefix.len().min(HEX_BYTES)]),
-    )
 }
 
 fn looks_like_xml_plist(prefix: &[u8]) -> bool {
@@ -188,17 +226,26 @@ fn hex_dump(bytes: &[u8]) -> Vec<String> {
 
 fn plist_preview(path: &Path, len: u64) -> Preview {
     if len > MAX_PLIST {
-        return Preview::unavailable(format!(
-            "a plist of {len} bytes: larger than {} MiB, not parsed",
-            MAX_PLIST >> 20
-        ));
+        return plist_too_large(len);
     }
-    let bytes = match safe_fs::read_capped(path, MAX_PLIST) {
-        Ok(b) => b,
-        Err(e) => return Preview::unavailable(format!("cannot read it: {e}")),
-    };
+    match safe_fs::read_capped(path, MAX_PLIST) {
+        Ok(bytes) => plist_of(&bytes, path),
+        Err(e) => Preview::unavailable(format!("cannot read it: {e}")),
+    }
+}
+
+/// Why a plist of `len` bytes is not parsed.
+pub(super) fn plist_too_large(len: u64) -> Preview {
+    Preview::unavailable(format!(
+        "a plist of {len} bytes: larger than {} MiB, not parsed",
+        MAX_PLIST >> 20
+    ))
+}
+
+/// The preview of the plist `bytes` (read from `path`, named in errors).
+pub(super) fn plist_of(bytes: &[u8], path: &Path) -> Preview {
     let binary = bytes.starts_with(b"bplist");
-    match bounded::from_bytes::<Value>(&bytes, path, "this plist") {
+    match bounded::from_bytes::<Value>(bytes, path, "this plist") {
         Ok(value) => {
             let mut lines = Vec::new();
             pretty_plist(&value, 0, None, &mut lines);
@@ -267,10 +314,14 @@ fn one_line(s: &str) -> String {
 }
 
 fn sqlite_preview(path: &Path, cancel: &AtomicBool) -> Preview {
-    let conn = match sqlite::open_read_only(path) {
-        Ok(c) => c,
-        Err(e) => return Preview::unavailable(format!("cannot open the database: {e}")),
-    };
+    match sqlite::open_read_only(path) {
+        Ok(conn) => tables_of(&conn, cancel),
+        Err(e) => Preview::unavailable(format!("cannot open the database: {e}")),
+    }
+}
+
+/// The preview of an open database: its tables with their rows counted (bounded).
+pub(super) fn tables_of(conn: &rusqlite::Connection, cancel: &AtomicBool) -> Preview {
     let names: Vec<String> = match conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .and_then(|mut s| {
@@ -320,68 +371,6 @@ fn sqlite_preview(path: &Path, cancel: &AtomicBool) -> Preview {
         if n == 1 { "table" } else { "tables" }
     );
     Preview::new(PreviewKind::Sqlite, summary, lines)
-}
-
-/// The type and dimensions of a PNG, GIF, JPEG, BMP or HEIF/HEIC/AVIF image from its first
-/// bytes.
-pub fn image_size(b: &[u8]) -> Option<(&'static str, u32, u32)> {
-    let be32 = |at: usize| -> Option<u32> {
-        Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
-    };
-    let be16 = |at: usize| -> Option<u32> {
-        Some(u32::from(u16::from_be_bytes(
-            b.get(at..at + 2)?.try_into().ok()?,
-        )))
-    };
-    let le16 = |at: usize| -> Option<u32> {
-        Some(u32::from(u16::from_le_bytes(
-            b.get(at..at + 2)?.try_into().ok()?,
-        )))
-    };
-    if b.starts_with(b"\x89PNG\r\n\x1a\n") && b.get(12..16) == Some(b"IHDR") {
-        return Some(("PNG", be32(16)?, be32(20)?));
-    }
-    if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
-        return Some(("GIF", le16(6)?, le16(8)?));
-    }
-    if b.starts_with(b"BM") && b.len() >= 26 {
-        let w = i32::from_le_bytes(b.get(18..22)?.try_into().ok()?);
-        let h = i32::from_le_bytes(b.get(22..26)?.try_into().ok()?);
-        return Some(("BMP", w.unsigned_abs(), h.unsigned_abs()));
-    }
-    if b.starts_with(&[0xFF, 0xD8]) {
-        // Walk the JPEG segments to the first start-of-frame.
-        let mut at = 2;
-        while at + 4 <= b.len() {
-            if b[at] != 0xFF {
-                return None;
-            }
-            let marker = b[at + 1];
-            if marker == 0xFF {
-                at += 1;
-                continue;
-            }
-            let len = be16(at + 2)? as usize;
-            let sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-            if sof {
-                return Some(("JPEG", be16(at + 7)?, be16(at + 5)?));
-            }
-            at += 2 + len;
-        }
-        return None;
-    }
-    if b.get(4..8) == Some(b"ftyp") {
-        let brand = b.get(8..12)?;
-        let format = match brand {
-            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" => "HEIC",
-            b"avif" | b"avis" => "AVIF",
-            b"mif1" | b"msf1" => "HEIF",
-            _ => return None,
-        };
-        let at = memchr::memmem::find(b, b"ispe")?;
-        return Some((format, be32(at + 8)?, be32(at + 12)?));
-    }
-    None
 }
 
 #[cfg(test)]

@@ -27,6 +27,25 @@ pub fn open_encrypted_db(path: &Path, key: &Key) -> Result<Connection> {
         path: path.to_path_buf(),
         what,
     };
+    open_in_memory(path, key, MAX_MANIFEST_BYTES, &corrupt)
+}
+
+/// Opens any encrypted SQLite file of an unlocked backup (a preview of `sms.db`) in memory,
+/// read-only, when its ciphertext is at most `max` bytes. Damage is
+/// [`UnlockError::Ciphertext`], saying what is wrong.
+pub fn open_encrypted_sqlite(path: &Path, key: &Key, max: u64) -> Result<Connection> {
+    let corrupt = |what: String| UnlockError::Ciphertext { what };
+    open_in_memory(path, key, max, &corrupt)
+}
+
+/// Decrypts the SQLite file at `path` straight into SQLite's own buffer; `corrupt` types
+/// what is wrong with it.
+fn open_in_memory(
+    path: &Path,
+    key: &Key,
+    max: u64,
+    corrupt: &dyn Fn(String) -> UnlockError,
+) -> Result<Connection> {
     let mut file = safe_fs::open_regular(path).map_err(|e| UnlockError::io(path, e))?;
     let len = file.metadata().map_err(|e| UnlockError::io(path, e))?.len();
     if len == 0 || !len.is_multiple_of(BLOCK as u64) {
@@ -34,12 +53,15 @@ pub fn open_encrypted_db(path: &Path, key: &Key) -> Result<Connection> {
             "{len} bytes is not a whole number of 16-byte blocks"
         )));
     }
-    if len > MAX_MANIFEST_BYTES {
+    if len > max {
         return Err(corrupt(format!(
-            "{len} bytes is more than the {MAX_MANIFEST_BYTES} backtop decrypts"
+            "{len} bytes is more than the {max} backtop decrypts into memory"
         )));
     }
-    check_header(&mut file, path, key)?;
+    check_header(&mut file, path, key).map_err(|e| match e {
+        UnlockError::ManifestCorrupt { what, .. } => corrupt(what),
+        e => e,
+    })?;
     let tail_len = if len >= 32 { 32 } else { 16 };
     let mut tail = [0u8; 32];
     file.seek(SeekFrom::Start(len - tail_len))

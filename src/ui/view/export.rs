@@ -1,6 +1,7 @@
 //! The export dialog: what will be written and where, the collision rule and the layout; then
 //! the running export's files, bytes and rate; then the summary (written, renamed, skipped,
-//! missing in the backup, failed), each with its first examples.
+//! missing in the backup, failed, decrypted to another length than the manifest says), each
+//! with its first examples.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -186,6 +187,13 @@ fn summary_lines(app: &App, s: &ExportSummary, elapsed: std::time::Duration) -> 
     section(
         "Failed".into(),
         s.failed
+            .iter()
+            .map(|n| format!("{}: {}", n.item, n.what))
+            .collect(),
+    );
+    section(
+        "Decrypted, a length other than the manifest's Size (kept whole)".into(),
+        s.size_mismatch
             .iter()
             .map(|n| format!("{}: {}", n.item, n.what))
             .collect(),

@@ -25,15 +25,15 @@ use crate::support::ui_screen::{screen, snapshot};
 const NOW: OffsetDateTime = datetime!(2024-06-10 12:00 UTC);
 
 /// The test phone in `home/Backup`, discovered.
-struct Stage {
+pub(super) struct Stage {
     _tmp: tempfile::TempDir,
-    home: PathBuf,
-    library: Library,
+    pub home: PathBuf,
+    pub library: Library,
     /// The keys of what the stage's dashboard unlocked, as the real host keeps them.
-    keyring: tasks::Keyring,
+    pub keyring: tasks::Keyring,
 }
 
-fn stage(encrypted: bool) -> Stage {
+pub(super) fn stage(encrypted: bool) -> Stage {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().to_path_buf();
     let root = home.join("Backup");
@@ -50,7 +50,7 @@ fn stage(encrypted: bool) -> Stage {
 }
 
 /// The dashboard over the stage, no colour, UTC, the stage's folder as home.
-fn app(stage: &Stage) -> App {
+pub(super) fn app(stage: &Stage) -> App {
     let options = AppOptions {
         read_only: false,
         theme: Theme::new(false, false),
@@ -65,12 +65,12 @@ fn app(stage: &Stage) -> App {
 
 /// Presses `code` and carries out what the browser asks of the host with the real jobs,
 /// feeding every job message back, until nothing is left to do.
-fn press(app: &mut App, stage: &Stage, code: KeyCode) {
+pub(super) fn press(app: &mut App, stage: &Stage, code: KeyCode) {
     let effects = app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     host(app, stage, effects);
 }
 
-fn press_ctrl(app: &mut App, stage: &Stage, c: char) {
+pub(super) fn press_ctrl(app: &mut App, stage: &Stage, c: char) {
     let effects = app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char(c),
         KeyModifiers::CONTROL,
@@ -78,7 +78,7 @@ fn press_ctrl(app: &mut App, stage: &Stage, c: char) {
     host(app, stage, effects);
 }
 
-fn type_text(app: &mut App, stage: &Stage, text: &str) {
+pub(super) fn type_text(app: &mut App, stage: &Stage, text: &str) {
     for c in text.chars() {
         press(app, stage, KeyCode::Char(c));
     }
@@ -101,10 +101,10 @@ fn host(app: &mut App, stage: &Stage, effects: Vec<Effect>) {
                     tasks::unlock::run(ctx, r, &library, &keyring)
                 }),
                 Effect::Preview(r) => jobs.spawn(JobKind::Preview, 1, move |ctx| {
-                    tasks::browse::preview(ctx, &r)
+                    tasks::browse::preview(ctx, &r, &keyring)
                 }),
                 Effect::Export(r) => jobs.spawn(JobKind::Export, 1, move |ctx| {
-                    tasks::browse::export(ctx, &r)
+                    tasks::browse::export(ctx, &r, &keyring)
                 }),
                 other => panic!("the browser asked for {other:?}"),
             };
@@ -117,7 +117,7 @@ fn host(app: &mut App, stage: &Stage, effects: Vec<Effect>) {
 }
 
 /// The dashboard with the phone's version opened in the browser.
-fn opened(stage: &Stage) -> App {
+pub(super) fn opened(stage: &Stage) -> App {
     let mut app = app(stage);
     press(&mut app, stage, KeyCode::Enter); // devices → versions
     press(&mut app, stage, KeyCode::Enter); // open the version
@@ -129,7 +129,7 @@ fn opened(stage: &Stage) -> App {
     app
 }
 
-fn selected_label(app: &App) -> String {
+pub(super) fn selected_label(app: &App) -> String {
     let b = app.browser().unwrap();
     let index = b.index().unwrap();
     let level = b.level().unwrap();
@@ -142,7 +142,7 @@ fn selected_label(app: &App) -> String {
 }
 
 /// Moves the cursor down to the row labelled `label`.
-fn select(app: &mut App, stage: &Stage, label: &str) {
+pub(super) fn select(app: &mut App, stage: &Stage, label: &str) {
     press(app, stage, KeyCode::Char('g'));
     for _ in 0..40 {
         if selected_label(app) == label {
