@@ -35,7 +35,7 @@ mod results;
 mod worker;
 
 pub use results::{NextBackup, ScanResults};
-pub use worker::{run, Emit};
+pub use worker::{run, run_unlocked, Emit};
 
 /// How to scan.
 #[derive(Debug, Clone)]
@@ -94,8 +94,9 @@ pub fn start(library: Library, options: ScanOptions) -> ScanHandle {
     start_unlocked(library, options, Unlocks::default())
 }
 
-/// [`start`], with the encrypted versions a password opened: those are categorized from
-/// their decrypted manifests (and never from cached figures).
+/// [`start`], with the encrypted versions a password opened: those are walked and
+/// categorized from their decrypted manifests (never from cached figures), and the cache keeps
+/// them only as they are without the password.
 pub fn start_unlocked(library: Library, options: ScanOptions, unlocks: Unlocks) -> ScanHandle {
     let (tx, events) = crossbeam_channel::unbounded();
     let cancel = Arc::new(AtomicBool::new(false));

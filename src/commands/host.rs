@@ -84,12 +84,14 @@ impl DashboardHost {
 
     /// A sizer that sizes nothing (tests of the host's other work).
     pub fn no_sizing() -> Sizer {
-        Arc::new(|_, _, _| {})
+        Arc::new(|_, _, _, _| {})
     }
 
     /// The real sizing scan ([`crate::scan::run`]) with these options.
     pub fn sizing(options: crate::scan::ScanOptions) -> Sizer {
-        Arc::new(move |library, emit, cancel| crate::scan::run(library, &options, emit, cancel))
+        Arc::new(move |library, unlocks, emit, cancel| {
+            crate::scan::run_unlocked(library, &options, unlocks, emit, cancel)
+        })
     }
 
     /// Where trash deletes go: the system trash, or for `--demo` a `.Trash` inside the
@@ -150,7 +152,8 @@ impl DashboardHost {
         }
     }
 
-    /// Starts the scan job: discover (unless the caller just did), share, size.
+    /// Starts the scan job: discover (unless the caller just did), share, size (the versions
+    /// unlocked so far categorized from their decrypted manifests).
     fn rescan(&mut self) {
         let (roots, shared, sizer, fresh) = (
             self.roots.clone(),
@@ -158,10 +161,11 @@ impl DashboardHost {
             self.sizer.clone(),
             self.fresh.take(),
         );
+        let unlocks = self.keyring.unlocks();
         self.jobs.spawn(JobKind::Scan, 0, move |ctx| {
             let library = fresh.unwrap_or_else(|| roots.discover());
             *lock(&shared) = library.clone();
-            tasks::scan::run(ctx, library, &sizer)
+            tasks::scan::run(ctx, library, &unlocks, &sizer)
         });
     }
 }

@@ -43,6 +43,19 @@ pub struct Plan {
     pub status: BTreeMap<PathBuf, Status>,
 }
 
+impl Plan {
+    /// Walks version `i` (at `path`) after all: its cached entry no longer stands, as for a
+    /// version that changed (an unlocked encrypted version is categorized afresh).
+    pub fn walk_anyway(&mut self, i: usize, path: &Path) {
+        if let Some(skip) = self.skip.get_mut(i) {
+            *skip = false;
+        }
+        if let Some(status) = self.status.get_mut(path) {
+            *status = Status::Gone;
+        }
+    }
+}
+
 /// Decides what `cache` spares this scan of `versions` (with their fingerprints) under
 /// `roots`.
 pub fn plan(

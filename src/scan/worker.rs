@@ -2,6 +2,10 @@
 //! unchanged ones recomputed from the cache ([`super::incremental`]), volumes, the cache
 //! written back, `Finished`.
 //!
+//! An encrypted version the password opened ([`Unlocks`]) is always walked and categorized
+//! from its decrypted manifest; the cache keeps it only as a scan without the password would
+//! have sized it ([`locked_view`]).
+//!
 //! Each walked version's manifest index loads as a task on the same pool while its walk runs
 //! (a separate loader thread running ahead was measured: it cost more CPU than it saved).
 
@@ -13,6 +17,7 @@ use std::time::Instant;
 use super::cache::{self, fingerprint, Fingerprint, SizeCache};
 use super::incremental::{self, Plan, Status};
 use super::{ScanEvent, ScanOptions};
+use crate::library::category::Category;
 use crate::library::unlock::Unlocks;
 use crate::library::usage::{size_version_with, totals, SharedInode, SizeControl, VersionUsage};
 use crate::library::volume::{simulated_volumes, volumes_for, VolumeUsage};
@@ -46,9 +51,15 @@ pub fn run_unlocked(
         .collect();
     send_cached(&versions, &stamps, cache.as_ref(), tx);
     let roots = scanned_roots(&versions);
-    let plan = cache
+    let unlocked = |i: usize| unlocks.get(&versions[i].path).is_some();
+    let mut plan = cache
         .as_ref()
         .map(|c| incremental::plan(c, &versions, &stamps, &roots));
+    if let Some(plan) = plan.as_mut() {
+        for i in (0..versions.len()).filter(|&i| unlocked(i)) {
+            plan.walk_anyway(i, &versions[i].path);
+        }
+    }
     let skip = |i: usize| plan.as_ref().is_some_and(|p| p.skip[i]);
     let reuse: Vec<Option<VersionUsage>> = versions
         .iter()
@@ -88,13 +99,19 @@ pub fn run_unlocked(
         )));
     }
     if let (Some(path), Some(old)) = (options.cache.as_deref(), cache.as_ref()) {
+        // An unlocked version is cached as a locked scan would have sized it.
+        let locked: BTreeMap<usize, VersionUsage> = sized
+            .iter()
+            .filter(|(i, _)| unlocked(**i))
+            .map(|(i, usage)| (*i, locked_view(usage)))
+            .collect();
         let mut store: Vec<cache::Sized> = sized
             .iter()
             .filter_map(|(i, usage)| {
                 Some(cache::Sized {
                     path: &versions[*i].path,
                     fingerprint: stamps[*i].as_ref()?,
-                    usage,
+                    usage: locked.get(i).unwrap_or(usage),
                     single: single.get(i).map_or(&[][..], Vec::as_slice),
                 })
             })
@@ -111,6 +128,31 @@ pub fn run_unlocked(
     }
     let elapsed = start.elapsed();
     tx(ScanEvent::Finished { elapsed, cancelled });
+}
+
+/// The figures of an unlocked version as its scan without the password gives them: every
+/// byte but metadata `Encrypted`, no apps. What the size cache keeps of it, so that the cache
+/// learns nothing only the password reveals.
+fn locked_view(usage: &VersionUsage) -> VersionUsage {
+    let metadata = usage.categories.get(&Category::Metadata).copied();
+    let hidden: u64 = usage
+        .categories
+        .iter()
+        .filter(|(c, _)| **c != Category::Metadata)
+        .map(|(_, bytes)| bytes)
+        .sum();
+    let categories = [
+        (Category::Metadata, metadata.unwrap_or(0)),
+        (Category::Encrypted, hidden),
+    ]
+    .into_iter()
+    .filter(|(_, bytes)| *bytes > 0)
+    .collect();
+    VersionUsage {
+        categories,
+        top_apps: Vec::new(),
+        ..usage.clone()
+    }
 }
 
 /// The roots of the versions scanned, each once.

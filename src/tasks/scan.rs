@@ -7,14 +7,17 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use super::{Ctx, Outcome, Progress};
+use crate::library::unlock::Unlocks;
 use crate::library::Library;
 use crate::scan::{Emit, ScanEvent};
 
-/// Sizes a discovered library, sending its events to the [`Emit`] and looking at the flag.
-pub type Sizer = Arc<dyn Fn(&Library, Emit<'_>, &AtomicBool) + Send + Sync>;
+/// Sizes a discovered library (the encrypted versions the [`Unlocks`] opened categorized from
+/// their decrypted manifests), sending its events to the [`Emit`] and looking at the flag.
+pub type Sizer = Arc<dyn Fn(&Library, &Unlocks, Emit<'_>, &AtomicBool) + Send + Sync>;
 
-/// Runs the scan of `library` (just discovered) with `sizer`.
-pub fn run(ctx: &Ctx, library: Library, sizer: &Sizer) -> Outcome {
+/// Runs the scan of `library` (just discovered) with `sizer`, with the versions unlocked so
+/// far.
+pub fn run(ctx: &Ctx, library: Library, unlocks: &Unlocks, sizer: &Sizer) -> Outcome {
     let started = Instant::now();
     let stopped = |cancelled| Outcome::Scanned {
         elapsed: started.elapsed(),
@@ -32,7 +35,7 @@ pub fn run(ctx: &Ctx, library: Library, sizer: &Sizer) -> Outcome {
         other if !ctx.cancelled() => ctx.progress(Progress::Scan(other)),
         _ => {}
     };
-    sizer(&library, &emit, ctx.cancel_flag());
+    sizer(&library, unlocks, &emit, ctx.cancel_flag());
     let finished = finished
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);

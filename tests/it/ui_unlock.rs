@@ -2,8 +2,9 @@
 //! a pseudo-terminal on the demo library, whose iPad backups are really encrypted with the
 //! demo password. Enter on a locked version asks for the password; what is typed shows as
 //! dots only; a wrong password says so and asks again; the right one opens the browser on
-//! the decrypted listing and says how many versions it unlocked; Esc cancels; `q` quits with
-//! the terminal restored. And the password never reaches the dashboard's state once sent.
+//! the decrypted listing and says how many versions it unlocked, and the breakdown turns from
+//! "encrypted" to the version's categories and top apps; Esc cancels; `q` quits with the
+//! terminal restored. And the password never reaches the dashboard's state once sent.
 
 #![cfg(unix)]
 
@@ -57,6 +58,8 @@ fn a_locked_version_asks_for_its_password_then_opens_decrypted() {
     pty.send_key(Key::Tab);
     pty.wait_for_text("u unlock", WAIT)
         .expect("the versions pane offers u on a locked version");
+    pty.wait_for_text("Encrypted (no pas", WAIT)
+        .expect("before the password, the breakdown says what is hidden");
 
     // Esc closes the prompt without trying anything.
     pty.send_key(Key::Enter);
@@ -76,21 +79,29 @@ fn a_locked_version_asks_for_its_password_then_opens_decrypted() {
 
     type_text(&pty, DEMO_PASSWORD);
     pty.send_key(Key::Enter);
-    let screen = pty.wait_for_text("Photos & videos", WAIT).unwrap();
+    // The browser ("Newest" heads its date column) on the decrypted listing.
+    let screen = pty.wait_for_text("Newest", WAIT).unwrap();
+    assert!(screen.contains("Photos & videos"), "{screen}");
     assert!(screen.contains("Anna's iPad"), "{screen}");
     assert!(!screen.contains("Locked"), "{screen}");
     pty.wait_for_text("unlocked 2 versions", WAIT)
         .expect("the password opened both of the iPad's versions");
     assert!(!pty.screen_text().contains(DEMO_PASSWORD));
 
-    // Unlocked for the rest of the run: no second prompt.
+    // Back on the dashboard, the breakdown is the unlocked version's: categories and top
+    // apps from its decrypted manifest, nothing left "encrypted".
     pty.send_key(Key::Esc);
-    pty.wait_for_text_gone("Photos & videos", WAIT).unwrap();
+    pty.wait_for_text_gone("Newest", WAIT).unwrap();
+    let screen = pty.wait_for_text("Top apps", WAIT).unwrap();
+    assert!(screen.contains("Photos & videos"), "{screen}");
+    assert!(!screen.contains("Encrypted (no pas"), "{screen}");
+
+    // Unlocked for the rest of the run: no second prompt.
     pty.send_key(Key::Enter);
-    pty.wait_for_text("Photos & videos", WAIT).unwrap();
+    pty.wait_for_text("Newest", WAIT).unwrap();
     pty.send_key(Key::Esc);
     // (Esc and q sent together read as Alt-q.)
-    pty.wait_for_text_gone("Photos & videos", WAIT).unwrap();
+    pty.wait_for_text_gone("Newest", WAIT).unwrap();
 
     pty.send_key(Key::Char('q'));
     let status = pty.wait_exit(WAIT).expect("backtop exits after q");
@@ -194,12 +205,17 @@ mod state {
         feed(&mut app, [ch('u')]);
         feed(&mut app, SECRET.chars().map(ch));
         feed(&mut app, [key(KeyCode::Enter)]);
-        feed(
+        let effects = feed(
             &mut app,
             [outcome(
                 UnlockResult::Opened,
                 &["ipad-live", "ipad-interrupted"],
             )],
+        );
+        assert_eq!(
+            effects,
+            [Effect::Rescan],
+            "the scan categorizes what was unlocked"
         );
         assert!(app.unlock_prompt().is_none());
         assert_eq!(app.unlocked.len(), 2);

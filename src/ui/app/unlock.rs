@@ -1,7 +1,8 @@
 //! The password prompt of an encrypted version (`u` in the versions pane, or opening a locked
 //! version): masked input, then the key derivation as a background job with a spinner and
 //! its elapsed time, Esc to cancel, "wrong password" to try again. Once a version is
-//! unlocked, the dashboard knows only *that* it is ([`App::unlocked`]); the keys stay with the
+//! unlocked the dashboard rescans (the scan categorizes it from its decrypted manifest), and
+//! knows only *that* it is ([`App::unlocked`]); the keys stay with the
 //! host's jobs ([`crate::tasks::Keyring`]) and the typed password leaves the dashboard on
 //! Enter, inside the job's request (zeroized when the job ends).
 
@@ -262,10 +263,12 @@ impl App {
             UnlockResult::Opened => {
                 self.views.close(ViewKind::Unlock);
                 self.status = Some(unlocked_line(&outcome));
-                match prompt {
-                    Some(p) if p.then == AfterUnlock::Browse => self.browse_selected(),
-                    _ => Vec::new(),
+                // The scan categorizes the versions now unlocked (their breakdown and apps).
+                let mut effects = vec![Effect::Rescan];
+                if prompt.is_some_and(|p| p.then == AfterUnlock::Browse) {
+                    effects.extend(self.browse_selected());
                 }
+                effects
             }
         }
     }

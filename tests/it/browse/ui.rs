@@ -106,6 +106,8 @@ fn host(app: &mut App, stage: &Stage, effects: Vec<Effect>) {
                 Effect::Export(r) => jobs.spawn(JobKind::Export, 1, move |ctx| {
                     tasks::browse::export(ctx, &r, &keyring)
                 }),
+                // The sizing scan after an unlock: not the browser's, nothing to size here.
+                Effect::Rescan => continue,
                 other => panic!("the browser asked for {other:?}"),
             };
             jobs.wait(id);

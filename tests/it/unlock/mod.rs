@@ -1,6 +1,8 @@
 //! Encrypted backups unlocked with the password (issue 13): the core on demo backups that
-//! are really encrypted ([`core`]).
+//! are really encrypted ([`core`]), the CLI ([`cli`]), the dashboard's host sizing an
+//! unlocked version ([`dashboard`]).
 
 mod cli;
 mod core;
+mod dashboard;
 pub mod fixture;
