@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use humansize::{format_size, DECIMAL};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::rm::{Console, EXIT_CANCELLED, EXIT_DONE, EXIT_REFUSED, EXIT_SOME_FAILED};
 use crate::actions::relocate::places::is_device_folder;
@@ -126,8 +126,7 @@ pub fn run_with(
         Ok(plan) => plan,
         Err(r) => {
             if args.json {
-                let v = json!({"refused": r, "root": root});
-                crate::commands::json::print(console.out, &v)?;
+                refused_json(console.out, &root, &r.reason, Some(&r))?;
             } else {
                 writeln!(console.out, "refused: {}: {}", root.display(), r.reason)?;
                 writeln!(console.out, "nothing was moved")?;
@@ -163,6 +162,12 @@ fn decide_removal(
         let v = json!({"plan": plan, "remove_original": args.yes && !keep});
         crate::commands::json::print(console.out, &v)?;
         return Ok(Err(EXIT_DONE));
+    }
+    if args.json && !args.yes {
+        // JSON mode asks nothing: stdout holds only the document.
+        let why = "refusing to move without --yes in JSON mode; nothing was moved";
+        refused_json(console.out, &plan.root, why, None)?;
+        return Ok(Err(EXIT_REFUSED));
     }
     if !args.json {
         write!(
@@ -298,10 +303,12 @@ fn roll_back(
     console: &mut Console,
 ) -> anyhow::Result<i32> {
     if read_only {
-        writeln!(
-            console.out,
-            "refused: backtop is in read-only mode; nothing was rolled back"
-        )?;
+        let why = "backtop is in read-only mode; nothing was rolled back";
+        if json {
+            refused_json(console.out, root, why, None)?;
+        } else {
+            writeln!(console.out, "refused: {why}")?;
+        }
         return Ok(EXIT_REFUSED);
     }
     match abort(root, cancel) {
@@ -311,7 +318,10 @@ fn roll_back(
         }
         Err(e) => {
             if json {
-                let v = json!({"root": root, "error": e.to_string()});
+                let message = format!("not rolled back: {e}");
+                eprintln!("backtop: {message}");
+                let mut v = crate::commands::json::error_document(&message, EXIT_SOME_FAILED as u8);
+                crate::commands::json::put_path(&mut v, "root", root);
                 crate::commands::json::print(console.out, &v)?;
             } else {
                 writeln!(console.out, "not rolled back: {e}")?;
@@ -319,6 +329,25 @@ fn roll_back(
             Ok(EXIT_SOME_FAILED)
         }
     }
+}
+
+/// A refusal in JSON mode, as docs/json.md has every command say it: the error document
+/// (exit code 2) with the root and, when the plan refused, its reason's kind; the text on
+/// stderr.
+fn refused_json(
+    out: &mut dyn Write,
+    root: &Path,
+    why: &str,
+    refusal: Option<&crate::actions::relocate::Refusal>,
+) -> anyhow::Result<()> {
+    let message = format!("refused: {}: {why}", root.display());
+    eprintln!("backtop: {message}");
+    let mut v = crate::commands::json::error_document(&message, EXIT_REFUSED as u8);
+    crate::commands::json::put_path(&mut v, "root", root);
+    if let (Some(r), Value::Object(map)) = (refusal, &mut v) {
+        map.insert("refused".into(), serde_json::to_value(r)?);
+    }
+    crate::commands::json::print(out, &v)
 }
 
 fn report(

@@ -240,7 +240,51 @@ fn refusals_change_nothing_and_say_why() {
         &[],
         "is a folder, not a link",
     );
+    // A backup being written into one of its versions (a fresh `Snapshot/` folder).
+    let live = std::fs::read_dir(&lib.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && !p.ends_with("iMazing.Versions"))
+        .unwrap();
+    let mtime = std::fs::metadata(&live).unwrap().modified().unwrap();
+    std::fs::create_dir(live.join("Snapshot")).unwrap();
+    refused(
+        &["move", r, "--to", d, "--yes"],
+        &[],
+        &format!("a backup is being written into {} now", live.display()),
+    );
+    std::fs::remove_dir(live.join("Snapshot")).unwrap();
+    // Its old time back, so that its state is as before (the demo's may be unfinished).
+    std::fs::File::open(&live)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
     assert!(!lib.dest.exists());
+
+    // In JSON mode a refusal is the error document, with the plan's reason beside it; and
+    // JSON mode asks nothing, so it needs --yes.
+    let json = |args: &[&str]| -> Value {
+        let (code, out, err) = lib.backtop(args, &[]);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("refused"), "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let inside = format!("{r}/inside");
+    let v = json(&["move", r, "--to", &inside, "--yes", "--json"]);
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["error"]["exit_code"], 2);
+    assert_eq!(v["refused"]["kind"], "nested");
+    assert_eq!(v["root"], r);
+    let v = json(&["move", r, "--to", d, "--json"]);
+    assert_eq!(v["error"]["exit_code"], 2);
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("without --yes in JSON mode"));
+    assert!(v.get("refused").is_none());
+    assert!(!lib.dest.exists());
+    assert!(!lib.root.with_file_name(".backtop-move-Backups").exists());
 }
 
 #[test]
