@@ -232,8 +232,8 @@ fn footer_degrades_on_narrow_terminals() {
     let narrow = text(&render(&mut app, 60, 16));
     let last = narrow.lines().last().unwrap_or_default().to_string();
     assert_eq!(
-        last, " / filter  d delete all  Space mark all  more [?]",
-        "a narrow one ends in more [?]"
+        last, " / filter  d delete all  Space mark all  ? help  q quit",
+        "a narrow one keeps help and quit at its end"
     );
 }
 

@@ -1,6 +1,8 @@
 //! The footer: the keys that work now, generated from the keymap (so shown keys are the keys
-//! that work), or a status line. When the hints do not fit, as many as fit are shown followed
-//! by `more [?]`, `?` being asked of the keymap. Plain cursor movement is left to the help.
+//! that work), or a status line. When the hints do not fit, the help and quit keys (`? help`,
+//! `q quit`) are kept at the end and as many of the others as fit come first; where there is
+//! no help key among them (a dialog's own keys) the cut line ends with `more [?]`, `?` being
+//! asked of the keymap. Plain cursor movement is left to the help.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -9,7 +11,7 @@ use ratatui::Frame;
 
 use crate::tasks::JobKind;
 use crate::ui::app::{App, TaskState};
-use crate::ui::keymap::{self, Action, Scope};
+use crate::ui::keymap::{self, Action, Binding, Scope};
 use crate::ui::{fit, format};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -25,38 +27,54 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let modal = app.modal();
     let rows = app.hints();
-    let items: Vec<(String, &str)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r.keys.first().map(|k| k.label()).unwrap_or_default(),
-                r.hint,
-            )
-        })
-        .collect();
-    let more =
-        keymap::key_for(Action::Help, Scope::Global).map(|k| format!("more [{}]", k.label()));
+    let hint = |r: &&Binding| {
+        (
+            r.keys.first().map(|k| k.label()).unwrap_or_default(),
+            r.hint,
+        )
+    };
+    let items: Vec<(String, &str)> = rows.iter().map(hint).collect();
     let width = area.width as usize;
     let len = |(k, h): &(String, &str)| fit::width(k) + fit::width(h) + 3;
     let total: usize = items.iter().map(len).sum::<usize>() + 1;
-    let room = if total <= width || modal.is_some() {
-        width
-    } else {
-        width.saturating_sub(more.as_ref().map_or(0, |m| fit::width(m) + 1))
-    };
     let mut spans = vec![Span::raw(" ")];
+    let push = |spans: &mut Vec<Span<'static>>, (k, h): &(String, &str)| {
+        spans.push(Span::styled(k.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {h}  ")));
+    };
+    if total <= width || modal.is_some() {
+        let mut used = 1;
+        for item in items.iter().take_while(|i| {
+            used += len(i);
+            used <= width
+        }) {
+            push(&mut spans, item);
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
+    // Cut: the keys that lead to the rest (help) and out (quit) stay, at the end.
+    let pinned = |r: &&&Binding| matches!(r.action, Action::Help | Action::Quit);
+    let kept: Vec<(String, &str)> = rows.iter().filter(pinned).map(hint).collect();
+    let more = if rows.iter().any(|r| r.action == Action::Help) {
+        None
+    } else {
+        keymap::key_for(Action::Help, Scope::Global).map(|k| format!("more [{}]", k.label()))
+    };
+    let reserved = kept.iter().map(len).sum::<usize>() + more.as_ref().map_or(0, |m| fit::width(m));
+    let room = width.saturating_sub(reserved);
     let mut used = 1;
-    let mut cut = false;
-    for item in &items {
-        if used + len(item) > room {
-            cut = true;
+    for item in rows.iter().filter(|r| !pinned(r)).map(hint) {
+        if used + len(&item) > room {
             break;
         }
-        used += len(item);
-        spans.push(Span::styled(item.0.clone(), theme.key()));
-        spans.push(Span::raw(format!(" {}  ", item.1)));
+        used += len(&item);
+        push(&mut spans, &item);
     }
-    if let (true, Some(m), None) = (cut, more, modal) {
+    for item in &kept {
+        push(&mut spans, item);
+    }
+    if let Some(m) = more {
         spans.push(Span::styled(m, theme.key()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use crate::ui::theme::Theme;
 
 /// How many lines [`lines`] gives.
-pub const LINE_COUNT: usize = 9;
+pub const LINE_COUNT: usize = 10;
 
 /// The legend, one line of at most 70 cells each.
 pub fn lines(theme: &Theme) -> Vec<Line<'static>> {
@@ -26,6 +26,7 @@ pub fn lines(theme: &Theme) -> Vec<Line<'static>> {
         "Source: the app that made it (Finder, iTunes, iMazing, other).",
         "enc: encrypted (its files need the backup password).",
         &states,
+        "Narrowest: E enc; arch, snap; source F Finder, i iMazing, T iTunes.",
         "Reclaimable (header): what pruning old versions frees, as prune",
         "--keep 1: every complete archive and snapshot but each device's",
         "newest complete backup; never a live, unfinished or damaged one.",

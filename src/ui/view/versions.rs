@@ -1,7 +1,8 @@
 //! The versions pane: the selected device's versions (`enc` for encrypted, date, age, kind,
 //! source app, iOS, size, unique size, state, and the owner when versions have different
 //! owners). Columns are dropped by priority on narrow panes; encryption, kind, source, size
-//! and state are shown at every width (the state as one glyph when narrow). Damaged and interrupted versions stand
+//! and state are shown at every width (narrowed on the narrowest panes: the state as one
+//! glyph, encryption as `E`, the kind in four letters, the source as one letter). Damaged and interrupted versions stand
 //! out, and the bottom line tells the selected version's problem; the bottom border shows the marked set and what deleting it frees.
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -65,33 +66,64 @@ const PRIORITY: [Col; 11] = [
 ];
 
 /// How many of [`PRIORITY`]'s first columns every width shows (up to the owner, shown when
-/// owners differ): the state in words only when they leave room for all of them, else as one
-/// glyph (the detail line says it in words).
+/// owners differ): the columns get narrower ([`Squeeze`]) until all of them fit.
 const ESSENTIAL: usize = 8;
 
-/// The columns that fit in `width`, in display order; the date (with its time and offset,
-/// [`local_time::stamp`]) loses its time under 60 columns, the state its words when they would push out an essential column ([`ESSENTIAL`]). The owner
-/// column only with `owners`.
-fn fit(width: u16, owners: bool) -> Vec<(Col, &'static str, u16)> {
-    let wanted = |c: &Col| owners || *c != Col::Owner;
-    let words = choose(width, owners, true);
-    let all_there = PRIORITY[..ESSENTIAL]
-        .iter()
-        .filter(|c| wanted(c))
-        .all(|c| words.iter().any(|w| w.0 == *c));
-    if all_there {
-        words
-    } else {
-        choose(width, owners, false)
-    }
+/// How narrow the columns are drawn, least first: what a pane too narrow for every
+/// [`ESSENTIAL`] column gives up before it would drop one (the detail line and the help's
+/// legend say the rest in words).
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+enum Squeeze {
+    /// Every column in words.
+    None,
+    /// The state as one glyph.
+    State,
+    /// Also encryption as `E` and the kind in four letters (`live`, `arch`, `snap`).
+    Kind,
+    /// Also the source as one letter (`F`inder, `i`Mazing, i`T`unes, `?` other).
+    Source,
 }
 
-/// The columns by priority that fit in `width`, the state in `words` or as a glyph.
-fn choose(width: u16, owners: bool, words: bool) -> Vec<(Col, &'static str, u16)> {
+impl Squeeze {
+    const ALL: [Squeeze; 4] = [
+        Squeeze::None,
+        Squeeze::State,
+        Squeeze::Kind,
+        Squeeze::Source,
+    ];
+}
+
+/// The columns that fit in `width`, in display order; the date (with its time and offset,
+/// [`local_time::stamp`]) loses its time under 60 columns, and the columns get narrower
+/// ([`Squeeze`]) when they would push out an essential one ([`ESSENTIAL`]). The owner column
+/// only with `owners`.
+fn fit(width: u16, owners: bool) -> Vec<(Col, &'static str, u16)> {
+    let wanted = |c: &Col| owners || *c != Col::Owner;
+    let all_there = |cols: &[(Col, &str, u16)]| {
+        PRIORITY[..ESSENTIAL]
+            .iter()
+            .filter(|c| wanted(c))
+            .all(|c| cols.iter().any(|w| w.0 == *c))
+    };
+    let mut cols = Vec::new();
+    for squeeze in Squeeze::ALL {
+        cols = choose(width, owners, squeeze);
+        if all_there(&cols) {
+            break;
+        }
+    }
+    cols
+}
+
+/// The columns by priority that fit in `width`, drawn as narrow as `squeeze` says.
+fn choose(width: u16, owners: bool, squeeze: Squeeze) -> Vec<(Col, &'static str, u16)> {
     let short = width < 60;
     let width_of = |col: Col| match COLS.iter().find(|c| c.0 == col) {
         Some((Col::Date, _, _)) if short => 10,
-        Some((Col::State, _, _)) if !words => 1,
+        Some((Col::State, _, _)) if squeeze >= Squeeze::State => 1,
+        Some((Col::Enc, _, _)) if squeeze >= Squeeze::Kind => 1,
+        Some((Col::Kind, _, _)) if squeeze >= Squeeze::Kind => 4,
+        Some((Col::Source, _, _)) if squeeze >= Squeeze::Source => 1,
         Some((_, _, w)) => *w,
         None => 0,
     };
@@ -106,9 +138,9 @@ fn choose(width: u16, owners: bool, words: bool) -> Vec<(Col, &'static str, u16)
     }
     COLS.iter()
         .filter(|c| chosen.contains(&c.0))
-        .map(|&(col, name, _)| match col {
-            Col::State if !words => (col, "", 1),
-            _ => (col, name, width_of(col)),
+        .map(|&(col, name, _)| match (col, width_of(col)) {
+            (Col::State | Col::Source, 1) => (col, "", 1),
+            (_, w) => (col, name, w),
         })
         .collect()
 }
@@ -184,11 +216,14 @@ fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> 
                 None => "date unknown".into(),
             },
             Col::Age => v.date.map_or(String::new(), |d| format::age(d, app.now)),
+            Col::Kind if *w < 5 => v.kind.label().chars().take(4).collect(),
             Col::Kind => v.kind.label().to_string(),
+            Col::Source if *w == 1 => source_letter(source(app, v)).to_string(),
             Col::Source => source(app, v).to_string(),
             Col::Ios => v.ios.clone().unwrap_or_default(),
             Col::Size => sized(|u| u.bytes),
             Col::Unique => sized(|u| u.unique_bytes),
+            Col::Enc if *w == 1 => (if v.encrypted { "E" } else { "" }).to_string(),
             Col::Enc => (if v.encrypted { "enc" } else { "" }).to_string(),
             Col::State if *w == 1 => theme.glyph_state(v.state).to_string(),
             Col::State => v.state.label().to_string(),
@@ -216,6 +251,16 @@ fn source(app: &App, v: &Version) -> &'static str {
         .find(|r| r.root.path == v.root)
         .map_or(crate::library::locate::ANY_APP, |r| r.root.app);
     format::source(root_app, v.kind)
+}
+
+/// The one-letter source of the narrowest panes: `F`inder, `i`Mazing, i`T`unes, `?` other.
+fn source_letter(source: &str) -> &'static str {
+    match source {
+        "Finder" => "F",
+        "iMazing" => "i",
+        "iTunes" => "T",
+        _ => "?",
+    }
 }
 
 fn state_style(state: BackupState, theme: &Theme) -> Style {
