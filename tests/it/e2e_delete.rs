@@ -2,7 +2,8 @@
 //! the fixture builder. Keys go to the version list, mark an old archived version, delete it
 //! through the confirmation dialog, and the test waits for the dashboard to show it gone, quits,
 //! checks the terminal was restored, then checks the disk: that folder gone (in the Trash, or
-//! removed for good), every other version intact.
+//! removed for good), every other version intact. The last journey deletes a whole device
+//! from the devices pane.
 
 #![cfg(unix)]
 
@@ -299,4 +300,67 @@ fn the_demo_trashes_into_its_own_folder_never_the_real_trash() {
         !demo[0].exists(),
         "the demo folder, its trash with it, is gone after exit"
     );
+}
+
+/// Finder's "Delete Backup" (issue 14, item 23): `d` in the devices pane offers every backup of
+/// the device, asks for its name even for a trash delete, says what a wrong name is, and on the
+/// right one moves all three versions to the Trash (here `XDG_DATA_HOME/Trash`), leaving no
+/// marker folder and an empty library on screen.
+/// Not on macOS: there the system Trash ignores XDG_DATA_HOME and would be the user's own.
+#[test]
+#[cfg(not(target_os = "macos"))]
+fn d_in_the_devices_pane_deletes_every_backup_of_the_device_after_its_name() {
+    let f = fixture();
+    let pty = start(&f, &[]);
+    pty.wait_for_text("3 versions", WAIT).expect("dashboard up");
+    pty.send_key(Key::Char('d'));
+    pty.wait_for_text("Delete every backup of Anna's iPhone (3 versions)?", WAIT)
+        .expect("the device's delete dialog");
+    pty.wait_for_text("Type Anna's iPhone to confirm", WAIT)
+        .expect("a whole device always asks for its name");
+    let dialog = pty
+        .wait_for("the guards' answer", WAIT, |s| {
+            !s.contents().contains("checking")
+        })
+        .expect("checked");
+    for line in [
+        "3 versions, 1 with warnings or refused (listed first)",
+        "the newest complete backup of Anna's iPhone",
+        "Together they free 120.5 kB.",
+        "To the Trash: trashed data still uses the volume until the Trash is",
+    ] {
+        assert!(dialog.contains(line), "{line}:\n{dialog}");
+    }
+    let typed: Vec<Key> = "Anna".chars().map(Key::Char).collect();
+    pty.send_key_seq(&typed);
+    pty.wait_for_text("confirm: Anna", WAIT)
+        .expect("the typed text");
+    pty.send_key(Key::Enter);
+    pty.wait_for_text(
+        "\"Anna\" is not Anna's iPhone: type the device name exactly as shown",
+        WAIT,
+    )
+    .expect("a wrong name says what is expected");
+    assert!(f.versions.iter().all(|v| v.is_dir()), "nothing deleted yet");
+    let rest: Vec<Key> = "'s iPhone".chars().map(Key::Char).collect();
+    pty.send_key_seq(&rest);
+    pty.wait_for_text("confirm: Anna's iPhone", WAIT)
+        .expect("the whole name");
+    pty.send_key(Key::Enter);
+    let done = pty
+        .wait_for_text("moved 3 versions to the Trash", WAIT)
+        .expect("the status line says where they went");
+    pty.wait_for_text("0 devices", WAIT)
+        .expect("the rescan shows the device gone");
+    quit_restored(&pty);
+    assert!(
+        f.versions.iter().all(|v| !v.exists()),
+        "every version is gone:\n{done}"
+    );
+    let left = std::fs::read_dir(&f.root).expect("root readable").count();
+    assert_eq!(left, 0, "no marker folder is left behind");
+    let trashed = std::fs::read_dir(f.dir.path().join("data/Trash/files"))
+        .expect("the test's trash")
+        .count();
+    assert_eq!(trashed, 3, "the three versions are in the Trash");
 }
