@@ -145,8 +145,9 @@ pub enum ScanEvent {
     /// Something the user may want to know that is no version's failure (a size cache that
     /// was damaged, foreign or of another format, and so ignored).
     Note(String),
-    /// Sizes from the cache, shown at once while the scan runs (provisional: hard-linked
-    /// inodes carry no list yet, so totals count them once per version until `Sized`).
+    /// Sizes from the cache, shown at once while the scan runs: the last scan's figures, with
+    /// the hard-linked inodes and link counts it saw (so totals count each inode once), until
+    /// `Sized` brings today's.
     Cached {
         /// The version.
         path: PathBuf,

@@ -181,12 +181,39 @@ impl SizeCache {
     }
 
     /// The cached sizes of `version` if its fingerprint still matches (without the shared
-    /// inodes, so totals count them once per version until the refresh ends).
+    /// inodes: see [`SizeCache::get_linked`]).
     pub fn get(&self, version: &Path, fingerprint: &Fingerprint) -> Option<&VersionUsage> {
         self.entries
             .get(version)
             .filter(|e| e.fingerprint == *fingerprint)
             .map(|e| &e.usage)
+    }
+
+    /// [`SizeCache::get`] with the version's hard-linked inodes as the cache last saw them
+    /// (link counts of then), so totals over cached figures count each inode once, exactly
+    /// as the scan that wrote the cache did; the refresh then replaces them with today's.
+    pub fn get_linked(&self, version: &Path, fingerprint: &Fingerprint) -> Option<VersionUsage> {
+        let entry = self
+            .entries
+            .get(version)
+            .filter(|e| e.fingerprint == *fingerprint)?;
+        let table = &self.inodes;
+        let shared = self
+            .links(entry)
+            .filter_map(|(at, here)| table.get(at).map(|i| (i, here)))
+            .filter(|(i, _)| i.nlink > 1)
+            .map(|(i, here)| SharedInode {
+                dev: i.dev,
+                ino: i.ino,
+                nlink: i.nlink,
+                links_here: here,
+                bytes: i.bytes,
+            })
+            .collect();
+        Some(VersionUsage {
+            shared,
+            ..entry.usage.clone()
+        })
     }
 
     /// Earlier sizes of `version` whose categories may serve again: its manifest

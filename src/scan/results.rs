@@ -72,10 +72,10 @@ impl ScanResults {
             .collect()
     }
 
-    /// A device's totals, every inode once. `Cached` figures carry no shared-inode list: while a
-    /// version's figures are still the cached ones, its hard-linked inodes count once per
-    /// version (and a set's freed bytes are a lower bound) until its `Sized` figures arrive
-    /// (walked, or recomputed from the cache: both exact).
+    /// A device's totals, every inode once. `Cached` figures carry the hard-linked inodes with
+    /// the link counts the cache saw ([`super::cache::SizeCache::get_linked`]): totals over
+    /// them are the last scan's exact ones, and a set's freed bytes are as of then, until the
+    /// `Sized` figures arrive (walked, or recomputed from the cache with today's link counts).
     pub fn device_totals(&self, device: &Device) -> Totals {
         device_totals(&self.of_device(device))
     }

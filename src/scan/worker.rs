@@ -295,8 +295,8 @@ fn send_cached(
         return;
     };
     for (v, fp) in versions.iter().zip(stamps) {
-        if let Some(usage) = fp.as_ref().and_then(|fp| cache.get(&v.path, fp)) {
-            let (path, usage) = (v.path.clone(), usage.clone());
+        if let Some(usage) = fp.as_ref().and_then(|fp| cache.get_linked(&v.path, fp)) {
+            let path = v.path.clone();
             tx(ScanEvent::Cached { path, usage });
         }
     }

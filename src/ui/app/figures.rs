@@ -75,8 +75,10 @@ pub fn library_totals(app: &App) -> (u64, u64) {
 }
 
 /// Whether some figures are still the size cache's (a relaunch, until the rescan reaches
-/// them): cached sizes carry no hard-link lists, so totals over them count a shared file once
-/// per version and what a set frees is a lower bound. The header says so.
+/// them). Cached sizes carry the hard-linked inodes as the last scan saw them, so totals over
+/// them are that scan's exact figures (each inode once); they are provisional only in that
+/// the disk may have changed since (a new snapshot linking to them, a deleted version). The
+/// header says so.
 pub fn provisional(app: &App) -> bool {
     !app.results.stale.is_empty()
 }
