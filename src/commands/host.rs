@@ -189,9 +189,9 @@ impl Host for DashboardHost {
             Effect::Rescan => self.rescan(),
             Effect::Open(path) => return self.open(&path),
             Effect::Verify(paths) => {
-                let library = self.library();
+                let (library, unlocks) = (self.library(), self.keyring.unlocks());
                 self.jobs.spawn(JobKind::Verify, paths.len(), move |ctx| {
-                    tasks::verify::run(ctx, &paths, &library)
+                    tasks::verify::run(ctx, &paths, &library, &unlocks)
                 });
             }
             Effect::PlanDelete(paths) => {

@@ -6,11 +6,13 @@ use std::time::Instant;
 
 use super::checks::find;
 use super::{Ctx, Outcome, Progress, THROTTLE};
-use crate::actions::verify::verify;
+use crate::actions::verify::{verify_with, VerifyOptions};
+use crate::library::unlock::Unlocks;
 use crate::library::Library;
 
-/// Verifies each version of `paths` found in `library`.
-pub fn run(ctx: &Ctx, paths: &[PathBuf], library: &Library) -> Outcome {
+/// Verifies each version of `paths` found in `library`; an encrypted one `unlocks` holds the
+/// keys of has its rows checked from its decrypted manifest (else it is "not checked").
+pub fn run(ctx: &Ctx, paths: &[PathBuf], library: &Library, unlocks: &Unlocks) -> Outcome {
     let mut reports = Vec::new();
     for path in paths {
         if ctx.cancelled() {
@@ -21,7 +23,11 @@ pub fn run(ctx: &Ctx, paths: &[PathBuf], library: &Library) -> Outcome {
         };
         ctx.progress(Progress::Item { path: path.clone() });
         let mut last = Instant::now();
-        let report = verify(version, |p| {
+        let options = VerifyOptions {
+            unlocked: unlocks.get(path),
+            ..VerifyOptions::default()
+        };
+        let report = verify_with(version, &options, |p| {
             if last.elapsed() >= THROTTLE {
                 last = Instant::now();
                 ctx.progress(Progress::Checked {

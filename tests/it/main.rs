@@ -56,5 +56,6 @@ mod ui_pty;
 mod ui_render;
 mod ui_roots;
 mod ui_unlock;
+mod ui_verify_encrypted;
 mod unlock;
 mod verify;

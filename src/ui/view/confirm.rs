@@ -81,21 +81,46 @@ fn answer_spans(app: &App, view: &View, theme: &Theme) -> Vec<Span<'static>> {
         .collect()
 }
 
-/// One line per version: its path and size.
+/// One line per version: where it is (its root by what it is, `iMazing · Backup Drive`, then
+/// its folder inside the root) and its size.
 pub(super) fn version_line(app: &App, path: &std::path::Path, style: Style) -> Line<'static> {
-    let home = app.options.home.as_deref();
     let size = app
         .results
         .sized
         .get(path)
         .map_or_else(|| "not sized".to_string(), |u| format::size(u.bytes));
     let room = (WIDTH as usize).saturating_sub(fit::width(&size) + 6);
-    let shown = fit::shorten_path(&format::path(path, home), room);
+    let shown = place(app, path, room);
     let pad = room.saturating_sub(fit::width(&shown));
     Line::from(vec![
         Span::styled(format!(" {shown}"), style),
         Span::raw(format!("{:pad$} {size}", "")),
     ])
+}
+
+/// A version's place in `cells` cells: `iMazing · Backup Drive: 00008120-…-20260508-150415`,
+/// the folder inside its root cut in the middle; its whole path (cut) when no root holds it.
+/// The details (`i`) give the full path.
+pub(super) fn place(app: &App, path: &std::path::Path, cells: usize) -> String {
+    let home = app.options.home.as_deref();
+    let root = app
+        .library
+        .roots
+        .iter()
+        .map(|r| &r.root)
+        .filter(|r| path.starts_with(&r.path) && path != r.path)
+        .max_by_key(|r| r.path.components().count());
+    let Some(root) = root else {
+        return fit::shorten_path(&format::path(path, home), cells);
+    };
+    let label = format::root_label(root, home, app.options.theme.separator());
+    let inside = path.strip_prefix(&root.path).unwrap_or(path);
+    let inside = inside.display().to_string();
+    let rest = cells.saturating_sub(fit::width(&label) + 2);
+    if rest < 12 {
+        return fit::shorten_path(&format::path(path, home), cells);
+    }
+    format!("{label}: {}", fit::shorten_path(&inside, rest))
 }
 
 fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {

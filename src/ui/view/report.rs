@@ -8,6 +8,7 @@ use ratatui::Frame;
 use super::confirm::dialog;
 use crate::actions::verify::VerifyReport;
 use crate::ui::app::{App, Report, View};
+use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::{fit, format, local_time, theme::Theme};
 
 /// Examples shown per problem.
@@ -18,16 +19,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, repo
     let home = app.options.home.as_deref();
     match report {
         Report::Verify(reports) => {
-            let bad = reports.iter().filter(|r| !r.ok).count();
-            let head = format!(
-                "Verified {}: {}",
-                format::plural(reports.len() as i64, "version"),
-                if bad == 0 {
-                    "all ok".to_string()
-                } else {
-                    format!("{bad} with problems")
-                }
-            );
+            let head = verify_title(reports);
             dialog(
                 frame,
                 area,
@@ -96,7 +88,7 @@ fn message_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
 /// Problems first; cut to fit the screen, saying how much was left out.
 fn verify_lines(reports: &[VerifyReport], area: Rect, app: &App) -> Vec<Line<'static>> {
     let theme = &app.options.theme;
-    let (bad, ok): (Vec<_>, Vec<_>) = reports.iter().partition(|r| !r.ok);
+    let (bad, ok): (Vec<_>, Vec<_>) = reports.iter().partition(|r| !r.ok || !r.checked());
     let mut lines: Vec<Line> = bad
         .into_iter()
         .chain(ok)
@@ -114,10 +106,50 @@ fn verify_lines(reports: &[VerifyReport], area: Rect, app: &App) -> Vec<Line<'st
     lines
 }
 
+/// `Verified 2 versions: all ok`, or how many have problems and how many could not be
+/// checked (encrypted and locked): "all ok" only when every one was checked.
+fn verify_title(reports: &[VerifyReport]) -> String {
+    let bad = reports.iter().filter(|r| !r.ok).count();
+    let unchecked = reports.iter().filter(|r| r.ok && !r.checked()).count();
+    let mut verdict = Vec::new();
+    if bad > 0 {
+        verdict.push(format!("{bad} with problems"));
+    }
+    if unchecked > 0 {
+        verdict.push(format!("{unchecked} not checked (encrypted)"));
+    }
+    if verdict.is_empty() {
+        verdict.push("all ok".into());
+    }
+    format!(
+        "Verified {}: {}",
+        format::plural(reports.len() as i64, "version"),
+        verdict.join(", ")
+    )
+}
+
+/// `   u unlocks it, then v checks its rows`, from the keymap.
+fn unlock_hint() -> String {
+    let key = |a, s| keymap::key_for(a, s).map(|k| k.label());
+    match (
+        key(Action::Unlock, Scope::Versions),
+        key(Action::Verify, Scope::Versions),
+    ) {
+        (Some(u), Some(v)) => format!("   {u} unlocks it, then {v} checks its rows"),
+        _ => String::new(),
+    }
+}
+
 fn report_lines(r: &VerifyReport, app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let home = app.options.home.as_deref();
-    let name = fit::shorten_path(&format::path(&r.path, home), 40);
-    let mut lines = vec![if r.ok {
+    let name = super::confirm::place(app, &r.path, 40);
+    let unchecked = r.ok && !r.checked();
+    let mut lines = vec![if unchecked {
+        // Its rows are in the encrypted Manifest.db: nothing was checked, so no "ok".
+        Line::from(vec![
+            Span::raw(format!(" {name} ")),
+            Span::styled("not checked: encrypted", theme.warn()),
+        ])
+    } else if r.ok {
         Line::from(vec![
             Span::raw(format!(" {name} ")),
             Span::styled("ok", theme.good()),
@@ -135,6 +167,9 @@ fn report_lines(r: &VerifyReport, app: &App, theme: &Theme) -> Vec<Line<'static>
             ),
         ])
     }];
+    if unchecked {
+        lines.push(Line::from(Span::styled(unlock_hint(), theme.muted())));
+    }
     for p in &r.problems {
         lines.push(Line::from(Span::styled(
             format!("   {}: {}", p.kind.label(), format::count(p.count)),
