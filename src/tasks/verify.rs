@@ -1,5 +1,8 @@
 //! The verify job: each version checked in turn against its manifest, rows counted as
-//! progress (at most every [`THROTTLE`]), the cancel flag looked at between versions.
+//! progress (at most every [`THROTTLE`]), the cancel flag looked at between versions. An
+//! encrypted version unlocked in this run is checked with its keys (its rows from the
+//! decrypted manifest); a locked one is "not checked: encrypted", with the reason when a
+//! password was tried on it.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -25,7 +28,8 @@ pub fn run(ctx: &Ctx, paths: &[PathBuf], library: &Library, unlocks: &Unlocks) -
         let mut last = Instant::now();
         let options = VerifyOptions {
             unlocked: unlocks.get(path),
-            ..VerifyOptions::default()
+            deep: false,
+            locked_reason: unlocks.locked(path).map(|l| l.reason.clone()),
         };
         let report = verify_with(version, &options, |p| {
             if last.elapsed() >= THROTTLE {

@@ -115,7 +115,7 @@ mod state {
     //! again; Esc while the key is derived cancels the job.
 
     use backtop::tasks::{JobEvent, JobKind, Outcome, UnlockOutcome, UnlockResult};
-    use backtop::ui::app::{Pane, UnlockPhase};
+    use backtop::ui::app::{AfterUnlock, Pane, UnlockPhase};
     use backtop::ui::Effect;
     use crossterm::event::KeyCode;
 
@@ -143,6 +143,18 @@ mod state {
                 elapsed: std::time::Duration::from_millis(2100),
             })),
         )
+    }
+
+    /// Types the password at the open prompt, sends it, and answers with `result` (opening
+    /// both of the iPad's versions when it is `Opened`); the effects of the answer.
+    fn answer(app: &mut backtop::ui::app::App, result: UnlockResult) -> Vec<Effect> {
+        feed(app, SECRET.chars().map(ch));
+        feed(app, [key(KeyCode::Enter)]);
+        let opened: &[&str] = match result {
+            UnlockResult::Opened => &["ipad-live", "ipad-interrupted"],
+            _ => &[],
+        };
+        feed(app, [outcome(result, opened)])
     }
 
     #[test]
@@ -203,15 +215,7 @@ mod state {
     fn a_success_unlocks_the_device_s_versions_and_u_is_no_longer_offered() {
         let mut app = on_ipad();
         feed(&mut app, [ch('u')]);
-        feed(&mut app, SECRET.chars().map(ch));
-        feed(&mut app, [key(KeyCode::Enter)]);
-        let effects = feed(
-            &mut app,
-            [outcome(
-                UnlockResult::Opened,
-                &["ipad-live", "ipad-interrupted"],
-            )],
-        );
+        let effects = answer(&mut app, UnlockResult::Opened);
         assert_eq!(
             effects,
             [Effect::Rescan],
@@ -231,5 +235,54 @@ mod state {
             [Effect::Browse(p("ipad-live"))],
             "opens without a prompt"
         );
+    }
+
+    #[test]
+    fn verifying_a_locked_version_asks_first_then_verifies_with_the_keys() {
+        let mut app = on_ipad();
+        let effects = feed(&mut app, [ch('v')]);
+        assert!(effects.is_empty(), "{effects:?}");
+        let prompt = app
+            .unlock_prompt()
+            .expect("v on a locked version asks first");
+        assert_eq!(prompt.then, AfterUnlock::Verify(vec![p("ipad-live")]));
+        assert_eq!(prompt.scope, [p("ipad-live"), p("ipad-interrupted")]);
+        let shown = screen(&mut app, 100, 30);
+        assert!(
+            shown.contains("Then it is verified (Esc: verify without the password)."),
+            "{shown}"
+        );
+        answer(&mut app, UnlockResult::WrongPassword);
+        assert!(app.unlock_prompt().is_some(), "a wrong password asks again");
+        let effects = answer(&mut app, UnlockResult::Opened);
+        assert_eq!(
+            effects,
+            [Effect::Rescan, Effect::Verify(vec![p("ipad-live")])]
+        );
+        assert!(app.unlock_prompt().is_none());
+        // Unlocked now: v verifies at once.
+        let effects = feed(&mut app, [ch('v')]);
+        assert_eq!(effects, [Effect::Verify(vec![p("ipad-live")])]);
+    }
+
+    #[test]
+    fn esc_at_the_verify_prompt_verifies_the_marked_versions_without_the_password() {
+        let mut app = on_ipad();
+        feed(&mut app, [ch(' '), ch('j'), ch(' ')]);
+        assert_eq!(app.targets(), [p("ipad-live"), p("ipad-interrupted")]);
+        feed(&mut app, [ch('v')]);
+        let prompt = app
+            .unlock_prompt()
+            .expect("the marks are locked: v asks first");
+        assert_eq!(prompt.target, p("ipad-interrupted"), "the selected one");
+        assert_eq!(prompt.scope, [p("ipad-live"), p("ipad-interrupted")]);
+        assert!(screen(&mut app, 100, 30).contains("Then 2 versions are verified"));
+        let effects = feed(&mut app, [key(KeyCode::Esc)]);
+        assert_eq!(
+            effects,
+            [Effect::Verify(vec![p("ipad-live"), p("ipad-interrupted")])]
+        );
+        assert!(app.unlock_prompt().is_none());
+        assert!(app.unlocked.is_empty());
     }
 }

@@ -46,11 +46,13 @@ impl App {
             _ if self.busy() => {}
             Action::Verify => {
                 let paths = self.targets();
-                return if paths.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![Effect::Verify(paths)]
-                };
+                if paths.is_empty() {
+                    return Vec::new();
+                }
+                // An encrypted version not unlocked yet: its password first.
+                return self
+                    .unlock_to_verify(&paths)
+                    .unwrap_or_else(|| vec![Effect::Verify(paths)]);
             }
             Action::Delete if whole_device => return self.delete_device(),
             Action::Delete => {

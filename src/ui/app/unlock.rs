@@ -1,5 +1,5 @@
-//! The password prompt of an encrypted version (`u` in the versions pane, or opening a locked
-//! version): masked input, then the key derivation as a background job with a spinner and
+//! The password prompt of an encrypted version (`u` in the versions pane, opening a locked
+//! version, or verifying one): masked input, then the key derivation as a background job with a spinner and
 //! its elapsed time, Esc to cancel, "wrong password" to try again. Once a version is
 //! unlocked the dashboard rescans (the scan categorizes it from its decrypted manifest), and
 //! knows only *that* it is ([`App::unlocked`]); the keys stay with the
@@ -7,7 +7,7 @@
 //! Enter, inside the job's request (zeroized when the job ends).
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -71,12 +71,15 @@ pub enum UnlockPhase {
 }
 
 /// What to do once the version is unlocked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AfterUnlock {
     /// Nothing more (`u`).
     Stay,
     /// Open it in the browser (it was being opened).
     Browse,
+    /// Verify these versions (`v`): with the keys of those the password opened, and also when
+    /// the prompt is closed with Esc (a locked one is then "not checked: encrypted").
+    Verify(Vec<PathBuf>),
 }
 
 /// The password prompt.
@@ -137,17 +140,58 @@ impl App {
             });
             return Vec::new();
         }
-        let device = self.device();
-        let scope = device.map_or_else(Vec::new, |d| {
-            d.versions
-                .iter()
-                .filter(|v| v.encrypted && !self.unlocked.contains(&v.path))
-                .map(|v| v.path.clone())
-                .collect()
-        });
+        self.push_prompt(version.path, Vec::new(), then);
+        Vec::new()
+    }
+
+    /// Before verifying `paths`: when one of them is encrypted and not unlocked yet, asks for
+    /// the password (tried on each of them that is locked and on the device's other encrypted
+    /// versions) and verifies once it is answered or the prompt is closed. `None` when no
+    /// password is needed.
+    pub(super) fn unlock_to_verify(&mut self, paths: &[PathBuf]) -> Option<Vec<Effect>> {
+        let locked: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| self.is_locked(p))
+            .cloned()
+            .collect();
+        // The selected version first, when it is one of them: its device names the prompt.
+        let target = self
+            .version()
+            .map(|v| v.path.clone())
+            .filter(|p| locked.contains(p))
+            .or_else(|| locked.first().cloned())?;
+        self.push_prompt(target, locked, AfterUnlock::Verify(paths.to_vec()));
+        Some(Vec::new())
+    }
+
+    fn is_locked(&self, path: &Path) -> bool {
+        !self.unlocked.contains(path)
+            && self
+                .library
+                .versions()
+                .any(|v| v.path == path && v.encrypted)
+    }
+
+    /// Opens the prompt for `target`; the password is also tried on `also` and on the other
+    /// locked versions of `target`'s device.
+    fn push_prompt(&mut self, target: PathBuf, also: Vec<PathBuf>, then: AfterUnlock) {
+        let device = self
+            .library
+            .devices
+            .iter()
+            .find(|d| d.versions.iter().any(|v| v.path == target));
+        let mut scope = also;
+        if !scope.contains(&target) {
+            scope.insert(0, target.clone());
+        }
+        for v in device.into_iter().flat_map(|d| &d.versions) {
+            if v.encrypted && !self.unlocked.contains(&v.path) && !scope.contains(&v.path) {
+                scope.push(v.path.clone());
+            }
+        }
         let device = device.map_or_else(|| "this device".into(), |d| d.display_name().to_string());
         self.views.push(View::Unlock(Box::new(UnlockPrompt {
-            target: version.path,
+            target,
             device,
             scope,
             input: Secret::default(),
@@ -155,7 +199,6 @@ impl App {
             error: None,
             then,
         })));
-        Vec::new()
     }
 
     /// An action for the prompt when it takes the keys.
@@ -190,12 +233,18 @@ impl App {
                     UnlockPhase::Deriving { job, .. } => job,
                     UnlockPhase::Typing => None,
                 };
+                let then = prompt.then.clone();
                 self.views.close(ViewKind::Unlock);
                 if deriving {
                     self.status =
                         Some("unlock cancelled: the key derivation stops, nothing is kept".into());
                 }
-                return Some(job.map(Effect::Cancel).into_iter().collect());
+                let mut effects: Vec<Effect> = job.map(Effect::Cancel).into_iter().collect();
+                if let AfterUnlock::Verify(paths) = then {
+                    // Verified without the password: what it can check (plists, state).
+                    effects.push(Effect::Verify(paths));
+                }
+                return Some(effects);
             }
             Action::Quit => return None,
             _ => {}
@@ -258,15 +307,20 @@ impl App {
             UnlockResult::Failed(why) => {
                 self.views.close(ViewKind::Unlock);
                 self.status = Some(format!("cannot unlock this version: {why}"));
-                Vec::new()
+                match prompt.map(|p| p.then) {
+                    Some(AfterUnlock::Verify(paths)) => vec![Effect::Verify(paths)],
+                    _ => Vec::new(),
+                }
             }
             UnlockResult::Opened => {
                 self.views.close(ViewKind::Unlock);
                 self.status = Some(unlocked_line(&outcome));
                 // The scan categorizes the versions now unlocked (their breakdown and apps).
                 let mut effects = vec![Effect::Rescan];
-                if prompt.is_some_and(|p| p.then == AfterUnlock::Browse) {
-                    effects.extend(self.browse_selected());
+                match prompt.map(|p| p.then) {
+                    Some(AfterUnlock::Browse) => effects.extend(self.browse_selected()),
+                    Some(AfterUnlock::Verify(paths)) => effects.push(Effect::Verify(paths)),
+                    _ => {}
                 }
                 effects
             }

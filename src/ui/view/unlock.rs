@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::browser::spinner;
 use super::confirm::dialog;
-use crate::ui::app::{App, UnlockPhase, UnlockPrompt, View};
+use crate::ui::app::{AfterUnlock, App, UnlockPhase, UnlockPrompt, View};
 use crate::ui::format;
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, p: &UnlockPrompt) {
@@ -39,6 +39,19 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, p: &
     }
     if let Some(error) = &p.error {
         lines.push(Line::from(Span::styled(format!(" {error}"), theme.bad())));
+    }
+    if let AfterUnlock::Verify(paths) = &p.then {
+        lines.push(Line::from(Span::styled(
+            format!(
+                " Then {} verified (Esc: verify without the password).",
+                if paths.len() == 1 {
+                    "it is".to_string()
+                } else {
+                    format!("{} are", format::plural(paths.len() as i64, "version"))
+                }
+            ),
+            theme.muted(),
+        )));
     }
     if p.scope.len() > 1 {
         lines.push(Line::from(Span::styled(

@@ -2,11 +2,12 @@
 //! password its breakdown is "encrypted"; the unlock job keeps the keys, and the next scan
 //! categorizes the version from its decrypted manifest (categories, top apps), again at every
 //! later scan; the size cache keeps it only as it is without the password (no category but
-//! encrypted and metadata, no app).
+//! encrypted and metadata, no app). A verify of a version a wrong password left locked says so.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use backtop::actions::verify::{VerifyReport, NOTE_LOCKED};
 use backtop::cli::RootArgs;
 use backtop::commands::context::RunRoots;
 use backtop::commands::host::DashboardHost;
@@ -24,6 +25,29 @@ use crossbeam_channel::{unbounded, Receiver};
 use super::fixture;
 
 const WAIT: Duration = Duration::from_secs(60);
+
+/// The dashboard's host on the encrypted test iPad written under `tmp`, its size cache at
+/// `cache`: the host, its messages, the version's folder.
+fn host_on_the_ipad(tmp: &Path, cache: &Path) -> (DashboardHost, Receiver<Msg>, PathBuf) {
+    let root = tmp.join("root");
+    let version = fixture::write(&root, &fixture::spec(ManifestFormat::Db));
+    let args = RootArgs {
+        roots: vec![root],
+        only: true,
+        ..RootArgs::default()
+    };
+    let run = RunRoots::resolve(&args, &[]).expect("roots");
+    let library = run.discover();
+    let sizing = DashboardHost::sizing(ScanOptions {
+        cache: Some(cache.to_path_buf()),
+        threads: 1,
+        simulated_disks: None,
+    });
+    let mut host = DashboardHost::new(run, library, false, sizing);
+    let (tx, rx) = unbounded();
+    host.connect(tx);
+    (host, rx, version)
+}
 
 /// The messages of the next job, to its end.
 fn job(rx: &Receiver<Msg>) -> Vec<JobEvent> {
@@ -57,6 +81,38 @@ fn scan(host: &mut DashboardHost, rx: &Receiver<Msg>, version: &Path) -> Version
         .expect("the version was sized")
 }
 
+/// Unlocks `version` with `password`; the job's result.
+fn unlock(
+    host: &mut DashboardHost,
+    rx: &Receiver<Msg>,
+    version: &Path,
+    password: &str,
+) -> UnlockResult {
+    host.perform(Effect::Unlock(UnlockRequest {
+        target: version.to_path_buf(),
+        scope: vec![version.to_path_buf()],
+        password: Password::from(password),
+    }));
+    let Some(JobEvent::Done(Outcome::Unlocked(outcome))) = job(rx).pop() else {
+        panic!("the unlock job ends with its outcome");
+    };
+    outcome.result
+}
+
+/// The dashboard's verify of `version` (its `v`), through the host's job.
+fn verify(host: &mut DashboardHost, rx: &Receiver<Msg>, version: &Path) -> VerifyReport {
+    host.perform(Effect::Verify(vec![version.to_path_buf()]));
+    let Some(JobEvent::Done(Outcome::Verified {
+        mut reports,
+        cancelled: false,
+    })) = job(rx).pop()
+    else {
+        panic!("the verify job ends with its reports");
+    };
+    assert_eq!(reports.len(), 1);
+    reports.remove(0)
+}
+
 fn categories(usage: &VersionUsage) -> Vec<Category> {
     usage.categories.keys().copied().collect()
 }
@@ -64,24 +120,8 @@ fn categories(usage: &VersionUsage) -> Vec<Category> {
 #[test]
 fn the_scan_after_an_unlock_categorizes_the_version_and_the_cache_learns_nothing_of_it() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("root");
-    let version: PathBuf = fixture::write(&root, &fixture::spec(ManifestFormat::Db));
     let cache = tmp.path().join("sizes.bin");
-    let args = RootArgs {
-        roots: vec![root],
-        only: true,
-        ..RootArgs::default()
-    };
-    let run = RunRoots::resolve(&args, &[]).expect("roots");
-    let library = run.discover();
-    let sizing = DashboardHost::sizing(ScanOptions {
-        cache: Some(cache.clone()),
-        threads: 1,
-        simulated_disks: None,
-    });
-    let mut host = DashboardHost::new(run, library, false, sizing);
-    let (tx, rx) = unbounded();
-    host.connect(tx);
+    let (mut host, rx, version) = host_on_the_ipad(tmp.path(), &cache);
 
     let locked = scan(&mut host, &rx, &version);
     assert_eq!(
@@ -90,15 +130,10 @@ fn the_scan_after_an_unlock_categorizes_the_version_and_the_cache_learns_nothing
     );
     assert!(locked.top_apps.is_empty());
 
-    host.perform(Effect::Unlock(UnlockRequest {
-        target: version.clone(),
-        scope: vec![version.clone()],
-        password: Password::from(DEMO_PASSWORD),
-    }));
-    let Some(JobEvent::Done(Outcome::Unlocked(outcome))) = job(&rx).pop() else {
-        panic!("the unlock job ends with its outcome");
-    };
-    assert_eq!(outcome.result, UnlockResult::Opened);
+    assert_eq!(
+        unlock(&mut host, &rx, &version, DEMO_PASSWORD),
+        UnlockResult::Opened
+    );
 
     for _ in 0..2 {
         // Every scan while the keys are held categorizes it afresh (never from the cache).
@@ -134,5 +169,33 @@ fn the_scan_after_an_unlock_categorizes_the_version_and_the_cache_learns_nothing
             "no app name in the cache"
         );
     }
+    host.shutdown();
+}
+
+/// (ui_verify_encrypted checks the rows of an unlocked version; this, the reason of one that
+/// a wrong password left locked.)
+#[test]
+fn a_verify_after_a_wrong_password_says_why_the_version_stays_locked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut host, rx, version) = host_on_the_ipad(tmp.path(), &tmp.path().join("sizes.bin"));
+    let locked = verify(&mut host, &rx, &version);
+    assert!(!locked.checked());
+    assert_eq!((locked.rows_checked, locked.files_on_disk), (0, 0));
+    assert_eq!(locked.notes, [NOTE_LOCKED]);
+
+    assert_eq!(
+        unlock(&mut host, &rx, &version, "not-the-password"),
+        UnlockResult::WrongPassword
+    );
+    let wrong = verify(&mut host, &rx, &version);
+    assert!(!wrong.checked());
+    assert_eq!(wrong.notes.len(), 2, "{:?}", wrong.notes);
+    assert_eq!(wrong.notes[0], NOTE_LOCKED);
+    assert!(
+        wrong.notes[1].starts_with("not unlocked: wrong password"),
+        "{:?}",
+        wrong.notes
+    );
+    assert!(!wrong.notes[1].contains("not-the-password"));
     host.shutdown();
 }
