@@ -50,6 +50,7 @@ mod ui_diff;
 mod ui_figures;
 mod ui_figures_narrow;
 mod ui_figures_time;
+mod ui_help;
 mod ui_keys;
 mod ui_loop;
 mod ui_pty;

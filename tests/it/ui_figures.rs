@@ -252,7 +252,7 @@ fn roots_and_volumes_are_labelled_by_what_they_are() {
 fn the_help_defines_the_kinds_and_reclaimable() {
     let mut app = scanned(options(true, false, false));
     app.update(ch('?'));
-    let text = screen(&mut app, 100, 200);
+    let text = screen(&mut app, 100, 300);
     for line in [
         "Kinds: live = the folder the backup app writes its next backup into;",
         "Reclaimable (header): what pruning old versions frees, as prune",

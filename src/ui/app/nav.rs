@@ -31,8 +31,12 @@ impl App {
 
     /// The last first line of the help overlay.
     pub(super) fn help_max(&self) -> usize {
-        let inner = help::height(self.size.1).saturating_sub(2) as usize;
-        help::line_count().saturating_sub(inner)
+        help::line_count(self.size.0, self.options.read_only).saturating_sub(self.help_page())
+    }
+
+    /// Lines the help overlay shows at once (what a page scrolls it by).
+    fn help_page(&self) -> usize {
+        help::height(self.size.1).saturating_sub(2).max(1) as usize
     }
 
     fn move_cursor(&mut self, delta: isize) {
@@ -65,6 +69,9 @@ impl App {
 
     /// Rows a page holds in the focused pane (or the roots report).
     pub(super) fn page(&self) -> usize {
+        if matches!(self.views.top(), Some(View::Help { .. })) {
+            return self.help_page();
+        }
         let roots = matches!(self.views.top(), Some(View::Roots { .. }));
         if roots || (self.views.is_empty() && self.roots_in_main()) {
             return self.roots_page();

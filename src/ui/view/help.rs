@@ -2,6 +2,7 @@
 //! Generated from [`keymap::BINDINGS`], never kept by hand.
 
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
@@ -62,14 +63,10 @@ const NOTES: [&str; 4] = [
     "Marked sets are computed together.",
 ];
 
-/// How many lines the overlay has: a heading and a blank line per scope, a line per
-/// binding, and the notes.
-pub fn line_count() -> usize {
-    let scopes = ORDER
-        .iter()
-        .filter(|s| keymap::BINDINGS.iter().any(|r| r.scope == **s))
-        .count();
-    keymap::BINDINGS.len() + 2 * scopes + USAGE.len() + 1 + NOTES.len() + super::legend::LINE_COUNT
+/// How many lines the overlay has in a terminal `width` cells wide: a heading and a blank
+/// line per scope, a line per binding (more when its description wraps), and the notes.
+pub fn line_count(width: u16, read_only: bool) -> usize {
+    lines_for(inner_width(width), &Theme::new(false, false), read_only).len()
 }
 
 /// Height of the overlay in a terminal `height` rows tall.
@@ -77,9 +74,29 @@ pub fn height(height: u16) -> u16 {
     height.saturating_sub(2)
 }
 
-/// The overlay's lines.
-pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+/// Width of the overlay in a terminal `width` cells wide.
+fn width(width: u16) -> u16 {
+    72.min(width.saturating_sub(4))
+}
+
+/// Cells inside the overlay's border.
+fn inner_width(terminal: u16) -> usize {
+    width(terminal).saturating_sub(2) as usize
+}
+
+/// Cells before a binding's description: two of indent and the keys.
+const KEYS_W: usize = 18;
+
+/// The overlay's lines, for a terminal `terminal` cells wide.
+pub(crate) fn lines(app: &App, theme: &Theme, terminal: u16) -> Vec<Line<'static>> {
+    lines_for(inner_width(terminal), theme, app.options.read_only)
+}
+
+/// The overlay's lines `inner` cells wide: a description longer than its room goes on under
+/// itself instead of being cut.
+fn lines_for(inner: usize, theme: &Theme, read_only: bool) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    let room = inner.saturating_sub(KEYS_W).max(16);
     for scope in ORDER {
         let rows: Vec<_> = keymap::BINDINGS
             .iter()
@@ -93,18 +110,24 @@ pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             theme.heading(),
         )));
         for row in rows {
-            let off = app.options.read_only && matches!(row.action, Action::Delete | Action::Prune);
-            let mut spans = vec![
-                Span::styled(
-                    format!("  {}", fit::pad(&keymap::keys_label(row), 16)),
-                    theme.key(),
-                ),
-                Span::raw(row.help.to_string()),
-            ];
-            if off {
-                spans.push(Span::styled(" (off: read-only)", theme.warn()));
+            let off = read_only && matches!(row.action, Action::Delete | Action::Prune);
+            let text = if off {
+                format!("{} (off: read-only)", row.help)
+            } else {
+                row.help.to_string()
+            };
+            for (i, part) in fit::wrap(&text, room).into_iter().enumerate() {
+                let keys = if i == 0 {
+                    format!("  {}", fit::pad(&keymap::keys_label(row), KEYS_W - 2))
+                } else {
+                    " ".repeat(KEYS_W)
+                };
+                let style = if off { theme.warn() } else { Style::new() };
+                out.push(Line::from(vec![
+                    Span::styled(keys, theme.key()),
+                    Span::styled(part, style),
+                ]));
             }
-            out.push(Line::from(spans));
         }
         out.push(Line::raw(""));
     }
@@ -121,14 +144,10 @@ pub(crate) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
     let theme = &app.options.theme;
-    let rect = centered(
-        area,
-        72.min(area.width.saturating_sub(4)),
-        area.height.saturating_sub(2),
-    );
-    let body = lines(app, theme);
+    let rect = centered(area, width(area.width), area.height.saturating_sub(2));
+    let body = lines(app, theme, area.width);
     let block = pane(title("Help: keys".into(), theme), true, theme);
-    debug_assert_eq!(body.len(), line_count());
+    debug_assert_eq!(body.len(), line_count(area.width, app.options.read_only));
     let inner_h = rect.height.saturating_sub(2) as usize;
     let scroll = scroll.min(body.len().saturating_sub(inner_h)) as u16;
     frame.render_widget(Clear, rect);

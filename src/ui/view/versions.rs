@@ -276,11 +276,10 @@ fn detail(app: &App, width: usize, theme: &Theme) -> Line<'static> {
         return Line::from(Span::styled("no versions", theme.muted()));
     };
     if let Some(problem) = &v.problem {
-        let style = state_style(v.state, theme);
-        return Line::from(vec![
-            Span::styled(format!("{}: ", v.state.label()), style),
-            Span::styled(problem.clone(), style),
-        ]);
+        // Cut with a mark; the details (`i`) give it whole.
+        let text = format!("{}: {problem}", v.state.label());
+        let text = fit::truncate(&text, width);
+        return Line::from(Span::styled(text, state_style(v.state, theme)));
     }
     if let Some(err) = app.results.failed.get(&v.path) {
         return Line::from(Span::styled(format!("could not size: {err}"), theme.bad()));
