@@ -64,16 +64,16 @@ const SYSTEM: &[&str] = &[
 ];
 
 /// `\040` (space), `\011` (tab), `\012` (newline) and `\134` (backslash) as the kernel writes
-/// them in mount paths, made the characters again.
-fn unescape(field: &str) -> String {
-    let bytes = field.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+/// them in mount paths, made the bytes again; every other byte is kept as it is (a mount point
+/// need not be UTF-8).
+fn unescape(field: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(field.len());
     let mut i = 0;
-    while i < bytes.len() {
-        let octal = bytes
+    while i < field.len() {
+        let octal = field
             .get(i + 1..i + 4)
             .filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
-        match (bytes[i], octal) {
+        match (field[i], octal) {
             (b'\\', Some(d)) => {
                 let value = d.iter().fold(0u32, |n, b| n * 8 + u32::from(b - b'0'));
                 out.push(u8::try_from(value).unwrap_or(b'?'));
@@ -85,24 +85,41 @@ fn unescape(field: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
+}
+
+/// A path from a mount table's bytes: exact on Unix, lossy elsewhere (there is no such table).
+fn path_of(bytes: Vec<u8>) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
 
 /// The mounts of a `/proc/self/mountinfo` text. A line is `id parent major:minor root
 /// mount-point options [optional fields…] - fs-type source super-options`; lines that do not
-/// read so are skipped.
-pub fn parse_mountinfo(text: &str) -> Vec<Mount> {
-    text.lines()
+/// read so are skipped. The table is bytes, not text: a mount point that is not UTF-8 (a
+/// drive labelled in Latin-1) keeps its bytes, and costs no other line.
+pub fn parse_mountinfo(text: impl AsRef<[u8]>) -> Vec<Mount> {
+    let text_of = |field: &[u8]| String::from_utf8_lossy(&unescape(field)).into_owned();
+    text.as_ref()
+        .split(|&b| b == b'\n')
         .filter_map(|line| {
-            let (before, after) = line.split_once(" - ")?;
-            let point = before.split(' ').nth(4)?;
-            let mut rest = after.split(' ');
+            let dash = line.windows(3).position(|w| w == b" - ")?;
+            let (before, after) = (&line[..dash], &line[dash + 3..]);
+            let point = before.split(|&b| b == b' ').nth(4)?;
+            let mut rest = after.split(|&b| b == b' ');
             let fs_type = rest.next()?;
-            let source = rest.next().unwrap_or("");
+            let source = rest.next().unwrap_or(b"");
             Some(Mount {
-                point: PathBuf::from(unescape(point)),
-                fs_type: unescape(fs_type),
-                source: unescape(source),
+                point: path_of(unescape(point)),
+                fs_type: text_of(fs_type),
+                source: text_of(source),
             })
         })
         .collect()
@@ -148,9 +165,12 @@ pub fn current() -> Option<Vec<Mount>> {
     if !cfg!(target_os = "linux") {
         return None;
     }
-    std::fs::read_to_string("/proc/self/mountinfo")
-        .ok()
-        .map(|text| parse_mountinfo(&text))
+    read_table(Path::new("/proc/self/mountinfo"))
+}
+
+/// The mount table in the `mountinfo` file at `path`; `None` when it cannot be read.
+pub fn read_table(path: &Path) -> Option<Vec<Mount>> {
+    std::fs::read(path).ok().map(parse_mountinfo)
 }
 
 #[cfg(test)]
@@ -211,14 +231,50 @@ not a mountinfo line
 
     #[test]
     fn escapes_of_every_kind() {
-        assert_eq!(unescape(r"a\040b\011c\012d\134e"), "a b\tc\nd\\e");
+        assert_eq!(unescape(br"a\040b\011c\012d\134e"), b"a b\tc\nd\\e");
         assert_eq!(
-            unescape(r"trailing\04"),
-            r"trailing\04",
+            unescape(br"trailing\04"),
+            br"trailing\04",
             "a cut escape stays"
         );
-        assert_eq!(unescape(r"\xyz"), r"\xyz");
-        assert_eq!(unescape(r"caf\303\251"), "café", "bytes of UTF-8 join up");
+        assert_eq!(unescape(br"\xyz"), br"\xyz");
+        assert_eq!(
+            unescape(br"caf\303\251"),
+            "café".as_bytes(),
+            "bytes of UTF-8 join up"
+        );
+    }
+
+    /// The kernel writes a mount point's bytes as they are (only space, tab, newline and
+    /// backslash escaped): a USB drive labelled in Latin-1 puts a byte that is not UTF-8 in
+    /// the table. That line must not cost the rest of the table, and its path keeps its bytes.
+    #[cfg(unix)]
+    #[test]
+    fn a_mount_point_that_is_not_utf8_keeps_the_table_and_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("mountinfo");
+        let mut text = SAMPLE.as_bytes().to_vec();
+        text.extend_from_slice(b"97 27 8:65 / /media/caf\xe9 rw,relatime - vfat /dev/sde1 rw\n");
+        text.extend_from_slice(b"98 27 8:81 / /media/na\\357ve\\040x rw - exfat /dev/sdf1 rw\n");
+        std::fs::write(&file, &text).unwrap();
+        let mounts = read_table(&file).expect("one odd name does not lose the table");
+        let volumes = volume_mounts(&mounts);
+        let bytes: Vec<&[u8]> = volumes.iter().map(|p| p.as_os_str().as_bytes()).collect();
+        assert_eq!(
+            bytes,
+            [
+                &b"/run/media/anna/Backup Drive"[..],
+                b"/media/OLDMAC",
+                b"/srv/nas share",
+                b"/net/tower",
+                b"/home/anna/usb",
+                b"/media/caf\xe9",
+                b"/media/na\xefve x",
+            ]
+        );
+        let root = volumes[5].join("iMazing.Backups");
+        assert_eq!(mount_point_of(&root, &mounts), Some(volumes[5].as_path()));
     }
 
     #[test]
