@@ -8,12 +8,14 @@
 //! - [`compare`] reads each manifest once ([`rows`]: Manifest.db with its raw `MBFile` blobs,
 //!   Manifest.mbdb with inline metadata) and decodes only the blobs of files that differ.
 //! - [`diff_versions`] does both for two [`Version`]s.
+//! - [`what_deleting_loses`]: the files only in the versions to be deleted ([`loss`]).
 //!
 //! Only regular files are compared; folders and links are not. Pure: no terminal, no
 //! threads.
 
 pub mod compare;
 pub mod domains;
+pub mod loss;
 pub mod rows;
 pub mod source;
 
@@ -23,6 +25,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use compare::compare;
+pub use loss::{what_deleting_loses, Loss, LossTally};
 pub use rows::FileMeta;
 pub use source::{open_source, open_source_with, DiffError, Source, LOCKED_REASON};
 

@@ -208,7 +208,7 @@ pub fn compare<'a>(
 
 /// The fileID as 20 bytes; a row whose stored fileID is not 40 hex digits is keyed by
 /// `sha1(domain-path)`, what the fileID should have been.
-fn key(row: &Row<'_>) -> [u8; 20] {
+pub(super) fn key(row: &Row<'_>) -> [u8; 20] {
     parse_file_id(row.file_id).unwrap_or_else(|| {
         let mut h = Sha1::new();
         h.update(row.domain);

@@ -18,7 +18,7 @@ use crate::library::error::{Error, Result};
 use crate::library::manifest::{decode_mbfile, Fields, Kind};
 
 /// What a diff compares of a file: the size and mtime its manifest row gives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct FileMeta {
     /// Size of the plain contents in bytes.
     pub size: u64,
