@@ -20,7 +20,7 @@ use super::verify_rows::{check_manifest_rows, check_unlisted, RowCheck};
 use crate::library::manifest::{probe_db, ManifestError};
 use crate::library::plists::bounded;
 use crate::library::unlock::UnlockedVersion;
-use crate::library::version_state::file_problem;
+use crate::library::version_state::{file_problem, not_a_dictionary};
 use crate::library::{Error, ManifestFormat, Version};
 
 /// How many examples a report keeps per kind of problem.
@@ -270,7 +270,11 @@ struct Plists {
 
 fn read_plists(dir: &Path, problems: &mut Problems) -> Plists {
     let mut read = |name: &str| match bounded::value_from_file(&dir.join(name)) {
-        Ok(v) => Some(v),
+        Ok(v) if v.as_dictionary().is_some() => Some(v),
+        Ok(_) => {
+            problems.add(ProblemKind::UnreadablePlist, || not_a_dictionary(name));
+            None
+        }
         Err(e) => {
             problems.add(ProblemKind::UnreadablePlist, || file_problem(name, &e));
             None

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::verify::{ProblemKind, Problems, VerifyOptions, VerifyProgress};
 use crate::library::manifest::{content_path, file_id_hex, parse_file_id, Entry, Fields, Manifest};
 use crate::library::unlock::{self, UnlockedVersion};
-use crate::library::version_state::file_problem;
+use crate::library::version_state::{file_problem, MBDB_HEADER_ONLY};
 use crate::library::ManifestFormat;
 
 /// Report progress every this many rows.
@@ -103,6 +103,9 @@ pub fn check_manifest_rows(
     });
     match walked {
         Ok(pass) => {
+            if format == ManifestFormat::Mbdb && check.rows == 0 && pass.truncated_at.is_none() {
+                problems.add(ProblemKind::UnreadableManifest, || MBDB_HEADER_ONLY.into());
+            }
             if let Some(at) = pass.truncated_at {
                 problems.add(ProblemKind::UnreadableManifest, || {
                     format!(

@@ -47,6 +47,12 @@ enum Harm {
     Known(Damage),
     /// The file is replaced by an XML plist of [`DEEP`] nested arrays.
     Deep(&'static str),
+    /// The file is replaced by a binary plist of [`DEEP`] nested arrays.
+    DeepBinary(&'static str),
+    /// The file is replaced by a well-formed plist whose top level is an array.
+    NotDictionary(&'static str),
+    /// `Manifest.mbdb` is cut to its 6-byte header: no records at all.
+    HeaderOnlyMbdb,
     /// The file is replaced by a binary plist whose arrays share each other (2^40 values).
     SharedBomb(&'static str),
     /// The file is replaced by a FIFO.
@@ -70,6 +76,24 @@ const CASES: &[(&str, Harm, ManifestFormat, &str)] = &[
         Harm::Deep("Status.plist"),
         ManifestFormat::Db,
         "Status.plist nests deeper than 64 levels",
+    ),
+    (
+        "deep-manifest-plist",
+        Harm::Deep("Manifest.plist"),
+        ManifestFormat::Db,
+        "Manifest.plist nests deeper than 64 levels",
+    ),
+    (
+        "deep-binary-info-plist",
+        Harm::DeepBinary("Info.plist"),
+        ManifestFormat::Db,
+        "Info.plist nests deeper than 64 levels",
+    ),
+    (
+        "info-plist-array",
+        Harm::NotDictionary("Info.plist"),
+        ManifestFormat::Db,
+        "Info.plist is not a dictionary plist",
     ),
     (
         "shared-manifest-plist",
@@ -126,6 +150,18 @@ const CASES: &[(&str, Harm, ManifestFormat, &str)] = &[
         "Manifest.db is a symbolic link (not followed)",
     ),
     (
+        "manifest-db-to-dev-zero",
+        Harm::Link("Manifest.db", "/dev/zero"),
+        ManifestFormat::Db,
+        "Manifest.db is a symbolic link (not followed)",
+    ),
+    (
+        "manifest-db-folder",
+        Harm::Folder("Manifest.db"),
+        ManifestFormat::Db,
+        "Manifest.db is not a regular file",
+    ),
+    (
         "info-plist-folder",
         Harm::Folder("Info.plist"),
         ManifestFormat::Db,
@@ -178,6 +214,12 @@ const CASES: &[(&str, Harm, ManifestFormat, &str)] = &[
         Harm::Known(Damage::TruncatedMbdb),
         ManifestFormat::Mbdb,
         "Manifest.mbdb is truncated",
+    ),
+    (
+        "header-only-mbdb",
+        Harm::HeaderOnlyMbdb,
+        ManifestFormat::Mbdb,
+        "Manifest.mbdb holds no records (only its header)",
     ),
 ];
 
@@ -250,6 +292,9 @@ fn apply(
     match harm {
         Harm::Known(d) => damage::apply(dir, d, format, rng)?,
         Harm::Deep(file) => write(&replace(file)?, &deep_xml(DEEP))?,
+        Harm::DeepBinary(file) => write(&replace(file)?, &deep_binary(DEEP))?,
+        Harm::NotDictionary(file) => write(&replace(file)?, NOT_A_DICTIONARY)?,
+        Harm::HeaderOnlyMbdb => write(&replace("Manifest.mbdb")?, super::mbdb::MAGIC)?,
         Harm::SharedBomb(file) => write(&replace(file)?, &shared_bomb(40))?,
         Harm::Folder(file) => {
             let path = replace(file)?;
@@ -301,6 +346,37 @@ pub fn deep_xml(depth: usize) -> Vec<u8> {
     s += &"</array>".repeat(depth);
     s += "</dict></plist>\n";
     s.into_bytes()
+}
+
+/// A well-formed XML plist that is not a dictionary.
+const NOT_A_DICTIONARY: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<array><string>Device Name</string></array>\n</plist>\n";
+
+/// A binary plist of `depth` arrays, each holding the next (object `i` refers to `i + 1`; the
+/// last is empty): references and offsets 4 bytes wide.
+pub fn deep_binary(depth: usize) -> Vec<u8> {
+    let wide = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes();
+    let mut body = b"bplist00".to_vec();
+    let mut offsets = Vec::with_capacity(depth);
+    for i in 0..depth {
+        offsets.push(body.len());
+        if i + 1 == depth {
+            body.push(0xA0);
+        } else {
+            body.push(0xA1);
+            body.extend_from_slice(&wide(i + 1));
+        }
+    }
+    let table = body.len();
+    for &o in &offsets {
+        body.extend_from_slice(&wide(o));
+    }
+    body.extend_from_slice(&[0; 6]);
+    body.push(4); // offset size
+    body.push(4); // reference size
+    body.extend_from_slice(&u64::try_from(depth).unwrap_or(0).to_be_bytes());
+    body.extend_from_slice(&0u64.to_be_bytes());
+    body.extend_from_slice(&u64::try_from(table).unwrap_or(0).to_be_bytes());
+    body
 }
 
 /// A binary plist of `levels` arrays (fewer than 256), each holding the next one twice, the

@@ -40,7 +40,7 @@
 //! | `Manifest.db is not an SQLite database` | wrong header, and `Manifest.plist` says not encrypted |
 //! | `Manifest.db is a damaged SQLite database (<sqlite error>)` | right header, but SQLite cannot read it |
 //! | `Manifest.db has no Files table` | |
-//! | `Manifest.db is not a file` / `Manifest.mbdb is not a file` | a folder of that name |
+//! | `Manifest.db is not a regular file (a folder)` / same for `Manifest.mbdb` | a folder of that name |
 //! | `Manifest.db is a symbolic link (not followed)` / `… is not a regular file` | a link, a FIFO (same for `Manifest.mbdb`) |
 //! | `Manifest.db could not be read (<io error>)` / same for `Manifest.mbdb` | |
 //! | `Manifest.mbdb is empty (0 bytes)` | |

@@ -22,13 +22,19 @@ use super::sqlite;
 /// running ([`BackupState::InProgress`]) rather than stopped ([`BackupState::Interrupted`]).
 pub const IN_PROGRESS_WINDOW: Duration = Duration::from_secs(30 * 60);
 
+/// The sentence of a `Manifest.mbdb` with a valid header and not one record.
+pub const MBDB_HEADER_ONLY: &str = "Manifest.mbdb holds no records (only its header)";
+
+/// The sentence for a plist that parses but whose top level is not a dictionary.
+pub fn not_a_dictionary(name: &str) -> String {
+    format!("{name} is not a dictionary plist")
+}
+
 /// The sentence for a plist that could not be read.
 pub fn plist_problem(name: &str, error: &Error) -> String {
     match error {
         Error::Plist { .. } => format!("{name} is not a readable plist (truncated or corrupt)"),
-        Error::Invalid { .. } | Error::Sqlite { .. } | Error::Manifest(_) => {
-            format!("{name} is not a dictionary plist")
-        }
+        Error::Invalid { .. } | Error::Sqlite { .. } | Error::Manifest(_) => not_a_dictionary(name),
         Error::Io { .. } | Error::Refused { .. } => file_problem(name, error),
     }
 }
@@ -124,7 +130,7 @@ fn mbdb_records_problem(mbdb: &Path) -> Option<String> {
     }
     match records.truncated_at() {
         Some(at) => Some(format!("Manifest.mbdb is truncated: its record at byte {at} is cut short ({whole} whole records before it)")),
-        None if whole == 0 => Some("Manifest.mbdb holds no records (only its header)".to_string()),
+        None if whole == 0 => Some(MBDB_HEADER_ONLY.to_string()),
         None => None,
     }
 }
@@ -152,12 +158,12 @@ fn check_mbdb(dir: &Path) -> (ManifestFormat, Option<String>) {
     (ManifestFormat::Mbdb, problem)
 }
 
-/// The sentence for a manifest that is there but not a regular file: `is not a file` for a
-/// folder, else the [`SpecialFile`] words (a link, a FIFO).
+/// The sentence for a manifest that is there but not a regular file: the [`SpecialFile`] words
+/// (a link, a FIFO), with `(a folder)` after them for a folder; `verify` says the same.
 fn not_a_file(name: &str, meta: &fs::Metadata) -> String {
     match safe_fs::special_kind(meta) {
         Some(SpecialFile::Symlink) => format!("{name} {}", SpecialFile::Symlink),
-        _ if meta.is_dir() => format!("{name} is not a file"),
+        _ if meta.is_dir() => format!("{name} {} (a folder)", SpecialFile::NotRegular),
         _ => format!("{name} {}", SpecialFile::NotRegular),
     }
 }

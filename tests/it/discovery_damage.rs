@@ -147,7 +147,10 @@ fn hand_made_manifest_damage() {
     std::fs::remove_file(dir.join("Manifest.mbdb")).unwrap();
     std::fs::create_dir(&db).unwrap();
     let v = read(&dir, NOW);
-    assert_eq!(v.problem.as_deref(), Some("Manifest.db is not a file"));
+    assert_eq!(
+        v.problem.as_deref(),
+        Some("Manifest.db is not a regular file (a folder)")
+    );
 }
 
 #[test]

@@ -68,7 +68,7 @@ pub(super) fn verify_report<'a>(doc: &'a Value, name: &str) -> &'a Value {
 fn list_gives_every_damaged_version_its_reason() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = corpus(tmp.path());
-    assert!(lib.cases.len() >= 20, "{}", lib.cases.len());
+    assert!(lib.cases.len() >= 26, "{}", lib.cases.len());
     let (code, doc) = json_of(tmp.path(), &lib, &["list", "--json"]);
     assert_eq!(code, Some(0));
     assert_eq!(versions(&doc).len(), lib.cases.len() + 1);
