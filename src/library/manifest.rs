@@ -39,7 +39,7 @@ pub use entry::{Entry, Kind, Meta};
 pub use error::{ManifestError, Where};
 pub use fileid::{file_id_hex, parse_file_id};
 pub use index::{FileClass, ManifestIndex};
-pub use mbfile::{decode_mbfile, MbFile};
+pub use mbfile::{decode_mbfile, protection_class_name, MbFile};
 pub use open::{open_version, open_version_with, Opened};
 pub use probe::{probe_db, probe_db_knowing, MBDB_MAGIC, SQLITE_HEADER};
 pub use tree::{NodeId, NodeKind, NodeRef, Presence, Sort, Tree};

@@ -299,3 +299,15 @@ impl<'a> Archive<'a> {
         }
     }
 }
+
+/// The name of a file's data protection class (`ProtectionClass` of its record): when iOS lets
+/// apps read it. `None` for a number no file class uses.
+pub fn protection_class_name(class: u8) -> Option<&'static str> {
+    Some(match class {
+        1 => "A: complete, readable only while unlocked",
+        2 => "B: complete unless open",
+        3 => "C: after the first unlock since boot",
+        4 => "D: none, always readable",
+        _ => return None,
+    })
+}

@@ -96,6 +96,8 @@ const LISTED: u8 = 2;
 const HAS_MTIME: u8 = 4;
 /// The manifest's path started with `/` (placed without it; the export refuses it).
 const ABSOLUTE: u8 = 8;
+/// The manifest gave a data protection class.
+const HAS_PROTECTION: u8 = 16;
 const NO_TIME: i64 = i64::MIN;
 
 #[derive(Debug, Clone)]
@@ -113,6 +115,8 @@ struct Node {
     mode: u16,
     size: u64,
     mtime: i64,
+    birth: i64,
+    protection: u8,
     bytes: u64,
     files: u32,
     missing: u32,
@@ -136,6 +140,8 @@ impl Node {
             mode: 0,
             size: 0,
             mtime: NO_TIME,
+            birth: NO_TIME,
+            protection: 0,
             bytes: 0,
             files: 0,
             missing: 0,

@@ -13,7 +13,9 @@ use time::OffsetDateTime;
 
 use super::{pane, title};
 use crate::library::browse::{GroupKind, Place, Row, Totals};
-use crate::library::manifest::{content_path, file_id_hex, NodeKind, Presence, Sort};
+use crate::library::manifest::{
+    content_path, file_id_hex, protection_class_name, NodeKind, Presence, Sort,
+};
 use crate::ui::app::{App, Browser, Load, PreviewState};
 use crate::ui::layout::{self, BrowserPanes};
 use crate::ui::theme::Theme;
@@ -411,17 +413,21 @@ fn details(frame: &mut Frame, app: &App, browser: &Browser, rect: Rect) {
             if n.kind() != NodeKind::Domain {
                 lines.push(field(theme, "Path", n.path().to_string()));
             }
-            if n.kind() == NodeKind::File {
+            let file = n.kind() == NodeKind::File;
+            if file {
                 lines.push(field(
                     theme,
                     "Size",
                     format!(
-                        "{} ({} bytes), modified {}",
+                        "{} ({} bytes)",
                         format::size(n.size()),
-                        format::count(n.size()),
-                        when(n.mtime())
+                        format::count(n.size())
                     ),
                 ));
+                lines.push(field(theme, "Modified", when(n.mtime())));
+                if n.birth().is_some() {
+                    lines.push(field(theme, "Created", when(n.birth())));
+                }
             } else {
                 let t = if browser.search.is_some() {
                     Totals::of_node(tree, id)
@@ -431,24 +437,32 @@ fn details(frame: &mut Frame, app: &App, browser: &Browser, rect: Rect) {
                 lines.push(field(theme, "Contents", contents(t)));
                 lines.push(field(theme, "Newest", when(t.newest)));
             }
+            let file_id = n.file_id();
+            if let (true, Some(fid)) = (file, file_id) {
+                let path = content_path(&index.0.dir, index.0.format, &fid);
+                let (text, style) = match n.presence() {
+                    Presence::Present => ("present", theme.good()),
+                    Presence::Missing => ("MISSING (listed, no contents)", theme.bad()),
+                    Presence::Unknown => ("not looked at", theme.muted()),
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {}", fit::pad("On disk", 9)), theme.muted()),
+                    Span::styled(text, style),
+                    Span::raw(format!(" {}", format::path(&path, home))),
+                ]));
+            }
             if n.mode() != 0 {
                 lines.push(field(theme, "Mode", mode_text(n.mode())));
             }
-            if let Some(fid) = n.file_id() {
+            if let Some(class) = n.protection_class() {
+                let name = protection_class_name(class).map_or_else(
+                    || format!("class {class}"),
+                    |name| format!("{name} ({class})"),
+                );
+                lines.push(field(theme, "Class", name));
+            }
+            if let Some(fid) = file_id {
                 lines.push(field(theme, "fileID", file_id_hex(&fid)));
-                if n.kind() == NodeKind::File {
-                    let path = content_path(&index.0.dir, index.0.format, &fid);
-                    let (text, style) = match n.presence() {
-                        Presence::Present => ("present", theme.good()),
-                        Presence::Missing => ("MISSING (listed, no contents)", theme.bad()),
-                        Presence::Unknown => ("not looked at", theme.muted()),
-                    };
-                    lines.push(Line::from(vec![
-                        Span::styled(format!(" {}", fit::pad("On disk", 9)), theme.muted()),
-                        Span::styled(text, style),
-                        Span::raw(format!(" {}", format::path(&path, home))),
-                    ]));
-                }
             } else if !n.listed() {
                 lines.push(field(
                     theme,

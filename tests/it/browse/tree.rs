@@ -30,6 +30,12 @@ fn both_formats_list_every_row_with_the_builders_figures() {
             assert!(node.listed());
             assert_eq!(node.mtime(), Some(row.mtime), "{format:?} {}", row.path);
             assert_eq!(node.mode(), row.mode, "{format:?} {}", row.path);
+            // Manifest.db records carry a creation date (the builder's: a day before the
+            // mtime); Manifest.mbdb records have none. Class 0 (folders) is no class.
+            let birth = (format == ManifestFormat::Db).then_some(row.mtime - 86_400);
+            assert_eq!(node.birth(), birth, "{format:?} {}", row.path);
+            let class = (row.protection != 0).then_some(row.protection);
+            assert_eq!(node.protection_class(), class, "{format:?} {}", row.path);
             assert_eq!(hex::encode(node.file_id().unwrap()), row.file_id);
             if row.is_dir() {
                 assert_eq!(node.kind(), NodeKind::Dir);

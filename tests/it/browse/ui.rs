@@ -252,6 +252,14 @@ fn details_and_preview_of_a_file() {
     assert!(text.contains("Library/SMS/sms.db"), "{text}");
     assert!(text.contains("4,096 bytes"), "{text}");
     assert!(text.contains("present"), "{text}");
+    // The dates on lines of their own; the builder dates a file's creation a day before its
+    // modification and gives sms.db protection class C.
+    assert!(text.contains("Modified 2024-04-16 04:34"), "{text}");
+    assert!(text.contains("Created  2024-04-15 04:34"), "{text}");
+    assert!(
+        text.contains("Class    C: after the first unlock since boot (3)"),
+        "{text}"
+    );
     press(&mut app, &stage, KeyCode::Char(' '));
     let b = app.browser().unwrap();
     let preview = b.preview.as_ref().and_then(|p| p.preview.clone()).unwrap();

@@ -4,8 +4,8 @@
 use ahash::{AHashMap, AHashSet};
 
 use super::{
-    name_order, Node, NodeId, NodeKind, Presence, Tree, ABSOLUTE, HAS_ID, HAS_MTIME, LISTED,
-    NO_TIME, ROOT,
+    name_order, Node, NodeId, NodeKind, Presence, Tree, ABSOLUTE, HAS_ID, HAS_MTIME,
+    HAS_PROTECTION, LISTED, NO_TIME, ROOT,
 };
 use crate::library::manifest::entry::{Entry, Kind};
 
@@ -136,6 +136,17 @@ impl TreeBuilder {
             if let Some(t) = meta.mtime {
                 node.mtime = t;
                 node.flags |= HAS_MTIME;
+            }
+            if let Some(t) = meta.birth {
+                node.birth = t;
+            }
+            if let Some(class) = meta
+                .protection_class
+                .and_then(|c| u8::try_from(c).ok())
+                .filter(|&c| c != 0)
+            {
+                node.protection = class;
+                node.flags |= HAS_PROTECTION;
             }
         }
     }

@@ -1,7 +1,8 @@
 //! [`NodeRef`]: one node of a [`Tree`] and the accessors of its fields.
 
 use super::{
-    Node, NodeId, NodeKind, Presence, Tree, ABSOLUTE, HAS_ID, HAS_MTIME, LISTED, NO_TIME, ROOT,
+    Node, NodeId, NodeKind, Presence, Tree, ABSOLUTE, HAS_ID, HAS_MTIME, HAS_PROTECTION, LISTED,
+    NO_TIME, ROOT,
 };
 
 /// One node of a [`Tree`], with its fields.
@@ -92,6 +93,19 @@ impl<'a> NodeRef<'a> {
     pub fn mtime(&self) -> Option<i64> {
         let n = self.raw();
         (n.flags & HAS_MTIME != 0).then_some(n.mtime)
+    }
+
+    /// Its creation time from the manifest (Unix seconds; Manifest.db only).
+    pub fn birth(&self) -> Option<i64> {
+        let n = self.raw().birth;
+        (n != NO_TIME).then_some(n)
+    }
+
+    /// Its data protection class from the manifest, when it gives one other than 0 (see
+    /// [`protection_class_name`](crate::library::manifest::protection_class_name)).
+    pub fn protection_class(&self) -> Option<u8> {
+        let n = self.raw();
+        (n.flags & HAS_PROTECTION != 0).then_some(n.protection)
     }
 
     /// The newest mtime at or below it.
