@@ -21,6 +21,27 @@ the Nagios codes 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN instead of 0-3 below):
   64      usage error: an unknown flag, a missing or malformed argument
   128+N   ended by signal N (129: the terminal hung up)";
 
+/// The whole of a usage error as one line, for the JSON error document: clap's rendered
+/// message (`err.render()`) without its `error: ` prefix, the usage and the pointer to
+/// `--help`, each paragraph's lines joined by spaces and the paragraphs by `; ` (`the
+/// following required arguments were not provided: <OLD> <NEW>`).
+pub fn usage_message(rendered: &str) -> String {
+    let said: Vec<String> = rendered
+        .split("\n\n")
+        .map(|paragraph| {
+            let lines: Vec<&str> = paragraph.lines().map(str::trim).collect();
+            lines.join(" ").trim().to_string()
+        })
+        .filter(|p| !p.is_empty() && !p.starts_with("Usage:") && !p.starts_with("For more"))
+        .collect();
+    let text = said.join("; ");
+    match text.strip_prefix("error: ") {
+        Some(rest) => rest.to_string(),
+        None if text.is_empty() => "invalid command line".to_string(),
+        None => text,
+    }
+}
+
 /// A terminal dashboard for iPhone and iPad backups: find every backup, see what is in it,
 /// and free space by deleting old versions safely.
 #[derive(Debug, Parser)]

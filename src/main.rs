@@ -38,9 +38,8 @@ fn main() -> ExitCode {
             };
             let _ = err.print();
             if code != 0 && std::env::args_os().any(|a| a == "--json") {
-                let rendered = err.render().to_string();
-                let first = rendered.lines().next().unwrap_or("invalid command line");
-                print_json_error(first.trim_start_matches("error: "), code);
+                let message = backtop::cli::usage_message(&err.render().to_string());
+                print_json_error(&message, code);
             }
             return ExitCode::from(code);
         }

@@ -24,6 +24,37 @@ fn a_usage_error_exits_64_and_says_what_was_wrong() {
     }
 }
 
+/// With `--json` a usage error is also the error document on stdout, and its message is the
+/// whole of clap's (it was only the first line: "the following required arguments were not
+/// provided:" without naming them).
+#[test]
+fn a_usage_error_in_json_mode_names_what_was_wrong() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, message) in [
+        (
+            &["diff", "--json"][..],
+            "the following required arguments were not provided: <OLD> <NEW>",
+        ),
+        (
+            &["du", "--jsn", "--json"],
+            "unexpected argument '--jsn' found; tip: a similar argument exists: '--json'",
+        ),
+        (
+            &["prune", "--keep", "x", "--json"],
+            "invalid value 'x' for '--keep <N>': invalid digit found in string",
+        ),
+    ] {
+        let out = run_within(tmp.path(), args, LIMIT);
+        assert_eq!(out.status.code(), Some(64), "{args:?}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            doc,
+            serde_json::json!({"schema": 1, "error": {"message": message, "exit_code": 64}}),
+            "{args:?}"
+        );
+    }
+}
+
 #[test]
 fn help_and_version_exit_0_and_help_lists_the_exit_codes() {
     let tmp = tempfile::tempdir().unwrap();
