@@ -42,6 +42,12 @@ pub fn usage_message(rendered: &str) -> String {
     }
 }
 
+/// `--older-than`'s value checked by [`crate::actions::duration::parse_age`] while the command
+/// line is parsed, so a malformed age is a usage error (64) like any malformed argument.
+fn an_age(text: &str) -> Result<String, String> {
+    crate::actions::duration::parse_age(text).map(|_| text.to_string())
+}
+
 /// A terminal dashboard for iPhone and iPad backups: find every backup, see what is in it,
 /// and free space by deleting old versions safely.
 #[derive(Debug, Parser)]
@@ -174,15 +180,16 @@ pub enum Command {
     #[command(
         after_help = "Exit codes:\n  0  done, nothing to prune, or --dry-run\n  1  some \
                             deletes failed or versions were skipped by a guard\n  2  refused: \
-                            no policy, bad --older-than, --read-only, no terminal without \
-                            --yes\n  3  cancelled at the prompt\n  4  error"
+                            no policy, --keep 0, --read-only, no terminal without --yes\n  \
+                            3  cancelled at the prompt\n  4  error\n  64 usage error (a \
+                            malformed --keep or --older-than)"
     )]
     Prune {
         /// Keep the N newest complete versions of each device (live ones count).
         #[arg(long, value_name = "N")]
         keep: Option<usize>,
         /// Remove only versions older than this (e.g. 90d, 12w, 6m, 1y).
-        #[arg(long, value_name = "AGE")]
+        #[arg(long, value_name = "AGE", value_parser = an_age)]
         older_than: Option<String>,
         /// Show the plan, change nothing.
         #[arg(long)]

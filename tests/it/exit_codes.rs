@@ -14,6 +14,7 @@ fn a_usage_error_exits_64_and_says_what_was_wrong() {
         &["--no-such-flag"][..],
         &["list", "--no-such-flag"],
         &["prune", "--keep", "many"],
+        &["prune", "--older-than", "6months"],
         &["completions", "tcsh"],
     ] {
         let out = run_within(tmp.path(), args, LIMIT);
