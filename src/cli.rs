@@ -81,6 +81,17 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub unlock: bool,
 
+    /// Keep the key derived from the password in the OS keyring (Linux: the kernel keyring,
+    /// in memory, until reboot or a few days after logout; macOS: Keychain; Windows:
+    /// Credential Manager), and use keys kept there: later runs with --remember open those
+    /// backups without the password. Off by default; never written to disk by backtop.
+    #[arg(long, global = true, conflicts_with = "forget")]
+    pub remember: bool,
+
+    /// Remove from the OS keyring the keys --remember kept for the encrypted backups in scope.
+    #[arg(long, global = true)]
+    pub forget: bool,
+
     /// What to do; without one, the dashboard opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -92,6 +103,8 @@ impl Cli {
         crate::commands::password::PasswordOptions {
             file: self.password_file.clone(),
             ask: self.unlock,
+            remember: self.remember,
+            forget: self.forget,
         }
     }
 }

@@ -191,6 +191,10 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
     let cache = scan_options(&cli).cache;
     let password = cli.password_options();
     match cli.command {
+        None if cli.remember || cli.forget => anyhow::bail!(
+            "--remember and --forget work with the commands (du, verify, ls, export, diff), \
+             not yet with the dashboard"
+        ),
         None => {
             let mut sizing = scan_options(&cli);
             // The demo's library is on a temporary folder's volume: show the Mac's disk and

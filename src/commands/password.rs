@@ -3,6 +3,9 @@
 //! can read a process's environment), else a prompt without echo when stdin is a terminal and
 //! the command may ask. Never a command-line argument (it would show in `ps` and
 //! `/proc/*/cmdline`). The password is then tried on every encrypted version in scope.
+//! With `--remember`, keys remembered in the OS keyring are tried first and the keys the
+//! password opened something with are remembered ([`crate::library::unlock::remember`]);
+//! `--forget` removes them. What the keyring did is said on stderr.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -10,7 +13,8 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 
-use crate::library::unlock::{Password, UnlockError, UnlockedVersion, Unlocker, Unlocks};
+use crate::library::unlock::remember::{self, KeyStore, OsKeyring};
+use crate::library::unlock::{Password, UnlockedVersion, Unlocker, Unlocks};
 use crate::library::Version;
 
 /// Exit code when the password opened none of the encrypted versions it was tried on.
@@ -30,6 +34,10 @@ pub struct PasswordOptions {
     pub file: Option<PathBuf>,
     /// `--unlock`: ask at a prompt even for commands that work without the password.
     pub ask: bool,
+    /// `--remember`: try the keys remembered in the OS keyring, remember those that open.
+    pub remember: bool,
+    /// `--forget`: remove the remembered keys of the versions in scope first.
+    pub forget: bool,
 }
 
 /// Reads the first line of `path` (without its `\n` or `\r\n`). The error names the file,
@@ -68,25 +76,74 @@ pub fn password(options: &PasswordOptions, may_ask: bool) -> anyhow::Result<Opti
 }
 
 /// Tries the password (if any, see [`password`]) on every encrypted version of `versions`;
-/// asks only when one is encrypted. Without a password nothing is unlocked.
+/// asks only when one is encrypted (and no remembered key opened it). Without a password
+/// nothing more is unlocked.
 pub fn unlock(
     options: &PasswordOptions,
     may_ask: bool,
     versions: &[&Version],
 ) -> anyhow::Result<Unlocks> {
-    if !versions.iter().any(|v| v.encrypted) {
+    unlock_with(options, may_ask, versions, &OsKeyring)
+}
+
+/// [`unlock`] with `store` for `--remember` and `--forget`.
+pub fn unlock_with(
+    options: &PasswordOptions,
+    may_ask: bool,
+    versions: &[&Version],
+    store: &dyn KeyStore,
+) -> anyhow::Result<Unlocks> {
+    let encrypted: Vec<&Version> = versions.iter().copied().filter(|v| v.encrypted).collect();
+    if encrypted.is_empty() {
         return Ok(Unlocks::default());
     }
+    let cancel = AtomicBool::new(false);
+    let paths: Vec<&Path> = encrypted.iter().map(|v| v.path.as_path()).collect();
+    if options.forget {
+        match remember::forget(store, &paths) {
+            Ok(n) => eprintln!(
+                "forgot {} remembered in the OS keyring",
+                crate::ui::format::plural(n as i64, "key")
+            ),
+            Err(e) => eprintln!("backtop: --forget: {e}"),
+        }
+    }
+    let mut unlocks = Unlocks::default();
+    let mut rest = encrypted;
+    if options.remember {
+        let (recalled, errors) = remember::recall(store, &paths);
+        for e in errors {
+            eprintln!("backtop: --remember: {e}");
+        }
+        let found = Unlocks::try_all(&recalled, rest.iter().copied(), &cancel);
+        if found.opened() > 0 {
+            eprintln!(
+                "opened {} with the key remembered in the OS keyring",
+                crate::ui::format::plural(found.opened() as i64, "encrypted version")
+            );
+        }
+        unlocks.merge_opened(&found);
+        rest.retain(|v| found.get(&v.path).is_none());
+    }
+    if rest.is_empty() {
+        return Ok(unlocks);
+    }
     let Some(password) = password(options, may_ask)? else {
-        return Ok(Unlocks::default());
+        return Ok(unlocks);
     };
     let unlocker = Unlocker::new(password);
-    let versions = versions.iter().copied();
-    Ok(Unlocks::try_all(
-        &unlocker,
-        versions,
-        &AtomicBool::new(false),
-    ))
+    let tried = Unlocks::try_all(&unlocker, rest, &cancel);
+    if options.remember && tried.opened() > 0 {
+        match remember::remember(store, &unlocker, &tried.opened_paths()) {
+            Ok(n) => eprintln!(
+                "remembered {} in the OS keyring (--forget removes it)",
+                crate::ui::format::plural(n as i64, "derived key")
+            ),
+            Err(e) => eprintln!("backtop: --remember: {e}"),
+        }
+    }
+    unlocks.merge(&tried);
+    Ok(unlocks)
 }
 
 /// The sentence for a version the password did not open, e.g. "wrong password".
@@ -123,19 +180,17 @@ pub fn unlock_one(
     if !version.encrypted {
         return Ok(OneVersion::NoKeys);
     }
-    let Some(password) = password(options, true)? else {
-        return Ok(OneVersion::NoKeys);
-    };
-    let unlocker = Unlocker::new(password);
-    Ok(
-        match unlocker.unlock(&version.path, &AtomicBool::new(false)) {
-            Ok(u) => OneVersion::Unlocked(Box::new(u)),
-            Err(UnlockError::WrongPassword) => {
-                let message = wrong_password_message(&version.path);
-                let code = EXIT_WRONG_PASSWORD as u8;
-                OneVersion::Exit(crate::commands::json::refuse(out, json, &message, code)?)
-            }
-            Err(e) => OneVersion::Failed(e.to_string()),
-        },
-    )
+    let unlocks = unlock(options, true, &[version])?;
+    if let Some(keys) = unlocks.get(&version.path) {
+        return Ok(OneVersion::Unlocked(Box::new(keys.clone())));
+    }
+    Ok(match unlocks.locked(&version.path) {
+        None => OneVersion::NoKeys,
+        Some(locked) if locked.wrong_password => {
+            let message = wrong_password_message(&version.path);
+            let code = EXIT_WRONG_PASSWORD as u8;
+            OneVersion::Exit(crate::commands::json::refuse(out, json, &message, code)?)
+        }
+        Some(locked) => OneVersion::Failed(locked.reason.clone()),
+    })
 }

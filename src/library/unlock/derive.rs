@@ -101,6 +101,23 @@ impl KdfParams {
     pub fn dpic(&self) -> Option<u32> {
         self.dp.as_ref().map(|(_, n)| *n)
     }
+
+    /// A SHA-256 digest of the salts and rounds (nothing secret: they are in
+    /// `Manifest.plist`), naming these parameters where a derived key is remembered.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        use sha2::Digest;
+        let mut h = Sha256::new();
+        h.update(b"backtop-kdf-v1");
+        for (salt, rounds) in [(Some(&self.salt), Some(self.iter))]
+            .into_iter()
+            .chain([(self.dp.as_ref().map(|d| &d.0), self.dpic())])
+        {
+            h.update((salt.map_or(0, Vec::len) as u64).to_be_bytes());
+            h.update(salt.map_or(&[][..], Vec::as_slice));
+            h.update(rounds.unwrap_or(0).to_be_bytes());
+        }
+        h.finalize().into()
+    }
 }
 
 fn rounds(tag: &'static str, n: u64, max: u32) -> Result<u32> {

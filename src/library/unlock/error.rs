@@ -9,6 +9,9 @@ pub enum UnlockError {
     /// The password does not open the key bag (an AES key-unwrap integrity failure).
     #[error("wrong password")]
     WrongPassword,
+    /// No password was given and no remembered key fits this key bag.
+    #[error("no password given")]
+    NoPassword,
     /// The work was cancelled before it finished (its result, if any, was discarded).
     #[error("cancelled")]
     Cancelled,

@@ -12,10 +12,11 @@ use super::derive::{derive, KdfParams, Key, Password};
 use super::error::{Result, UnlockError};
 use super::version::{BackupKeys, UnlockedVersion};
 
-/// A password and the keys derived from it so far (memory only, zeroized on drop).
+/// A password and the keys derived from it so far (memory only, zeroized on drop); or, for
+/// remembered keys (`--remember`), only keys given to it.
 #[derive(Debug)]
 pub struct Unlocker {
-    password: Password,
+    password: Option<Password>,
     cache: Mutex<HashMap<KdfParams, Key>>,
 }
 
@@ -23,9 +24,23 @@ impl Unlocker {
     /// An unlocker for `password`, its cache empty.
     pub fn new(password: Password) -> Unlocker {
         Unlocker {
-            password,
+            password: Some(password),
             cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// An unlocker without a password, holding `keys` (derived keys by their parameters,
+    /// e.g. remembered ones): a key bag with other parameters is [`UnlockError::NoPassword`].
+    pub fn with_keys(keys: impl IntoIterator<Item = (KdfParams, Key)>) -> Unlocker {
+        Unlocker {
+            password: None,
+            cache: Mutex::new(keys.into_iter().collect()),
+        }
+    }
+
+    /// The key derived (or given) for `params`, when there is one; never derives.
+    pub fn cached(&self, params: &KdfParams) -> Option<Key> {
+        self.cache.lock().ok().and_then(|c| c.get(params).cloned())
     }
 
     /// How many distinct derivations were run (cache entries).
@@ -36,11 +51,12 @@ impl Unlocker {
     /// The derived key for `params`: from the cache, else derived (slow: seconds with real
     /// round counts; `cancel` is checked before, between and after the two stages).
     pub fn key_for(&self, params: &KdfParams, cancel: &AtomicBool) -> Result<Key> {
-        if let Some(key) = self.cache.lock().ok().and_then(|c| c.get(params).cloned()) {
+        if let Some(key) = self.cached(params) {
             return Ok(key);
         }
+        let password = self.password.as_ref().ok_or(UnlockError::NoPassword)?;
         // Derived without the lock held: another thread may use cached keys meanwhile.
-        let key = derive(&self.password, params, cancel)?;
+        let key = derive(password, params, cancel)?;
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(params.clone(), key.clone());
         }

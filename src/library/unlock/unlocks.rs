@@ -82,15 +82,21 @@ impl Unlocks {
     /// Adds what a later try found: the versions it opened, and why others stayed locked
     /// (a version opened before stays open; a cancelled try is not kept as a reason).
     pub fn merge(&mut self, later: &Unlocks) {
-        for (path, keys) in &later.inner.opened {
-            let inner = Arc::make_mut(&mut self.inner);
-            inner.locked.remove(path);
-            inner.opened.insert(path.clone(), Arc::clone(keys));
-        }
+        self.merge_opened(later);
         for (path, locked) in &later.inner.locked {
             if !locked.cancelled && !self.inner.opened.contains_key(path) {
                 self.set_locked(path.clone(), locked.clone());
             }
+        }
+    }
+
+    /// Adds the versions `later` opened, and nothing of those it did not (a try with
+    /// remembered keys says nothing of the password).
+    pub fn merge_opened(&mut self, later: &Unlocks) {
+        for (path, keys) in &later.inner.opened {
+            let inner = Arc::make_mut(&mut self.inner);
+            inner.locked.remove(path);
+            inner.opened.insert(path.clone(), Arc::clone(keys));
         }
     }
 

@@ -17,14 +17,16 @@ const PASSWORD: &str = "s3cret-Pa55-unlock";
 /// A wrong one, as distinctive.
 const WRONG: &str = "wr0ng-Horse-7731";
 
-struct Setup {
-    tmp: tempfile::TempDir,
+/// A temp folder with the encrypted test iPad (the fixture's password), password files
+/// `right` and `wrong`, and home, cache and temp folders for the binary.
+pub(super) struct Setup {
+    pub(super) tmp: tempfile::TempDir,
     version: PathBuf,
     spec: BackupSpec,
 }
 
 impl Setup {
-    fn new(edit: impl FnOnce(&mut BackupSpec)) -> Setup {
+    pub(super) fn new(edit: impl FnOnce(&mut BackupSpec)) -> Setup {
         let tmp = tempfile::tempdir().unwrap();
         let mut spec = fixture::spec(ManifestFormat::Db);
         spec.password = PASSWORD.into();
@@ -42,12 +44,12 @@ impl Setup {
         Setup { tmp, version, spec }
     }
 
-    fn file(&self, name: &str) -> String {
+    pub(super) fn file(&self, name: &str) -> String {
         self.tmp.path().join(name).display().to_string()
     }
 
     /// Runs backtop with only the fixture's root, its own home, cache and temp folders.
-    fn run(&self, args: &[&str]) -> Output {
+    pub(super) fn run(&self, args: &[&str]) -> Output {
         let root = self.tmp.path().join("root");
         let out = Command::new(env!("CARGO_BIN_EXE_backtop"))
             .arg("--root")
@@ -83,16 +85,20 @@ impl Setup {
         self.run(&all)
     }
 
-    fn v(&self) -> String {
+    pub(super) fn version(&self) -> PathBuf {
+        self.version.clone()
+    }
+
+    pub(super) fn v(&self) -> String {
         self.version.display().to_string()
     }
 }
 
-fn text(out: &Output) -> String {
+pub(super) fn text(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn json(out: &Output) -> serde_json::Value {
+pub(super) fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
