@@ -241,8 +241,8 @@ pub fn parse(text: &str, file: &Path, home: Option<&Path>) -> Result<LoadedConfi
         file: file.to_path_buf(),
         message: message.trim_end().to_string(),
     };
-    let table: toml::Table = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
-    let raw: RawConfig = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| invalid(toml_words(text, &e)))?;
+    let raw: RawConfig = toml::from_str(text).map_err(|e| invalid(toml_words(text, &e)))?;
     let mut warnings: Vec<ConfigWarning> = table
         .keys()
         .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
@@ -288,6 +288,19 @@ pub fn parse(text: &str, file: &Path, home: Option<&Path>) -> Result<LoadedConfi
         config,
         warnings,
     })
+}
+
+/// A TOML error in one line, `line L, column C: message`: toml's own text spans several lines
+/// (the source line and a caret under it), which the terminal output would show as `�`s.
+fn toml_words(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim_end().replace('\n', "; ");
+    let Some(at) = error.span().map(|span| span.start.min(text.len())) else {
+        return message;
+    };
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("line {line}, column {column}: {message}")
 }
 
 /// The 1-based line where top-level `key` is set (`key = …`, `"key" = …` or `[key…]`).
@@ -371,6 +384,23 @@ mod tests {
         ] {
             let err = parse(text, Path::new("/c/config.toml"), None).unwrap_err();
             assert!(err.to_string().starts_with("/c/config.toml: "), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_toml_error_is_one_line_with_its_place() {
+        for (text, said) in [
+            (
+                "roots = [\"/a\"",
+                "/c/config.toml: line 1, column 14: unclosed array, expected `]`",
+            ),
+            (
+                "ascii = true\nroots = \"x\"\n",
+                "/c/config.toml: line 2, column 9: invalid type: string \"x\", expected a sequence",
+            ),
+        ] {
+            let err = parse(text, Path::new("/c/config.toml"), None).unwrap_err();
+            assert_eq!(err.to_string(), said);
         }
     }
 
