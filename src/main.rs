@@ -210,7 +210,8 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
                 cli.read_only,
                 DashboardHost::sizing(sizing),
             )
-            .with_notes(finished);
+            .with_notes(finished)
+            .with_move_free(backtop::commands::move_root::TestHooks::from_env().free);
             let mut options = tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host));
             options.no_color |= !config.color;
             options.alerts = config.alerts.clone();

@@ -25,6 +25,9 @@ use crate::tasks::scan::Sizer;
 use crate::tasks::{self, JobKind, Jobs, Keyring, Outcome};
 use crate::ui::{job_sink, Effect, Host, Msg};
 
+/// A move job's work.
+type MoveWork = Box<dyn FnOnce(&tasks::Ctx) -> Outcome + Send>;
+
 /// The library as last discovered, shared with the jobs.
 type Shared = Arc<Mutex<Library>>;
 
@@ -47,6 +50,8 @@ pub struct DashboardHost {
     jobs: Jobs,
     /// Keys of the versions unlocked in this run (memory only).
     keyring: Keyring,
+    /// The move's free-space test hook (`BACKTOP_FREE_BYTES`, read by the caller).
+    move_free: Option<u64>,
 }
 
 impl DashboardHost {
@@ -66,7 +71,15 @@ impl DashboardHost {
             jobs: Jobs::detached(),
             notes: Vec::new(),
             keyring: Keyring::default(),
+            move_free: None,
         }
+    }
+
+    /// Moves planned and run from the dashboard assume `free` bytes on the destination's
+    /// volume (the `BACKTOP_FREE_BYTES` test hook of `backtop move`).
+    pub fn with_move_free(mut self, free: Option<u64>) -> Self {
+        self.move_free = free;
+        self
     }
 
     /// Says `notes` in the dashboard once it runs (what start-up did, e.g. the half-done
@@ -168,6 +181,59 @@ impl DashboardHost {
             tasks::scan::run(ctx, library, &unlocks, &sizer)
         });
     }
+
+    /// Looks for moves left unfinished near the run's roots (and the links they were asked
+    /// for by), on a thread of its own, for the dashboard to offer resuming or rolling back:
+    /// it says something only when it found some.
+    fn find_moves(&self, messages: Sender<Msg>) {
+        let mut near = self.roots.paths();
+        near.extend(self.roots.links.iter().map(|(link, _)| link.clone()));
+        near.extend(
+            lock(&self.library)
+                .roots
+                .iter()
+                .map(|r| r.root.path.clone()),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("backtop-moves".into())
+            .spawn(move || {
+                let found = tasks::relocate::interrupted(&near);
+                if !found.is_empty() {
+                    let _ = messages.send(Msg::UnfinishedMoves(found));
+                }
+            });
+        drop(spawned);
+    }
+
+    /// The move dialog's effects: plan, run, roll back, each a job.
+    fn perform_move(&mut self, effect: Effect) {
+        let (links, free, read_only) = (self.roots.links.clone(), self.move_free, self.read_only);
+        let (kind, work): (JobKind, MoveWork) = match effect {
+            Effect::PlanMove(request) => (
+                JobKind::MovePlan,
+                Box::new(move |ctx| tasks::relocate::plan(ctx, request, &links, free, read_only)),
+            ),
+            Effect::Move(request) => (
+                JobKind::Move,
+                Box::new(move |ctx| tasks::relocate::run(ctx, &request, &links, free, read_only)),
+            ),
+            Effect::AbortMove(_) if read_only => (
+                JobKind::Move,
+                Box::new(|_| {
+                    Outcome::Moved(Box::new(tasks::relocate::MoveEnd {
+                        result: Err("backtop is in read-only mode; nothing was rolled back".into()),
+                        left: None,
+                    }))
+                }),
+            ),
+            Effect::AbortMove(root) => (
+                JobKind::Move,
+                Box::new(move |ctx| tasks::relocate::abort(ctx, &root)),
+            ),
+            _ => return,
+        };
+        self.jobs.spawn(kind, 1, work);
+    }
 }
 
 fn lock(library: &Shared) -> std::sync::MutexGuard<'_, Library> {
@@ -180,6 +246,7 @@ impl Host for DashboardHost {
         for note in self.notes.drain(..) {
             let _ = messages.send(Msg::Status(note));
         }
+        self.find_moves(messages.clone());
         self.messages = Some(messages);
     }
 
@@ -242,6 +309,9 @@ impl Host for DashboardHost {
                 });
             }
             Effect::Shell(dir) => return Some(shell::run_shell(&dir)),
+            e @ (Effect::PlanMove(_) | Effect::Move(_) | Effect::AbortMove(_)) => {
+                self.perform_move(e)
+            }
             Effect::Quit => {}
         }
         None

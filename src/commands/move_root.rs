@@ -25,15 +25,12 @@ use humansize::{format_size, DECIMAL};
 use serde_json::{json, Value};
 
 use super::rm::{Console, EXIT_CANCELLED, EXIT_DONE, EXIT_REFUSED, EXIT_SOME_FAILED};
-use crate::actions::relocate::places::is_device_folder;
+use crate::actions::relocate::words::{plan_text, Original};
 use crate::actions::relocate::{
-    abort, decide, gather, run_move, Direction, MoveOptions, MoveOutcome, MovePlan, MoveProgress,
-    MoveStatus, Phase, Request, Stage,
+    abort, decide, discover_for, gather, run_move, Direction, MoveOptions, MoveOutcome, MovePlan,
+    MoveProgress, MoveStatus, Phase, Request, Stage,
 };
 use crate::cli::MoveArgs;
-use crate::library::discover::discover_library;
-use crate::library::locate::named_root;
-use crate::library::RootOrigin;
 
 /// The test hooks of `move` (see the module doc).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -100,28 +97,7 @@ pub fn run_with(
         free_override: hooks.free,
         read_only,
     };
-    // One device's folder is found by discovering the backup root it is in (and, once moved,
-    // the folder its link points into: discovery never follows links inside a root).
-    let canonical = crate::actions::index::canonical_keep_last(&root);
-    let mut discovered = vec![canonical.clone()];
-    if let (Some(base), true) = (canonical.parent(), is_device_folder(&canonical)) {
-        discovered = vec![base.to_path_buf()];
-        if let Some(far) = canonical
-            .canonicalize()
-            .ok()
-            .as_deref()
-            .and_then(Path::parent)
-        {
-            if far != base {
-                discovered.push(far.to_path_buf());
-            }
-        }
-    }
-    let roots: Vec<_> = discovered
-        .iter()
-        .map(|p| named_root(p, RootOrigin::Flag))
-        .collect();
-    let library = discover_library(&roots, time::OffsetDateTime::now_utc());
+    let library = discover_for(&root);
     let plan = match decide(&gather(&req, &library, cancel)) {
         Ok(plan) => plan,
         Err(r) => {
@@ -173,7 +149,7 @@ fn decide_removal(
         write!(
             console.out,
             "{}",
-            plan_text(plan, args.yes && !keep, args.yes || keep)
+            plan_text(plan, fate(args.yes && !keep, args.yes || keep))
         )?;
     }
     if args.dry_run {
@@ -202,97 +178,14 @@ fn decide_removal(
     }
 }
 
-/// The plan in words: what is copied where, the space, what happens to the original.
-/// `removes`: the original goes after the switch; `decided`: that is settled by the flags.
-pub fn plan_text(plan: &MovePlan, removes: bool, decided: bool) -> String {
-    let s = &plan.survey;
-    let mut out = String::new();
-    let (from, to) = match plan.direction {
-        Direction::Away => (plan.root.display(), plan.far.display()),
-        Direction::Back => (plan.far.display(), plan.root.display()),
-    };
-    let versions = format!(
-        "{} version{}",
-        plan.versions,
-        if plan.versions == 1 { "" } else { "s" }
-    );
-    if plan.parts.is_empty() {
-        out.push_str(&format!("will move {from} ({versions}) to {to}:\n"));
-    } else {
-        let base = plan.root.parent().unwrap_or(&plan.root).display();
-        let far = plan.far.display();
-        out.push_str(&match plan.direction {
-            Direction::Away => format!(
-                "will move one device's backups ({versions}) in {base} to {far}, its folders \
-                 together:\n"
-            ),
-            Direction::Back => format!(
-                "will move one device's backups ({versions}) from {far} back into {base}, its \
-                 folders together:\n"
-            ),
-        });
-        for part in &plan.parts {
-            out.push_str(&format!("  {}\n", part.display()));
-        }
+/// What the plan says of the original: `removes` it after the switch, or keeps it when that is
+/// `decided` by the flags, else asks below.
+fn fate(removes: bool, decided: bool) -> Original {
+    match (removes, decided) {
+        (true, _) => Original::Removed,
+        (false, true) => Original::Kept,
+        (false, false) => Original::AskedBelow,
     }
-    if let Some(phase) = plan.resume {
-        out.push_str(&format!(
-            "  resumes the interrupted move ({} done)\n",
-            phase.as_str()
-        ));
-    }
-    if plan.resume.is_none_or(|p| p < Phase::Copied) {
-        out.push_str(&format!(
-            "  copy {} files, {} folders, {} links: {} ({} on disk, hard links counted once and kept)\n",
-            s.files,
-            s.folders,
-            s.links,
-            format_size(s.apparent_bytes, DECIMAL),
-            format_size(plan.needed, DECIMAL)
-        ));
-        if let Some(free) = plan.free {
-            out.push_str(&format!(
-                "  free on the destination's volume: {}\n",
-                format_size(free, DECIMAL)
-            ));
-        }
-        out.push_str("  verify: every file read back from the copy and compared by SHA-1\n");
-    }
-    let switch = match (plan.direction, plan.parts.is_empty()) {
-        (Direction::Away, true) => format!(
-            "  then {} becomes a link to {}\n",
-            plan.root.display(),
-            plan.far.display()
-        ),
-        (Direction::Back, true) => format!(
-            "  then the link {} is replaced by the copy\n",
-            plan.root.display()
-        ),
-        (Direction::Away, false) => format!(
-            "  then each of these folders becomes a link to its copy in {}\n",
-            plan.far.display()
-        ),
-        (Direction::Back, false) => "  then each of these links is replaced by its copy\n".into(),
-    };
-    out.push_str(&switch);
-    let original = match plan.direction {
-        Direction::Away => plan.root.display().to_string(),
-        Direction::Back => plan.far.display().to_string(),
-    };
-    out.push_str(&match (removes, decided) {
-        (true, _) => format!(
-            "  the original ({original}) is removed permanently after the verified switch (the \
-             trash would keep the space used)\n"
-        ),
-        (false, true) => {
-            "  the original is kept (run the same move with --yes to remove it)\n".into()
-        }
-        (false, false) => "  the original is removed only if you say so below\n".into(),
-    });
-    for w in &plan.warnings {
-        out.push_str(&format!("  warning: {w}\n"));
-    }
-    out
 }
 
 fn roll_back(

@@ -22,6 +22,7 @@ pub mod delete;
 pub mod diff;
 pub mod panic;
 mod registry;
+pub mod relocate;
 pub mod scan;
 pub mod unlock;
 pub mod verify;
@@ -73,6 +74,10 @@ pub enum JobKind {
     Diff,
     /// Unlock an encrypted version with a password (and its siblings the password opens).
     Unlock,
+    /// Plan a move (`M`): the dry run.
+    MovePlan,
+    /// Carry out a move, or roll one back.
+    Move,
 }
 
 impl JobKind {
@@ -80,7 +85,12 @@ impl JobKind {
     pub fn latest_wins(self) -> bool {
         matches!(
             self,
-            JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview | JobKind::Diff
+            JobKind::Scan
+                | JobKind::Check
+                | JobKind::Browse
+                | JobKind::Preview
+                | JobKind::Diff
+                | JobKind::MovePlan
         )
     }
 
@@ -96,6 +106,8 @@ impl JobKind {
             JobKind::Export => "export",
             JobKind::Diff => "diff",
             JobKind::Unlock => "unlocking",
+            JobKind::MovePlan => "planning the move",
+            JobKind::Move => "move",
         }
     }
 }
@@ -153,6 +165,13 @@ pub enum Progress {
     },
     /// An export's files and bytes so far.
     Export(ExportProgress),
+    /// A move's stage, entries and bytes, and how long the stage has run.
+    Move {
+        /// Where it is.
+        progress: crate::actions::relocate::MoveProgress,
+        /// Time in this stage so far.
+        elapsed: Duration,
+    },
     /// The current version is finished.
     ItemDone {
         /// Bytes it freed (permanent deletes; 0 otherwise).
@@ -211,6 +230,10 @@ pub enum Outcome {
     },
     /// An unlock ended.
     Unlocked(UnlockOutcome),
+    /// A move was planned (or refused, or needs DEST).
+    MovePlanned(Box<relocate::PlanAnswer>),
+    /// A move or a rollback ended (its status says how), or was refused or failed to start.
+    Moved(Box<relocate::MoveEnd>),
 }
 
 impl JobMsg {

@@ -119,6 +119,15 @@ pub enum Action {
     CloseDiff,
     /// Unlock the selected encrypted version with its password.
     Unlock,
+    /// Move the selected device's backups (or its whole root) to another folder or drive, or
+    /// back (a dialog shows the plan first).
+    Move,
+    /// Move dialog: the device's backups or the whole root.
+    MoveWhat,
+    /// Move dialog: resume the interrupted move.
+    Resume,
+    /// Move dialog: roll the interrupted move back.
+    RollBack,
 }
 
 /// Where a binding works.
@@ -174,6 +183,18 @@ pub enum Scope {
     Diff,
     /// Typing the password of an encrypted version.
     Password,
+    /// The move dialog, before the move starts (its plan, or why not).
+    Move,
+    /// Typing the move's destination.
+    MoveDest,
+    /// While a move runs.
+    Moving,
+    /// A move is switched: remove the original now?
+    MoveOriginal,
+    /// A move was left unfinished: resume or roll back.
+    MoveResume,
+    /// A move's result.
+    MoveDone,
 }
 
 impl Scope {
@@ -205,6 +226,12 @@ impl Scope {
             Scope::Alerts => "Alerts",
             Scope::Diff => "Diff with the version before",
             Scope::Password => "Typing a backup's password",
+            Scope::Move => "Move dialog (M)",
+            Scope::MoveDest => "Typing the move's destination",
+            Scope::Moving => "While a move runs",
+            Scope::MoveOriginal => "Move switched: the original",
+            Scope::MoveResume => "A move left unfinished",
+            Scope::MoveDone => "Move result",
         }
     }
 }

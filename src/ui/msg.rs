@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use crossbeam_channel::Sender;
 
+use crate::tasks::relocate::{InterruptedMove, MoveRequest};
 use crate::tasks::{
     DeleteRequest, ExportRequest, JobId, JobMsg, PreviewRequest, Sink, UnlockRequest,
 };
@@ -57,6 +58,9 @@ pub enum Msg {
         /// Why it could not be opened.
         why: String,
     },
+    /// Moves left unfinished were found at start (sent only when there are some): offer to
+    /// resume or roll back.
+    UnfinishedMoves(Vec<InterruptedMove>),
     /// Leave now (a signal, or the terminal went away).
     Quit,
 }
@@ -94,6 +98,13 @@ pub enum Effect {
     /// Unlock an encrypted version with the typed password (a job answered by
     /// [`Outcome::Unlocked`](crate::tasks::Outcome::Unlocked)).
     Unlock(UnlockRequest),
+    /// Plan a move (a latest-wins job answered by
+    /// [`Outcome::MovePlanned`](crate::tasks::Outcome::MovePlanned)).
+    PlanMove(MoveRequest),
+    /// Carry out a move (already confirmed), with progress and cancel.
+    Move(MoveRequest),
+    /// Roll back the recorded move of this root or device folder.
+    AbortMove(PathBuf),
 }
 
 impl Effect {
@@ -112,6 +123,7 @@ impl Effect {
             Effect::Diff(..) => "diff",
             Effect::Shell(_) => "shell",
             Effect::Unlock(_) => "unlock",
+            Effect::PlanMove(_) | Effect::Move(_) | Effect::AbortMove(_) => "move",
         }
     }
 }

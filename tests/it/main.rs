@@ -53,6 +53,9 @@ mod ui_figures_time;
 mod ui_help;
 mod ui_keys;
 mod ui_loop;
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
+mod ui_move;
+mod ui_move_state;
 mod ui_pty;
 mod ui_render;
 mod ui_roots;

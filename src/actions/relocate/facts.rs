@@ -15,7 +15,9 @@ use crate::actions::guard::has_dot_dot;
 use crate::actions::index::canonical_keep_last;
 use crate::actions::marker::find_markers;
 use crate::actions::recovery::process_alive;
-use crate::library::{BackupState, Library};
+use crate::library::discover::discover_library;
+use crate::library::locate::named_root;
+use crate::library::{BackupState, Library, RootOrigin};
 
 /// Walks `top` (never following a link) and counts what a copy would make; `None` when
 /// cancelled or unreadable.
@@ -85,6 +87,32 @@ pub fn absolute(path: &Path) -> PathBuf {
             _ => return abs,
         }
     }
+}
+
+/// Discovers what [`gather`] needs to count and check the versions of a move of `root`: the
+/// root itself, or for one device's folder the backup root it is in (and, once moved, the
+/// folder its link points into: discovery never follows links inside a root).
+pub fn discover_for(root: &Path) -> Library {
+    let canonical = canonical_keep_last(root);
+    let mut discovered = vec![canonical.clone()];
+    if let (Some(base), true) = (canonical.parent(), is_device_folder(&canonical)) {
+        discovered = vec![base.to_path_buf()];
+        if let Some(far) = canonical
+            .canonicalize()
+            .ok()
+            .as_deref()
+            .and_then(Path::parent)
+        {
+            if far != base {
+                discovered.push(far.to_path_buf());
+            }
+        }
+    }
+    let roots: Vec<_> = discovered
+        .iter()
+        .map(|p| named_root(p, RootOrigin::Flag))
+        .collect();
+    discover_library(&roots, time::OffsetDateTime::now_utc())
 }
 
 /// What the request names, to gather facts for.

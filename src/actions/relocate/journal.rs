@@ -327,6 +327,37 @@ pub fn journals_near(roots: &[PathBuf]) -> Vec<Journal> {
     found
 }
 
+/// The moves recorded near `roots` that no backtop works on now (their lock is free): the
+/// journal of each root (beside it) and of each device folder moved out of it (inside it),
+/// sorted by folder. A journal that cannot be read is left out (the plan refuses its root and
+/// says why).
+pub fn interrupted_moves(roots: &[PathBuf]) -> Vec<Journal> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for root in roots {
+        dirs.extend(journal_dir(root));
+        let Ok(entries) = std::fs::read_dir(root) else {
+            continue;
+        };
+        dirs.extend(
+            entries
+                .flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .as_encoded_bytes()
+                        .starts_with(JOURNAL_PREFIX.as_bytes())
+                })
+                .map(|e| e.path()),
+        );
+    }
+    dirs.sort();
+    dirs.dedup();
+    dirs.into_iter()
+        .filter(|d| std::fs::symlink_metadata(d).is_ok_and(|m| m.is_dir()))
+        .filter_map(|d| Journal::read(&d).ok())
+        .filter(|j| matches!(j.lock(), Ok(Some(_))))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,9 +24,10 @@ pub mod run;
 mod sides;
 mod switch;
 pub mod tree;
+pub mod words;
 mod workers;
 
-pub use facts::{gather, Request};
+pub use facts::{discover_for, gather, Request};
 pub use journal::{Direction, Phase};
 pub use plan::{decide, MovePlan, Refusal, RefusalKind};
 pub use rollback::abort;

@@ -19,6 +19,7 @@ mod lists;
 mod mouse;
 mod nav;
 pub mod owners;
+pub mod relocate;
 mod roots;
 mod scan;
 mod tasks;
@@ -42,6 +43,7 @@ pub use browser::{Browser, Level, Load, PreviewState, Search};
 pub(crate) use dialogs::wrong_name;
 pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use export::{ExportDialog, Phase};
+pub use relocate::{MoveDialog, MovePhase};
 pub use scan::ScanProgress;
 pub use tasks::{Newest, Report, TaskState};
 pub use unlock::{AfterUnlock, Secret, UnlockPhase, UnlockPrompt};
@@ -211,6 +213,8 @@ pub struct App {
     pub downloads: PathBuf,
     /// What the alerts (header count, `!` list) are set to: the config file's `[alerts]`.
     pub alert_settings: AlertSettings,
+    /// Unfinished moves the user left for later (by root): not asked about again this run.
+    pub dismissed_moves: BTreeSet<PathBuf>,
 }
 
 impl App {
@@ -244,6 +248,7 @@ impl App {
                 .map_or_else(|| PathBuf::from("Downloads"), |h| h.join("Downloads")),
             options,
             alert_settings: AlertSettings::default(),
+            dismissed_moves: BTreeSet::new(),
         };
         app.set_library(library);
         app
@@ -294,6 +299,10 @@ impl App {
                 self.status = Some(format!("could not open it in the file manager: {why}"));
                 self.views
                     .push(View::Report(Report::OpenFailed { path, why }));
+                Vec::new()
+            }
+            Msg::UnfinishedMoves(found) => {
+                self.on_interrupted(found);
                 Vec::new()
             }
             Msg::Rescan => vec![Effect::Rescan],
@@ -361,6 +370,7 @@ impl App {
         match self.modal() {
             Some(Scope::Search) => return self.browser_type(c),
             Some(Scope::Destination) => self.export_type(c),
+            Some(Scope::MoveDest) => self.move_type(c),
             Some(Scope::Typed) => self.type_in_dialog(Some(c)),
             Some(Scope::Password) => self.unlock_type(c),
             Some(Scope::Filter) => {
@@ -375,6 +385,9 @@ impl App {
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
         if let Some(effects) = self.unlock_act(action) {
+            return effects;
+        }
+        if let Some(effects) = self.move_act(action) {
             return effects;
         }
         if let Some(effects) = self.export_act(action) {
@@ -438,6 +451,8 @@ impl App {
             }
             Action::Browse => return self.open_browser(),
             Action::Unlock => return self.open_unlock(AfterUnlock::Stay),
+            Action::Move => return self.open_move(),
+            Action::MoveWhat | Action::Resume | Action::RollBack => {}
             Action::CloseBrowser
             | Action::Search
             | Action::SearchKeep

@@ -92,7 +92,7 @@ impl TaskState {
                 self.bytes = 0;
                 self.freed += freed;
             }
-            Progress::Scan(_) | Progress::Export(_) => {}
+            Progress::Scan(_) | Progress::Export(_) | Progress::Move { .. } => {}
         }
     }
 }
@@ -177,6 +177,7 @@ impl App {
             JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview | JobKind::Diff => {
             }
             JobKind::Delete { .. } | JobKind::Verify => return self.on_task(msg),
+            JobKind::MovePlan | JobKind::Move => return self.on_move_job(msg),
         }
         Vec::new()
     }

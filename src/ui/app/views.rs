@@ -14,6 +14,7 @@ use super::browser::Browser;
 use super::dialogs::DeleteDialog;
 use super::diff::DiffView;
 use super::export::ExportDialog;
+use super::relocate::MoveDialog;
 use super::unlock::UnlockPrompt;
 use super::{Confirm, Report};
 use crate::ui::keymap::{self, Action, Binding, Scope};
@@ -37,6 +38,8 @@ pub enum ViewKind {
     Export,
     /// A result dialog (verify results, a copied path).
     Report,
+    /// The move dialog (`M`, or a move found unfinished).
+    Move,
     /// A question waiting for an answer (delete, prune).
     Confirm,
     /// The password prompt of an encrypted version.
@@ -75,6 +78,8 @@ pub enum View {
     Confirm(Confirm),
     /// The password prompt.
     Unlock(Box<UnlockPrompt>),
+    /// The move dialog.
+    Move(Box<MoveDialog>),
 }
 
 impl View {
@@ -91,6 +96,7 @@ impl View {
             View::Report(_) => ViewKind::Report,
             View::Confirm(_) => ViewKind::Confirm,
             View::Unlock(_) => ViewKind::Unlock,
+            View::Move(_) => ViewKind::Move,
         }
     }
 
@@ -112,6 +118,7 @@ impl View {
             // The prune preview answers like any confirmation, plus +/-.
             View::Confirm(Confirm::Prune(_)) => vec![Scope::Prune, Scope::Confirm],
             View::Unlock(_) => vec![Scope::Password],
+            View::Move(d) => vec![d.scope()],
         }
     }
 

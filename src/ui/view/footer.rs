@@ -97,7 +97,9 @@ fn task_line(task: &TaskState, app: &App) -> Line<'static> {
         | JobKind::Preview
         | JobKind::Export
         | JobKind::Diff
-        | JobKind::Unlock => {
+        | JobKind::Unlock
+        | JobKind::MovePlan
+        | JobKind::Move => {
             format!("{} {n}", task.kind.label())
         }
         JobKind::Verify => format!(

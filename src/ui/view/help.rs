@@ -13,7 +13,7 @@ use crate::ui::fit;
 use crate::ui::keymap::{self, Action, Scope};
 use crate::ui::theme::Theme;
 
-const ORDER: [Scope; 25] = [
+const ORDER: [Scope; 31] = [
     Scope::Global,
     Scope::Devices,
     Scope::Versions,
@@ -38,6 +38,12 @@ const ORDER: [Scope; 25] = [
     Scope::Exporting,
     Scope::Exported,
     Scope::Password,
+    Scope::Move,
+    Scope::MoveDest,
+    Scope::Moving,
+    Scope::MoveOriginal,
+    Scope::MoveResume,
+    Scope::MoveDone,
     Scope::Help,
 ];
 

@@ -17,6 +17,7 @@ mod legend;
 mod more;
 mod progress;
 mod prune;
+mod relocate;
 mod report;
 pub(crate) mod roots;
 mod too_small;
@@ -70,6 +71,7 @@ fn draw_panes(frame: &mut Frame, app: &App) {
             View::Report(report) => report::render(frame, area, app, view, report),
             View::Confirm(confirm) => confirm::render(frame, area, app, view, confirm),
             View::Unlock(prompt) => unlock::render(frame, area, app, view, prompt),
+            View::Move(d) => relocate::render(frame, area, app, view, d),
         }
     }
 }

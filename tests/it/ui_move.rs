@@ -1,0 +1,328 @@
+//! The dashboard's move dialog (`M`) with the real host and jobs on the demo library's iMazing
+//! root: one device's backups planned (the dry run's plan), moved and, after the question, its
+//! original removed; refusals shown with nothing done; a move left unfinished found at start,
+//! then rolled back or resumed from the dialog.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use backtop::actions::relocate::journal::journal_dir;
+use backtop::cli::RootArgs;
+use backtop::commands::context::RunRoots;
+use backtop::commands::host::DashboardHost;
+use backtop::tasks::relocate::Planned;
+use backtop::ui::app::{AppOptions, MovePhase};
+use backtop::ui::{App, Effect, Host, Msg};
+use crossbeam_channel::{unbounded, Receiver};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::move_root::{assert_same, demo, snapshot, Lib};
+use crate::support::ui_screen::screen;
+
+const WAIT: Duration = Duration::from_secs(120);
+
+/// The dashboard over `lib`'s root (as `--only --root ROOT`) with the real host.
+struct Dash {
+    app: App,
+    host: DashboardHost,
+    rx: Receiver<Msg>,
+}
+
+impl Dash {
+    fn new(lib: &Lib, free: Option<u64>) -> Dash {
+        let args = RootArgs {
+            roots: vec![lib.root.clone()],
+            only: true,
+            ..RootArgs::default()
+        };
+        let run = RunRoots::resolve(&args, &[]).expect("roots");
+        let library = run.discover();
+        let mut host = DashboardHost::new(run, library.clone(), false, DashboardHost::no_sizing())
+            .with_move_free(free);
+        let (tx, rx) = unbounded();
+        host.connect(tx);
+        let app = App::new(
+            library,
+            AppOptions::default(),
+            crate::support::ui_fixture::now(),
+        );
+        Dash { app, host, rx }
+    }
+
+    fn feed(&mut self, msg: Msg) {
+        for effect in self.app.update(msg) {
+            if effect != Effect::Quit {
+                self.host.perform(effect);
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.feed(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Feeds the jobs' messages until `done` holds of the dialog's phase.
+    fn until(&mut self, what: &str, done: impl Fn(&MovePhase) -> bool) {
+        loop {
+            if self.app.move_dialog().is_some_and(|d| done(&d.phase)) {
+                return;
+            }
+            let phase = self.app.move_dialog().map(|d| d.phase.clone());
+            let msg = self
+                .rx
+                .recv_timeout(WAIT)
+                .unwrap_or_else(|_| panic!("waiting for {what}; the dialog is at {phase:?}"));
+            self.feed(msg);
+        }
+    }
+
+    fn screen(&mut self) -> String {
+        screen(&mut self.app, 100, 40)
+    }
+}
+
+impl Drop for Dash {
+    fn drop(&mut self) {
+        self.host.shutdown();
+    }
+}
+
+fn link(path: &Path) -> Option<PathBuf> {
+    std::fs::read_link(path).ok()
+}
+
+#[test]
+fn a_device_moves_from_the_dialog_and_its_original_goes_once_confirmed() {
+    let lib = demo();
+    let mut d = Dash::new(&lib, None);
+    let version = d.app.version().expect("a version").clone();
+    assert_eq!(version.root, lib.root);
+    let udid = d.app.device().unwrap().udid.clone();
+    let live = lib.root.join(&udid);
+    assert!(live.is_dir(), "{}", live.display());
+    let before = snapshot(&live);
+
+    d.key(KeyCode::Char('M'));
+    // No DEST yet and the live folder is no link: the dialog asks for the folder.
+    d.until("the question for DEST", |p| *p == MovePhase::Asking);
+    let dialog = d.app.move_dialog().unwrap();
+    assert_eq!(dialog.place(), live);
+    assert!(dialog.editing.is_some());
+    d.type_text(lib.dest_str());
+    d.key(KeyCode::Enter);
+    d.until("the plan", |p| matches!(p, MovePhase::Planned(_)));
+    let MovePhase::Planned(Planned::Plan { plan, text }) = &d.app.move_dialog().unwrap().phase
+    else {
+        panic!("{:?}", d.app.move_dialog().unwrap().phase);
+    };
+    assert_eq!(plan.parts.len(), 2, "{:?}", plan.parts);
+    assert_eq!(plan.root, live);
+    // The dry run's plan, but for what happens to the original (the dialog asks after the
+    // switch, the command line asks below) and the free space (others write to the volume
+    // meanwhile).
+    let (code, dry, err) = lib.backtop(
+        &[
+            "move",
+            live.to_str().unwrap(),
+            "--to",
+            lib.dest_str(),
+            "--dry-run",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let cut = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.contains("the original") && !l.contains("free on the destination"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(cut(text), cut(&dry));
+    assert!(text.contains("stays until you confirm its removal after the verified switch"));
+    assert!(
+        text.contains("  free on the destination's volume: "),
+        "{text}"
+    );
+    let shown = d.screen();
+    assert!(
+        shown.contains("will move one device's backups (3 versions)"),
+        "{shown}"
+    );
+    assert!(shown.contains("Enter/y move"), "{shown}");
+
+    d.key(KeyCode::Enter);
+    d.until("the switch", |p| !matches!(p, MovePhase::Running { .. }));
+    let MovePhase::Switched { message, .. } = &d.app.move_dialog().unwrap().phase else {
+        panic!("{:?}", d.app.move_dialog().unwrap().phase);
+    };
+    assert!(
+        message.contains("now points to the verified copy"),
+        "{message}"
+    );
+    assert_eq!(link(&live), Some(lib.dest.join(&udid)));
+    let kept = journal_dir(&live).unwrap();
+    assert!(
+        kept.join("original").is_dir(),
+        "the original waits for the answer"
+    );
+    let shown = d.screen();
+    assert!(
+        shown.contains("Remove the original now? Permanently"),
+        "{shown}"
+    );
+    assert!(shown.contains("y remove original"), "{shown}");
+
+    d.key(KeyCode::Char('y'));
+    d.until("the removal", |p| matches!(p, MovePhase::Done { .. }));
+    let MovePhase::Done { message, ok } = &d.app.move_dialog().unwrap().phase else {
+        unreachable!()
+    };
+    assert!(*ok, "{message}");
+    assert!(
+        message.contains("the original was removed permanently"),
+        "{message}"
+    );
+    assert!(!kept.exists());
+    assert_same(&before, &lib.dest.join(&udid));
+    assert_eq!(link(&live), Some(lib.dest.join(&udid)));
+    d.key(KeyCode::Esc);
+    assert!(d.app.move_dialog().is_none());
+}
+
+#[test]
+fn refusals_are_shown_and_change_nothing() {
+    let lib = demo();
+    let mut d = Dash::new(&lib, Some(1_000_000));
+    let live = lib.root.join(&d.app.device().unwrap().udid);
+    d.key(KeyCode::Char('M'));
+    d.until("the question for DEST", |p| *p == MovePhase::Asking);
+    // The whole root, with too little space on DEST's volume (injected).
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Tab);
+    d.until("the question for DEST", |p| *p == MovePhase::Asking);
+    assert!(d.app.move_dialog().unwrap().editing.is_some());
+    d.type_text(lib.dest_str());
+    d.key(KeyCode::Enter);
+    d.until("the refusal", |p| matches!(p, MovePhase::Planned(_)));
+    let dialog = d.app.move_dialog().unwrap();
+    assert_eq!(dialog.place(), lib.root);
+    let MovePhase::Planned(Planned::Refused(why)) = &dialog.phase else {
+        panic!("{:?}", dialog.phase);
+    };
+    assert_eq!(
+        why,
+        "the copy needs 5.14 MB (space on disk, hard links counted once) and the destination's \
+         volume has 1 MB free"
+    );
+    let shown = d.screen();
+    assert!(shown.contains("refused: the copy needs 5.14 MB"), "{shown}");
+    assert!(shown.contains("nothing was moved"), "{shown}");
+    // Enter on a refusal plans again (and is refused again): nothing is started.
+    d.key(KeyCode::Enter);
+    d.until("the refusal again", |p| matches!(p, MovePhase::Planned(_)));
+
+    // DEST inside what moves, then DEST not empty (the device's backups, with room now).
+    drop(d);
+    let mut d = Dash::new(&lib, None);
+    d.key(KeyCode::Char('M'));
+    d.until("the question for DEST", |p| *p == MovePhase::Asking);
+    d.type_text(&live.join("inside").display().to_string());
+    d.key(KeyCode::Enter);
+    d.until("the refusal", |p| matches!(p, MovePhase::Planned(_)));
+    let phase = d.app.move_dialog().unwrap().phase.clone();
+    assert!(
+        matches!(&phase, MovePhase::Planned(Planned::Refused(w)) if w.contains("is inside the folder being moved")),
+        "{phase:?}"
+    );
+    std::fs::create_dir_all(&lib.dest).unwrap();
+    std::fs::write(lib.dest.join("notes.txt"), b"mine").unwrap();
+    d.key(KeyCode::Char('d'));
+    d.feed(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    d.type_text(lib.dest_str());
+    d.key(KeyCode::Enter);
+    d.until("the refusal", |p| matches!(p, MovePhase::Planned(_)));
+    let phase = d.app.move_dialog().unwrap().phase.clone();
+    assert!(
+        matches!(&phase, MovePhase::Planned(Planned::Refused(w)) if w.contains("is not empty")),
+        "{phase:?}"
+    );
+    assert!(std::fs::symlink_metadata(&live).unwrap().is_dir());
+    assert!(!journal_dir(&live).unwrap().exists());
+    assert!(!journal_dir(&lib.root).unwrap().exists());
+    assert_eq!(
+        std::fs::read_dir(&lib.dest).unwrap().count(),
+        1,
+        "DEST holds only what was there"
+    );
+}
+
+#[test]
+fn a_move_left_unfinished_is_found_at_start_then_rolled_back_or_resumed() {
+    let lib = demo();
+    let before = snapshot(&lib.root);
+    let (r, dest) = (lib.root_str(), lib.dest_str());
+    let stop = |phase: &str| {
+        let (code, out, err) = lib.backtop(
+            &["move", r, "--to", dest, "--yes"],
+            &[("BACKTOP_FAULT_AFTER", phase)],
+        );
+        assert_eq!(code, 1, "{out}{err}");
+    };
+
+    // Stopped after the verify: the dashboard asks at start; roll back.
+    stop("verify");
+    let mut d = Dash::new(&lib, None);
+    d.until("the unfinished move", |p| {
+        matches!(p, MovePhase::Interrupted { .. })
+    });
+    let shown = d.screen();
+    assert!(
+        shown.contains("The move stopped after the verify, before the switch"),
+        "{shown}"
+    );
+    assert!(shown.contains("r resume"), "{shown}");
+    assert!(shown.contains("a roll back"), "{shown}");
+    d.key(KeyCode::Char('a'));
+    d.until("the rollback", |p| matches!(p, MovePhase::Done { .. }));
+    let phase = d.app.move_dialog().unwrap().phase.clone();
+    assert!(
+        matches!(phase, MovePhase::Done { ok: true, .. }),
+        "{phase:?}"
+    );
+    assert!(std::fs::symlink_metadata(&lib.root).unwrap().is_dir());
+    assert!(!lib.dest.exists(), "the copy is removed");
+    assert!(!journal_dir(&lib.root).unwrap().exists());
+    assert_same(&before, &lib.root);
+    drop(d);
+
+    // Stopped after the switch: resume removes the original.
+    stop("switch");
+    let mut d = Dash::new(&lib, None);
+    d.until("the unfinished move", |p| {
+        matches!(p, MovePhase::Interrupted { .. })
+    });
+    let shown = d.screen();
+    assert!(
+        shown.contains("is switched: the verified copy is in use"),
+        "{shown}"
+    );
+    d.key(KeyCode::Char('r'));
+    d.until("the resumed move", |p| matches!(p, MovePhase::Done { .. }));
+    let phase = d.app.move_dialog().unwrap().phase.clone();
+    assert!(
+        matches!(phase, MovePhase::Done { ok: true, .. }),
+        "{phase:?}"
+    );
+    assert_eq!(link(&lib.root), Some(lib.dest.clone()));
+    assert!(!journal_dir(&lib.root).unwrap().exists());
+    assert_same(&before, &lib.dest);
+}
