@@ -160,6 +160,15 @@ fn read_config(cli: &mut Cli) -> anyhow::Result<Config> {
     Ok(config)
 }
 
+/// The made-up volumes (the Mac's disk, the external drive) `--demo` shows instead of its
+/// temporary folder's volume, for the dashboard and `du` alike.
+fn demo_disks(run_roots: &RunRoots) -> Option<Vec<backtop::library::volume::SimulatedDisk>> {
+    run_roots
+        .demo_dir
+        .as_ref()
+        .map(|dir| backtop::demo::simulated_disks(dir.path()))
+}
+
 /// Where this run's trash deletes go: `--demo`'s own `.Trash`, else the system trash.
 fn trash_bin(run_roots: &RunRoots) -> TrashBin {
     TrashBin::of_run(run_roots.demo_dir.as_ref().map(|d| d.path()))
@@ -199,10 +208,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             let mut sizing = scan_options(&cli);
             // The demo's library is on a temporary folder's volume: show the Mac's disk and
             // the external drive it stands for instead, and say they are simulated.
-            sizing.simulated_disks = run_roots
-                .demo_dir
-                .as_ref()
-                .map(|dir| backtop::demo::simulated_disks(dir.path()));
+            sizing.simulated_disks = demo_disks(&run_roots);
             let simulated_disks = sizing.simulated_disks.is_some();
             let host = DashboardHost::new(
                 run_roots,
@@ -270,6 +276,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             cache,
             &password,
             &local_time::zone(config.utc),
+            demo_disks(&run_roots),
         ),
         Some(Command::Move(args)) => move_command(&args, cli.read_only),
         Some(Command::Ls(args)) => ls::run(&library, &args, &password),

@@ -50,18 +50,21 @@ use crate::commands::{json, unread};
 use crate::library::category::Category;
 use crate::library::unlock::Unlocks;
 use crate::library::usage::{Totals, VersionUsage};
+use crate::library::volume::SimulatedDisk;
 use crate::library::{Library, Version};
 use crate::sanitize::{self, for_display};
 use crate::scan::{self, ScanEvent, ScanOptions, ScanResults};
 use crate::ui::local_time;
 
-/// Runs `backtop du` over `library`; `cache` is the size cache file (`None`: `--no-cache`).
+/// Runs `backtop du` over `library`; `cache` is the size cache file (`None`: `--no-cache`);
+/// `simulated` the made-up volumes `--demo` reports instead of its temporary folder's.
 pub fn run(
     library: &Library,
     json: bool,
     cache: Option<PathBuf>,
     password: &PasswordOptions,
     tz: &TimeZone,
+    simulated: Option<Vec<SimulatedDisk>>,
 ) -> anyhow::Result<i32> {
     let show_progress = !json && std::io::stderr().is_terminal();
     let mut out = std::io::stdout().lock();
@@ -72,11 +75,29 @@ pub fn run(
     }
     // Figures of unlocked versions are never taken from, nor written to, the size cache.
     let cache = if unlocks.opened() > 0 { None } else { cache };
-    let results = scan_library_unlocked(library, cache, show_progress, unlocks.clone());
+    let simulated_volumes = simulated.is_some();
+    let options = ScanOptions {
+        cache,
+        threads: 0,
+        simulated_disks: simulated,
+    };
+    let results = scan_with(library, options, show_progress, unlocks.clone());
     if json {
-        crate::commands::json::print(&mut out, &to_json_with(library, &results, &unlocks))?;
+        let mut doc = to_json_with(library, &results, &unlocks);
+        if simulated_volumes {
+            for volume in doc["volumes"].as_array_mut().into_iter().flatten() {
+                volume["simulated"] = true.into();
+            }
+        }
+        crate::commands::json::print(&mut out, &doc)?;
     } else {
-        write!(out, "{}", render_text_with(library, &results, &unlocks, tz))?;
+        let text = render_text_with(library, &results, &unlocks, tz);
+        let text = if simulated_volumes {
+            mark_simulated(&text)
+        } else {
+            text
+        };
+        write!(out, "{text}")?;
     }
     Ok(0)
 }
@@ -100,6 +121,31 @@ pub fn scan_library_unlocked(
         threads: 0,
         simulated_disks: None,
     };
+    scan_with(library, options, progress, unlocks)
+}
+
+/// `volume PATH:` lines of the text output marked as the demo's made-up volumes.
+fn mark_simulated(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.strip_prefix("volume ") {
+            Some(rest) => match rest.split_once(": ") {
+                Some((path, figures)) => {
+                    format!("volume {path} (simulated for the demo): {figures}\n")
+                }
+                None => format!("{line}\n"),
+            },
+            None => format!("{line}\n"),
+        })
+        .collect()
+}
+
+/// [`scan_library_unlocked`] with every scan option given.
+fn scan_with(
+    library: &Library,
+    options: ScanOptions,
+    progress: bool,
+    unlocks: Unlocks,
+) -> ScanResults {
     let handle = scan::start_unlocked(library.clone(), options, unlocks);
     let mut results = ScanResults::default();
     let mut stderr = std::io::stderr();

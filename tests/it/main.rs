@@ -11,6 +11,7 @@ mod config_cli;
 mod delete_safety;
 mod demo_builder;
 mod demo_trash;
+mod demo_volumes;
 mod diff;
 mod discovery;
 mod discovery_damage;
