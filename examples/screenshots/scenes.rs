@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use backtop::demo::{self, build_demo, DemoOptions, INTERACTIVE_SCALE};
+use backtop::library::diff::what_deleting_loses;
 use backtop::library::locate::named_root;
 use backtop::library::usage::{library_totals, VersionUsage};
 use backtop::library::volume::VolumeUsage;
@@ -172,16 +173,24 @@ impl Stage {
     }
 
     /// Does what the dashboard's host would for the effects a scene needs (the delete
-    /// dialog's guard checks, opening a version in the browser); nothing is deleted.
+    /// dialog's guard checks and what its versions alone hold, opening a version in the
+    /// browser); nothing is deleted.
     fn answer(&self, app: &mut App, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
                 Effect::PlanDelete(paths) => {
                     let checks = check_all(&paths, &self.library, false);
-                    app.update(job(
+                    let more = app.update(job(
                         JobKind::Check,
                         JobEvent::Done(Outcome::Checked(checks)),
                     ));
+                    self.answer(app, more);
+                }
+                Effect::Loss(paths) => {
+                    let loss = what_deleting_loses(&self.library, &paths, &|_| None, &|| false);
+                    let loss = Box::new(loss);
+                    let done = JobEvent::Done(Outcome::Lost { paths, loss });
+                    app.update(job(JobKind::Loss, done));
                 }
                 Effect::Browse(path) => {
                     let opened =

@@ -308,6 +308,12 @@ impl Host for DashboardHost {
                     tasks::diff::run(old, new, &library, &keyring)
                 });
             }
+            Effect::Loss(paths) => {
+                let (library, keyring) = (self.library(), self.keyring.clone());
+                self.jobs.spawn(JobKind::Loss, paths.len(), move |ctx| {
+                    tasks::loss::run(ctx, paths, &library, &keyring)
+                });
+            }
             Effect::Shell(dir) => return Some(shell::run_shell(&dir)),
             e @ (Effect::PlanMove(_) | Effect::Move(_) | Effect::AbortMove(_)) => {
                 self.perform_move(e)

@@ -20,6 +20,7 @@ pub mod browse;
 pub mod checks;
 pub mod delete;
 pub mod diff;
+pub mod loss;
 pub mod panic;
 mod registry;
 pub mod relocate;
@@ -39,7 +40,7 @@ pub use unlock::{Keyring, UnlockOutcome, UnlockRequest, UnlockResult};
 use crate::actions::export::ExportSummary;
 use crate::actions::verify::VerifyReport;
 use crate::library::browse::{Browsed, Preview};
-use crate::library::diff::Diff;
+use crate::library::diff::{Diff, Loss};
 use crate::library::manifest::NodeId;
 use crate::scan::ScanEvent;
 
@@ -78,6 +79,8 @@ pub enum JobKind {
     MovePlan,
     /// Carry out a move, or roll one back.
     Move,
+    /// Find the files only the versions a delete or prune dialog would delete hold.
+    Loss,
 }
 
 impl JobKind {
@@ -91,6 +94,7 @@ impl JobKind {
                 | JobKind::Preview
                 | JobKind::Diff
                 | JobKind::MovePlan
+                | JobKind::Loss
         )
     }
 
@@ -108,6 +112,7 @@ impl JobKind {
             JobKind::Unlock => "unlocking",
             JobKind::MovePlan => "planning the move",
             JobKind::Move => "move",
+            JobKind::Loss => "looking",
         }
     }
 }
@@ -234,6 +239,13 @@ pub enum Outcome {
     MovePlanned(Box<relocate::PlanAnswer>),
     /// A move or a rollback ended (its status says how), or was refused or failed to start.
     Moved(Box<relocate::MoveEnd>),
+    /// What deleting these versions loses (in the order asked).
+    Lost {
+        /// The version folders to be deleted.
+        paths: Vec<PathBuf>,
+        /// The files only they hold.
+        loss: Box<Loss>,
+    },
 }
 
 impl JobMsg {

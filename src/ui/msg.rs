@@ -93,6 +93,9 @@ pub enum Effect {
     /// Compare two version folders, old then new (a latest-wins job answered by
     /// [`Outcome::Diffed`](crate::tasks::Outcome::Diffed)).
     Diff(PathBuf, PathBuf),
+    /// Find what deleting these versions loses (a latest-wins job answered by
+    /// [`Outcome::Lost`](crate::tasks::Outcome::Lost)).
+    Loss(Vec<PathBuf>),
     /// Suspend the dashboard and start the user's shell in this folder; resume when it exits.
     Shell(PathBuf),
     /// Unlock an encrypted version with the typed password (a job answered by
@@ -121,6 +124,7 @@ impl Effect {
             Effect::Preview(_) => "preview",
             Effect::Export(_) => "export",
             Effect::Diff(..) => "diff",
+            Effect::Loss(_) => "loss",
             Effect::Shell(_) => "shell",
             Effect::Unlock(_) => "unlock",
             Effect::PlanMove(_) | Effect::Move(_) | Effect::AbortMove(_) => "move",

@@ -54,6 +54,7 @@ mod ui_figures_time;
 mod ui_help;
 mod ui_keys;
 mod ui_loop;
+mod ui_loss;
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
 mod ui_move;
 mod ui_move_state;

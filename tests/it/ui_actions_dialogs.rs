@@ -127,7 +127,13 @@ fn yes_waits_for_the_guards_and_refused_sets_go_nowhere() {
         &mut app,
         [ch('j'), key(KeyCode::Enter), key(KeyCode::End), ch('d')],
     );
-    assert_eq!(effects, [Effect::PlanDelete(vec![p("phone-archive")])]);
+    assert_eq!(
+        effects,
+        [
+            Effect::PlanDelete(vec![p("phone-archive")]),
+            Effect::Loss(vec![p("phone-archive")])
+        ]
+    );
     assert!(
         feed(&mut app, [ch('y'), ch('t'), ch('n'), key(KeyCode::Enter)]).is_empty(),
         "no verdict yet: y, t, n and Enter do nothing"
@@ -319,7 +325,7 @@ fn dialog_of(verdicts: Vec<(PathBuf, Verdict)>) -> App {
     app.marks = verdicts.iter().map(|(p, _)| p.clone()).collect();
     let effects = feed(&mut app, [ch('d')]);
     assert!(
-        matches!(effects[..], [Effect::PlanDelete(_)]),
+        matches!(effects[..], [Effect::PlanDelete(_), Effect::Loss(_)]),
         "{effects:?}"
     );
     let checks = verdicts

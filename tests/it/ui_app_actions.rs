@@ -26,8 +26,8 @@ fn marking_versions_and_deleting_them_after_confirmation() {
     let both = vec![p("phone-live"), p("phone-snapshot")];
     assert_eq!(
         feed(&mut app, [ch('d')]),
-        [Effect::PlanDelete(both.clone())],
-        "d only asks: it opens the dialog and asks the guards"
+        [Effect::PlanDelete(both.clone()), Effect::Loss(both.clone())],
+        "d only asks: it opens the dialog, asks the guards and what only these versions hold"
     );
     let Some(Confirm::Delete(dialog)) = app.confirm().cloned() else {
         panic!("d opens a delete confirmation");
@@ -94,13 +94,16 @@ fn actions_become_effects() {
     assert_eq!(feed(&mut app, [ch('r')]), [Effect::Rescan], "r rescans");
     assert_eq!(
         feed(&mut app, [ch('p'), key(KeyCode::Enter)]),
-        [Effect::Delete(DeleteRequest {
-            paths: vec![p("phone-archive")],
-            permanent: false,
-            forced: vec![],
-            confirm_imazing: true,
-        })],
-        "p then Enter prunes what the default policy picks"
+        [
+            Effect::Loss(vec![p("phone-archive")]),
+            Effect::Delete(DeleteRequest {
+                paths: vec![p("phone-archive")],
+                permanent: false,
+                forced: vec![],
+                confirm_imazing: true,
+            })
+        ],
+        "p asks what its plan loses, then Enter prunes what the default policy picks"
     );
     let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert_eq!(feed(&mut app, [ctrl_c]), [Effect::Quit], "Ctrl-C quits");

@@ -61,10 +61,7 @@ impl App {
                     return self.open_delete(paths);
                 }
             }
-            Action::Prune => {
-                let dialog = self.prune_dialog(DEFAULT_KEEP, false);
-                self.views.push(View::Confirm(Confirm::Prune(dialog)));
-            }
+            Action::Prune => return self.open_prune(DEFAULT_KEEP, false),
             _ => {}
         }
         Vec::new()

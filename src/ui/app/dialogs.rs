@@ -15,6 +15,7 @@
 
 use std::path::PathBuf;
 
+use super::loss::{self, LossView};
 use super::{App, Confirm, View, ViewKind};
 use crate::actions::prune::{self, PrunePolicy};
 use crate::library::VersionKind;
@@ -45,12 +46,15 @@ pub struct DeleteDialog {
     /// Every backup of this device (asked from the devices pane): its name must be typed,
     /// whatever the guards say of each version.
     pub device: Option<String>,
+    /// The files only the versions that go hold.
+    pub loss: LossView,
 }
 
 impl DeleteDialog {
     /// A dialog for `paths`, waiting for the guards.
     pub fn new(paths: Vec<PathBuf>) -> Self {
         DeleteDialog {
+            loss: LossView::looking(&paths),
             paths,
             checks: None,
             permanent: false,
@@ -130,16 +134,29 @@ pub struct PruneDialog {
     pub snapshots: usize,
     /// Remove for good instead of moving to the trash.
     pub permanent: bool,
+    /// The files only the versions it removes hold.
+    pub loss: LossView,
 }
 
 impl App {
-    /// Opens the delete dialog for `paths` and asks the guards about them.
+    /// Opens the delete dialog for `paths` and asks the guards about them, and what
+    /// deleting them loses.
     pub(super) fn open_delete(&mut self, paths: Vec<PathBuf>) -> Vec<Effect> {
         self.views
             .push(View::Confirm(Confirm::Delete(DeleteDialog::new(
                 paths.clone(),
             ))));
-        vec![Effect::PlanDelete(paths)]
+        let mut effects = loss::ask(&paths);
+        effects.insert(0, Effect::PlanDelete(paths));
+        effects
+    }
+
+    /// Opens the prune dialog keeping `keep` and asks what its plan loses.
+    pub(super) fn open_prune(&mut self, keep: usize, permanent: bool) -> Vec<Effect> {
+        let dialog = self.prune_dialog(keep, permanent);
+        let effects = loss::ask(&dialog.remove);
+        self.views.push(View::Confirm(Confirm::Prune(dialog)));
+        effects
     }
 
     /// The guards answered: fill in the open delete dialog if the answer is about its paths
@@ -176,9 +193,11 @@ impl App {
         };
         let plan = prune::plan(&self.library, &policy, self.now);
         let name = |e: &prune::PlanEntry| e.device.clone().unwrap_or_else(|| "unknown".into());
+        let remove: Vec<PathBuf> = plan.remove.iter().map(|e| e.path.clone()).collect();
         PruneDialog {
             keep,
-            remove: plan.remove.iter().map(|e| e.path.clone()).collect(),
+            loss: LossView::looking(&remove),
+            remove,
             reasons: plan
                 .remove
                 .iter()
@@ -193,17 +212,17 @@ impl App {
         }
     }
 
-    /// `+`/`-` in the prune dialog.
-    pub(super) fn adjust_keep(&mut self, more: bool) {
-        if let Some(Confirm::Prune(p)) = self.confirm() {
-            let keep = if more {
-                (p.keep + 1).min(MAX_KEEP)
-            } else {
-                p.keep.saturating_sub(1).max(1)
-            };
-            let dialog = self.prune_dialog(keep, p.permanent);
-            self.views.push(View::Confirm(Confirm::Prune(dialog)));
-        }
+    /// `+`/`-` in the prune dialog (and what the new plan loses).
+    pub(super) fn adjust_keep(&mut self, more: bool) -> Vec<Effect> {
+        let Some(Confirm::Prune(p)) = self.confirm() else {
+            return Vec::new();
+        };
+        let keep = if more {
+            (p.keep + 1).min(MAX_KEEP)
+        } else {
+            p.keep.saturating_sub(1).max(1)
+        };
+        self.open_prune(keep, p.permanent)
     }
 
     /// `t`: trash or permanent.

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod export;
 pub(crate) mod figures;
 mod lists;
+pub mod loss;
 mod mouse;
 mod nav;
 pub mod owners;
@@ -43,6 +44,7 @@ pub use browser::{Browser, Level, Load, PreviewState, Search};
 pub(crate) use dialogs::wrong_name;
 pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use export::{ExportDialog, Phase};
+pub use loss::{LossState, LossView};
 pub use relocate::{MoveDialog, MovePhase};
 pub use scan::ScanProgress;
 pub use tasks::{Newest, Report, TaskState};
@@ -433,7 +435,9 @@ impl App {
             }
             Action::Confirm | Action::Cancel => return self.answer(action == Action::Confirm),
             Action::ToggleMode => self.toggle_permanent(),
-            Action::KeepMore | Action::KeepFewer => self.adjust_keep(action == Action::KeepMore),
+            Action::KeepMore | Action::KeepFewer => {
+                return self.adjust_keep(action == Action::KeepMore)
+            }
             Action::CancelTask => return self.cancel_task(),
             Action::HideTask => {
                 if let Some(task) = &mut self.task {

@@ -110,6 +110,8 @@ pub struct Newest {
     pub preview: Latest,
     /// The diff view's comparisons.
     pub diff: Latest,
+    /// What the delete and prune dialogs' versions alone hold.
+    pub loss: Latest,
 }
 
 /// A dialog showing a result.
@@ -148,7 +150,9 @@ impl App {
     pub(super) fn on_job(&mut self, msg: JobMsg) -> Vec<Effect> {
         match msg.kind {
             JobKind::Scan if self.newest.scan.admit(msg.id) => self.on_scan_job(msg.event),
-            JobKind::Check if self.newest.check.admit(msg.id) => self.on_check_job(msg.event),
+            JobKind::Check if self.newest.check.admit(msg.id) => {
+                return self.on_check_job(msg.event)
+            }
             JobKind::Browse if self.newest.browse.admit(msg.id) => match msg.event {
                 JobEvent::Done(Outcome::Browsed { version, browsed }) => {
                     self.on_browsed(version, browsed)
@@ -174,8 +178,17 @@ impl App {
                 _ => {}
             },
             JobKind::Unlock => return self.on_unlock_job(msg.id, msg.event),
-            JobKind::Scan | JobKind::Check | JobKind::Browse | JobKind::Preview | JobKind::Diff => {
-            }
+            JobKind::Loss if self.newest.loss.admit(msg.id) => match msg.event {
+                JobEvent::Done(Outcome::Lost { paths, loss }) => self.on_lost(&paths, loss),
+                JobEvent::Failed(why) => self.on_lost_failed(why),
+                _ => {}
+            },
+            JobKind::Scan
+            | JobKind::Check
+            | JobKind::Browse
+            | JobKind::Preview
+            | JobKind::Diff
+            | JobKind::Loss => {}
             JobKind::Delete { .. } | JobKind::Verify => return self.on_task(msg),
             JobKind::MovePlan | JobKind::Move => return self.on_move_job(msg),
         }
@@ -197,7 +210,7 @@ impl App {
         }
     }
 
-    fn on_check_job(&mut self, event: JobEvent) {
+    fn on_check_job(&mut self, event: JobEvent) -> Vec<Effect> {
         match event {
             JobEvent::Done(Outcome::Checked(checks)) => {
                 // The dialog now shows the answer; a "still checking" note is out of date.
@@ -205,6 +218,7 @@ impl App {
                     self.status = None;
                 }
                 self.on_checks(checks);
+                return self.ask_loss_of_deletable();
             }
             JobEvent::Failed(why) => {
                 self.views.close(ViewKind::Confirm);
@@ -212,6 +226,7 @@ impl App {
             }
             JobEvent::Started { .. } | JobEvent::Progress(_) | JobEvent::Done(_) => {}
         }
+        Vec::new()
     }
 
     fn on_task(&mut self, msg: JobMsg) -> Vec<Effect> {

@@ -156,6 +156,7 @@ fn delete_lines(app: &App, d: &DeleteDialog) -> Vec<Line<'static>> {
         None => d.paths.clone(),
     };
     lines.push(frees_line(app, &going, theme));
+    lines.extend(super::loss::lines(&d.loss, theme));
     lines.push(mode_line(d.permanent, theme));
     if let Some(name) = d.required_name() {
         lines.push(Line::from(vec![

@@ -99,7 +99,8 @@ fn task_line(task: &TaskState, app: &App) -> Line<'static> {
         | JobKind::Diff
         | JobKind::Unlock
         | JobKind::MovePlan
-        | JobKind::Move => {
+        | JobKind::Move
+        | JobKind::Loss => {
             format!("{} {n}", task.kind.label())
         }
         JobKind::Verify => format!(

@@ -14,6 +14,7 @@ mod footer;
 mod header;
 pub(crate) mod help;
 mod legend;
+mod loss;
 mod more;
 mod progress;
 mod prune;

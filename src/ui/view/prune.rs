@@ -32,6 +32,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, p: &
     }
     if !p.remove.is_empty() {
         lines.push(frees_line(app, &p.remove, theme));
+        lines.extend(super::loss::lines(&p.loss, theme));
         lines.push(mode_line(p.permanent, theme));
     }
     if p.snapshots > 0 {
