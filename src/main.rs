@@ -200,9 +200,8 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
     let cache = scan_options(&cli).cache;
     let password = cli.password_options();
     match cli.command {
-        None if cli.remember || cli.forget => anyhow::bail!(
-            "--remember and --forget work with the commands (du, verify, ls, export, diff), \
-             not yet with the dashboard"
+        None if cli.forget => anyhow::bail!(
+            "--forget works with a command (e.g. backtop du --forget), not with the dashboard"
         ),
         None => {
             let mut sizing = scan_options(&cli);
@@ -218,6 +217,11 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             )
             .with_notes(finished)
             .with_move_free(backtop::commands::move_root::TestHooks::from_env().free);
+            let host = if cli.remember {
+                host.with_remember(std::sync::Arc::new(backtop::library::unlock::OsKeyring))
+            } else {
+                host
+            };
             let mut options = tui::TuiOptions::new(cli.ascii, cli.read_only, Box::new(host));
             options.no_color |= !config.color;
             options.alerts = config.alerts.clone();

@@ -20,6 +20,7 @@ use crossbeam_channel::Sender;
 use crate::actions::open::{self, OpenEnv, OpenPlan};
 use crate::actions::trash_bin::TrashBin;
 use crate::commands::context::RunRoots;
+use crate::library::unlock::remember::{KeyStore, SharedStore};
 use crate::library::Library;
 use crate::tasks::scan::Sizer;
 use crate::tasks::{self, JobKind, Jobs, Keyring, Outcome};
@@ -52,6 +53,8 @@ pub struct DashboardHost {
     keyring: Keyring,
     /// The move's free-space test hook (`BACKTOP_FREE_BYTES`, read by the caller).
     move_free: Option<u64>,
+    /// `--remember`: where derived keys are remembered between runs.
+    remember: Option<SharedStore>,
 }
 
 impl DashboardHost {
@@ -72,6 +75,7 @@ impl DashboardHost {
             notes: Vec::new(),
             keyring: Keyring::default(),
             move_free: None,
+            remember: None,
         }
     }
 
@@ -79,6 +83,13 @@ impl DashboardHost {
     /// volume (the `BACKTOP_FREE_BYTES` test hook of `backtop move`).
     pub fn with_move_free(mut self, free: Option<u64>) -> Self {
         self.move_free = free;
+        self
+    }
+
+    /// `--remember`: once connected, opens the encrypted versions whose keys `store`
+    /// remembers, and remembers there the keys of every later unlock.
+    pub fn with_remember(mut self, store: SharedStore) -> Self {
+        self.remember = Some(store);
         self
     }
 
@@ -248,6 +259,13 @@ impl Host for DashboardHost {
         }
         self.find_moves(messages.clone());
         self.messages = Some(messages);
+        if let Some(store) = self.remember.clone() {
+            // The remembered keys, off the UI thread (a keyring may be slow to answer).
+            let (library, keyring) = (self.library(), self.keyring.clone());
+            self.jobs.spawn(JobKind::Unlock, 1, move |ctx| {
+                tasks::unlock::recall(ctx, &library, &keyring, store.as_ref())
+            });
+        }
     }
 
     fn perform(&mut self, effect: Effect) -> Option<String> {
@@ -286,8 +304,10 @@ impl Host for DashboardHost {
             }
             Effect::Unlock(request) => {
                 let (library, keyring) = (self.library(), self.keyring.clone());
+                let store = self.remember.clone();
                 self.jobs.spawn(JobKind::Unlock, 1, move |ctx| {
-                    tasks::unlock::run(ctx, request, &library, &keyring)
+                    let store = store.as_deref().map(|s| s as &dyn KeyStore);
+                    tasks::unlock::run(ctx, request, &library, &keyring, store)
                 });
             }
             Effect::Preview(request) => {

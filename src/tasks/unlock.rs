@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::checks::find;
 use super::{Ctx, Outcome};
+use crate::library::unlock::remember::{self, KeyStore};
 use crate::library::unlock::{FileKeys, Locked, Password, UnlockedVersion, Unlocker, Unlocks};
 use crate::library::{Library, ManifestFormat, Version};
 
@@ -136,6 +137,8 @@ pub struct UnlockOutcome {
     pub still_locked: Vec<(PathBuf, String)>,
     /// Wall time, key derivation included.
     pub elapsed: Duration,
+    /// What `--remember` did with the OS keyring, in words (none without the option).
+    pub remembered: Option<String>,
 }
 
 /// What became of the version asked for.
@@ -151,8 +154,15 @@ pub enum UnlockResult {
     Failed(String),
 }
 
-/// Runs `request` over `library`, merging what it opened into `keyring`.
-pub fn run(ctx: &Ctx, request: UnlockRequest, library: &Library, keyring: &Keyring) -> Outcome {
+/// Runs `request` over `library`, merging what it opened into `keyring`; with `store`
+/// (`--remember`), the keys that opened versions are remembered there.
+pub fn run(
+    ctx: &Ctx,
+    request: UnlockRequest,
+    library: &Library,
+    keyring: &Keyring,
+    store: Option<&dyn KeyStore>,
+) -> Outcome {
     let started = Instant::now();
     let UnlockRequest {
         target,
@@ -166,6 +176,7 @@ pub fn run(ctx: &Ctx, request: UnlockRequest, library: &Library, keyring: &Keyri
         opened: Vec::new(),
         still_locked: Vec::new(),
         elapsed: Duration::ZERO,
+        remembered: None,
     };
     let Some(version) = find(library, &target) else {
         outcome.result = UnlockResult::Failed("it is no longer in the library (rescan?)".into());
@@ -198,8 +209,45 @@ pub fn run(ctx: &Ctx, request: UnlockRequest, library: &Library, keyring: &Keyri
             }
         }
     }
+    if let (Some(store), false) = (store, outcome.opened.is_empty()) {
+        outcome.remembered = Some(
+            match remember::remember(store, &unlocker, &outcome.opened) {
+                Ok(_) => "the key is remembered in the OS keyring".into(),
+                Err(e) => format!("not remembered: {e}"),
+            },
+        );
+    }
     outcome.elapsed = started.elapsed();
     Outcome::Unlocked(outcome)
+}
+
+/// `--remember` at start: opens every encrypted version of `library` that a key remembered
+/// in `store` fits (no password, no derivation) and merges them into `keyring`. Nothing
+/// opened is [`UnlockResult::Cancelled`] (nothing to say), or the store's error.
+pub fn recall(ctx: &Ctx, library: &Library, keyring: &Keyring, store: &dyn KeyStore) -> Outcome {
+    let started = Instant::now();
+    let encrypted: Vec<&Version> = library.versions().filter(|v| v.encrypted).collect();
+    let paths: Vec<&Path> = encrypted.iter().map(|v| v.path.as_path()).collect();
+    let (unlocker, errors) = remember::recall(store, &paths);
+    let found = Unlocks::try_all(&unlocker, encrypted, ctx.cancel_flag());
+    // Only what opened: a key that fits no more says nothing of the password.
+    let mut opened = Unlocks::default();
+    opened.merge_opened(&found);
+    keyring.merge(&opened);
+    let opened = opened.opened_paths();
+    let result = match (opened.is_empty(), errors.is_empty()) {
+        (false, _) => UnlockResult::Opened,
+        (true, true) => UnlockResult::Cancelled,
+        (true, false) => UnlockResult::Failed(format!("--remember: {}", errors.join("; "))),
+    };
+    Outcome::Unlocked(UnlockOutcome {
+        target: opened.first().cloned().unwrap_or_default(),
+        result,
+        opened,
+        still_locked: Vec::new(),
+        elapsed: started.elapsed(),
+        remembered: Some("with the keys remembered in the OS keyring".into()),
+    })
 }
 
 fn result_of(locked: &Locked) -> UnlockResult {

@@ -141,6 +141,7 @@ mod state {
                 opened: opened.iter().map(|n| p(n)).collect(),
                 still_locked: Vec::new(),
                 elapsed: std::time::Duration::from_millis(2100),
+                remembered: None,
             })),
         )
     }

@@ -30,6 +30,9 @@ pub trait KeyStore {
     fn forget(&self, name: &str) -> Result<bool, String>;
 }
 
+/// A store shared with background jobs.
+pub type SharedStore = std::sync::Arc<dyn KeyStore + Send + Sync>;
+
 /// The entry name of the key derived with `params`: `kdf-` and 32 hex digits.
 pub fn entry_name(params: &KdfParams) -> String {
     let digest = params.fingerprint();

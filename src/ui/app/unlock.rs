@@ -341,6 +341,9 @@ fn unlocked_line(o: &UnlockOutcome) -> String {
             format::plural(o.still_locked.len() as i64, "other")
         ));
     }
+    if let Some(remembered) = &o.remembered {
+        line.push_str(&format!(" ({remembered})"));
+    }
     line.push_str("; the keys are kept in memory until backtop quits");
     line
 }

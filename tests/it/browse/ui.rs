@@ -98,7 +98,7 @@ fn host(app: &mut App, stage: &Stage, effects: Vec<Effect>) {
                     tasks::browse::open(path, &library, &keyring)
                 }),
                 Effect::Unlock(r) => jobs.spawn(JobKind::Unlock, 1, move |ctx| {
-                    tasks::unlock::run(ctx, r, &library, &keyring)
+                    tasks::unlock::run(ctx, r, &library, &keyring, None)
                 }),
                 Effect::Preview(r) => jobs.spawn(JobKind::Preview, 1, move |ctx| {
                     tasks::browse::preview(ctx, &r, &keyring)

@@ -13,22 +13,27 @@ use backtop::commands::context::RunRoots;
 use backtop::commands::host::DashboardHost;
 use backtop::demo::DEMO_PASSWORD;
 use backtop::library::category::Category;
+use backtop::library::unlock::remember::SharedStore;
 use backtop::library::unlock::Password;
 use backtop::library::usage::VersionUsage;
 use backtop::library::ManifestFormat;
 use backtop::scan::cache::SizeCache;
 use backtop::scan::{ScanEvent, ScanOptions};
-use backtop::tasks::{JobEvent, Outcome, Progress, UnlockRequest, UnlockResult};
+use backtop::tasks::{JobEvent, Outcome, Progress, UnlockOutcome, UnlockRequest, UnlockResult};
 use backtop::ui::{Effect, Host, Msg};
 use crossbeam_channel::{unbounded, Receiver};
 
-use super::fixture;
+use super::fixture::{self, MapStore};
 
 const WAIT: Duration = Duration::from_secs(60);
 
 /// The dashboard's host on the encrypted test iPad written under `tmp`, its size cache at
 /// `cache`: the host, its messages, the version's folder.
-fn host_on_the_ipad(tmp: &Path, cache: &Path) -> (DashboardHost, Receiver<Msg>, PathBuf) {
+fn host_on_the_ipad(
+    tmp: &Path,
+    cache: &Path,
+    remember: Option<SharedStore>,
+) -> (DashboardHost, Receiver<Msg>, PathBuf) {
     let root = tmp.join("root");
     let version = fixture::write(&root, &fixture::spec(ManifestFormat::Db));
     let args = RootArgs {
@@ -44,6 +49,9 @@ fn host_on_the_ipad(tmp: &Path, cache: &Path) -> (DashboardHost, Receiver<Msg>, 
         simulated_disks: None,
     });
     let mut host = DashboardHost::new(run, library, false, sizing);
+    if let Some(store) = remember {
+        host = host.with_remember(store);
+    }
     let (tx, rx) = unbounded();
     host.connect(tx);
     (host, rx, version)
@@ -88,6 +96,16 @@ fn unlock(
     version: &Path,
     password: &str,
 ) -> UnlockResult {
+    unlock_outcome(host, rx, version, password).result
+}
+
+/// Unlocks `version` with `password`; the job's outcome.
+fn unlock_outcome(
+    host: &mut DashboardHost,
+    rx: &Receiver<Msg>,
+    version: &Path,
+    password: &str,
+) -> UnlockOutcome {
     host.perform(Effect::Unlock(UnlockRequest {
         target: version.to_path_buf(),
         scope: vec![version.to_path_buf()],
@@ -96,7 +114,7 @@ fn unlock(
     let Some(JobEvent::Done(Outcome::Unlocked(outcome))) = job(rx).pop() else {
         panic!("the unlock job ends with its outcome");
     };
-    outcome.result
+    outcome
 }
 
 /// The dashboard's verify of `version` (its `v`), through the host's job.
@@ -121,7 +139,7 @@ fn categories(usage: &VersionUsage) -> Vec<Category> {
 fn the_scan_after_an_unlock_categorizes_the_version_and_the_cache_learns_nothing_of_it() {
     let tmp = tempfile::tempdir().unwrap();
     let cache = tmp.path().join("sizes.bin");
-    let (mut host, rx, version) = host_on_the_ipad(tmp.path(), &cache);
+    let (mut host, rx, version) = host_on_the_ipad(tmp.path(), &cache, None);
 
     let locked = scan(&mut host, &rx, &version);
     assert_eq!(
@@ -177,7 +195,7 @@ fn the_scan_after_an_unlock_categorizes_the_version_and_the_cache_learns_nothing
 #[test]
 fn a_verify_after_a_wrong_password_says_why_the_version_stays_locked() {
     let tmp = tempfile::tempdir().unwrap();
-    let (mut host, rx, version) = host_on_the_ipad(tmp.path(), &tmp.path().join("sizes.bin"));
+    let (mut host, rx, version) = host_on_the_ipad(tmp.path(), &tmp.path().join("sizes.bin"), None);
     let locked = verify(&mut host, &rx, &version);
     assert!(!locked.checked());
     assert_eq!((locked.rows_checked, locked.files_on_disk), (0, 0));
@@ -197,5 +215,50 @@ fn a_verify_after_a_wrong_password_says_why_the_version_stays_locked() {
         wrong.notes
     );
     assert!(!wrong.notes[1].contains("not-the-password"));
+    host.shutdown();
+}
+
+/// A host with `--remember` over `store` on the test iPad written under `tmp`, and the
+/// outcome of its start-up job (the remembered keys tried).
+fn remembering(
+    tmp: &Path,
+    store: &std::sync::Arc<MapStore>,
+) -> (DashboardHost, Receiver<Msg>, PathBuf, UnlockOutcome) {
+    let shared: SharedStore = store.clone();
+    let (host, rx, version) = host_on_the_ipad(tmp, &tmp.join("sizes.bin"), Some(shared));
+    let Some(JobEvent::Done(Outcome::Unlocked(start))) = job(&rx).pop() else {
+        panic!("the start-up job ends with its outcome");
+    };
+    (host, rx, version, start)
+}
+
+/// `--remember` in the dashboard: the first run remembers the key its unlock derived; the
+/// next one opens the version at start without a password (its breakdown categorized by the
+/// next scan). Over an in-memory store (unlock::remember tests the OS keyring).
+#[test]
+fn with_remember_the_next_dashboard_opens_the_version_without_the_password() {
+    let store = std::sync::Arc::new(MapStore::default());
+    let first = tempfile::tempdir().unwrap();
+    let (mut host, rx, version, start) = remembering(first.path(), &store);
+    assert_eq!(
+        (start.result, start.opened.len()),
+        (UnlockResult::Cancelled, 0)
+    );
+    let unlocked = unlock_outcome(&mut host, &rx, &version, DEMO_PASSWORD);
+    assert_eq!(unlocked.result, UnlockResult::Opened);
+    assert_eq!(
+        unlocked.remembered.as_deref(),
+        Some("the key is remembered in the OS keyring")
+    );
+    assert_eq!(store.len(), 1);
+    host.shutdown();
+
+    // The next run (another copy of the same backup: the same key bag).
+    let next = tempfile::tempdir().unwrap();
+    let (mut host, rx, version, start) = remembering(next.path(), &store);
+    assert_eq!(start.result, UnlockResult::Opened);
+    assert_eq!(start.opened, std::slice::from_ref(&version));
+    let usage = scan(&mut host, &rx, &version);
+    assert!(categories(&usage).contains(&Category::Messages));
     host.shutdown();
 }

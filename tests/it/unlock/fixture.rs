@@ -2,9 +2,12 @@
 //! blocks, over 64 KiB), one app, one file missing on disk; written really encrypted with the
 //! demo password.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use backtop::demo::{write_backup, BackupSpec, FileSpec};
+use backtop::library::unlock::{Key, KeyStore};
 use backtop::library::ManifestFormat;
 
 /// The UDID of the test iPad.
@@ -47,4 +50,34 @@ pub fn write(root: &Path, spec: &BackupSpec) -> PathBuf {
     let dir = root.join(UDID);
     write_backup(&dir, spec).unwrap();
     dir
+}
+
+/// A keyring in memory: names to keys.
+#[derive(Default)]
+pub struct MapStore(Mutex<HashMap<String, [u8; 32]>>);
+
+impl KeyStore for MapStore {
+    fn get(&self, name: &str) -> Result<Option<Key>, String> {
+        Ok(self
+            .0
+            .lock()
+            .unwrap()
+            .get(name)
+            .copied()
+            .map(Key::from_bytes))
+    }
+    fn set(&self, name: &str, key: &Key) -> Result<(), String> {
+        self.0.lock().unwrap().insert(name.into(), *key.bytes());
+        Ok(())
+    }
+    fn forget(&self, name: &str) -> Result<bool, String> {
+        Ok(self.0.lock().unwrap().remove(name).is_some())
+    }
+}
+
+impl MapStore {
+    /// How many keys it holds.
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
 }

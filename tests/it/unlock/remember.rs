@@ -4,9 +4,7 @@
 //! whoever runs the tests; the keyring crate also links each key into the user's persistent
 //! keyring (memory only, expiring), so the test forgets the fixture's key first and last.
 
-use std::collections::HashMap;
 use std::process::Output;
-use std::sync::Mutex;
 
 use backtop::commands::password::{unlock_with, PasswordOptions};
 use backtop::library::unlock::remember::entry_name;
@@ -14,6 +12,7 @@ use backtop::library::unlock::{BackupKeys, Key, KeyStore};
 use backtop::library::{Version, VersionKind};
 
 use super::cli::{json, Setup};
+use super::fixture::MapStore;
 
 /// `KEYCTL_JOIN_SESSION_KEYRING` with no name: a new anonymous session keyring for this
 /// thread (and the processes it starts).
@@ -86,29 +85,6 @@ fn remember_opens_later_runs_without_the_password_until_forget() {
     })
     .join()
     .expect("the keyring test thread");
-}
-
-/// A keyring in memory: names to keys.
-#[derive(Default)]
-struct MapStore(Mutex<HashMap<String, [u8; 32]>>);
-
-impl KeyStore for MapStore {
-    fn get(&self, name: &str) -> Result<Option<Key>, String> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .get(name)
-            .copied()
-            .map(Key::from_bytes))
-    }
-    fn set(&self, name: &str, key: &Key) -> Result<(), String> {
-        self.0.lock().unwrap().insert(name.into(), *key.bytes());
-        Ok(())
-    }
-    fn forget(&self, name: &str) -> Result<bool, String> {
-        Ok(self.0.lock().unwrap().remove(name).is_some())
-    }
 }
 
 /// A remembered key that no longer opens its key bag (the password was changed) is passed
