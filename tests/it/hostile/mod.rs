@@ -15,5 +15,7 @@ mod non_utf8;
 #[cfg(unix)]
 mod props;
 #[cfg(unix)]
+mod props_join;
+#[cfg(unix)]
 mod props_keybag;
 mod reasons;
