@@ -371,7 +371,8 @@ pub struct ExportArgs {
     /// The destination folder (created when missing).
     #[arg(long, value_name = "DEST", required = true)]
     pub to: PathBuf,
-    /// Only files of this category (photos, messages, whatsapp, notes, voice_memos, …).
+    /// Only files of this category: an id as `du --json` gives it (photos, messages, whatsapp,
+    /// notes, voice_memos, apps, other_media and the others).
     #[arg(long, value_name = "C")]
     pub category: Option<String>,
     /// Only files of this app (its bundle id, e.g. com.spotify.client).

@@ -91,4 +91,8 @@ fn the_man_page_is_roff_and_names_every_subcommand() {
     assert!(page.contains("\\fBbacktop rm\\fR [\\fB\\-y\\fR|\\fB\\-\\-yes\\fR]"));
     assert!(page.contains("3  cancelled at the prompt"));
     assert!(page.contains("read\\-only"));
+    // ASCII only, so that groff without a UTF-8 preprocessor reads it (a `…` in an option's
+    // help made `groff -man` warn "invalid input character code 128").
+    let odd: Vec<char> = page.chars().filter(|c| !c.is_ascii()).collect();
+    assert!(odd.is_empty(), "not ASCII: {odd:?}");
 }
