@@ -380,3 +380,33 @@ fn the_demo_ipad_opens_with_the_demo_password() {
         assert_eq!(v["categories"]["encrypted"], 0, "{v}");
     }
 }
+
+/// The password never goes on the command line, where `ps` and `/proc/*/cmdline` show it: no
+/// option of any command takes it (`--password-file` names a file), and `--password VALUE`
+/// is a usage error that does not repeat the value.
+#[test]
+fn no_option_takes_the_password_itself() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, ids: &mut Vec<String>) {
+        ids.extend(cmd.get_arguments().map(|a| a.get_id().to_string()));
+        for sub in cmd.get_subcommands() {
+            walk(sub, ids);
+        }
+    }
+    let mut ids = Vec::new();
+    walk(&backtop::cli::Cli::command(), &mut ids);
+    assert!(ids.len() > 50, "{ids:?}");
+    let password: Vec<&String> = ids
+        .iter()
+        .filter(|id| id.to_ascii_lowercase().contains("pass"))
+        .collect();
+    assert!(
+        password.iter().all(|id| *id == "password_file"),
+        "{password:?}"
+    );
+    let s = Setup::new(|_| {});
+    // (run asserts that nothing it prints holds the password.)
+    let out = s.run(&["ls", &s.v(), "--password", PASSWORD]);
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--password-file"));
+}
