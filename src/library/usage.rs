@@ -33,7 +33,7 @@ pub mod totals;
 pub mod walk;
 
 pub use sizer::{size_version, size_version_and_singles, size_version_with, SizeControl};
-pub use totals::{device_totals, freed_by_deleting, library_totals, Totals};
+pub use totals::{device_totals, freed_by_deleting, freed_in, library_totals, totals_in, Totals};
 
 /// Bytes used by one app (its `AppDomain-`, `AppDomainGroup-`, `AppDomainPlugin-` domains).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +60,31 @@ pub struct SharedInode {
     pub links_here: u64,
     /// Apparent bytes.
     pub bytes: u64,
+    /// Allocated bytes (blocks).
+    #[serde(default)]
+    pub allocated: u64,
+}
+
+impl SharedInode {
+    /// Its size in `measure`.
+    pub fn size(&self, measure: Measure) -> u64 {
+        match measure {
+            Measure::Apparent => self.bytes,
+            Measure::Disk => self.allocated,
+        }
+    }
+}
+
+/// How sizes are counted: apparent bytes (the files' lengths, what `ls -l` says) or disk
+/// usage (allocated blocks, what `du`, ncdu and gdu say by default; less for sparse or
+/// compressed files, more for many small ones).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// The files' lengths.
+    #[default]
+    Apparent,
+    /// Allocated blocks.
+    Disk,
 }
 
 /// Sizes of one version.
@@ -71,6 +96,9 @@ pub struct VersionUsage {
     pub allocated_bytes: u64,
     /// Apparent bytes of inodes whose every link lies inside this version.
     pub unique_bytes: u64,
+    /// Allocated bytes of the same inodes (what deleting it frees on disk).
+    #[serde(default)]
+    pub unique_allocated: u64,
     /// Distinct files.
     pub files: u64,
     /// Bytes per category; sums exactly to `bytes`.
@@ -82,4 +110,22 @@ pub struct VersionUsage {
     /// Inodes with more than one link (for set computations); not serialized.
     #[serde(skip)]
     pub shared: Vec<SharedInode>,
+}
+
+impl VersionUsage {
+    /// Its size in `measure` (each inode once).
+    pub fn size(&self, measure: Measure) -> u64 {
+        match measure {
+            Measure::Apparent => self.bytes,
+            Measure::Disk => self.allocated_bytes,
+        }
+    }
+
+    /// What deleting it alone frees, in `measure`.
+    pub fn unique(&self, measure: Measure) -> u64 {
+        match measure {
+            Measure::Apparent => self.unique_bytes,
+            Measure::Disk => self.unique_allocated,
+        }
+    }
 }

@@ -27,8 +27,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::library::usage::totals::private_unique_of;
-use crate::library::usage::{SharedInode, VersionUsage};
+use crate::library::usage::totals::{private_unique_in, private_unique_of};
+use crate::library::usage::{Measure, SharedInode, VersionUsage};
 
 mod codec;
 mod fingerprint;
@@ -37,7 +37,7 @@ use codec::{checksum, put_bytes, put_varint, DecodeError, Reader};
 pub use fingerprint::{fingerprint, FileStamp, Fingerprint};
 
 /// Bumped whenever the file's shape or the meaning of a figure changes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 const MAGIC: &[u8; 8] = b"BTSIZES\0";
 
@@ -76,6 +76,8 @@ pub struct Inode {
     pub ino: u64,
     /// Apparent bytes.
     pub bytes: u64,
+    /// Allocated bytes (blocks).
+    pub allocated: u64,
     /// `st_nlink` when the cache was written.
     pub nlink: u64,
 }
@@ -88,6 +90,7 @@ struct Head {
     fingerprint: Fingerprint,
     usage: VersionUsage,
     private_unique: u64,
+    private_unique_allocated: u64,
 }
 
 /// One cached version.
@@ -99,6 +102,8 @@ pub struct CacheEntry {
     pub usage: VersionUsage,
     /// Unique bytes of its one-link files (its unique bytes without the shared inodes).
     pub private_unique: u64,
+    /// The same files' allocated bytes.
+    pub private_unique_allocated: u64,
     /// Its links to the inode table, encoded (checked when loaded).
     links: Vec<u8>,
 }
@@ -208,6 +213,7 @@ impl SizeCache {
                 nlink: i.nlink,
                 links_here: here,
                 bytes: i.bytes,
+                allocated: i.allocated,
             })
             .collect();
         Some(VersionUsage {
@@ -257,6 +263,7 @@ impl SizeCache {
                 dev: s.dev,
                 ino: s.ino,
                 bytes: s.bytes,
+                allocated: s.allocated,
                 nlink: s.nlink,
             })
             .collect();
@@ -266,6 +273,7 @@ impl SizeCache {
             if same {
                 kept.nlink = kept.nlink.max(next.nlink);
                 kept.bytes = kept.bytes.max(next.bytes);
+                kept.allocated = kept.allocated.max(next.allocated);
             }
             same
         });
@@ -277,6 +285,7 @@ impl SizeCache {
                     ..v.usage.clone()
                 };
                 let single: u64 = v.single.iter().map(|s| s.bytes).sum();
+                let single_allocated: u64 = v.single.iter().map(|s| s.allocated).sum();
                 let mut all: Vec<SharedInode> =
                     v.usage.shared.iter().chain(v.single).copied().collect();
                 all.sort_unstable_by_key(|s| (s.dev, s.ino));
@@ -284,6 +293,8 @@ impl SizeCache {
                 let entry = CacheEntry {
                     fingerprint: v.fingerprint.clone(),
                     private_unique: private_unique_of(v.usage).saturating_sub(single),
+                    private_unique_allocated: private_unique_in(v.usage, Measure::Disk)
+                        .saturating_sub(single_allocated),
                     links: encode_links(&all, &inodes),
                     usage,
                 };
@@ -324,6 +335,7 @@ impl SizeCache {
                 fingerprint: e.fingerprint.clone(),
                 usage: e.usage.clone(),
                 private_unique: e.private_unique,
+                private_unique_allocated: e.private_unique_allocated,
             };
             put_bytes(&mut body, &serde_json::to_vec(&head).unwrap_or_default());
             put_bytes(&mut body, &e.links);
@@ -426,6 +438,7 @@ fn encode_inodes(out: &mut Vec<u8>, inodes: &[Inode]) {
         for i in g {
             put_varint(out, i.ino - prev);
             put_varint(out, i.bytes);
+            put_varint(out, i.allocated);
             put_varint(out, i.nlink);
             prev = i.ino;
         }
@@ -448,11 +461,12 @@ fn decode_body(body: &[u8]) -> Result<SizeCache, DecodeError> {
             let ino = prev
                 .checked_add(r.varint()?)
                 .ok_or(DecodeError::BadNumber)?;
-            let (bytes, nlink) = (r.varint()?, r.varint()?);
+            let (bytes, allocated, nlink) = (r.varint()?, r.varint()?, r.varint()?);
             inodes.push(Inode {
                 dev,
                 ino,
                 bytes,
+                allocated,
                 nlink,
             });
             prev = ino;
@@ -474,6 +488,7 @@ fn decode_body(body: &[u8]) -> Result<SizeCache, DecodeError> {
             fingerprint: head.fingerprint,
             usage: head.usage,
             private_unique: head.private_unique,
+            private_unique_allocated: head.private_unique_allocated,
             links,
         };
         entries.insert(head.path, entry);
@@ -533,6 +548,7 @@ mod tests {
             nlink,
             links_here,
             bytes: ino * 10,
+            allocated: ino * 4096,
         }
     }
 

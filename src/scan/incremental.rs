@@ -163,6 +163,7 @@ pub fn recompute(
     let mut shared = Vec::new();
     let mut single = Vec::new();
     let mut unique = entry.private_unique;
+    let mut unique_allocated = entry.private_unique_allocated;
     for (at, here) in cache.links(entry) {
         if links.bad[at] {
             return None;
@@ -171,6 +172,7 @@ pub fn recompute(
         let nlink = links.nlink[at];
         if here >= nlink {
             unique += i.bytes;
+            unique_allocated += i.allocated;
         }
         let inode = SharedInode {
             dev: i.dev,
@@ -178,6 +180,7 @@ pub fn recompute(
             nlink: nlink.max(1),
             links_here: here,
             bytes: i.bytes,
+            allocated: i.allocated,
         };
         // One link left: a one-link file now (its other links are gone), as a walk counts it.
         match nlink {
@@ -187,6 +190,7 @@ pub fn recompute(
     }
     let usage = VersionUsage {
         unique_bytes: unique,
+        unique_allocated,
         shared,
         ..entry.usage.clone()
     };

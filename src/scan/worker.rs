@@ -19,7 +19,9 @@ use super::incremental::{self, Plan, Status};
 use super::{ScanEvent, ScanOptions};
 use crate::library::category::Category;
 use crate::library::unlock::Unlocks;
-use crate::library::usage::{size_version_with, totals, SharedInode, SizeControl, VersionUsage};
+use crate::library::usage::{
+    size_version_with, totals, Measure, SharedInode, SizeControl, VersionUsage,
+};
 use crate::library::volume::{simulated_volumes, volumes_for, VolumeUsage};
 use crate::library::{Library, RootStatus, Version};
 
@@ -303,7 +305,9 @@ fn send_cached(
 }
 
 /// Volume figures: the readable roots (and any root a version names), with the bytes of the
-/// sized versions under each, every inode once per root.
+/// sized versions under each, every inode once per root: their disk usage (allocated blocks),
+/// the figure the volume's used and free space count. The demo's simulated disks pretend its
+/// sparse files are whole, so they count apparent bytes.
 fn volumes(
     library: &Library,
     options: &ScanOptions,
@@ -322,6 +326,10 @@ fn volumes(
             roots.push(root.clone());
         }
     }
+    let measure = match options.simulated_disks {
+        Some(_) => Measure::Apparent,
+        None => Measure::Disk,
+    };
     let mut per_root: BTreeMap<PathBuf, u64> = BTreeMap::new();
     for root in &roots {
         let set: Vec<&VersionUsage> = sized
@@ -329,7 +337,7 @@ fn volumes(
             .filter(|(i, _)| &versions[**i].root == root)
             .map(|(_, u)| u)
             .collect();
-        per_root.insert(root.clone(), totals::library_totals(&set).bytes);
+        per_root.insert(root.clone(), totals::totals_in(&set, measure).bytes);
     }
     match &options.simulated_disks {
         Some(disks) => simulated_volumes(disks, &roots, &per_root),

@@ -7,6 +7,7 @@ use humansize::{format_size, DECIMAL};
 use time::OffsetDateTime;
 
 use crate::library::locate as layouts;
+use crate::library::usage::Measure;
 use crate::library::{Root, VersionKind};
 
 /// Bytes in decimal units with one decimal: `0 B`, `999 B`, `1.5 kB`, `12.3 GB`.
@@ -82,6 +83,14 @@ pub fn path(p: &Path, home: Option<&Path>) -> String {
         Some(rest) if rest.as_os_str().is_empty() => "~".into(),
         Some(rest) => format!("~/{}", rest.display()),
         None => p.display().to_string(),
+    }
+}
+
+/// The heading of a size column: `Size` for apparent bytes, `On disk` for disk usage.
+pub fn size_heading(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Apparent => "Size",
+        Measure::Disk => "On disk",
     }
 }
 

@@ -14,6 +14,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub enum Action {
     /// Move the selection up one row.
     Up,
+    /// Show sizes as disk usage (allocated blocks).
+    SizesOnDisk,
+    /// Show sizes as apparent bytes.
+    SizesApparent,
     /// Move the selection down one row.
     Down,
     /// Move the selection up one page.
@@ -330,6 +334,10 @@ pub enum When {
     Messages,
     /// The focused pane has a sort of its own (devices, versions; not the breakdown).
     Sortable,
+    /// Sizes are shown as apparent bytes (`a` shows disk usage).
+    Apparent,
+    /// Sizes are shown as disk usage (`a` shows apparent bytes).
+    OnDisk,
     /// The devices pane's selected device has versions (delete or mark them all).
     DeviceVersions,
     /// The open text (help, roots report) is not at its top.

@@ -48,6 +48,7 @@ mod ui_alerts;
 mod ui_app;
 mod ui_app_actions;
 mod ui_diff;
+mod ui_disk_usage;
 mod ui_figures;
 mod ui_figures_narrow;
 mod ui_figures_time;

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use backtop::demo::{write_backup, write_imazing_snapshot, FileSpec};
 use backtop::library::category::Category;
-use backtop::library::usage::{size_version, SizeControl, VersionUsage};
+use backtop::library::usage::{size_version, totals_in, Measure, SizeControl, VersionUsage};
 use backtop::library::{Library, VersionKind};
 use backtop::scan::{self, ScanEvent, ScanOptions};
 use scan_fixtures::{library_of, size, sized, spec, version_of};
@@ -86,11 +86,19 @@ fn a_relaunch_shows_cached_figures_first_then_fresh_ones() {
     let ScanEvent::Volumes(vols) = &first[first.len() - 2] else {
         panic!("Volumes before Finished: {:?}", first[first.len() - 2]);
     };
+    // A volume's backups are its disk usage (allocated blocks, each inode once), the figure
+    // its used space counts (issue 14 item 8).
     let total: u64 = {
         let all: Vec<&VersionUsage> = fresh.values().collect();
-        backtop::library::usage::library_totals(&all).bytes
+        totals_in(&all, Measure::Disk).bytes
     };
     assert_eq!((vols.len(), vols[0].backup_bytes), (1, total));
+    assert!(
+        fresh
+            .values()
+            .all(|u| u.allocated_bytes > 0 && u.unique_allocated > 0),
+        "{fresh:?}"
+    );
     assert!(cache.is_file());
 
     let second = scan_events(&lib, Some(cache.clone()));
@@ -284,7 +292,14 @@ fn du_json_lists_every_category_and_counts_shared_inodes_once() {
     // 5000 bytes (app + settings) are hard-linked into both versions: counted once.
     assert_eq!(dev["totals"]["bytes"].as_u64(), Some(lb + sb - 5000));
     assert_eq!(json["totals"], dev["totals"]);
-    assert_eq!(json["volumes"][0]["backup_bytes"], dev["totals"]["bytes"]);
+    let disk = {
+        let all: Vec<&VersionUsage> = results.sized.values().collect();
+        totals_in(&all, Measure::Disk).bytes
+    };
+    assert_eq!(
+        json["volumes"][0]["backup_bytes"], disk,
+        "disk usage, inodes once"
+    );
     assert_eq!(dev["next_backup_fits"], true);
     assert_eq!(live["error"], serde_json::Value::Null);
     let text = backtop::commands::du::render_text(&lib, &results, &jiff::tz::TimeZone::UTC);

@@ -226,7 +226,7 @@ fn footer_degrades_on_narrow_terminals() {
     let last = wide.lines().last().unwrap_or_default().to_string();
     assert_eq!(
         last,
-        " / filter  d delete all  Space mark all  Enter go in  Tab pane  ? help  q quit  s sort  r rescan  p prune  R roots  ! alerts  b shell  i details  M move",
+        " / filter  d delete all  Space mark all  Enter go in  Tab pane  ? help  q quit  s sort  r rescan  a disk usage  p prune  R roots  ! alerts  b shell  i details  M move",
         "a wide footer shows every hint of the devices pane that can act (no back from the first pane)"
     );
     let narrow = text(&render(&mut app, 60, 16));

@@ -126,12 +126,13 @@ fn singles(walked: &Walked) -> Vec<SharedInode> {
     let mut v: Vec<SharedInode> = walked
         .singles
         .iter()
-        .map(|&(dev, ino, bytes)| SharedInode {
+        .map(|&(dev, ino, bytes, allocated)| SharedInode {
             dev,
             ino,
             nlink: 1,
             links_here: 1,
             bytes,
+            allocated,
         })
         .collect();
     v.sort_unstable_by_key(|s| (s.dev, s.ino));
@@ -150,12 +151,14 @@ fn base_usage(walked: &Walked) -> VersionUsage {
             nlink: e.nlink,
             links_here: e.links,
             bytes: e.bytes,
+            allocated: e.allocated,
         })
         .collect();
     VersionUsage {
         bytes: c.bytes,
         allocated_bytes: c.allocated,
         unique_bytes: c.unique,
+        unique_allocated: c.unique_allocated,
         files: c.files,
         categories: Default::default(),
         top_apps: Vec::new(),

@@ -8,7 +8,7 @@
 use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::VersionUsage;
+use super::{Measure, VersionUsage};
 
 /// Figures over several versions, each inode counted once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,86 +25,96 @@ pub struct Totals {
 struct Merged {
     nlink: u64,
     links: u64,
-    bytes: u64,
+    size: u64,
 }
 
-/// Merges the shared inodes of `set`, by `(dev, ino)`.
-fn merge_shared(set: &[&VersionUsage]) -> AHashMap<(u64, u64), Merged> {
+/// Merges the shared inodes of `set`, by `(dev, ino)`, each sized in `m`.
+fn merge_shared(set: &[&VersionUsage], m: Measure) -> AHashMap<(u64, u64), Merged> {
     let largest = set.iter().map(|u| u.shared.len()).max().unwrap_or(0);
     let mut map: AHashMap<(u64, u64), Merged> = AHashMap::with_capacity(largest);
     for usage in set {
         for s in &usage.shared {
-            let m = map.entry((s.dev, s.ino)).or_insert(Merged {
+            let e = map.entry((s.dev, s.ino)).or_insert(Merged {
                 nlink: s.nlink,
                 links: 0,
-                bytes: s.bytes,
+                size: s.size(m),
             });
-            m.links += s.links_here;
-            m.nlink = m.nlink.max(s.nlink);
+            e.links += s.links_here;
+            e.nlink = e.nlink.max(s.nlink);
         }
     }
     map
 }
 
-/// Totals of `set` (each version once), every inode counted once.
-fn totals_of(set: &[&VersionUsage]) -> Totals {
-    let merged = merge_shared(set);
+/// Totals of `set` (each version once) in `m`, every inode counted once.
+pub fn totals_in(set: &[&VersionUsage], m: Measure) -> Totals {
+    let merged = merge_shared(set, m);
     let mut t = Totals::default();
     for u in set {
-        let shared_bytes: u64 = u.shared.iter().map(|s| s.bytes).sum();
-        t.bytes += u.bytes.saturating_sub(shared_bytes);
+        let shared: u64 = u.shared.iter().map(|s| s.size(m)).sum();
+        t.bytes += u.size(m).saturating_sub(shared);
         t.files += u.files.saturating_sub(u.shared.len() as u64);
     }
-    for m in merged.values() {
-        t.bytes += m.bytes;
+    for e in merged.values() {
+        t.bytes += e.size;
         t.files += 1;
     }
-    t.unique_bytes = private_unique(set) + freed_shared(&merged);
+    t.unique_bytes = private_unique(set, m) + freed_shared(&merged);
     t
 }
 
 /// Bytes of the one-link files of each version (unique to it by definition).
-fn private_unique(set: &[&VersionUsage]) -> u64 {
-    set.iter().map(|u| private_unique_of(u)).sum()
+fn private_unique(set: &[&VersionUsage], m: Measure) -> u64 {
+    set.iter().map(|u| private_unique_in(u, m)).sum()
 }
 
 /// Bytes of a version's one-link files: its unique bytes without the shared inodes whose
 /// every link is inside it.
 pub fn private_unique_of(u: &VersionUsage) -> u64 {
+    private_unique_in(u, Measure::Apparent)
+}
+
+/// [`private_unique_of`] in `m`.
+pub fn private_unique_in(u: &VersionUsage, m: Measure) -> u64 {
     let unique_shared: u64 = u
         .shared
         .iter()
         .filter(|s| s.links_here >= s.nlink)
-        .map(|s| s.bytes)
+        .map(|s| s.size(m))
         .sum();
-    u.unique_bytes.saturating_sub(unique_shared)
+    u.unique(m).saturating_sub(unique_shared)
 }
 
 /// Bytes of the shared inodes whose links across the set reach their `st_nlink`.
 fn freed_shared(merged: &AHashMap<(u64, u64), Merged>) -> u64 {
     merged
         .values()
-        .filter(|m| m.links >= m.nlink)
-        .map(|m| m.bytes)
+        .filter(|e| e.links >= e.nlink)
+        .map(|e| e.size)
         .sum()
 }
 
-/// A device's totals from its versions' sizes.
+/// A device's totals from its versions' sizes (apparent bytes).
 pub fn device_totals(versions: &[&VersionUsage]) -> Totals {
-    totals_of(versions)
+    totals_in(versions, Measure::Apparent)
 }
 
-/// The library's totals from every sized version of every device.
+/// The library's totals from every sized version of every device (apparent bytes).
 pub fn library_totals(versions: &[&VersionUsage]) -> Totals {
-    totals_of(versions)
+    totals_in(versions, Measure::Apparent)
 }
 
 /// What deleting every version of `set` together frees (each version listed once): the
 /// private bytes of each, plus every shared inode whose links across the set reach its
 /// `st_nlink`. Two snapshots hard-linked only to each other free nothing alone and
-/// everything together.
+/// everything together. Apparent bytes; [`freed_in`] for disk usage.
 pub fn freed_by_deleting(set: &[&VersionUsage]) -> u64 {
-    private_unique(set) + freed_shared(&merge_shared(set))
+    freed_in(set, Measure::Apparent)
+}
+
+/// [`freed_by_deleting`] in `m`.
+pub fn freed_in(set: &[&VersionUsage], m: Measure) -> u64 {
+    private_unique(set, m) + freed_shared(&merge_shared(set, m))
 }
 
 #[cfg(test)]
@@ -121,12 +131,17 @@ mod tests {
                 nlink,
                 links_here: 1,
                 bytes,
+                // Whole 4 KiB blocks, as a file system allocates them.
+                allocated: bytes.div_ceil(4096) * 4096,
             })
             .collect();
         let sb: u64 = shared.iter().map(|s| s.bytes).sum();
+        let sa: u64 = shared.iter().map(|s| s.allocated).sum();
         VersionUsage {
             bytes: private + sb,
+            allocated_bytes: private * 10 + sa,
             unique_bytes: private,
+            unique_allocated: private * 10,
             files: 1 + shared.len() as u64,
             shared,
             ..Default::default()
@@ -157,5 +172,24 @@ mod tests {
         let b = usage(0, &[(3, 3, 100)]);
         assert_eq!(freed_by_deleting(&[&a, &b]), 0);
         assert_eq!(library_totals(&[&a, &b]).bytes, 100);
+    }
+
+    #[test]
+    fn disk_usage_counts_allocated_blocks_by_the_same_rules() {
+        // Private parts allocate ten times their length here; the shared inode 4 KiB blocks.
+        let a = usage(5, &[(10, 2, 1_000)]);
+        let b = usage(7, &[(10, 2, 1_000)]);
+        assert_eq!(freed_in(&[&a], Measure::Disk), 50);
+        assert_eq!(freed_in(&[&a, &b], Measure::Disk), 50 + 70 + 4096);
+        assert_eq!(
+            totals_in(&[&a, &b], Measure::Disk),
+            Totals {
+                bytes: 50 + 70 + 4096,
+                unique_bytes: 50 + 70 + 4096,
+                files: 3
+            }
+        );
+        assert_eq!(totals_in(&[&a, &b], Measure::Apparent).bytes, 1_012);
+        assert_eq!(private_unique_in(&a, Measure::Disk), 50);
     }
 }

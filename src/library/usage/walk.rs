@@ -61,9 +61,9 @@ pub struct Walked {
     pub unnamed_bytes: u64,
     /// `st_nlink == 1` files named by fileID, with their bytes (only when names are collected).
     pub named: Vec<([u8; 20], u64)>,
-    /// `st_nlink == 1` files as `(dev, ino, bytes)`, for the size cache (a later snapshot may
-    /// link to them).
-    pub singles: Vec<(u64, u64, u64)>,
+    /// `st_nlink == 1` files as `(dev, ino, bytes, allocated)`, for the size cache (a later
+    /// snapshot may link to them).
+    pub singles: Vec<(u64, u64, u64, u64)>,
     /// Links to inodes with more than one link; after [`Walked::coalesce`], one entry per
     /// inode, sorted by `(dev, ino)`.
     pub shared: Vec<SharedEntry>,
@@ -82,6 +82,8 @@ pub struct Counts {
     pub allocated: u64,
     /// Bytes of inodes whose every link was met.
     pub unique: u64,
+    /// Allocated bytes of the same inodes.
+    pub unique_allocated: u64,
 }
 
 impl Walked {
@@ -105,6 +107,7 @@ impl Walked {
             bytes: self.bytes,
             allocated: self.allocated,
             unique: self.bytes,
+            unique_allocated: self.allocated,
         };
         for e in &self.shared {
             c.files += 1;
@@ -112,6 +115,7 @@ impl Walked {
             c.allocated += e.allocated;
             if e.links >= e.nlink {
                 c.unique += e.bytes;
+                c.unique_allocated += e.allocated;
             }
         }
         c
@@ -132,7 +136,7 @@ impl Walked {
         self.files += 1;
         self.bytes += st.len;
         self.allocated += st.allocated;
-        self.singles.push((st.dev, st.ino, st.len));
+        self.singles.push((st.dev, st.ino, st.len, st.allocated));
         match key {
             FileKey::Id(id) if collect_names => self.named.push((id, st.len)),
             FileKey::Id(_) => {}

@@ -3,6 +3,7 @@
 //! falls through to the next scope; see [`keymap::resolve_if`]).
 
 use super::{App, Confirm, Pane, View};
+use crate::library::usage::Measure;
 use crate::ui::keymap::{self, Action, Binding, When};
 
 /// Movement the footer over the panes leaves to the help.
@@ -41,6 +42,8 @@ impl App {
             },
             When::Messages => !self.messages.is_empty(),
             When::Sortable => self.focus != Pane::Breakdown && !self.roots_in_main(),
+            When::Apparent => self.measure == Measure::Apparent && !self.roots_in_main(),
+            When::OnDisk => self.measure == Measure::Disk && !self.roots_in_main(),
             When::DeviceVersions => self.device().is_some_and(|d| !d.versions.is_empty()),
             When::ScrollUp => self.scroll_room().0 > 0,
             When::ScrollDown => self.scroll_room().1 > 0,

@@ -24,10 +24,11 @@ fn usages<'a>(app: &'a App, versions: impl Iterator<Item = &'a Version>) -> Vec<
         .collect()
 }
 
-/// Size of a device's versions (inodes once); `None` until one is sized.
+/// Size of a device's versions (inodes once) in the measure shown ([`App::measure`]);
+/// `None` until one is sized.
 pub fn device_total(app: &App, device: &Device) -> Option<u64> {
     let u = usages(app, device.versions.iter());
-    (!u.is_empty()).then(|| usage::device_totals(&u).bytes)
+    (!u.is_empty()).then(|| usage::totals_in(&u, app.measure).bytes)
 }
 
 /// The versions pruning can remove: what `backtop prune --keep 1` picks (the prune plan's own
@@ -55,10 +56,11 @@ pub fn device_reclaimable(app: &App, device: &Device) -> Option<u64> {
             .iter()
             .filter(|v| prunable.contains(&v.path)),
     );
-    (!u.is_empty()).then(|| usage::freed_by_deleting(&u))
+    (!u.is_empty()).then(|| usage::freed_in(&u, app.measure))
 }
 
-/// Whole library: bytes (inodes once), and what pruning frees ([`prunable`]).
+/// Whole library: bytes (inodes once), and what pruning frees ([`prunable`]), in the
+/// measure shown.
 pub fn library_totals(app: &App) -> (u64, u64) {
     let all = usages(app, app.all_devices().flat_map(|d| d.versions.iter()));
     let prunable = prunable(app);
@@ -69,8 +71,8 @@ pub fn library_totals(app: &App) -> (u64, u64) {
             .filter(|v| prunable.contains(&v.path)),
     );
     (
-        usage::library_totals(&all).bytes,
-        usage::freed_by_deleting(&going),
+        usage::totals_in(&all, app.measure).bytes,
+        usage::freed_in(&going, app.measure),
     )
 }
 
@@ -91,10 +93,11 @@ pub fn device_provisional(app: &App, device: &Device) -> bool {
         .any(|v| app.results.stale.contains(&v.path))
 }
 
-/// What deleting these version paths frees; `None` when one of them is not sized yet.
+/// What deleting these version paths frees, in the measure shown; `None` when one of them is
+/// not sized yet.
 pub fn freed_by_paths(app: &App, paths: &[&Path]) -> Option<u64> {
     let u: Option<Vec<&VersionUsage>> = paths.iter().map(|p| app.results.sized.get(*p)).collect();
-    u.map(|u| usage::freed_by_deleting(&u))
+    u.map(|u| usage::freed_in(&u, app.measure))
 }
 
 impl App {

@@ -97,8 +97,10 @@ impl App {
         let usage = |v: &Version| self.results.sized.get(&v.path);
         match self.version_sort {
             SortKey::Date => rows.sort_by_key(|v| Reverse(v.date)),
-            SortKey::Size => rows.sort_by_key(|v| Reverse(usage(v).map(|u| u.bytes))),
-            SortKey::Reclaimable => rows.sort_by_key(|v| Reverse(usage(v).map(|u| u.unique_bytes))),
+            SortKey::Size => rows.sort_by_key(|v| Reverse(usage(v).map(|u| u.size(self.measure)))),
+            SortKey::Reclaimable => {
+                rows.sort_by_key(|v| Reverse(usage(v).map(|u| u.unique(self.measure))))
+            }
             SortKey::Name => rows.sort_by(|a, b| a.folder_name.cmp(&b.folder_name)),
         }
         rows

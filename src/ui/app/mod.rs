@@ -37,6 +37,7 @@ use super::keymap::{self, Action, Key, Scope};
 use super::msg::{Effect, Msg};
 use super::theme::Theme;
 use crate::library::alerts::AlertSettings;
+use crate::library::usage::Measure;
 use crate::library::{Device, Library};
 use crate::scan::ScanResults;
 
@@ -185,6 +186,8 @@ pub struct App {
     pub version_sort: SortKey,
     /// Sort of the devices pane (`s` there).
     pub sort: SortKey,
+    /// How sizes are shown (`a`): apparent bytes, or disk usage as ncdu and gdu show it.
+    pub measure: Measure,
     /// Device filter text (kept after the filter input closes).
     pub filter: String,
     /// First line shown of the roots report in the main area (a library with no backups).
@@ -233,6 +236,7 @@ impl App {
             breakdown_scroll: 0,
             sort: SortKey::Date,
             version_sort: SortKey::Date,
+            measure: Measure::Apparent,
             filter: String::new(),
             main_roots_scroll: 0,
             marks: BTreeSet::new(),
@@ -413,6 +417,8 @@ impl App {
             Action::Enter => self.enter(),
             Action::Back => self.back(),
             Action::Sort => self.cycle_sort(),
+            Action::SizesOnDisk => self.measure = Measure::Disk,
+            Action::SizesApparent => self.measure = Measure::Apparent,
             Action::Help => self.toggle(ViewKind::Help, View::Help { scroll: 0 }),
             Action::Filter => {
                 self.views.push(View::Filter);

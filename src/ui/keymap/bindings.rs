@@ -137,6 +137,8 @@ pub const BINDINGS: &[Binding] = &[
     b(&[ch('q'), ctrl('c')], A::Quit, "quit", "quit", S::Global),
     b(&[ch('s')], A::Sort, "sort", "sort the pane by what it shows (see its title)", S::Global).when(W::Sortable),
     b(&[ch('r')], A::Rescan, "rescan", "rescan every root", S::Global),
+    b(&[ch('a')], A::SizesOnDisk, "disk usage", "show sizes as disk usage (allocated blocks, as du, ncdu and gdu count)", S::Global).when(W::Apparent),
+    b(&[ch('a')], A::SizesApparent, "apparent", "show sizes as apparent bytes (the files' lengths)", S::Global).when(W::OnDisk),
     b(&[ch('p')], A::Prune, "prune", "prune old versions by policy (asks first)", S::Global).when(W::AnyVersion),
     b(&[ch('R')], A::Roots, "roots", "where backtop looked, and how to fix access", S::Global),
     b(&[ch('!')], A::Alerts, "alerts", "the alerts, each with what to do", S::Global),

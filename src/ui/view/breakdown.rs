@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::{pane, title};
 use crate::library::app_names;
 use crate::library::category::Category;
-use crate::library::usage::VersionUsage;
+use crate::library::usage::{Measure, VersionUsage};
 use crate::ui::app::{App, Pane};
 use crate::ui::theme::Theme;
 use crate::ui::{fit, format, local_time};
@@ -23,6 +23,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         Some(d) => format!("Breakdown {}", local_time::date(d, &app.options.tz)),
         None => "Breakdown".to_string(),
     };
+
     let block = pane(title(head, theme), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -50,18 +51,35 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let summary = vec![
+    let m = app.measure;
+    let width = inner.width as usize;
+    let cut = |text: String| fit::truncate(&text, width);
+    let mut summary = vec![
         Line::from(vec![
-            Span::styled(format::size(usage.bytes), theme.title()),
-            Span::raw(format!(" in {} files", format::count(usage.files))),
+            Span::styled(format::size(usage.size(m)), theme.title()),
+            Span::raw(cut(format!(
+                "{} in {} files",
+                if m == Measure::Disk { " on disk" } else { "" },
+                format::count(usage.files)
+            ))),
         ]),
         Line::from(vec![
-            Span::styled(format::size(usage.unique_bytes), theme.good()),
+            Span::styled(format::size(usage.unique(m)), theme.good()),
             Span::raw(" unique to it"),
         ]),
     ];
+    if m == Measure::Disk {
+        // The walk attributes apparent bytes to categories and apps: say so above them.
+        summary.push(Line::from(Span::styled(
+            cut(format!(
+                "{} apparent, as split below",
+                format::size(usage.bytes)
+            )),
+            theme.muted(),
+        )));
+    }
     let [top, rest] = ratatui::layout::Layout::vertical([
-        ratatui::layout::Constraint::Length(2),
+        ratatui::layout::Constraint::Length(summary.len() as u16),
         ratatui::layout::Constraint::Min(0),
     ])
     .areas(inner);

@@ -84,11 +84,10 @@ fn answer_spans(app: &App, view: &View, theme: &Theme) -> Vec<Span<'static>> {
 /// One line per version: where it is (its root by what it is, `iMazing · Backup Drive`, then
 /// its folder inside the root) and its size.
 pub(super) fn version_line(app: &App, path: &std::path::Path, style: Style) -> Line<'static> {
-    let size = app
-        .results
-        .sized
-        .get(path)
-        .map_or_else(|| "not sized".to_string(), |u| format::size(u.bytes));
+    let size = app.results.sized.get(path).map_or_else(
+        || "not sized".to_string(),
+        |u| format::size(u.size(app.measure)),
+    );
     let room = (WIDTH as usize).saturating_sub(fit::width(&size) + 6);
     let shown = place(app, path, room);
     let pad = room.saturating_sub(fit::width(&shown));

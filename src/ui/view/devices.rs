@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::{pane, title};
+use crate::library::usage::Measure;
 use crate::library::Device;
 use crate::ui::app::owners::device_owners;
 use crate::ui::app::{figures, App, Pane};
@@ -39,7 +40,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .map(|d| row(app, d, model_w.is_some(), owner_w))
         .collect();
-    let (header, widths) = columns(model_w, owner_w);
+    let (header, widths) = columns(model_w, owner_w, app.measure);
     let highlight = if focused {
         theme.selected()
     } else {
@@ -70,8 +71,12 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The header row and column widths; the owner and model columns only when their widths
-/// are given.
-fn columns(model_w: Option<u16>, owner_w: Option<u16>) -> (Row<'static>, Vec<Constraint>) {
+/// are given; the size column says `On disk` when sizes are disk usage.
+fn columns(
+    model_w: Option<u16>,
+    owner_w: Option<u16>,
+    measure: Measure,
+) -> (Row<'static>, Vec<Constraint>) {
     let mut widths = vec![Constraint::Length(1), Constraint::Fill(1)];
     let mut names = vec!["", "Name"];
     if let Some(w) = owner_w {
@@ -88,9 +93,14 @@ fn columns(model_w: Option<u16>, owner_w: Option<u16>) -> (Row<'static>, Vec<Con
         Constraint::Length(8),
         Constraint::Length(9),
     ]);
-    names.extend(["iOS", "Last backup", "Versions", "Size"]);
+    names.extend([
+        "iOS",
+        "Last backup",
+        "Versions",
+        format::size_heading(measure),
+    ]);
     let cells = names.into_iter().map(|h| match h {
-        "Versions" | "Size" => Cell::from(Line::from(h).right_aligned()),
+        "Versions" | "Size" | "On disk" => Cell::from(Line::from(h).right_aligned()),
         _ => Cell::from(h),
     });
     (Row::new(cells), widths)

@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::progress;
 use crate::library::alerts::Severity;
+use crate::library::usage::Measure;
 use crate::library::RootStatus;
 use crate::ui::app::{figures, App};
 use crate::ui::keymap::{self, Action, Scope};
@@ -18,7 +19,12 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.options.theme;
     let mut rows = area.rows();
     if let Some(r) = rows.next() {
-        frame.render_widget(Paragraph::new(totals(app, r.width >= 80)), r);
+        // The name goes first when the figures need its room.
+        let mut line = totals(app, r.width >= 80);
+        if line.width() > r.width as usize {
+            line = totals(app, false);
+        }
+        frame.render_widget(Paragraph::new(line), r);
     }
     let second = rows.next();
     let third = rows.next();
@@ -54,7 +60,11 @@ fn totals(app: &App, roomy: bool) -> Line<'static> {
         spans.push(Span::styled("  sizing...", theme.muted()));
     } else {
         let (bytes, reclaimable) = figures::library_totals(app);
-        spans.push(Span::raw(format!("  {}", format::size(bytes))));
+        let on_disk = match app.measure {
+            Measure::Apparent => "",
+            Measure::Disk => " on disk",
+        };
+        spans.push(Span::raw(format!("  {}{on_disk}", format::size(bytes))));
         spans.push(Span::raw("  reclaimable "));
         spans.push(Span::styled(format::size(reclaimable), theme.good()));
         if figures::provisional(app) {

@@ -62,9 +62,10 @@ const USAGE: [&str; 10] = [
     "be stopped: Esc hides it. m shows the messages the footer cut.",
 ];
 
-const NOTES: [&str; 4] = [
+const NOTES: [&str; 5] = [
     "Warning mark: the device's next full backup may not fit.",
-    "Sizes count each hard-linked file once.",
+    "Sizes count each hard-linked file once. a switches them between",
+    "apparent bytes and disk usage (blocks, what the Disk gauges count).",
     "Unique: what deleting that version alone frees.",
     "Marked sets are computed together.",
 ];

@@ -244,6 +244,16 @@ fn details_lines(app: &App, path: &std::path::Path) -> Vec<Line<'static>> {
             ),
         ),
     ];
+    if let Some(u) = usage.filter(|u| u.allocated_bytes != u.bytes) {
+        lines.push(field(
+            "On disk",
+            format!(
+                "{} ({} unique to it)",
+                format::size(u.allocated_bytes),
+                format::size(u.unique_allocated)
+            ),
+        ));
+    }
     if let Some(owner) = &v.owner {
         lines.push(field("Owner", owner.clone()));
     }

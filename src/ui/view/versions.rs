@@ -12,6 +12,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::{pane, title};
+use crate::library::usage::{Measure, VersionUsage};
 use crate::library::{BackupState, Version};
 use crate::ui::app::{App, Pane};
 use crate::ui::theme::Theme;
@@ -171,8 +172,12 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let versions = app.visible_versions();
     let cols = fit(inner.width, app.owners_differ());
     let rows: Vec<Row> = versions.iter().map(|v| row(app, v, &cols, theme)).collect();
-    let header = Row::new(cols.iter().map(|c| Cell::from(align(c.0, c.1.to_string()))))
-        .style(theme.heading());
+    let heading = |c: &(Col, &str, u16)| match c.0 {
+        Col::Size => format::size_heading(app.measure).to_string(),
+        _ => c.1.to_string(),
+    };
+    let header =
+        Row::new(cols.iter().map(|c| Cell::from(align(c.0, heading(c))))).style(theme.heading());
     let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.2)).collect();
     let selected = app.version_index();
     let mut state = TableState::default()
@@ -200,8 +205,8 @@ fn align(col: Col, text: String) -> Line<'static> {
 
 fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> Row<'a> {
     let usage = app.results.sized.get(&v.path);
-    let sized = |f: fn(&crate::library::usage::VersionUsage) -> u64| match usage {
-        Some(u) => format::size(f(u)),
+    let sized = |f: fn(&VersionUsage, Measure) -> u64| match usage {
+        Some(u) => format::size(f(u, app.measure)),
         None if app.results.failed.contains_key(&v.path) => "error".into(),
         None => "...".into(),
     };
@@ -221,8 +226,8 @@ fn row<'a>(app: &App, v: &Version, cols: &[(Col, &str, u16)], theme: &Theme) -> 
             Col::Source if *w == 1 => source_letter(source(app, v)).to_string(),
             Col::Source => source(app, v).to_string(),
             Col::Ios => v.ios.clone().unwrap_or_default(),
-            Col::Size => sized(|u| u.bytes),
-            Col::Unique => sized(|u| u.unique_bytes),
+            Col::Size => sized(VersionUsage::size),
+            Col::Unique => sized(VersionUsage::unique),
             Col::Enc if *w == 1 => (if v.encrypted { "E" } else { "" }).to_string(),
             Col::Enc => (if v.encrypted { "enc" } else { "" }).to_string(),
             Col::State if *w == 1 => theme.glyph_state(v.state).to_string(),
