@@ -1,7 +1,8 @@
 //! Unlock benchmark (issue 13): the key derivation with the round counts real devices use
 //! (10,000,000 PBKDF2-HMAC-SHA256 + 10,000 PBKDF2-HMAC-SHA1), then a 5,000-file version sized
 //! (walk + manifest index) and read whole, encrypted and unlocked against the same files
-//! unencrypted, in the same run. Prints wall and CPU time; never asserts one.
+//! unencrypted, in the same run; and the unlock with a key remembered by `--remember`. Prints
+//! wall and CPU time; never asserts one.
 //!
 //! Run: `cargo run --release --example unlock_bench -- [--files 5000] [--runs 3]`
 //!
@@ -16,7 +17,7 @@ use std::time::Instant;
 
 use backtop::demo::{write_backup, BackupSpec, FileSpec};
 use backtop::library::manifest::{content_path, Fields, Manifest};
-use backtop::library::unlock::{check_file, derive, KdfParams, Password, Unlocker};
+use backtop::library::unlock::{check_file, derive, BackupKeys, KdfParams, Password, Unlocker};
 use backtop::library::usage::{size_version_with, SizeControl};
 use backtop::library::{ManifestFormat, Version, VersionKind};
 
@@ -106,6 +107,16 @@ fn main() -> anyhow::Result<()> {
     report("  size (walk + index), encrypted, unlocked", &mut || {
         let ctl = SizeControl::new(&cancel, &progress);
         size_version_with(&enc, &ctl, Some(&unlocked))?;
+        Ok(())
+    })?;
+    // `--remember`: a later run opens the version with the key kept in the OS keyring
+    // (unwrap the class keys, check Manifest.db's first block), no derivation.
+    let kdf = BackupKeys::read(&enc_dir)?.keybag.kdf;
+    let deriving = Unlocker::new(Password::from(backtop::demo::DEMO_PASSWORD));
+    deriving.unlock(&enc_dir, &cancel)?;
+    let remembered = deriving.cached(&kdf).expect("the key just derived");
+    report("  unlock with a remembered key (--remember)", &mut || {
+        Unlocker::with_keys([(kdf.clone(), remembered.clone())]).unlock(&enc_dir, &cancel)?;
         Ok(())
     })?;
     report("  read every file, unencrypted", &mut || {

@@ -216,4 +216,18 @@ mod tests {
         let k = Key([0xAB; 32]);
         assert!(!format!("{k:?}").to_lowercase().contains("ab"));
     }
+
+    #[test]
+    fn keys_and_passwords_are_zeroized_on_drop() {
+        // Drop runs `zeroize` (the bound proves the derive is there); it empties the bytes.
+        fn zeroized_on_drop<T: ZeroizeOnDrop + Zeroize>() {}
+        zeroized_on_drop::<Key>();
+        zeroized_on_drop::<Password>();
+        let mut k = Key([0xAB; 32]);
+        k.zeroize();
+        assert_eq!(k.0, [0; 32]);
+        let mut p = Password::from("hunter2");
+        p.zeroize();
+        assert!(p.as_bytes().is_empty());
+    }
 }
