@@ -114,6 +114,8 @@ path_fields! {
     kept => "kept",
     roots => "roots",
     parts => "parts",
+    volume => "volume",
+    found_at => "found_at",
 }
 
 /// `#[serde(with = "crate::json_path::lossless")]` for a path in a file backtop writes and reads

@@ -125,8 +125,23 @@ pub struct MovedRoot {
     /// Where the link points (absolute), when it is one.
     #[serde(flatten, serialize_with = "crate::json_path::to::option")]
     pub to: Option<PathBuf>,
-    /// The link's target is there (its drive is connected).
+    /// The link's target is there (its drive is connected): by the volume's identity when
+    /// `backtop move` noted it ([`crate::actions::relocate::moved`]), else by the path.
     pub connected: bool,
+    /// The mount point of the volume the root was moved to, when noted.
+    #[serde(
+        flatten,
+        serialize_with = "crate::json_path::volume::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub volume: Option<PathBuf>,
+    /// Its volume is mounted at another place now: where the backups are.
+    #[serde(
+        flatten,
+        serialize_with = "crate::json_path::found_at::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub found_at: Option<PathBuf>,
     /// An unfinished move of this root: the phase it got to and where it goes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unfinished: Option<String>,
@@ -161,13 +176,38 @@ fn moved_root(path: &Path, from: Option<PathBuf>) -> Option<MovedRoot> {
     if to.is_none() && unfinished.is_none() && from.is_none() {
         return None;
     }
+    let (connected, volume, found_at) = match to.as_ref().and_then(|_| whereabouts(path)) {
+        Some((volume, found_at, there)) => (there, Some(volume), found_at),
+        None => (to.as_deref().is_some_and(Path::is_dir), None, None),
+    };
     Some(MovedRoot {
         path: path.to_path_buf(),
         from,
-        connected: to.as_deref().is_some_and(Path::is_dir),
+        connected,
+        volume,
+        found_at,
         to,
         unfinished,
     })
+}
+
+/// What the note of the move says of the root's volume now: its mount point at the move,
+/// where it is mounted instead, and whether it is there.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn whereabouts(root: &Path) -> Option<(PathBuf, Option<PathBuf>, bool)> {
+    use crate::actions::relocate::moved::{locate, Whereabouts};
+    let mounts = crate::library::mounts::current().unwrap_or_default();
+    let (note, at) = locate(root, &mounts)?;
+    Some(match at {
+        Whereabouts::There => (note.mount, None, true),
+        Whereabouts::Elsewhere { at } => (note.mount, Some(at), false),
+        Whereabouts::NotConnected => (note.mount, None, false),
+    })
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn whereabouts(_root: &Path) -> Option<(PathBuf, Option<PathBuf>, bool)> {
+    None
 }
 
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
@@ -198,13 +238,23 @@ fn render_moved(m: &MovedRoot) -> String {
         ));
     }
     if let Some(to) = &m.to {
-        let state = if m.connected {
-            ""
-        } else {
-            ": drive not connected"
+        let volume = m
+            .volume
+            .as_ref()
+            .map(|v| format!(" (volume {})", printable(&v.to_string_lossy())))
+            .unwrap_or_default();
+        let state = match (&m.found_at, m.connected) {
+            (Some(at), _) => format!(
+                ": its drive is mounted at another place now, the backups are at {} (the link \
+                 still names the old path: mount the drive where it was, or give --root with \
+                 that folder)",
+                printable(&at.to_string_lossy())
+            ),
+            (None, true) => String::new(),
+            (None, false) => ": drive not connected".to_string(),
         };
         out.push_str(&format!(
-            "{pad}moved to {}{state}\n",
+            "{pad}moved to {}{volume}{state}\n",
             printable(&to.to_string_lossy())
         ));
     }
@@ -390,6 +440,13 @@ mod tests {
                 "any",
                 RootStatus::Missing,
             ),
+            report(
+                "/data/new",
+                RootOrigin::Flag,
+                None,
+                "any",
+                RootStatus::Missing,
+            ),
         ];
         let moved = vec![
             MovedRoot {
@@ -397,6 +454,8 @@ mod tests {
                 from: Some("/data/ios".into()),
                 to: None,
                 connected: true,
+                volume: None,
+                found_at: None,
                 unfinished: None,
             },
             MovedRoot {
@@ -404,11 +463,22 @@ mod tests {
                 from: None,
                 to: Some("/media/T5/old".into()),
                 connected: false,
+                volume: Some("/media/T5".into()),
+                found_at: None,
                 unfinished: Some("a move to /media/T6 stopped after copy".into()),
+            },
+            MovedRoot {
+                path: "/data/new".into(),
+                from: None,
+                to: Some("/media/T5/new".into()),
+                connected: false,
+                volume: Some("/media/T5".into()),
+                found_at: Some("/media/T5 1/new".into()),
+                unfinished: None,
             },
         ];
         let want = "\
-Looked for backups in 2 places:
+Looked for backups in 3 places:
 
 ok            /media/T7/ios
               any, --root: 2 backups
@@ -416,8 +486,12 @@ ok            /media/T7/ios
 
 missing       /data/old
               any, --root
-              moved to /media/T5/old: drive not connected
+              moved to /media/T5/old (volume /media/T5): drive not connected
               a move to /media/T6 stopped after copy
+
+missing       /data/new
+              any, --root
+              moved to /media/T5/new (volume /media/T5): its drive is mounted at another place now, the backups are at /media/T5 1/new (the link still names the old path: mount the drive where it was, or give --root with that folder)
 ";
         assert_eq!(
             render_roots_report_with(&reports, &moved, &TimeZone::UTC),
@@ -427,6 +501,9 @@ missing       /data/old
             serde_json::from_str(&render_json_with(&reports, &moved).unwrap()).unwrap();
         assert_eq!(json["moved"][1]["to"], "/media/T5/old");
         assert_eq!(json["moved"][1]["connected"], false);
+        assert_eq!(json["moved"][1]["volume"], "/media/T5");
+        assert_eq!(json["moved"][2]["found_at"], "/media/T5 1/new");
+        assert!(json["moved"][0].get("volume").is_none());
         assert!(render_json(&reports).unwrap().find("moved").is_none());
     }
 

@@ -324,10 +324,28 @@ fn a_move_stopped_after_a_phase_lists_every_version_and_resumes_or_rolls_back() 
     // The drive goes away: the roots report says so.
     let away = lib.dest.with_file_name("unplugged");
     std::fs::rename(&lib.dest, &away).unwrap();
+    // By the volume's identity (the note `move` left beside the link, its id beside DEST):
+    // the volume named as it was mounted at the move.
     let (_, roots, _) = lib.backtop(&["roots"], &[]);
+    let volume = backtop::library::mounts::current()
+        .and_then(|m| {
+            backtop::library::mounts::mount_point_of(&lib.dest, &m).map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| PathBuf::from("/"));
     assert!(
-        roots.contains(&format!("moved to {d}: drive not connected")),
+        roots.contains(&format!(
+            "moved to {d} (volume {}): drive not connected",
+            volume.display()
+        )),
         "{roots}"
+    );
+    let (_, json, _) = lib.backtop(&["roots", "--json"], &[]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["moved"][0]["connected"], false, "{json}");
+    assert_eq!(
+        json["moved"][0]["volume"],
+        volume.to_str().unwrap(),
+        "{json}"
     );
     std::fs::rename(&away, &lib.dest).unwrap();
 

@@ -17,6 +17,7 @@ mod copy;
 pub mod digest;
 pub mod facts;
 pub mod journal;
+pub mod moved;
 pub mod places;
 pub mod plan;
 mod rollback;

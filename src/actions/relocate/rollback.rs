@@ -83,6 +83,16 @@ pub fn abort(root: &Path, cancel: &AtomicBool) -> Result<MoveOutcome, MoveError>
     }
     j.set_phase(j.note.phase)?;
     j.remove()?;
+    if j.note.parts.is_empty() {
+        // The notes of where the root went ([`super::moved`]) follow what its path names.
+        match j.note.direction {
+            Direction::Away => super::moved::forget(&root),
+            Direction::Back => {
+                let mounts = crate::library::mounts::current().unwrap_or_default();
+                let _ = super::moved::record(&root, &j.note.far, &mounts);
+            }
+        }
+    }
     Ok(MoveOutcome {
         status: MoveStatus::RolledBack,
         root: root.clone(),

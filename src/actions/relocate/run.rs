@@ -250,6 +250,7 @@ fn run_phases(
         });
         switch(j, record.take(), cancel)?;
         j.set_phase(Phase::Switched)?;
+        remember(j);
         if opts.stop_after == Some(Phase::Switched) {
             return Ok(stopped(j));
         }
@@ -299,6 +300,22 @@ fn run_phases(
             format_size(removed.bytes_removed, DECIMAL)
         ),
     })
+}
+
+/// After the switch of a whole root: away, the notes that let the roots report find its
+/// volume again by identity ([`super::moved`]); back, those notes go. A note that cannot be
+/// written costs the report that finding, not the move.
+fn remember(j: &Journal) {
+    if !j.note.parts.is_empty() {
+        return;
+    }
+    match j.note.direction {
+        Direction::Away => {
+            let mounts = crate::library::mounts::current().unwrap_or_default();
+            let _ = super::moved::record(&j.note.root, &j.note.far, &mounts);
+        }
+        Direction::Back => super::moved::forget(&j.note.root),
+    }
 }
 
 /// What the switch did, in words.
