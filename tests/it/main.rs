@@ -47,6 +47,7 @@ mod ui_actions_tasks;
 mod ui_alerts;
 mod ui_app;
 mod ui_app_actions;
+mod ui_details;
 mod ui_diff;
 mod ui_disk_usage;
 mod ui_figures;

@@ -369,7 +369,7 @@ fn details(frame: &mut Frame, app: &App, browser: &Browser, rect: Rect) {
         t.and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
             .map_or_else(
                 || "unknown".into(),
-                |t| local_time::date_time(t, &app.options.tz),
+                |t| local_time::stamp(t, &app.options.tz),
             )
     };
     let mut lines = Vec::new();

@@ -223,7 +223,7 @@ fn details_lines(app: &App, path: &std::path::Path) -> Vec<Line<'static>> {
         field(
             "Date",
             v.date
-                .map_or_else(unknown, |d| local_time::date_time(d, &app.options.tz)),
+                .map_or_else(unknown, |d| local_time::stamp(d, &app.options.tz)),
         ),
         field("State", v.state.label().to_string()),
         field(
