@@ -275,7 +275,7 @@ fn measure(
         du.push(d.wall);
         du_cpu.push(d.cpu);
     }
-    let mut one_new = Vec::new();
+    let (mut one_new, mut one_new_cpu) = (Vec::new(), Vec::new());
     let mut inc_rss = 0;
     let mut exact = true;
     for _ in 0..runs {
@@ -285,9 +285,10 @@ fn measure(
         exact &= dg == digest;
         inc_rss = inc_rss.max(r);
         one_new.push(s.wall);
+        one_new_cpu.push(s.cpu);
     }
     std::fs::rename(&work, &after)?;
-    let mut unchanged = Vec::new();
+    let (mut unchanged, mut unchanged_cpu) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         std::fs::copy(&after, &work)?;
         let s = timed(&mut me(Some(&work)))?;
@@ -295,6 +296,7 @@ fn measure(
         exact &= dg == digest;
         inc_rss = inc_rss.max(r);
         unchanged.push(s.wall);
+        unchanged_cpu.push(s.cpu);
     }
     let size = std::fs::metadata(&after)?.len();
     let f = median(&full);
@@ -322,13 +324,20 @@ fn measure(
         size as f64 / links
     );
     let (o, u) = (median(&one_new), median(&unchanged));
-    println!(
-        "exact figures after one new snapshot: median {o:.0} ms = {:.3} x full scan",
-        o / f
+    let (oc, uc, fc) = (
+        median(&one_new_cpu),
+        median(&unchanged_cpu),
+        median(&full_cpu),
     );
     println!(
-        "exact figures when nothing changed:  median {u:.0} ms = {:.3} x full scan",
-        u / f
+        "exact figures after one new snapshot: median {o:.0} ms = {:.3} x full scan (cpu {oc:.0} ms = {:.3} x)",
+        o / f,
+        oc / fc
+    );
+    println!(
+        "exact figures when nothing changed:  median {u:.0} ms = {:.3} x full scan (cpu {uc:.0} ms = {:.3} x)",
+        u / f,
+        uc / fc
     );
     println!(
         "incremental figures equal the full scan's: {}",

@@ -11,6 +11,9 @@
 //! alone (no manifest read), of `du -s`, their ratios, the time a cached relaunch needs before
 //! it shows figures (read the cache, fingerprint every version, emit `Cached`; discovery is
 //! not included), the scan's peak RSS (VmHWM) and the machine's load. It never asserts a time.
+//!
+//! `--cold` (root on Linux) instead drops the page, inode and dentry caches before each process
+//! and times a full scan with 1, 2, 4 and 8 walk threads against `du -s`.
 
 #[path = "bench_support/mod.rs"]
 mod bench_support;
@@ -62,7 +65,8 @@ fn main() -> anyhow::Result<()> {
     let opt = |name: &str| bench_support::arg(&args, name);
     if let Some(mode) = opt("--child") {
         let dir = PathBuf::from(opt("--dir").unwrap_or_default());
-        return child(&mode, &dir, opt("--cache").map(PathBuf::from));
+        let threads = opt("--threads").map_or(Ok(0), |s| s.parse())?;
+        return child(&mode, &dir, opt("--cache").map(PathBuf::from), threads);
     }
     let files: usize = opt("--files").map_or(Ok(300_000), |s| s.parse())?;
     let runs: usize = opt("--runs").map_or(Ok(5), |s| s.parse())?;
@@ -77,7 +81,48 @@ fn main() -> anyhow::Result<()> {
             dir.display()
         );
     }
+    if args.iter().any(|a| a == "--cold") {
+        return cold(&dir);
+    }
     measure(&dir, runs)
+}
+
+/// Cold page, inode and dentry caches (`--cold`, as root on Linux): before every process the
+/// caches are dropped, then a full scan with 1, 2, 4 and 8 walk threads and `du -s` are timed.
+fn cold(dir: &Path) -> anyhow::Result<()> {
+    let drop_caches = || -> std::io::Result<()> {
+        // SAFETY: sync takes no arguments and cannot fail.
+        #[cfg(unix)]
+        unsafe {
+            libc::sync()
+        };
+        std::fs::write("/proc/sys/vm/drop_caches", "3")
+    };
+    if let Err(e) = drop_caches() {
+        println!("cannot drop the caches here ({e}): no cold figures");
+        return Ok(());
+    }
+    let exe = std::env::current_exe()?;
+    println!("load before: {}", load());
+    for threads in [1, 2, 4, 8] {
+        drop_caches()?;
+        let mut c = Command::new(&exe);
+        c.args(["--child", "scan", "--dir"]).arg(dir);
+        c.args(["--threads", &threads.to_string()]);
+        let s = timed(&mut c)?;
+        drop_caches()?;
+        let d = timed(Command::new("du").arg("-s").arg(dir))?;
+        println!(
+            "cold, {threads} threads: scan {:.0} ms ({:.0} cpu), du -s {:.0} ms ({:.0} cpu): wall ratio {:.2}",
+            s.wall,
+            s.cpu,
+            d.wall,
+            d.cpu,
+            s.wall / d.wall
+        );
+    }
+    println!("load after: {}", load());
+    Ok(())
 }
 
 /// Writes the library: per device a live backup, then snapshots and archives.
@@ -189,7 +234,7 @@ fn library(dir: &Path, walk_only: bool) -> Library {
 }
 
 /// One measured process: `scan`, `walk` or `relaunch`; prints `elapsed_ms rss_kib`.
-fn child(mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> {
+fn child(mode: &str, dir: &Path, cache: Option<PathBuf>, threads: usize) -> anyhow::Result<()> {
     let t = Instant::now();
     let lib = library(dir, mode == "walk");
     if mode == "load" {
@@ -210,7 +255,7 @@ fn child(mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> {
         lib,
         ScanOptions {
             cache,
-            threads: 0,
+            threads,
             simulated_disks: None,
         },
     );

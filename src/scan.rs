@@ -10,7 +10,8 @@
 //!    per core, sending throttled `Progress`, then `Sized` or `Failed`;
 //! 3. sends `Sized` for each unchanged version, its unique bytes recomputed exactly from the
 //!    cached inode lists ([`incremental`]), without walking it;
-//! 4. sends `Volumes` (skipped when cancelled), writes the cache, and sends `Finished`.
+//! 4. sends `Volumes` (skipped when cancelled), writes the cache (not when nothing in it
+//!    changed; the unchanged entries carried over, see [`cache::Carried`]), and sends `Finished`.
 //!
 //! [`ScanHandle::cancel`] (or dropping the handle) stops the scan within a directory's time.
 //! [`run`] is the same scan on the caller's thread, sending to any [`Emit`] (the dashboard's

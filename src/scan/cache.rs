@@ -18,7 +18,8 @@
 //! About one byte per link and a dozen per inode: 15M links of 50 versions sharing 750k inodes
 //! is ~25 MB. A missing file is an empty cache; a damaged, foreign or older one is an empty
 //! cache with a note ([`SizeCache::note`]). It is written atomically (a temporary file in the
-//! same folder, then a rename). Nothing here decides a delete: deletes re-check on disk.
+//! same folder, then a rename), from the last one ([`SizeCache::rebuild`]), and not at all when
+//! a scan learnt nothing new. Nothing here decides a delete: deletes re-check on disk.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -27,14 +28,15 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::library::usage::totals::{private_unique_in, private_unique_of};
-use crate::library::usage::{Measure, SharedInode, VersionUsage};
+use crate::library::usage::{SharedInode, VersionUsage};
 
 mod codec;
 mod fingerprint;
+mod rebuild;
 
 use codec::{checksum, put_bytes, put_varint, DecodeError, Reader};
 pub use fingerprint::{fingerprint, FileStamp, Fingerprint};
+pub use rebuild::Carried;
 
 /// Bumped whenever the file's shape or the meaning of a figure changes.
 pub const FORMAT: u32 = 3;
@@ -251,63 +253,6 @@ impl SizeCache {
             next = at + 1;
             Some((at, links))
         })
-    }
-
-    /// The cache of `versions` (every one with its shared inodes), for the roots scanned.
-    /// `complete`: every version of the library was sized.
-    pub fn build(versions: &[Sized], roots: Vec<PathBuf>, complete: bool) -> SizeCache {
-        let mut inodes: Vec<Inode> = versions
-            .iter()
-            .flat_map(|v| v.usage.shared.iter().chain(v.single))
-            .map(|s| Inode {
-                dev: s.dev,
-                ino: s.ino,
-                bytes: s.bytes,
-                allocated: s.allocated,
-                nlink: s.nlink,
-            })
-            .collect();
-        inodes.sort_unstable_by_key(|i| (i.dev, i.ino));
-        inodes.dedup_by(|next, kept| {
-            let same = (next.dev, next.ino) == (kept.dev, kept.ino);
-            if same {
-                kept.nlink = kept.nlink.max(next.nlink);
-                kept.bytes = kept.bytes.max(next.bytes);
-                kept.allocated = kept.allocated.max(next.allocated);
-            }
-            same
-        });
-        let entries = versions
-            .iter()
-            .map(|v| {
-                let usage = VersionUsage {
-                    shared: Vec::new(),
-                    ..v.usage.clone()
-                };
-                let single: u64 = v.single.iter().map(|s| s.bytes).sum();
-                let single_allocated: u64 = v.single.iter().map(|s| s.allocated).sum();
-                let mut all: Vec<SharedInode> =
-                    v.usage.shared.iter().chain(v.single).copied().collect();
-                all.sort_unstable_by_key(|s| (s.dev, s.ino));
-                all.dedup_by_key(|s| (s.dev, s.ino));
-                let entry = CacheEntry {
-                    fingerprint: v.fingerprint.clone(),
-                    private_unique: private_unique_of(v.usage).saturating_sub(single),
-                    private_unique_allocated: private_unique_in(v.usage, Measure::Disk)
-                        .saturating_sub(single_allocated),
-                    links: encode_links(&all, &inodes),
-                    usage,
-                };
-                (v.path.to_path_buf(), entry)
-            })
-            .collect();
-        SizeCache {
-            entries,
-            inodes,
-            roots,
-            complete,
-            note: None,
-        }
     }
 
     /// Number of entries.
@@ -532,7 +477,7 @@ fn check_links(links: &[u8], table: usize) -> Result<(), DecodeError> {
 mod tests {
     use super::*;
 
-    fn fp() -> Fingerprint {
+    pub fn fp() -> Fingerprint {
         Fingerprint {
             dev: 1,
             ino: 2,
@@ -541,7 +486,7 @@ mod tests {
         }
     }
 
-    fn shared(ino: u64, nlink: u64, links_here: u64) -> SharedInode {
+    pub fn shared(ino: u64, nlink: u64, links_here: u64) -> SharedInode {
         SharedInode {
             dev: 9,
             ino,

@@ -105,6 +105,23 @@ pub struct Links {
     bad: Vec<bool>,
 }
 
+impl Links {
+    /// True when every link count is the one the cache was written with.
+    pub fn unchanged(&self, cache: &SizeCache) -> bool {
+        !self.bad.contains(&true)
+            && cache
+                .inodes()
+                .iter()
+                .zip(&self.nlink)
+                .all(|(i, n)| i.nlink == *n)
+    }
+
+    /// The link counts, by position in the cache's inode table.
+    pub fn into_nlink(self) -> Vec<u64> {
+        self.nlink
+    }
+}
+
 /// Derives the link count of every cached inode from the plan and the versions walked in
 /// this scan (their fresh shared inodes).
 pub fn derive(cache: &SizeCache, plan: &Plan, walked: &[&VersionUsage]) -> Links {

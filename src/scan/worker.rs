@@ -9,12 +9,14 @@
 //! Each walked version's manifest index loads as a task on the same pool while its walk runs
 //! (a separate loader thread running ahead was measured: it cost more CPU than it saved).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use super::cache::{self, fingerprint, Fingerprint, SizeCache};
+use rayon::prelude::*;
+
+use super::cache::{self, fingerprint, Carried, Fingerprint, SizeCache};
 use super::incremental::{self, Plan, Status};
 use super::{ScanEvent, ScanOptions};
 use crate::library::category::Category;
@@ -47,10 +49,12 @@ pub fn run_unlocked(
     if let Some(note) = cache.as_ref().and_then(SizeCache::note) {
         tx(ScanEvent::Note(note.to_string()));
     }
-    let stamps: Vec<Option<Fingerprint>> = versions
-        .iter()
-        .map(|v| cache.as_ref().and_then(|_| fingerprint(&v.path).ok()))
-        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .thread_name(|i| format!("backtop-walk-{i}"))
+        .build()
+        .ok();
+    let stamps = stamps(&versions, cache.is_some(), pool.as_ref());
     send_cached(&versions, &stamps, cache.as_ref(), tx);
     let roots = scanned_roots(&versions);
     let unlocked = |i: usize| unlocks.get(&versions[i].path).is_some();
@@ -68,11 +72,6 @@ pub fn run_unlocked(
         .zip(&stamps)
         .map(|(v, fp)| Some(cache.as_ref()?.reusable(&v.path, fp.as_ref()?)?.clone()))
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .thread_name(|i| format!("backtop-walk-{i}"))
-        .build()
-        .ok();
     let walk: Vec<usize> = (0..versions.len()).filter(|&i| !skip(i)).collect();
     let mut run = Sizing {
         versions: &versions,
@@ -83,16 +82,18 @@ pub fn run_unlocked(
         cancel,
         sized: BTreeMap::new(),
         single: BTreeMap::new(),
+        carried: BTreeSet::new(),
         failed: false,
+        cached: cache.is_some(),
     };
     run.walk(&walk);
-    let mut kept = Vec::new();
+    let mut kept = Kept::default();
     if let (Some(cache), Some(plan)) = (cache.as_ref(), plan.as_ref()) {
         if !cancel.load(Ordering::Relaxed) {
             kept = run.recompute(cache, plan);
         }
     }
-    let (sized, single) = (run.sized, run.single);
+    let (sized, single, carried) = (run.sized, run.single, run.carried);
     let cancelled = cancel.load(Ordering::Relaxed);
     let complete = !cancelled && !run.failed && sized.len() == versions.len();
     if !cancelled {
@@ -107,8 +108,9 @@ pub fn run_unlocked(
             .filter(|(i, _)| unlocked(**i))
             .map(|(i, usage)| (*i, locked_view(usage)))
             .collect();
-        let mut store: Vec<cache::Sized> = sized
+        let fresh: Vec<cache::Sized> = sized
             .iter()
+            .filter(|(i, _)| !carried.contains(i))
             .filter_map(|(i, usage)| {
                 Some(cache::Sized {
                     path: &versions[*i].path,
@@ -118,18 +120,68 @@ pub fn run_unlocked(
                 })
             })
             .collect();
-        let complete = complete && store.len() == versions.len();
-        store.extend(kept.iter().map(|(p, fp, usage, single)| cache::Sized {
-            path: p,
-            fingerprint: fp,
-            usage,
-            single,
+        let mut stored: Vec<Carried> = carried
+            .iter()
+            .filter_map(|i| {
+                let path = &versions[*i].path;
+                let (entry, usage) = (old.entry(path)?, sized.get(i)?);
+                Some(Carried {
+                    path,
+                    entry,
+                    unique_bytes: usage.unique_bytes,
+                    unique_allocated: usage.unique_allocated,
+                })
+            })
+            .collect();
+        let complete = complete && fresh.len() + stored.len() == versions.len();
+        stored.extend(kept.outside.iter().filter_map(|(p, unique, allocated)| {
+            Some(Carried {
+                path: p,
+                entry: old.entry(p)?,
+                unique_bytes: *unique,
+                unique_allocated: *allocated,
+            })
         }));
         let roots = kept_roots(old, plan.as_ref(), roots);
-        let _ = SizeCache::build(&store, roots, complete).save(path);
+        let same = fresh.is_empty()
+            && stored.len() == old.len()
+            && plan
+                .as_ref()
+                .is_some_and(|p| p.status.values().all(|s| *s == Status::Kept))
+            && kept.nlink_unchanged
+            && complete == old.complete()
+            && old.note().is_none()
+            && same_set(&roots, old.roots());
+        // Nothing changed: the file on disk already says all this.
+        if !same {
+            let next = old.rebuild(&stored, &kept.nlink, &fresh, roots, complete);
+            let _ = next.save(path);
+        }
     }
     let elapsed = start.elapsed();
     tx(ScanEvent::Finished { elapsed, cancelled });
+}
+
+/// Every version's fingerprint (none without a cache), taken on the pool: a few hundred stats
+/// per version, which on a slow disk wait for it.
+fn stamps(
+    versions: &[&Version],
+    cached: bool,
+    pool: Option<&rayon::ThreadPool>,
+) -> Vec<Option<Fingerprint>> {
+    if !cached {
+        return vec![None; versions.len()];
+    }
+    let all = || -> Vec<Option<Fingerprint>> {
+        versions
+            .par_iter()
+            .map(|v| fingerprint(&v.path).ok())
+            .collect()
+    };
+    match pool {
+        Some(pool) => pool.install(all),
+        None => all(),
+    }
 }
 
 /// The figures of an unlocked version as its scan without the password gives them: every
@@ -195,16 +247,26 @@ struct Sizing<'a> {
     cancel: &'a AtomicBool,
     /// Sizes by version index.
     sized: BTreeMap<usize, VersionUsage>,
-    /// The one-link inodes of the sized versions, for the cache.
+    /// The one-link inodes of the walked versions, for the cache.
     single: BTreeMap<usize, Vec<SharedInode>>,
+    /// The versions recomputed from the cache instead of walked.
+    carried: BTreeSet<usize>,
     /// A version could not be sized.
     failed: bool,
+    /// A size cache is read and written (so the one-link inodes are listed for it).
+    cached: bool,
 }
 
 impl Sizing<'_> {
-    /// Keeps version `i`'s sizes and one-link inodes, and sends `Sized`.
+    /// Keeps a walked version `i`'s sizes and one-link inodes, and sends `Sized`.
     fn done(&mut self, i: usize, (usage, single): (VersionUsage, Vec<SharedInode>)) {
         self.single.insert(i, single);
+        self.carried.remove(&i);
+        self.send(i, usage);
+    }
+
+    /// Keeps version `i`'s sizes and sends `Sized`.
+    fn send(&mut self, i: usize, usage: VersionUsage) {
         let path = self.versions[i].path.clone();
         let event = ScanEvent::Sized {
             path,
@@ -230,6 +292,7 @@ impl Sizing<'_> {
             };
             let ctl = SizeControl {
                 reuse: self.reuse[i].as_ref(),
+                singles: self.cached,
                 ..SizeControl::new(self.cancel, &progress)
             };
             let unlocked = self.unlocks.get(&version.path);
@@ -251,12 +314,9 @@ impl Sizing<'_> {
     }
 
     /// Sends the recomputed sizes of the skipped versions (walking those whose inodes force
-    /// it); returns the kept entries of folders outside this scan, recomputed, to store again.
-    fn recompute(
-        &mut self,
-        cache: &SizeCache,
-        plan: &Plan,
-    ) -> Vec<(PathBuf, Fingerprint, VersionUsage, Vec<SharedInode>)> {
+    /// it); returns today's link counts and the unique bytes of the kept entries of folders
+    /// outside this scan, to store again.
+    fn recompute(&mut self, cache: &SizeCache, plan: &Plan) -> Kept {
         let walked: Vec<&VersionUsage> = self.sized.values().collect();
         let links = incremental::derive(cache, plan, &walked);
         let mut fallback = Vec::new();
@@ -268,22 +328,50 @@ impl Sizing<'_> {
                 .entry(&v.path)
                 .and_then(|e| incremental::recompute(cache, e, &links))
             {
-                Some(usage) => self.done(i, usage),
+                Some((usage, _)) => {
+                    self.carried.insert(i);
+                    self.send(i, usage);
+                }
                 None => fallback.push(i),
             }
         }
-        let outside: Vec<(PathBuf, Fingerprint, VersionUsage, Vec<SharedInode>)> = cache
+        let outside: Vec<(PathBuf, u64, u64)> = cache
             .entries()
             .filter(|(p, _)| !self.versions.iter().any(|v| &&v.path == p))
             .filter(|(p, _)| plan.status.get(*p) == Some(&Status::Kept))
             .filter_map(|(p, e)| {
-                let (usage, single) = incremental::recompute(cache, e, &links)?;
-                Some((p.clone(), e.fingerprint.clone(), usage, single))
+                let (usage, _) = incremental::recompute(cache, e, &links)?;
+                Some((p.clone(), usage.unique_bytes, usage.unique_allocated))
             })
             .collect();
         self.walk(&fallback);
-        outside
+        let nlink_unchanged = links.unchanged(cache);
+        Kept {
+            outside,
+            nlink: links.into_nlink(),
+            nlink_unchanged,
+        }
     }
+}
+
+/// What the refresh learnt of the cache's entries that still stand.
+#[derive(Default)]
+struct Kept {
+    /// Folders outside this scan whose entries stand, with their unique bytes today (apparent,
+    /// allocated).
+    outside: Vec<(PathBuf, u64, u64)>,
+    /// Today's link count of every inode of the cache's table, by position.
+    nlink: Vec<u64>,
+    /// No link count moved since the cache was written.
+    nlink_unchanged: bool,
+}
+
+/// True when `a` and `b` hold the same paths.
+fn same_set(a: &[PathBuf], b: &[PathBuf]) -> bool {
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort();
+    b.sort();
+    a == b
 }
 
 /// Sends `Cached` for each version whose cache entry still matches its fingerprint.

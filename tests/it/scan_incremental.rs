@@ -150,7 +150,12 @@ fn nothing_changed_walks_nothing_and_figures_stay_exact() {
     let (h, cache) = scanned(tmp.path());
     let lib = h.library();
     assert_eq!(walked(&lib, &cache), Vec::<PathBuf>::new());
+    let before = std::fs::read(&cache).unwrap();
+    let inode = file_id(&cache);
     let full = assert_exact(&lib, &cache);
+    // Nothing to learn: the cache file is not written again (same file, same bytes).
+    assert_eq!(file_id(&cache), inode);
+    assert_eq!(std::fs::read(&cache).unwrap(), before);
     // Hard links are real: some snapshot bytes are not unique to it.
     let snap = &full[&h.snaps[0]];
     assert!(snap.unique_bytes < snap.bytes, "{snap:?}");
@@ -169,6 +174,27 @@ fn a_new_snapshot_is_the_only_version_walked() {
     // The live backup was not walked, yet the link counts of its inodes went up.
     let live = h.live();
     assert!(links(&after[&live]) > links(&before[&live]));
+    // The cache written from the carried entries and the new one serves the next scan whole.
+    assert_eq!(walked(&lib, &cache), Vec::<PathBuf>::new());
+    h.add_snapshot("snap4", 4);
+    let lib = h.library();
+    assert_eq!(walked(&lib, &cache), [h.snaps[4].clone()]);
+    assert_exact(&lib, &cache);
+    assert_eq!(walked(&lib, &cache), Vec::<PathBuf>::new());
+}
+
+/// The file's (device, inode): a file written again by a rename is another inode.
+#[cfg(unix)]
+fn file_id(path: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let md = std::fs::metadata(path).unwrap();
+    (md.dev(), md.ino())
+}
+
+/// No inode in stable std on Windows: the bytes compared beside it tell.
+#[cfg(not(unix))]
+fn file_id(_path: &Path) -> (u64, u64) {
+    (0, 0)
 }
 
 #[test]

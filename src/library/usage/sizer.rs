@@ -29,6 +29,9 @@ pub struct SizeControl<'a> {
     pub reuse: Option<&'a VersionUsage>,
     /// Lists a directory: `std::fs::read_dir`, or a stand-in that injects errors in tests.
     pub read_dir: fn(&Path) -> io::Result<fs::ReadDir>,
+    /// List the one-link inodes (what the size cache needs); a scan without a cache skips
+    /// them and their sort.
+    pub singles: bool,
 }
 
 /// What names a version's files: its manifest index, or why there is none.
@@ -45,6 +48,7 @@ impl<'a> SizeControl<'a> {
             progress,
             reuse: None,
             read_dir: |p| fs::read_dir(p),
+            singles: true,
         }
     }
 }
@@ -56,7 +60,8 @@ pub fn size_version(version: &Version, ctl: &SizeControl) -> Result<Option<Versi
 }
 
 /// [`size_version`], with the version's one-link inodes (`nlink` and `links_here` 1, sorted by
-/// `(dev, ino)`): what the size cache needs to see a later snapshot link to them.
+/// `(dev, ino)`; none when [`SizeControl::singles`] is false): what the size cache needs to see
+/// a later snapshot link to them.
 pub fn size_version_and_singles(
     version: &Version,
     ctl: &SizeControl,
@@ -78,6 +83,7 @@ pub fn size_version_with(
         cancel: ctl.cancel,
         progress: ctl.progress,
         collect_names: reuse.is_none(),
+        collect_singles: ctl.singles,
         read_dir: ctl.read_dir,
     };
     let loading = reuse

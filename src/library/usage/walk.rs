@@ -121,7 +121,7 @@ impl Walked {
         c
     }
 
-    fn add(&mut self, key: FileKey, st: Stat, collect_names: bool) {
+    fn add(&mut self, key: FileKey, st: Stat, opts: &WalkOptions) {
         if st.nlink > 1 {
             self.shared.push(SharedEntry {
                 id: (st.dev, st.ino),
@@ -136,9 +136,11 @@ impl Walked {
         self.files += 1;
         self.bytes += st.len;
         self.allocated += st.allocated;
-        self.singles.push((st.dev, st.ino, st.len, st.allocated));
+        if opts.collect_singles {
+            self.singles.push((st.dev, st.ino, st.len, st.allocated));
+        }
         match key {
-            FileKey::Id(id) if collect_names => self.named.push((id, st.len)),
+            FileKey::Id(id) if opts.collect_names => self.named.push((id, st.len)),
             FileKey::Id(_) => {}
             FileKey::Metadata => self.metadata_bytes += st.len,
             FileKey::Unnamed => self.unnamed_bytes += st.len,
@@ -180,6 +182,8 @@ pub struct WalkOptions<'a> {
     pub progress: &'a (dyn Fn(u64, u64) + Sync),
     /// Keep each `st_nlink == 1` content file's fileID (needed to categorize).
     pub collect_names: bool,
+    /// Keep each `st_nlink == 1` file's inode (needed by the size cache).
+    pub collect_singles: bool,
     /// Lists a directory; `std::fs::read_dir` except in tests that inject errors.
     pub read_dir: fn(&Path) -> io::Result<fs::ReadDir>,
 }
@@ -278,7 +282,7 @@ fn record(
     match entry.metadata() {
         Ok(md) => {
             let st = Stat::of(&md);
-            acc.add(key_for(&entry.file_name(), top), st, opts.collect_names);
+            acc.add(key_for(&entry.file_name(), top), st, opts);
             *files += 1;
             st.len
         }
@@ -381,9 +385,17 @@ mod tests {
             dev: 1,
             ino: 7,
         };
+        let cancel = AtomicBool::new(false);
+        let opts = WalkOptions {
+            cancel: &cancel,
+            progress: &|_, _| {},
+            collect_names: true,
+            collect_singles: true,
+            read_dir: |p| fs::read_dir(p),
+        };
         let (mut a, mut b) = (Walked::default(), Walked::default());
-        a.add(FileKey::Unnamed, st, true);
-        b.add(FileKey::Id([1; 20]), st, true);
+        a.add(FileKey::Unnamed, st, &opts);
+        b.add(FileKey::Id([1; 20]), st, &opts);
         let mut m = a.merge(b);
         m.coalesce();
         assert_eq!(m.shared.len(), 1);
