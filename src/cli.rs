@@ -145,10 +145,9 @@ pub enum Command {
     List(JsonArg),
     /// Sizes per device and version: bytes, reclaimable bytes, categories, volumes.
     ///
-    /// Hard links are counted once per inode on Linux and macOS. On Windows each link still
-    /// counts as a file of its own, so the unique (reclaimable) bytes of hard-linked iMazing
-    /// snapshots are overstated there. Copy-on-write clones (APFS `cp -c`, btrfs or ReFS
-    /// reflinks) share blocks without sharing an inode, so they are counted twice.
+    /// Hard links are counted once per inode (on Windows: per volume serial number and file
+    /// index, asked of each file). Copy-on-write clones (APFS `cp -c`, btrfs or ReFS reflinks)
+    /// share blocks without sharing an inode, so they are counted twice.
     ///
     /// Versions unchanged since the last scan are not walked again: their figures come
     /// exactly from the size cache (--no-cache walks everything).

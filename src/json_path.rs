@@ -193,6 +193,7 @@ pub fn from_raw(bytes: Vec<u8>) -> Option<std::path::PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
     use std::ffi::OsStr;
     use std::path::PathBuf;
 

@@ -26,6 +26,8 @@ use serde::{Deserialize, Serialize};
 
 use super::category::Category;
 
+#[cfg(windows)]
+pub mod file_identity;
 mod join;
 mod meter;
 pub mod sizer;

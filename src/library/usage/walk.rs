@@ -281,7 +281,7 @@ fn record(
 ) -> u64 {
     match entry.metadata() {
         Ok(md) => {
-            let st = Stat::of(&md);
+            let st = Stat::of(entry, &md);
             acc.add(key_for(&entry.file_name(), top), st, opts);
             *files += 1;
             st.len
@@ -330,7 +330,7 @@ struct Stat {
 
 impl Stat {
     #[cfg(unix)]
-    fn of(md: &fs::Metadata) -> Stat {
+    fn of(_entry: &fs::DirEntry, md: &fs::Metadata) -> Stat {
         use std::os::unix::fs::MetadataExt;
         Stat {
             len: md.len(),
@@ -341,9 +341,27 @@ impl Stat {
         }
     }
 
-    /// No inode identity in stable std: each file is its own inode.
-    #[cfg(not(unix))]
-    fn of(md: &fs::Metadata) -> Stat {
+    /// Windows: the volume serial number, file index and link count of the opened file
+    /// (see [`file_identity`](super::file_identity)); a file that cannot be opened counts as
+    /// its own inode, as before.
+    #[cfg(windows)]
+    fn of(entry: &fs::DirEntry, md: &fs::Metadata) -> Stat {
+        let (dev, ino, nlink) = match super::file_identity::identity(&entry.path()) {
+            Ok(id) => (id.volume, id.index, id.links.max(1)),
+            Err(_) => (0, 0, 1),
+        };
+        Stat {
+            len: md.len(),
+            allocated: md.len(),
+            nlink,
+            dev,
+            ino,
+        }
+    }
+
+    /// No inode identity elsewhere in stable std: each file is its own inode.
+    #[cfg(not(any(unix, windows)))]
+    fn of(_entry: &fs::DirEntry, md: &fs::Metadata) -> Stat {
         Stat {
             len: md.len(),
             allocated: md.len(),
