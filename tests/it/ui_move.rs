@@ -326,3 +326,85 @@ fn a_move_left_unfinished_is_found_at_start_then_rolled_back_or_resumed() {
     assert!(!journal_dir(&lib.root).unwrap().exists());
     assert_same(&before, &lib.dest);
 }
+
+/// The real binary in a terminal (`--demo`, 100x40): `M` (Shift, as a terminal sends it) on
+/// the first device, DEST typed, the plan, the move's progress to the question about the
+/// original, `y`, the result; then the device's live folder in the demo is a link to its copy.
+#[test]
+fn the_move_dialog_in_a_terminal() {
+    use crate::support::keys::Key;
+    use crate::support::pty::Pty;
+    let dir = tempfile::tempdir().unwrap();
+    let [home, tmp] = ["home", "tmp"].map(|d| dir.path().join(d));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let dest = dir.path().join("Backup Drive/iPhone");
+    let env = [
+        ("HOME", home.to_str().unwrap()),
+        ("XDG_DATA_HOME", home.to_str().unwrap()),
+        ("XDG_CONFIG_HOME", home.to_str().unwrap()),
+        ("XDG_CACHE_HOME", home.to_str().unwrap()),
+        ("TMPDIR", tmp.to_str().unwrap()),
+        ("NO_COLOR", "1"),
+    ];
+    let pty = Pty::spawn(
+        Path::new(env!("CARGO_BIN_EXE_backtop")),
+        &["--demo"],
+        &env,
+        100,
+        40,
+    );
+    pty.wait_for_text("Devices (", WAIT).expect("dashboard up");
+    pty.send_key(Key::Char('M'));
+    pty.wait_for_text("Move backups", WAIT).expect("the dialog");
+    pty.wait_for_text("Enter plan", WAIT)
+        .expect("asks for the folder, typing");
+    pty.send_keys(dest.to_str().unwrap().as_bytes());
+    pty.send_key(Key::Enter);
+    pty.wait_for_text("will move one device's backups", WAIT)
+        .expect("the plan");
+    pty.send_key(Key::Enter);
+    pty.wait_for_text("Remove the original now?", WAIT)
+        .expect("the question once the copy is in use");
+    pty.send_key(Key::Char('y'));
+    pty.wait_for_text("the original was removed permanently", WAIT)
+        .expect("the result");
+    let demo = std::fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("backtop-demo-"))
+        .expect("the demo's folder");
+    let links: Vec<PathBuf> = walk_links(&demo);
+    assert!(
+        links
+            .iter()
+            .any(|l| link(l).is_some_and(|t| t.starts_with(&dest))),
+        "a folder of the demo links into DEST: {links:?}"
+    );
+    pty.send_key(Key::Esc);
+    // Esc alone (followed at once by q, a terminal reads Alt-q).
+    pty.wait_for_text_gone("Esc/Enter/q close", WAIT)
+        .expect("the dialog closed");
+    pty.send_key(Key::Char('q'));
+    let status = pty.wait_exit(WAIT).expect("backtop exits after q");
+    assert_eq!(status.exit_code(), 0);
+    pty.check_restored().expect("terminal restored");
+    assert!(dest.is_dir(), "the moved backups stay in DEST");
+}
+
+/// Every symbolic link under `top` (not followed).
+fn walk_links(top: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![top.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let kind = entry.file_type().unwrap();
+            if kind.is_symlink() {
+                out.push(entry.path());
+            } else if kind.is_dir() {
+                todo.push(entry.path());
+            }
+        }
+    }
+    out
+}
