@@ -1,6 +1,7 @@
-//! The help overlay at 80 columns (issue 14 items 1, 12, 20): a description longer than the
+//! Cut marks and the help at 80 columns (issue 14 items 1, 12, 20): a description longer than the
 //! overlay goes on under itself instead of being cut, and PgDn pages by the overlay's height.
-//! Also a problem line longer than the versions pane ends with the cut mark.
+//! Also a problem line longer than the versions pane and a device name longer than its column
+//! end with the cut mark.
 
 use backtop::ui::keymap::BINDINGS;
 use backtop::ui::App;
@@ -84,4 +85,28 @@ fn a_long_problem_line_ends_with_the_cut_mark() {
         .find(|l| l.contains("interrupted: "))
         .unwrap_or_else(|| panic!("no problem line:\n{text}"));
     assert!(line.contains("…│"), "cut with a mark: {line}");
+}
+
+#[test]
+fn a_device_name_longer_than_its_column_ends_with_the_cut_mark() {
+    let mut library = library();
+    let long = "Anna's iPhone from the office, the one with the cracked screen";
+    for device in &mut library.devices {
+        if device.name.as_deref() == Some("Anna's iPhone") {
+            device.name = Some(long.into());
+        }
+    }
+    let mut app = App::new(library, options(true, false, false), now());
+    for (path, usage) in usages() {
+        app.update(scan_event(backtop::scan::ScanEvent::Sized { path, usage }));
+    }
+    let text = screen(&mut app, 80, 24);
+    let row = text
+        .lines()
+        .find(|l| l.contains("Anna's iPhone from"))
+        .unwrap_or_else(|| panic!("no row:\n{text}"));
+    assert!(
+        row.contains("Anna's iPhone from the office, the… 17.5"),
+        "cut with the mark, the iOS column in place: {row}"
+    );
 }

@@ -36,9 +36,23 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         w if w >= 84 => Some(20),
         _ => None,
     };
+    // The name takes what the other columns leave (one cell between columns); a longer one
+    // is cut with the mark, not mid-letter by the table.
+    let fixed = [
+        Some(1),
+        owner_w,
+        model_w,
+        Some(7),
+        Some(LAST_BACKUP_W),
+        Some(8),
+        Some(9),
+    ];
+    let others: u16 = fixed.iter().flatten().sum();
+    let gaps = fixed.iter().flatten().count() as u16;
+    let name_w = area.width.saturating_sub(2 + others + gaps) as usize;
     let rows: Vec<Row> = devices
         .iter()
-        .map(|d| row(app, d, model_w.is_some(), owner_w))
+        .map(|d| row(app, d, (name_w, model_w), owner_w))
         .collect();
     let (header, widths) = columns(model_w, owner_w, app.measure);
     let highlight = if focused {
@@ -106,8 +120,14 @@ fn columns(
     (Row::new(cells), widths)
 }
 
-/// One device's row; with `owner_w`, the owners of its versions (`ann, bob`) in that width.
-fn row(app: &App, d: &Device, with_model: bool, owner_w: Option<u16>) -> Row<'static> {
+/// One device's row, its name cut to `name_w` and, with `model_w`, its model to that; with
+/// `owner_w`, the owners of its versions (`ann, bob`) in that width.
+fn row(
+    app: &App,
+    d: &Device,
+    (name_w, model_w): (usize, Option<u16>),
+    owner_w: Option<u16>,
+) -> Row<'static> {
     let theme = &app.options.theme;
     let warn = app.next_backup(d).is_some_and(|n| !n.fits);
     let pending = if app.scan.running { "..." } else { "-" };
@@ -115,14 +135,15 @@ fn row(app: &App, d: &Device, with_model: bool, owner_w: Option<u16>) -> Row<'st
     let mark = if warn { theme.glyph_warn() } else { " " };
     let mut cells = vec![
         Cell::from(Span::styled(mark, theme.warn())),
-        Cell::from(d.display_name().to_string()),
+        Cell::from(fit::truncate(d.display_name(), name_w)),
     ];
     if let Some(w) = owner_w {
         let owners = fit::truncate(&owners_label(d), w as usize);
         cells.push(Cell::from(Span::styled(owners, theme.muted())));
     }
-    if with_model {
-        cells.push(Cell::from(d.model.clone().unwrap_or_default()));
+    if let Some(w) = model_w {
+        let model = d.model.clone().unwrap_or_default();
+        cells.push(Cell::from(fit::truncate(&model, w as usize)));
     }
     cells.push(Cell::from(d.ios.clone().unwrap_or_default()));
     cells.push(Cell::from(last_backup(app, d)));
