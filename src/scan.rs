@@ -7,7 +7,8 @@
 //!    whose fingerprint matches;
 //! 2. walks the versions that are new or changed (all of them without a usable cache) one
 //!    after the other, each split into one task per subfolder on a rayon pool with one thread
-//!    per core, sending throttled `Progress`, then `Sized` or `Failed`;
+//!    per core (at least [`MIN_THREADS`]), sending throttled `Progress`, then `Sized` or
+//!    `Failed`;
 //! 3. sends `Sized` for each unchanged version, its unique bytes recomputed exactly from the
 //!    cached inode lists ([`incremental`]), without walking it;
 //! 4. sends `Volumes` (skipped when cancelled), writes the cache (not when nothing in it
@@ -38,19 +39,25 @@ mod worker;
 pub use results::{NextBackup, ScanResults};
 pub use worker::{run, run_unlocked, Emit};
 
+/// The fewest walk threads by default: a stat that waits for the disk (cold caches) or a
+/// manifest being read holds its thread, so a 2-core machine walks faster with more requests
+/// in flight (measured cold and warm in docs/PERFORMANCE.md; on no HDD or network mount).
+pub const MIN_THREADS: usize = 4;
+
 /// How to scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
     /// The size cache file (`None`: neither read nor written, as with `--no-cache`).
     pub cache: Option<PathBuf>,
-    /// Worker threads for the walk; 0 = one per core.
+    /// Worker threads for the walk; 0 = one per core, and at least [`MIN_THREADS`].
     pub threads: usize,
     /// Made-up volumes reported instead of the real ones (`--demo`); `None`: the real ones.
     pub simulated_disks: Option<Vec<crate::library::volume::SimulatedDisk>>,
 }
 
 impl Default for ScanOptions {
-    /// The default cache path ([`cache::default_path`]), one thread per core.
+    /// The default cache path ([`cache::default_path`]), one thread per core (at least
+    /// [`MIN_THREADS`]).
     fn default() -> Self {
         ScanOptions {
             cache: cache::default_path(),

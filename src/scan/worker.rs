@@ -50,7 +50,7 @@ pub fn run_unlocked(
         tx(ScanEvent::Note(note.to_string()));
     }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
+        .num_threads(walk_threads(options.threads))
         .thread_name(|i| format!("backtop-walk-{i}"))
         .build()
         .ok();
@@ -160,6 +160,17 @@ pub fn run_unlocked(
     }
     let elapsed = start.elapsed();
     tx(ScanEvent::Finished { elapsed, cancelled });
+}
+
+/// The walk pool's size: `threads`, or for 0 one per core and at least
+/// [`super::MIN_THREADS`].
+fn walk_threads(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .max(super::MIN_THREADS),
+        n => n,
+    }
 }
 
 /// Every version's fingerprint (none without a cache), taken on the pool: a few hundred stats
