@@ -38,6 +38,14 @@ pub fn run_damaged(dir: &Path) -> anyhow::Result<i32> {
     for case in &lib.cases {
         println!("  {}: {}", case.name, case.reason);
     }
+    for odd in &lib.odd {
+        let name = odd.path.file_name().unwrap_or_default();
+        println!(
+            "  {} (whole, odd): {}",
+            crate::sanitize::path(name),
+            odd.what
+        );
+    }
     Ok(0)
 }
 

@@ -35,6 +35,21 @@ pub struct DamagedLibrary {
     pub healthy: Written,
     /// The damaged versions written, in order.
     pub cases: Vec<DamagedCase>,
+    /// Versions of the healthy device that are odd but whole (listed complete, sized like
+    /// `healthy`), in order.
+    pub odd: Vec<OddVersion>,
+}
+
+/// A version of the healthy device, written as `healthy` is, with one odd trait backtop must
+/// take in its stride: it is listed complete and its categories are `healthy`'s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OddVersion {
+    /// Its folder.
+    pub path: PathBuf,
+    /// What is odd about it.
+    pub what: &'static str,
+    /// Words `verify` must report for it; `None`: it verifies ok.
+    pub verify_says: Option<&'static str>,
 }
 
 /// Nesting of the deep plists: enough to overflow any recursive parser's stack.
@@ -268,7 +283,65 @@ pub fn build_damaged(root: &Path) -> Result<DamagedLibrary> {
         root: root.to_path_buf(),
         healthy,
         cases,
+        odd: write_odd(root)?,
     })
+}
+
+/// Writes the [`OddVersion`]s: a folder name that is not UTF-8 (Unix), `IsEncrypted` as the
+/// string `"yes"` (no claim of encryption), and one `MBFile` blob nested [`DEEP`] levels.
+fn write_odd(root: &Path) -> Result<Vec<OddVersion>> {
+    let healthy = || healthy_spec(&udid(0), "Healthy iPhone", ManifestFormat::Db);
+    let mut odd = Vec::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = root.join(std::ffi::OsStr::from_bytes(b"healthy-caf\xe9"));
+        write_backup(&dir, &healthy())?;
+        let what = "a folder name that is not UTF-8 (Latin-1)";
+        odd.push(OddVersion {
+            path: dir,
+            what,
+            verify_says: None,
+        });
+    }
+    let dir = root.join("healthy-is-encrypted-yes");
+    write_backup(&dir, &healthy())?;
+    let plist = dir.join("Manifest.plist");
+    let bad = |e: plist::Error| Error::invalid(&plist, e.to_string());
+    let mut dict = plist::Value::from_file(&plist).map_err(bad)?;
+    if let Some(d) = dict.as_dictionary_mut() {
+        d.insert("IsEncrypted".into(), "yes".into());
+    }
+    dict.to_file_xml(&plist).map_err(bad)?;
+    let what = "Manifest.plist says IsEncrypted = \"yes\" (a string, no claim)";
+    odd.push(OddVersion {
+        path: dir,
+        what,
+        verify_says: None,
+    });
+
+    let dir = root.join("healthy-deep-mbfile");
+    write_backup(&dir, &healthy())?;
+    let db = dir.join("Manifest.db");
+    let sql = |source| Error::Sqlite {
+        path: db.clone(),
+        source,
+    };
+    let conn = rusqlite::Connection::open(&db).map_err(sql)?;
+    let sms = super::file_id("HomeDomain", "Library/SMS/sms.db");
+    conn.execute(
+        "UPDATE Files SET file = ?1 WHERE fileID = ?2",
+        rusqlite::params![deep_binary(DEEP), sms],
+    )
+    .map_err(sql)?;
+    let what = "the MBFile blob of one Manifest.db row nests 100,000 levels";
+    let verify_says = Some("the MBFile blob nests deeper than 64 levels");
+    odd.push(OddVersion {
+        path: dir,
+        what,
+        verify_says,
+    });
+    Ok(odd)
 }
 
 /// Applies `harm` to the version in `dir`; false when this platform cannot (no FIFOs or links).

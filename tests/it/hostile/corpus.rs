@@ -47,6 +47,15 @@ fn versions(doc: &Value) -> Vec<&Value> {
     all
 }
 
+/// The version of a `list --json` or `du --json` document at `path` (lossy, as JSON has it).
+fn by_path<'a>(doc: &'a Value, path: &Path) -> &'a Value {
+    let want = path.to_string_lossy();
+    versions(doc)
+        .into_iter()
+        .find(|v| v["path"].as_str() == Some(&*want))
+        .unwrap_or_else(|| panic!("{want} is not listed"))
+}
+
 fn by_name<'a>(doc: &'a Value, name: &str) -> &'a Value {
     versions(doc)
         .into_iter()
@@ -71,8 +80,15 @@ fn list_gives_every_damaged_version_its_reason() {
     assert!(lib.cases.len() >= 26, "{}", lib.cases.len());
     let (code, doc) = json_of(tmp.path(), &lib, &["list", "--json"]);
     assert_eq!(code, Some(0));
-    assert_eq!(versions(&doc).len(), lib.cases.len() + 1);
+    assert_eq!(versions(&doc).len(), lib.cases.len() + 1 + lib.odd.len());
     assert_eq!(by_name(&doc, "healthy")["state"], "complete");
+    assert!(lib.odd.len() >= 2, "{:?}", lib.odd);
+    for odd in &lib.odd {
+        let v = by_path(&doc, &odd.path);
+        assert_eq!(v["state"], "complete", "{}: {v}", odd.what);
+        assert_eq!(v["problem"], Value::Null, "{}", odd.what);
+        assert_eq!(v["encrypted"], false, "{}", odd.what);
+    }
     for case in &lib.cases {
         let v = by_name(&doc, case.name);
         assert_eq!(v["state"], "damaged", "{}", case.name);
@@ -95,6 +111,21 @@ fn verify_reports_every_damaged_version_and_passes_the_healthy_one() {
         assert_eq!(r["ok"], false, "{}", case.name);
         let said = r["problems"].to_string();
         assert!(said.contains(case.reason), "{}: {said}", case.name);
+    }
+    for odd in &lib.odd {
+        let want = odd.path.to_string_lossy();
+        let r = doc["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["path"].as_str() == Some(&*want))
+            .unwrap_or_else(|| panic!("no report for {want}"));
+        let said = r["problems"].to_string();
+        match odd.verify_says {
+            None => assert_eq!(r["ok"], true, "{}: {said}", odd.what),
+            Some(words) => assert!(said.contains(words), "{}: {said}", odd.what),
+        }
+        assert_eq!(r["rows_checked"], 9, "{}", odd.what);
     }
     // The link to the healthy version's Manifest.db was not followed: no false "missing" rows.
     let linked = report("/manifest-db-to-healthy")["problems"].to_string();
@@ -124,6 +155,13 @@ fn du_sizes_the_healthy_version_exactly() {
             case.name
         );
     }
+    for odd in &lib.odd {
+        let v = by_path(&doc, &odd.path);
+        assert_eq!(v["categories"]["photos"], 10_000, "{}", odd.what);
+        assert_eq!(v["categories"]["messages"], 3_000, "{}", odd.what);
+        assert_eq!(v["categories"]["whatsapp"], 500, "{}", odd.what);
+        assert_eq!(v["error"], Value::Null, "{}", odd.what);
+    }
     let fifo = by_name(&doc, "fifo-manifest-db")["errors"].to_string();
     assert!(fifo.contains("is not a regular file"), "{fifo}");
 }
@@ -135,5 +173,8 @@ fn roots_counts_every_version() {
     let (code, doc) = json_of(tmp.path(), &lib, &["roots", "--json"]);
     assert_eq!(code, Some(0));
     assert_eq!(doc["roots"][0]["status"], "ok");
-    assert_eq!(doc["roots"][0]["backups"], lib.cases.len() + 1);
+    assert_eq!(
+        doc["roots"][0]["backups"],
+        lib.cases.len() + 1 + lib.odd.len()
+    );
 }
