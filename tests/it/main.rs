@@ -63,6 +63,7 @@ mod ui_move_state;
 mod ui_pty;
 mod ui_render;
 mod ui_roots;
+mod ui_sparkline;
 mod ui_unlock;
 mod ui_verify_encrypted;
 mod unlock;

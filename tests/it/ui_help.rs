@@ -106,7 +106,7 @@ fn a_device_name_longer_than_its_column_ends_with_the_cut_mark() {
         .find(|l| l.contains("Anna's iPhone from"))
         .unwrap_or_else(|| panic!("no row:\n{text}"));
     assert!(
-        row.contains("Anna's iPhone from the office, the… 17.5"),
+        row.contains("Anna's iPhone from the of… 17.5"),
         "cut with the mark, the iOS column in place: {row}"
     );
 }

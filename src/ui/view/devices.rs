@@ -1,6 +1,7 @@
 //! The devices pane: one row per device (name, model, iOS, how long ago its last backup was,
 //! versions, total size), with a warning mark when its next backup may not fit on its volume. The title shows the sort and
 //! the filter. When versions have different owners, an owner column lists each device's.
+//! When the pane is wide, a last column draws the size over time ([`super::sparkline`]).
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -36,6 +37,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         w if w >= 84 => Some(20),
         _ => None,
     };
+    let history = super::sparkline::fits(area.width, [owner_w, model_w]);
     // The name takes what the other columns leave (one cell between columns); a longer one
     // is cut with the mark, not mid-letter by the table.
     let fixed = [
@@ -46,15 +48,16 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
         Some(LAST_BACKUP_W),
         Some(8),
         Some(9),
+        history.then_some(super::sparkline::WIDTH),
     ];
     let others: u16 = fixed.iter().flatten().sum();
     let gaps = fixed.iter().flatten().count() as u16;
     let name_w = area.width.saturating_sub(2 + others + gaps) as usize;
     let rows: Vec<Row> = devices
         .iter()
-        .map(|d| row(app, d, (name_w, model_w), owner_w))
+        .map(|d| row(app, d, (name_w, model_w), owner_w, history))
         .collect();
-    let (header, widths) = columns(model_w, owner_w, app.measure);
+    let (header, widths) = columns(model_w, owner_w, app.measure, history);
     let highlight = if focused {
         theme.selected()
     } else {
@@ -85,11 +88,13 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The header row and column widths; the owner and model columns only when their widths
-/// are given; the size column says `On disk` when sizes are disk usage.
+/// are given; the size column says `On disk` when sizes are disk usage; the size over time
+/// with `history`.
 fn columns(
     model_w: Option<u16>,
     owner_w: Option<u16>,
     measure: Measure,
+    history: bool,
 ) -> (Row<'static>, Vec<Constraint>) {
     let mut widths = vec![Constraint::Length(1), Constraint::Fill(1)];
     let mut names = vec!["", "Name"];
@@ -113,6 +118,10 @@ fn columns(
         "Versions",
         format::size_heading(measure),
     ]);
+    if history {
+        widths.push(Constraint::Length(super::sparkline::WIDTH));
+        names.push("History");
+    }
     let cells = names.into_iter().map(|h| match h {
         "Versions" | "Size" | "On disk" => Cell::from(Line::from(h).right_aligned()),
         _ => Cell::from(h),
@@ -121,12 +130,14 @@ fn columns(
 }
 
 /// One device's row, its name cut to `name_w` and, with `model_w`, its model to that; with
-/// `owner_w`, the owners of its versions (`ann, bob`) in that width.
+/// `owner_w`, the owners of its versions (`ann, bob`) in that width; with `history`, its size
+/// over time.
 fn row(
     app: &App,
     d: &Device,
     (name_w, model_w): (usize, Option<u16>),
     owner_w: Option<u16>,
+    history: bool,
 ) -> Row<'static> {
     let theme = &app.options.theme;
     let warn = app.next_backup(d).is_some_and(|n| !n.fits);
@@ -157,6 +168,10 @@ fn row(
     } else {
         size
     }));
+    if history {
+        let bars = super::sparkline::history(app, d);
+        cells.push(Cell::from(Span::styled(bars, theme.muted())));
+    }
     Row::new(cells)
 }
 

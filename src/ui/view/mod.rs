@@ -21,6 +21,7 @@ mod prune;
 mod relocate;
 mod report;
 pub(crate) mod roots;
+mod sparkline;
 mod too_small;
 mod unlock;
 mod versions;
