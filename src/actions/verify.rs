@@ -292,8 +292,8 @@ fn check_finished(dir: &Path, status: Option<&plist::Value>, problems: &mut Prob
         let state = status
             .as_dictionary()
             .and_then(|d| d.get("SnapshotState"))
-            .and_then(|v| v.as_string());
-        match state {
+            .and_then(crate::library::plists::value_string);
+        match state.as_deref() {
             Some("finished") => {}
             Some(s) => problems.add(ProblemKind::Unfinished, || {
                 format!("Status.plist SnapshotState is {s:?}, not \"finished\"")

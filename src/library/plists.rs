@@ -177,8 +177,9 @@ fn string(dict: &Dictionary, key: &str) -> Option<String> {
     value_string(dict.get(key)?)
 }
 
-/// A string value, or a number as its decimal text; empty strings count as absent.
-fn value_string(value: &Value) -> Option<String> {
+/// A string value, or a number as its decimal text; empty strings count as absent. `list`
+/// and `verify` read `Status.plist`'s `SnapshotState` through it, so they agree.
+pub fn value_string(value: &Value) -> Option<String> {
     let text = match value {
         Value::String(s) => s.trim().to_string(),
         Value::Integer(i) => i.to_string(),

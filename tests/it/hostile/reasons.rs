@@ -16,6 +16,17 @@ fn udid(n: u8) -> String {
     format!("{n:0>40}")
 }
 
+/// The library backtop finds in the root `dir`.
+fn discovered(dir: &std::path::Path) -> backtop::library::Library {
+    let root = Root {
+        path: dir.to_path_buf(),
+        origin: RootOrigin::Flag,
+        owner: None,
+        app: "test",
+    };
+    discover_library(&[root], datetime!(2026-11-20 10:00 UTC))
+}
+
 #[test]
 fn an_mbdb_with_only_its_header_is_damaged_and_a_string_is_encrypted_is_no_claim() {
     let tmp = tempfile::tempdir().unwrap();
@@ -32,13 +43,7 @@ fn an_mbdb_with_only_its_header_is_damaged_and_a_string_is_encrypted_is_no_claim
     dict.insert("IsEncrypted".into(), "yes".into());
     plist::Value::Dictionary(dict).to_file_xml(&plist).unwrap();
 
-    let root = Root {
-        path: tmp.path().to_path_buf(),
-        origin: RootOrigin::Flag,
-        owner: None,
-        app: "test",
-    };
-    let library = discover_library(&[root], datetime!(2026-11-20 10:00 UTC));
+    let library = discovered(tmp.path());
     let all: Vec<_> = library.versions().collect();
     let header_only = all.iter().find(|v| v.path == empty).unwrap();
     assert_eq!(header_only.state, BackupState::Damaged);
@@ -70,4 +75,30 @@ fn keep_zero_is_refused_not_read_as_one() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("--keep 0 would keep nothing"), "{text}");
     assert!(root.join("a").is_dir());
+}
+
+/// A `SnapshotState` that is a number, not a string: `list` says its value, and `verify` said
+/// "Status.plist has no SnapshotState", a wrong reason; both now name the value.
+#[test]
+fn a_snapshot_state_that_is_a_number_is_named_not_called_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("seven");
+    write_backup(&dir, &healthy_spec(&udid(4), "Seven", ManifestFormat::Db)).unwrap();
+    let plist = dir.join("Status.plist");
+    let mut status = plist::Value::from_file(&plist).unwrap();
+    let dict = status.as_dictionary_mut().unwrap();
+    dict.insert("SnapshotState".into(), plist::Value::Integer(7.into()));
+    status.to_file_xml(&plist).unwrap();
+    let library = discovered(tmp.path());
+    let version = library.versions().find(|v| v.path == dir).unwrap();
+    let report = backtop::actions::verify::verify(version, |_| {});
+    let said: Vec<String> = report
+        .problems
+        .iter()
+        .flat_map(|p| p.examples.clone())
+        .collect();
+    assert_eq!(
+        said,
+        ["Status.plist SnapshotState is \"7\", not \"finished\""]
+    );
 }
