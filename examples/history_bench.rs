@@ -160,7 +160,7 @@ fn library(dir: &Path) -> Library {
 }
 
 /// One measured process: a scan until every version has exact figures; prints
-/// `elapsed_ms rss_kib digest`.
+/// `elapsed_ms rss_kib digest last_sized_ms`.
 fn child(_mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> {
     let t = Instant::now();
     let lib = library(dir);
@@ -171,9 +171,11 @@ fn child(_mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> 
     };
     let handle = scan::start(lib, options);
     let mut digest: u64 = 0;
+    let mut exact_at = 0.0;
     for event in handle.events.iter() {
         match event {
             ScanEvent::Sized { path, usage } => {
+                exact_at = t.elapsed().as_secs_f64() * 1e3;
                 if std::env::var_os("HISTORY_BENCH_LIST").is_some() {
                     let n: u64 = usage.shared.iter().map(|s| s.nlink).sum();
                     eprintln!(
@@ -199,7 +201,7 @@ fn child(_mode: &str, dir: &Path, cache: Option<PathBuf>) -> anyhow::Result<()> 
         }
     }
     println!(
-        "{} {} {digest:016x}",
+        "{} {} {digest:016x} {exact_at}",
         t.elapsed().as_secs_f64() * 1e3,
         peak_rss_kib()
     );
@@ -212,6 +214,12 @@ fn parse(out: &str) -> (f64, u64, String) {
     let ms = it.next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
     let rss = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);
     (ms, rss, it.next().unwrap_or("").to_string())
+}
+
+/// When the child had exact figures for every version (its last `Sized`), ms after its start.
+fn exact_at(out: &str) -> f64 {
+    let last = out.split_whitespace().nth(3);
+    last.and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
 }
 
 fn measure(
@@ -275,7 +283,7 @@ fn measure(
         du.push(d.wall);
         du_cpu.push(d.cpu);
     }
-    let (mut one_new, mut one_new_cpu) = (Vec::new(), Vec::new());
+    let (mut one_new, mut one_new_cpu, mut one_new_exact) = (Vec::new(), Vec::new(), Vec::new());
     let mut inc_rss = 0;
     let mut exact = true;
     for _ in 0..runs {
@@ -286,9 +294,11 @@ fn measure(
         inc_rss = inc_rss.max(r);
         one_new.push(s.wall);
         one_new_cpu.push(s.cpu);
+        one_new_exact.push(exact_at(&s.out));
     }
     std::fs::rename(&work, &after)?;
-    let (mut unchanged, mut unchanged_cpu) = (Vec::new(), Vec::new());
+    let (mut unchanged, mut unchanged_cpu, mut unchanged_exact) =
+        (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         std::fs::copy(&after, &work)?;
         let s = timed(&mut me(Some(&work)))?;
@@ -297,6 +307,7 @@ fn measure(
         inc_rss = inc_rss.max(r);
         unchanged.push(s.wall);
         unchanged_cpu.push(s.cpu);
+        unchanged_exact.push(exact_at(&s.out));
     }
     let size = std::fs::metadata(&after)?.len();
     let f = median(&full);
@@ -338,6 +349,11 @@ fn measure(
         "exact figures when nothing changed:  median {u:.0} ms = {:.3} x full scan (cpu {uc:.0} ms = {:.3} x)",
         u / f,
         uc / fc
+    );
+    println!(
+        "last Sized event (exact figures on screen), median: one new snapshot {:.0} ms, nothing changed {:.0} ms",
+        median(&one_new_exact),
+        median(&unchanged_exact)
     );
     println!(
         "incremental figures equal the full scan's: {}",
