@@ -95,3 +95,46 @@ fn cargo_package_lists_no_screenshots_fonts_or_tests() {
     let found: Vec<&str> = files.iter().copied().filter(|f| unwanted(f)).collect();
     assert!(found.is_empty(), "{found:?}");
 }
+
+/// The format facts live in docs/FORMAT.md; nothing in the repository points at notes a clone
+/// does not have (FORMAT.md §6 cited the format notes of a folder beside the clone).
+#[test]
+fn no_document_or_source_cites_notes_outside_the_repository() {
+    let mut stack = vec![
+        manifest_dir().join("src"),
+        manifest_dir().join("docs"),
+        manifest_dir().join("tests"),
+        manifest_dir().join("examples"),
+    ];
+    let mut files = vec![
+        manifest_dir().join("README.md"),
+        manifest_dir().join("CONTRIBUTING.md"),
+    ];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    // Spelled in two halves so that this file does not match itself.
+    let outside = ["../shared", "/docs/", "backup-", "format.md"];
+    let (shared, notes) = (
+        format!("{}{}", outside[0], outside[1]),
+        format!("{}{}", outside[2], outside[3]),
+    );
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            assert!(
+                !line.contains(&shared) && !line.contains(&notes),
+                "{}:{}: {line}",
+                file.display(),
+                i + 1
+            );
+        }
+    }
+}
