@@ -110,7 +110,7 @@ fn walked(library: &Library, cache: &Path) -> Vec<PathBuf> {
     let versions: Vec<&Version> = library.versions().collect();
     let stamps: Vec<Option<Fingerprint>> =
         versions.iter().map(|v| fingerprint(&v.path).ok()).collect();
-    let roots = vec![library.roots[0].root.path.clone()];
+    let roots: Vec<PathBuf> = library.roots.iter().map(|r| r.root.path.clone()).collect();
     let plan = incremental::plan(&SizeCache::load(cache), &versions, &stamps, &roots);
     versions
         .iter()
@@ -317,4 +317,28 @@ fn a_cancelled_scan_leaves_a_cache_that_walks_everything() {
     assert!(!SizeCache::load(&cache).complete());
     assert_eq!(walked(&h.library(), &cache).len(), 3);
     assert_exact(&h.library(), &cache);
+}
+
+/// Two roots' versions in one library.
+fn both(a: &History, b: &History) -> Library {
+    let (mut lib, other) = (a.library(), b.library());
+    lib.roots.extend(other.roots);
+    lib.devices.extend(other.devices);
+    lib
+}
+
+#[test]
+fn a_root_left_out_of_a_scan_stays_in_the_cache_and_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut a = History::new(&tmp.path().join("a"), 1);
+    let b = History::new(&tmp.path().join("b"), 2);
+    let cache = tmp.path().join("cache/sizes.bin");
+    assert_exact(&both(&a, &b), &cache);
+    // A scan of root a alone, after a new snapshot there: b's entries are carried over.
+    a.add_snapshot("snap1", 1);
+    assert_eq!(walked(&a.library(), &cache), [a.snaps[1].clone()]);
+    assert_exact(&a.library(), &cache);
+    let lib = both(&a, &b);
+    assert_eq!(walked(&lib, &cache), Vec::<PathBuf>::new());
+    assert_exact(&lib, &cache);
 }
