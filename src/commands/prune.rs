@@ -25,8 +25,10 @@ use crate::actions::{
     check_delete_in, plan, DeleteMode, DeleteOptions, DeletePlanItem, LibraryIndex, PrunePlan,
     PrunePolicy, Refusal,
 };
+use crate::library::diff::{what_deleting_loses, Loss};
 use crate::library::Library;
 use crate::sanitize::{self, for_display};
+use crate::ui::format::size;
 
 /// The flags of `backtop prune`.
 #[derive(Debug, Clone, Default)]
@@ -101,7 +103,8 @@ pub fn run_with(
     if args.dry_run {
         let paths: Vec<PathBuf> = plan.remove.iter().map(|e| e.path.clone()).collect();
         let freed = console.freed_by(&paths);
-        print(console.out, &plan, args.json, freed)?;
+        let loss = what_deleting_loses(library, &paths, &|_| None, &|| false);
+        print(console.out, &plan, args.json, freed, Some(&loss))?;
         return Ok(EXIT_DONE);
     }
     if args.read_only {
@@ -122,7 +125,7 @@ fn execute(
     console: &mut Console,
 ) -> anyhow::Result<i32> {
     if plan.remove.is_empty() {
-        print(console.out, plan, args.json, None)?;
+        print(console.out, plan, args.json, None, None)?;
         return Ok(EXIT_DONE);
     }
     if args.json && !args.yes {
@@ -199,16 +202,21 @@ fn guard_plan(
     (items, skipped)
 }
 
-/// Prints the plan: JSON `{"remove": [...], "keep": [...], "freed_bytes": n|null}`, or lines
-/// for people.
+/// Prints the plan: JSON `{"remove": [...], "keep": [...], "freed_bytes": n|null,
+/// "only_in_removed": {...}}`, or lines for people; with `loss`, the files only the removed
+/// versions hold.
 fn print(
     out: &mut dyn Write,
     plan: &PrunePlan,
     json: bool,
     freed: Option<u64>,
+    loss: Option<&Loss>,
 ) -> anyhow::Result<()> {
     if json {
-        let doc = json!({ "remove": plan.remove, "keep": plan.keep, "freed_bytes": freed });
+        let mut doc = json!({ "remove": plan.remove, "keep": plan.keep, "freed_bytes": freed });
+        if let Some(loss) = loss {
+            doc["only_in_removed"] = loss_json(loss);
+        }
         crate::commands::json::print(out, &doc)?;
         return Ok(());
     }
@@ -224,7 +232,61 @@ fn print(
     if let Some(bytes) = freed {
         writeln!(out, "{}", freed_line(bytes, DeleteMode::Permanent))?;
     }
+    if let Some(loss) = loss {
+        loss_text(out, loss)?;
+    }
     Ok(())
+}
+
+/// `only in these versions: 3 files (9.0 kB): Photos & videos 3 (9.0 kB), ...`, or that every
+/// file stays in a kept version; then the versions not read.
+fn loss_text(out: &mut dyn Write, loss: &Loss) -> anyhow::Result<()> {
+    let t = &loss.totals;
+    if t.files == 0 {
+        writeln!(out, "every file in them is also in a version that stays")?;
+    } else {
+        let by: Vec<String> = loss
+            .by_category
+            .iter()
+            .map(|(c, t)| format!("{} {} ({})", c.label(), t.files, size(t.bytes)))
+            .collect();
+        writeln!(
+            out,
+            "only in these versions: {} files ({}), {} of them kept in another copy: {}",
+            t.files,
+            size(t.bytes),
+            t.other_copy_files,
+            by.join(", ")
+        )?;
+    }
+    for (path, why) in loss.unread_going.iter().chain(&loss.unread_kept) {
+        writeln!(out, "  not read: {} ({why})", sanitize::path(path))?;
+    }
+    Ok(())
+}
+
+/// The `only_in_removed` object of `--dry-run --json`.
+fn loss_json(loss: &Loss) -> serde_json::Value {
+    let tally = |t: &crate::library::diff::LossTally| json!({"files": t.files, "bytes": t.bytes, "other_copy_files": t.other_copy_files});
+    let unread = |list: &[(PathBuf, String)]| -> serde_json::Value {
+        list.iter()
+            .map(|(path, why)| {
+                let mut v = json!({ "reason": why });
+                crate::commands::json::put_path(&mut v, "path", path);
+                v
+            })
+            .collect()
+    };
+    let by_category: serde_json::Map<String, serde_json::Value> = loss
+        .by_category
+        .iter()
+        .map(|(c, t)| (c.id().to_string(), tally(t)))
+        .collect();
+    let mut doc = tally(&loss.totals);
+    doc["by_category"] = serde_json::Value::Object(by_category);
+    doc["unread_removed"] = unread(&loss.unread_going);
+    doc["unread_kept"] = unread(&loss.unread_kept);
+    doc
 }
 
 /// One entry of a plan: its path and why, from disk text sanitized.

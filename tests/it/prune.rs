@@ -152,6 +152,7 @@ fn dry_run_touches_nothing_and_lists_the_plan() {
         .lines()
         .skip_while(|l| *l != "would delete:")
         .skip(1)
+        .take_while(|l| l.starts_with("  "))
         .collect();
     let name = |p: &str| p.to_string();
     let s120 = snapshot_name(NOW - Duration::days(120));
@@ -183,6 +184,25 @@ fn dry_run_touches_nothing_and_lists_the_plan() {
     assert_eq!(doc["remove"].as_array().unwrap().len(), 3);
     assert_eq!(doc["keep"].as_array().unwrap().len(), 3);
     assert_eq!(doc["remove"][1]["kind"], "imazing_snapshot");
+    // What only the removed versions hold: each is dated differently, so each of their
+    // copies of sms.db (2,048, 1,120, 2,048 B) and of the photo (5,000 B) is lost, while a
+    // kept version has another copy of both files.
+    assert_eq!(
+        doc["only_in_removed"],
+        serde_json::json!({
+            "files": 6, "bytes": 20216, "other_copy_files": 6,
+            "by_category": {
+                "messages": {"files": 3, "bytes": 5216, "other_copy_files": 3},
+                "photos": {"files": 3, "bytes": 15000, "other_copy_files": 3}
+            },
+            "unread_removed": [], "unread_kept": []
+        })
+    );
+    assert_eq!(
+        text_loss_line(&lib, &args),
+        "only in these versions: 6 files (20.2 kB), 6 of them kept in another copy: \
+         Photos & videos 3 (15 kB), Messages 3 (5.2 kB)"
+    );
     assert_eq!(listing(&base), before);
 
     let ro = PruneArgs {
@@ -377,7 +397,7 @@ fn the_plan_shows_what_it_frees_when_sizes_are_known() {
     let (code, text) = run(&dry);
     assert_eq!(code, 0);
     assert!(
-        text.ends_with("frees 2.05 kB (hard links counted once)\n"),
+        text.contains("frees 2.05 kB (hard links counted once)\nonly in these versions: "),
         "{text}"
     );
     let (_, text) = run(&PruneArgs {
@@ -437,4 +457,12 @@ fn skipped_versions_make_exit_code_1_and_nothing_left_asks_nothing() {
         text.ends_with("every version to prune was skipped; nothing was deleted\n"),
         "{text}"
     );
+}
+
+/// The dry run's line on what only the removed versions hold.
+fn text_loss_line(lib: &Library, args: &PruneArgs) -> String {
+    let (_, text) = prune(lib, args, None);
+    text.lines()
+        .filter(|l| l.starts_with("only in") || l.starts_with("every file"))
+        .collect()
 }
