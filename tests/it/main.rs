@@ -18,6 +18,7 @@ mod discovery_damage;
 mod discovery_safety;
 mod e2e_dashboard;
 mod e2e_delete;
+mod e2e_loss;
 mod exit_codes;
 mod figures_agree;
 mod freed_subset;
