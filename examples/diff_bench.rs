@@ -15,8 +15,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use backtop::demo::{manifest_rows, mbfile_blob, BackupSpec, FileSpec};
-use backtop::library::diff::{compare, open_source};
-use backtop::library::{BackupState, ManifestFormat, Version, VersionKind};
+use backtop::library::diff::{compare, open_source, what_deleting_loses};
+use backtop::library::{BackupState, Device, Library, ManifestFormat, Version, VersionKind};
 
 #[path = "bench_support/mod.rs"]
 mod bench_support;
@@ -74,7 +74,44 @@ fn main() -> anyhow::Result<()> {
         "ratio backtop / sqlite3 (medians): {:.2}",
         median(&walls) / median(&ref_walls)
     );
+    loss_runs(&old, &new, runs);
     Ok(())
+}
+
+/// What deleting the old version loses against the new one (the delete dialog's figure):
+/// both manifests read once, as the diff reads them.
+fn loss_runs(old: &Version, new: &Version, runs: usize) {
+    let library = Library {
+        devices: vec![Device {
+            udid: UDID.into(),
+            name: None,
+            product_type: None,
+            model: None,
+            ios: None,
+            versions: vec![new.clone(), old.clone()],
+        }],
+        ..Library::default()
+    };
+    let (mut walls, mut cpus, mut summary) = (Vec::new(), Vec::new(), String::new());
+    for _ in 0..runs {
+        let (cpu0, _) = cpu();
+        let start = Instant::now();
+        let loss = what_deleting_loses(&library, &[old.path.clone()], &|_| None, &|| false);
+        walls.push(start.elapsed().as_secs_f64());
+        cpus.push(cpu().0 - cpu0);
+        let t = loss.totals;
+        summary = format!(
+            "{} files, {} bytes, {} kept in another copy",
+            t.files, t.bytes, t.other_copy_files
+        );
+    }
+    println!("what deleting the old version loses: {summary}");
+    println!(
+        "what_deleting_loses: wall best {:.3} s, median {:.3} s; CPU median {:.3} s",
+        min(&walls),
+        median(&walls),
+        median(&cpus)
+    );
 }
 
 /// The old version's files, and the new one's: 1 % dropped, 1 % added, 1 % resized.
