@@ -96,7 +96,12 @@ fn loss_runs(old: &Version, new: &Version, runs: usize) {
     for _ in 0..runs {
         let (cpu0, _) = cpu();
         let start = Instant::now();
-        let loss = what_deleting_loses(&library, &[old.path.clone()], &|_| None, &|| false);
+        let loss = what_deleting_loses(
+            &library,
+            std::slice::from_ref(&old.path),
+            &|_| None,
+            &|| false,
+        );
         walls.push(start.elapsed().as_secs_f64());
         cpus.push(cpu().0 - cpu0);
         let t = loss.totals;
