@@ -363,3 +363,53 @@ fn cached_figures_are_marked_provisional_until_the_rescan_reaches_them() {
         "fresh figures are exact:\n{text}"
     );
 }
+
+#[test]
+fn the_breakdown_ends_with_what_encryption_means_for_the_version() {
+    let mut app = scanned(options(false, false, false));
+    // Ben's iPad (the newest backup, first), encrypted and locked: the focused breakdown
+    // scrolled to its end.
+    feed(&mut app, [key(KeyCode::Tab), key(KeyCode::Tab), ch('G')]);
+    assert_eq!(selected_device(&app), "Ben's iPad");
+    let text = screen(&mut app, 80, 24);
+    for line in [
+        "Encrypted: files, apps, Health,",
+        "Keychain, Wi-Fi, call history",
+        "need the password (u).",
+    ] {
+        assert!(
+            row_with(&text, line).contains(&format!("││{line}")),
+            "{text}"
+        );
+    }
+    assert!(!text.contains("Not encrypted"), "{text}");
+    // Unlocked in this run.
+    app.unlocked.insert(selected_version(&app));
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("││Encrypted; unlocked this run."), "{text}");
+    assert!(!text.contains("need the password"), "{text}");
+    // Anna's iPhone, not encrypted.
+    feed(
+        &mut app,
+        [
+            key(KeyCode::Tab),
+            ch('j'),
+            key(KeyCode::Tab),
+            key(KeyCode::Tab),
+            ch('G'),
+        ],
+    );
+    assert_eq!(selected_device(&app), "Anna's iPhone");
+    let text = screen(&mut app, 80, 24);
+    for line in [
+        "Not encrypted: no Health,",
+        "Keychain, Wi-Fi passwords or",
+        "call history in this backup.",
+    ] {
+        assert!(
+            row_with(&text, line).contains(&format!("││{line}")),
+            "{text}"
+        );
+    }
+    assert!(!text.contains("need the password"), "{text}");
+}

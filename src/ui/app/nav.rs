@@ -95,16 +95,40 @@ impl App {
         )
     }
 
-    /// Lines in the breakdown of the selected version (categories, a gap, apps).
+    /// Lines in the breakdown of the selected version (categories, a gap, apps, a gap, what
+    /// encryption means for it).
     pub fn breakdown_len(&self) -> usize {
         let Some(u) = self.version().and_then(|v| self.results.sized.get(&v.path)) else {
             return 0;
         };
         let cats = u.categories.values().filter(|b| **b > 0).count();
-        cats + if u.top_apps.is_empty() {
+        let apps = if u.top_apps.is_empty() {
             0
         } else {
             2 + u.top_apps.len()
+        };
+        let body = cats + apps;
+        body + usize::from(body > 0) + self.breakdown_hint().len()
+    }
+
+    /// The last lines of the breakdown: what encryption means for what the selected version
+    /// holds (as `du`'s hint says it), in lines that fit the pane at 80 columns (32 cells).
+    pub fn breakdown_hint(&self) -> &'static [&'static str] {
+        let Some(v) = self.version() else {
+            return &[];
+        };
+        match (v.encrypted, self.unlocked.contains(&v.path)) {
+            (false, _) => &[
+                "Not encrypted: no Health,",
+                "Keychain, Wi-Fi passwords or",
+                "call history in this backup.",
+            ],
+            (true, false) => &[
+                "Encrypted: files, apps, Health,",
+                "Keychain, Wi-Fi, call history",
+                "need the password (u).",
+            ],
+            (true, true) => &["Encrypted; unlocked this run."],
         }
     }
 

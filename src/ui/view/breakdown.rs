@@ -1,6 +1,7 @@
 //! The breakdown pane for the selected version: a summary line, then one bar per non-zero
 //! category (largest first) with bytes and share, then the largest apps by name (from
-//! `Info.plist`, else a readable form of the bundle id: [`app_names`]). Scrolls when focused.
+//! `Info.plist`, else a readable form of the bundle id: [`app_names`]), and last what encryption
+//! means for what is in it. Scrolls when focused.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -85,6 +86,15 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App) {
     .areas(inner);
     frame.render_widget(Paragraph::new(summary), top);
     let mut body = lines(usage, rest.width as usize, theme);
+    if !body.is_empty() {
+        body.push(Line::raw(""));
+    }
+    body.extend(app.breakdown_hint().iter().map(|l| {
+        Line::from(Span::styled(
+            fit::truncate(l, rest.width as usize),
+            theme.muted(),
+        ))
+    }));
     // The selected line, highlighted when focused, kept in view.
     let cursor = app.breakdown_scroll.min(body.len().saturating_sub(1));
     if let (true, Some(line)) = (focused, body.get_mut(cursor)) {
