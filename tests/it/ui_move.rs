@@ -408,3 +408,53 @@ fn walk_links(top: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A root that a move left as a link (reached through it) moves back from the dialog without
+/// a destination: `Tab` for the whole root, the plan of the move back, the move, `y`; the
+/// root is a folder again with every file as before, DEST gone.
+#[test]
+fn a_moved_root_moves_back_from_the_dialog() {
+    let lib = demo();
+    let before = snapshot(&lib.root);
+    let (code, out, err) = lib.backtop(
+        &["move", lib.root_str(), "--to", lib.dest_str(), "--yes"],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(link(&lib.root), Some(lib.dest.clone()));
+    let mut d = Dash::new(&lib, None);
+    d.key(KeyCode::Char('M'));
+    d.until("the question for DEST", |p| *p == MovePhase::Asking);
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Tab);
+    d.until("the plan back", |p| matches!(p, MovePhase::Planned(_)));
+    let MovePhase::Planned(Planned::Plan { plan, text }) = &d.app.move_dialog().unwrap().phase
+    else {
+        panic!("{:?}", d.app.move_dialog().unwrap().phase);
+    };
+    assert_eq!(plan.root, lib.root);
+    assert_eq!(plan.far, lib.dest);
+    assert!(text.contains("then the link"), "{text}");
+    d.key(KeyCode::Enter);
+    d.until("the switch back", |p| {
+        !matches!(p, MovePhase::Running { .. })
+    });
+    assert!(
+        matches!(
+            d.app.move_dialog().unwrap().phase,
+            MovePhase::Switched { .. }
+        ),
+        "{:?}",
+        d.app.move_dialog().unwrap().phase
+    );
+    d.key(KeyCode::Char('y'));
+    d.until("the removal", |p| matches!(p, MovePhase::Done { .. }));
+    let phase = d.app.move_dialog().unwrap().phase.clone();
+    assert!(
+        matches!(phase, MovePhase::Done { ok: true, .. }),
+        "{phase:?}"
+    );
+    assert!(std::fs::symlink_metadata(&lib.root).unwrap().is_dir());
+    assert!(!lib.dest.exists());
+    assert_same(&before, &lib.root);
+}

@@ -155,6 +155,11 @@ pub fn gather(req: &Request, library: &Library, cancel: &AtomicBool) -> MoveFact
     let mut root_kind = root_kind(&root);
     let far = match (&req.dest, &root_kind) {
         (Some(dest), _) => absolute(dest),
+        // A move back resumed after its switch: the root is a folder again; the far folder
+        // (the original, waiting to be removed) is the journal's.
+        (None, _) if req.direction == Direction::Back && back_journal(&journal).is_some() => {
+            back_journal(&journal).unwrap_or_default()
+        }
         // A device's live folder points to `<far>/<UDID>`.
         (None, RootKind::Link { target }) if !parts.is_empty() => {
             target.parent().map(Path::to_path_buf).unwrap_or_default()
@@ -226,6 +231,16 @@ pub fn gather(req: &Request, library: &Library, cancel: &AtomicBool) -> MoveFact
         survey,
         journal,
         read_only: req.read_only,
+    }
+}
+
+/// The far folder of a recorded move back.
+fn back_journal(journal: &JournalFacts) -> Option<PathBuf> {
+    match journal {
+        JournalFacts::Found { journal, .. } if journal.note.direction == Direction::Back => {
+            Some(journal.note.far.clone())
+        }
+        _ => None,
     }
 }
 

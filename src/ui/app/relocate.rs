@@ -194,7 +194,9 @@ impl App {
                 effects.push(Effect::Move(dialog.request(false)));
             }
             (Action::Confirm, MovePhase::Planning) => status = Some("still planning the move"),
-            (Action::Confirm, _) if dialog.dest.trim().is_empty() => {
+            (Action::Confirm, MovePhase::Asking | MovePhase::Planned(_))
+                if dialog.dest.trim().is_empty() =>
+            {
                 dialog.editing = Some(String::new());
             }
             (Action::Confirm, MovePhase::Asking | MovePhase::Planned(_)) => {
@@ -368,8 +370,11 @@ impl App {
         if !matches!(d.phase, MovePhase::Running { id: Some(running), .. } if running == id) {
             return Vec::new();
         }
+        let back = left
+            .as_ref()
+            .is_some_and(|l| l.note.direction == crate::actions::relocate::Direction::Back);
         let (message, status) = match &result {
-            Ok(outcome) => (said(outcome), Some(outcome.status)),
+            Ok(outcome) => (said(outcome, back), Some(outcome.status)),
             Err(why) => (why.clone(), None),
         };
         d.phase = match (status, left) {
@@ -423,8 +428,14 @@ impl App {
 
 /// What a move's outcome says in the dialog: the core's words, except where they speak of the
 /// command line (an original kept, a cancel: the dialog offers what to do next itself).
-fn said(outcome: &MoveOutcome) -> String {
+/// `back`: it is a move back.
+fn said(outcome: &MoveOutcome, back: bool) -> String {
     match (outcome.status, &outcome.kept) {
+        (MoveStatus::Kept, Some(_)) if back => format!(
+            "{} is a folder again, the verified copy of {}; the original there waits.",
+            outcome.root.display(),
+            outcome.far.display()
+        ),
         (MoveStatus::Kept, Some(kept)) => format!(
             "{} now points to the verified copy in {}; the original waits in {}.",
             outcome.root.display(),
