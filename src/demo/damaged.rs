@@ -385,11 +385,17 @@ fn apply(
     Ok(true)
 }
 
-/// Makes a FIFO at `path` (Unix); false where there are none.
+/// Makes a FIFO at `path` (Unix); false where there are none. `mkfifo(3)`, which every Unix
+/// has (rustix's `mkfifoat` does not exist on macOS, so the crate did not build there).
 #[cfg(unix)]
 pub fn fifo(path: &Path) -> Result<bool> {
-    use rustix::fs::{mkfifoat, Mode, CWD};
-    mkfifoat(CWD, path, Mode::RUSR | Mode::WUSR).map_err(|e| Error::io(path, e.into()))?;
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| Error::invalid(path, "the path holds a NUL byte"))?;
+    // SAFETY: `c_path` is a NUL-terminated string that lives across the call.
+    if unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) } != 0 {
+        return Err(Error::io(path, std::io::Error::last_os_error()));
+    }
     Ok(true)
 }
 
