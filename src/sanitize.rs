@@ -14,8 +14,10 @@
 //!
 //! Where it is used, once per output path: the dashboard sanitizes the whole frame after it is
 //! drawn ([`buffer`], called by [`crate::ui::view::draw`]), so every string in every pane is
-//! covered (ratatui itself drops control characters and zero-width graphemes before they reach
-//! the buffer, so in the dashboard they vanish instead of showing as `�`); the text outputs of `list`, `roots`, `du`, `verify`, `rm` and `prune` pass each
+//! covered (ratatui itself drops control characters before they reach the buffer, so the
+//! dashboard's text passes through [`for_display`] before ratatui sees it: in `ui::fit`'s
+//! truncate, wrap and shorten_path, which every column of text from disk goes through, and in
+//! the pane titles; there too they show as `�`); the text outputs of `list`, `roots`, `du`, `verify`, `rm` and `prune` pass each
 //! string from disk through [`for_display`] where they format it. JSON output is not
 //! sanitized: JSON escapes control characters itself.
 

@@ -87,6 +87,9 @@ fn tail(s: &str, cells: usize) -> &str {
 /// when even the mark does not fit). A wide character that would only half fit before the
 /// mark is left out, so the result can be a cell short.
 pub fn truncate(s: &str, cells: usize) -> String {
+    // Text from disk may hold controls, which ratatui would drop without a trace: they are
+    // shown as `�` instead (the one sanitizer, `crate::sanitize`), before anything is measured.
+    let s = &*crate::sanitize::for_display(s);
     if width(s) <= cells {
         return s.to_string();
     }
@@ -115,6 +118,7 @@ pub fn pad_left(s: &str, cells: usize) -> String {
 /// `text` broken into lines of at most `cells` cells at spaces (a word longer than a line is
 /// cut). Always at least one line.
 pub fn wrap(text: &str, cells: usize) -> Vec<String> {
+    let text = &*crate::sanitize::for_display(text);
     let cells = cells.max(1);
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
@@ -156,6 +160,7 @@ pub fn wrap(text: &str, cells: usize) -> Vec<String> {
 /// folder) and as many of its last folders as fit: `~/…/MobileSync/Backup`. When even the
 /// start and the last folder do not fit, the end is kept (`…/Backup`, then `…ckup`).
 pub fn shorten_path(shown: &str, cells: usize) -> String {
+    let shown = &*crate::sanitize::for_display(shown);
     if width(shown) <= cells {
         return shown.to_string();
     }

@@ -357,3 +357,32 @@ fn the_disk_pane_says_when_its_volumes_are_simulated() {
     );
     assert!(!line_of(false).contains("simulated"), "{}", line_of(false));
 }
+
+#[test]
+fn control_characters_from_disk_show_as_replacement_marks() {
+    // A crafted Info.plist name: ESC and BEL would set the pane title, a newline forge a row,
+    // an RLO reverse the text. ratatui alone would drop them without a trace.
+    let evil = "Evil\x1b]2;pwned\x07\nok\u{202E}txt";
+    let mut library = library();
+    let device = library
+        .devices
+        .iter_mut()
+        .find(|d| d.udid == PHONE)
+        .unwrap();
+    device.name = Some(evil.to_string());
+    for v in &mut device.versions {
+        v.device_name = Some(evil.to_string());
+    }
+    let mut app = backtop::ui::App::new(library, options(true, false, false), now());
+    for (path, usage) in usages() {
+        app.update(scan_event(ScanEvent::Sized { path, usage }));
+    }
+    while selected_device(&app) != evil {
+        app.update(ch('j'));
+    }
+    let text = text(&render(&mut app, 120, 30));
+    let shown = "Evil\u{FFFD}]2;pwned\u{FFFD}\u{FFFD}ok\u{FFFD}txt";
+    // In the devices pane's row and in the versions pane's title.
+    assert!(text.contains(&format!("│  {shown}")), "{text}");
+    assert!(text.contains(&format!("Versions of {shown}")), "{text}");
+}

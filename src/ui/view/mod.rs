@@ -89,6 +89,7 @@ fn pane<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
 
 /// ` Title ` in the title style.
 fn title<'a>(text: String, theme: &Theme) -> Line<'a> {
+    let text = crate::sanitize::for_display(&text);
     Line::from(Span::styled(format!(" {text} "), theme.title()))
 }
 

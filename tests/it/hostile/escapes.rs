@@ -88,6 +88,11 @@ fn the_dashboard_shows_crafted_names_without_obeying_them() {
     let raw = pty.raw_output();
     let raw = String::from_utf8_lossy(&raw);
     assert!(!raw.contains("\x1b]2;pwned"), "the pane title was set");
+    // Shown visibly: each control reached the terminal as a `�`, not dropped without a trace.
+    assert!(
+        raw.contains("Evil\u{FFFD}]2;pwned\u{FFFD}\u{FFFD}[2J\u{FFFD}ok"),
+        "the controls were not shown as replacement marks"
+    );
     assert!(
         !raw.contains('\u{202E}'),
         "a bidi override reached the terminal"
