@@ -215,8 +215,10 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
                 cli.read_only,
                 DashboardHost::sizing(sizing),
             )
-            .with_notes(finished)
-            .with_move_free(backtop::commands::move_root::TestHooks::from_env().free);
+            .with_notes(finished);
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+            let host =
+                host.with_move_free(backtop::commands::move_root::TestHooks::from_env().free);
             let host = if cli.remember {
                 host.with_remember(std::sync::Arc::new(backtop::library::unlock::OsKeyring))
             } else {

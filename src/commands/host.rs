@@ -27,6 +27,7 @@ use crate::tasks::{self, JobKind, Jobs, Keyring, Outcome};
 use crate::ui::{job_sink, Effect, Host, Msg};
 
 /// A move job's work.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 type MoveWork = Box<dyn FnOnce(&tasks::Ctx) -> Outcome + Send>;
 
 /// The library as last discovered, shared with the jobs.
@@ -196,6 +197,7 @@ impl DashboardHost {
     /// Looks for moves left unfinished near the run's roots (and the links they were asked
     /// for by), on a thread of its own, for the dashboard to offer resuming or rolling back:
     /// it says something only when it found some.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     fn find_moves(&self, messages: Sender<Msg>) {
         let mut near = self.roots.paths();
         near.extend(self.roots.links.iter().map(|(link, _)| link.clone()));
@@ -217,6 +219,7 @@ impl DashboardHost {
     }
 
     /// The move dialog's effects: plan, run, roll back, each a job.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     fn perform_move(&mut self, effect: Effect) {
         let (links, free, read_only) = (self.roots.links.clone(), self.move_free, self.read_only);
         let (kind, work): (JobKind, MoveWork) = match effect {
@@ -257,6 +260,7 @@ impl Host for DashboardHost {
         for note in self.notes.drain(..) {
             let _ = messages.send(Msg::Status(note));
         }
+        #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
         self.find_moves(messages.clone());
         self.messages = Some(messages);
         if let Some(store) = self.remember.clone() {
@@ -335,9 +339,12 @@ impl Host for DashboardHost {
                 });
             }
             Effect::Shell(dir) => return Some(shell::run_shell(&dir)),
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
             e @ (Effect::PlanMove(_) | Effect::Move(_) | Effect::AbortMove(_)) => {
                 self.perform_move(e)
             }
+            #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+            Effect::AbortMove(_) => {}
             Effect::Quit => {}
         }
         None

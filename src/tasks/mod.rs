@@ -23,6 +23,7 @@ pub mod diff;
 pub mod loss;
 pub mod panic;
 mod registry;
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 pub mod relocate;
 pub mod scan;
 pub mod unlock;
@@ -171,6 +172,7 @@ pub enum Progress {
     /// An export's files and bytes so far.
     Export(ExportProgress),
     /// A move's stage, entries and bytes, and how long the stage has run.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     Move {
         /// Where it is.
         progress: crate::actions::relocate::MoveProgress,
@@ -236,8 +238,10 @@ pub enum Outcome {
     /// An unlock ended.
     Unlocked(UnlockOutcome),
     /// A move was planned (or refused, or needs DEST).
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     MovePlanned(Box<relocate::PlanAnswer>),
     /// A move or a rollback ended (its status says how), or was refused or failed to start.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     Moved(Box<relocate::MoveEnd>),
     /// What deleting these versions loses (in the order asked).
     Lost {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use crossbeam_channel::Sender;
 
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 use crate::tasks::relocate::{InterruptedMove, MoveRequest};
 use crate::tasks::{
     DeleteRequest, ExportRequest, JobId, JobMsg, PreviewRequest, Sink, UnlockRequest,
@@ -60,6 +61,7 @@ pub enum Msg {
     },
     /// Moves left unfinished were found at start (sent only when there are some): offer to
     /// resume or roll back.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     UnfinishedMoves(Vec<InterruptedMove>),
     /// Leave now (a signal, or the terminal went away).
     Quit,
@@ -103,8 +105,10 @@ pub enum Effect {
     Unlock(UnlockRequest),
     /// Plan a move (a latest-wins job answered by
     /// [`Outcome::MovePlanned`](crate::tasks::Outcome::MovePlanned)).
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     PlanMove(MoveRequest),
     /// Carry out a move (already confirmed), with progress and cancel.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     Move(MoveRequest),
     /// Roll back the recorded move of this root or device folder.
     AbortMove(PathBuf),
@@ -127,7 +131,9 @@ impl Effect {
             Effect::Loss(_) => "loss",
             Effect::Shell(_) => "shell",
             Effect::Unlock(_) => "unlock",
-            Effect::PlanMove(_) | Effect::Move(_) | Effect::AbortMove(_) => "move",
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+            Effect::PlanMove(_) | Effect::Move(_) => "move",
+            Effect::AbortMove(_) => "move",
         }
     }
 }

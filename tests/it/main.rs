@@ -60,6 +60,7 @@ mod ui_loop;
 mod ui_loss;
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
 mod ui_move;
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
 mod ui_move_state;
 mod ui_pty;
 mod ui_render;

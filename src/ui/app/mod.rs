@@ -20,6 +20,7 @@ pub mod loss;
 mod mouse;
 mod nav;
 pub mod owners;
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 pub mod relocate;
 mod roots;
 mod scan;
@@ -46,6 +47,7 @@ pub(crate) use dialogs::wrong_name;
 pub use dialogs::{DeleteDialog, PruneDialog, DEFAULT_KEEP};
 pub use export::{ExportDialog, Phase};
 pub use loss::{LossState, LossView};
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 pub use relocate::{MoveDialog, MovePhase};
 pub use scan::ScanProgress;
 pub use tasks::{Newest, Report, TaskState};
@@ -307,6 +309,7 @@ impl App {
                     .push(View::Report(Report::OpenFailed { path, why }));
                 Vec::new()
             }
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
             Msg::UnfinishedMoves(found) => {
                 self.on_interrupted(found);
                 Vec::new()
@@ -376,6 +379,7 @@ impl App {
         match self.modal() {
             Some(Scope::Search) => return self.browser_type(c),
             Some(Scope::Destination) => self.export_type(c),
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
             Some(Scope::MoveDest) => self.move_type(c),
             Some(Scope::Typed) => self.type_in_dialog(Some(c)),
             Some(Scope::Password) => self.unlock_type(c),
@@ -393,6 +397,7 @@ impl App {
         if let Some(effects) = self.unlock_act(action) {
             return effects;
         }
+        #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
         if let Some(effects) = self.move_act(action) {
             return effects;
         }
@@ -461,7 +466,12 @@ impl App {
             }
             Action::Browse => return self.open_browser(),
             Action::Unlock => return self.open_unlock(AfterUnlock::Stay),
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
             Action::Move => return self.open_move(),
+            #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+            Action::Move => {
+                self.status = Some("moving backups is not supported on this system yet".into());
+            }
             Action::MoveWhat | Action::Resume | Action::RollBack => {}
             Action::CloseBrowser
             | Action::Search

@@ -92,7 +92,9 @@ impl TaskState {
                 self.bytes = 0;
                 self.freed += freed;
             }
-            Progress::Scan(_) | Progress::Export(_) | Progress::Move { .. } => {}
+            Progress::Scan(_) | Progress::Export(_) => {}
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+            Progress::Move { .. } => {}
         }
     }
 }
@@ -190,7 +192,10 @@ impl App {
             | JobKind::Diff
             | JobKind::Loss => {}
             JobKind::Delete { .. } | JobKind::Verify => return self.on_task(msg),
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
             JobKind::MovePlan | JobKind::Move => return self.on_move_job(msg),
+            #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+            JobKind::MovePlan | JobKind::Move => {}
         }
         Vec::new()
     }

@@ -14,6 +14,7 @@ use super::browser::Browser;
 use super::dialogs::DeleteDialog;
 use super::diff::DiffView;
 use super::export::ExportDialog;
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 use super::relocate::MoveDialog;
 use super::unlock::UnlockPrompt;
 use super::{Confirm, Report};
@@ -79,6 +80,7 @@ pub enum View {
     /// The password prompt.
     Unlock(Box<UnlockPrompt>),
     /// The move dialog.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     Move(Box<MoveDialog>),
 }
 
@@ -96,6 +98,7 @@ impl View {
             View::Report(_) => ViewKind::Report,
             View::Confirm(_) => ViewKind::Confirm,
             View::Unlock(_) => ViewKind::Unlock,
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
             View::Move(_) => ViewKind::Move,
         }
     }
@@ -118,6 +121,7 @@ impl View {
             // The prune preview answers like any confirmation, plus +/-.
             View::Confirm(Confirm::Prune(_)) => vec![Scope::Prune, Scope::Confirm],
             View::Unlock(_) => vec![Scope::Password],
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
             View::Move(d) => vec![d.scope()],
         }
     }

@@ -18,6 +18,7 @@ mod loss;
 mod more;
 mod progress;
 mod prune;
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 mod relocate;
 mod report;
 pub(crate) mod roots;
@@ -73,6 +74,7 @@ fn draw_panes(frame: &mut Frame, app: &App) {
             View::Report(report) => report::render(frame, area, app, view, report),
             View::Confirm(confirm) => confirm::render(frame, area, app, view, confirm),
             View::Unlock(prompt) => unlock::render(frame, area, app, view, prompt),
+            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
             View::Move(d) => relocate::render(frame, area, app, view, d),
         }
     }
