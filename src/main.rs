@@ -290,7 +290,13 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
         Some(Command::Diff(args)) => {
             diff::run(&library, &args, &password, &local_time::zone(config.utc))
         }
-        Some(Command::Check(args)) => check::run(&library, &args, &config.alerts, cache),
+        Some(Command::Check(args)) => check::run(
+            &library,
+            &args,
+            &config.alerts,
+            cache,
+            demo_disks(&run_roots),
+        ),
         Some(Command::Demo { .. } | Command::Completions { .. } | Command::Man) => {
             unreachable!("handled above")
         }

@@ -34,6 +34,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::commands::{du, json};
 use crate::library::alerts::{self, Alert, AlertSettings, Severity, Status};
+use crate::library::volume::SimulatedDisk;
 use crate::library::Library;
 use crate::sanitize::for_display;
 
@@ -58,15 +59,17 @@ fn parse_max_age(text: &str) -> Result<Duration, String> {
 }
 
 /// Runs `backtop check` over `library`; `settings` are the config file's, `cache` the size
-/// cache (`None`: `--no-cache`). Returns the Nagios exit code.
+/// cache (`None`: `--no-cache`), `simulated` the made-up volumes `--demo` judges free space
+/// against (as `du` and the dashboard do). Returns the Nagios exit code.
 pub fn run(
     library: &Library,
     args: &CheckArgs,
     settings: &AlertSettings,
     cache: Option<PathBuf>,
+    simulated: Option<Vec<SimulatedDisk>>,
 ) -> anyhow::Result<i32> {
     let progress = !args.json && std::io::stderr().is_terminal();
-    let results = du::scan_library(library, cache, progress);
+    let results = du::scan_library_on(library, cache, progress, simulated);
     let mut settings = settings.clone();
     if let Some(age) = args.max_age {
         settings.max_age = age;

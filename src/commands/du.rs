@@ -109,6 +109,21 @@ pub fn scan_library(library: &Library, cache: Option<PathBuf>, progress: bool) -
     scan_library_unlocked(library, cache, progress, Unlocks::default())
 }
 
+/// [`scan_library`] judging volumes by `simulated` (the demo's made-up disks) when given.
+pub fn scan_library_on(
+    library: &Library,
+    cache: Option<PathBuf>,
+    progress: bool,
+    simulated: Option<Vec<SimulatedDisk>>,
+) -> ScanResults {
+    let options = ScanOptions {
+        cache,
+        threads: 0,
+        simulated_disks: simulated,
+    };
+    scan_with(library, options, progress, Unlocks::default())
+}
+
 /// [`scan_library`] with the encrypted versions a password opened.
 pub fn scan_library_unlocked(
     library: &Library,

@@ -80,3 +80,38 @@ fn demo_du_reports_the_simulated_disks_in_json_and_text() {
     let total = iphone.lines().find(|l| l.starts_with("  total ")).unwrap();
     assert!(total.ends_with("next backup may NOT fit"), "{total}");
 }
+
+/// `--demo check` judges "the next backup may not fit" against the same simulated disks as
+/// `du` and the dashboard: only Anna's iPhone (60.0 GB to back up, 48.3 GB free on the Mac's
+/// disk) warns. It judged against the tmpfs instead and warned for the iPad too (13 alerts
+/// where the dashboard shows 12).
+#[test]
+fn demo_check_judges_free_space_on_the_simulated_disks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tmpdir = tmp.path().join("tmp");
+    std::fs::create_dir_all(&tmpdir).unwrap();
+    let env = [("TMPDIR", tmpdir.as_os_str())];
+    let out = run_with_env(tmp.path(), &["--demo", "check", "--json"], LIMIT, &env);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let low: Vec<(&str, &str)> = doc["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "low_space")
+        .map(|a| {
+            (
+                a["device"].as_str().unwrap(),
+                a["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(low.len(), 1, "{low:?}");
+    assert_eq!(low[0].0, "Anna's iPhone");
+    assert!(
+        low[0]
+            .1
+            .contains("it needs about 60.0 GB, 48.3 GB is free on /:"),
+        "{}",
+        low[0].1
+    );
+}
