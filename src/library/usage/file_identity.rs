@@ -49,7 +49,7 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     use super::*;
-    use crate::library::usage::walk::{walk_version, WalkOptions};
+    use crate::library::usage::walk::{test_options, walk_version};
 
     #[test]
     fn hard_links_are_one_file_and_other_files_are_not() {
@@ -85,14 +85,7 @@ mod tests {
         std::fs::hard_link(&one, &two).unwrap();
         std::fs::write(sub.join("cd".repeat(20)), vec![1u8; 300]).unwrap();
         let cancel = AtomicBool::new(false);
-        let opts = WalkOptions {
-            cancel: &cancel,
-            progress: &|_, _| {},
-            collect_names: true,
-            collect_singles: true,
-            read_dir: |p| std::fs::read_dir(p),
-        };
-        let walked = walk_version(dir.path(), &opts).unwrap();
+        let walked = walk_version(dir.path(), &test_options(&cancel)).unwrap();
         // Both names of the linked file are one inode with two links, both in this folder.
         assert_eq!(walked.shared.len(), 1, "{:?}", walked.shared);
         assert_eq!(walked.shared[0].nlink, 2);

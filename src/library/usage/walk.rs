@@ -372,6 +372,18 @@ impl Stat {
     }
 }
 
+/// Options for tests: no progress, names and singles collected, `std::fs::read_dir`.
+#[cfg(test)]
+pub(crate) fn test_options(cancel: &AtomicBool) -> WalkOptions<'_> {
+    WalkOptions {
+        cancel,
+        progress: &|_, _| {},
+        collect_names: true,
+        collect_singles: true,
+        read_dir: |p| fs::read_dir(p),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,13 +416,7 @@ mod tests {
             ino: 7,
         };
         let cancel = AtomicBool::new(false);
-        let opts = WalkOptions {
-            cancel: &cancel,
-            progress: &|_, _| {},
-            collect_names: true,
-            collect_singles: true,
-            read_dir: |p| fs::read_dir(p),
-        };
+        let opts = test_options(&cancel);
         let (mut a, mut b) = (Walked::default(), Walked::default());
         a.add(FileKey::Unnamed, st, &opts);
         b.add(FileKey::Id([1; 20]), st, &opts);
