@@ -175,8 +175,8 @@ pub enum Command {
     #[command(
         after_help = "Exit codes:\n  0  every version was deleted\n  1  some deletes \
                             failed (the others were done)\n  2  refused: nothing was deleted \
-                            (a guard, --read-only, no terminal without --yes)\n  3  cancelled \
-                            at the prompt\n  4  error"
+                            (a guard, --read-only, no terminal without --yes, --json without \
+                            --yes)\n  3  cancelled at the prompt\n  4  error"
     )]
     Rm {
         /// Version folders to delete.
@@ -192,6 +192,9 @@ pub enum Command {
         /// snapshot iMazing still lists.
         #[arg(long)]
         force: bool,
+        /// Machine-readable output (needs --yes: there is no prompt in JSON mode).
+        #[arg(long)]
+        json: bool,
     },
     /// Delete old versions by a policy, never a device's newest complete backup.
     #[command(
@@ -298,13 +301,13 @@ impl Command {
     pub fn json(&self) -> bool {
         match self {
             Self::List(a) | Self::Du(a) | Self::Roots(a) => a.json,
-            Self::Verify { json, .. } | Self::Prune { json, .. } => *json,
+            Self::Verify { json, .. } | Self::Prune { json, .. } | Self::Rm { json, .. } => *json,
             Self::Move(a) => a.json,
             Self::Ls(a) => a.json,
             Self::Export(a) => a.json,
             Self::Diff(a) => a.json,
             Self::Check(a) => a.json,
-            Self::Rm { .. } | Self::Demo { .. } | Self::Completions { .. } | Self::Man => false,
+            Self::Demo { .. } | Self::Completions { .. } | Self::Man => false,
         }
     }
 }

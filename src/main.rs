@@ -246,6 +246,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
             yes,
             permanent,
             force,
+            json,
         }) => {
             let freed = freed_by_deleting(&library, cache, true);
             let opts = rm::RmOptions {
@@ -253,6 +254,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
                 permanent,
                 force,
                 read_only: cli.read_only,
+                json,
             };
             rm::run_on_terminal(&library, &paths, &opts, Some(&freed), trash_bin(&run_roots))
         }

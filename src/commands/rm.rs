@@ -1,9 +1,13 @@
-//! `backtop rm PATH... [--yes] [--permanent] [--force]`: delete backup versions.
+//! `backtop rm PATH... [--yes] [--permanent] [--force] [--json]`: delete backup versions.
 //!
 //! Every path goes through the guards first; if any is refused, nothing is deleted. Then the
 //! command shows exactly what will go and asks on a terminal (unless `--yes`; without a
 //! terminal and without `--yes` it refuses). Exit codes: 0 all deleted, 1 some deletes failed,
 //! 2 refused (nothing done), 3 cancelled at the prompt (and 4 for an error, set by `main`).
+//!
+//! With `--json` it never asks (`--json` without `--yes` is refused with the error document)
+//! and prints one document on stdout instead of the text: what passed the guards, what was
+//! refused, what the deletes did (`docs/json.md`).
 //!
 //! What a delete frees is shown when the caller passes a [`FreedFn`] ([`run_on_terminal`]);
 //! [`run`] passes none.
@@ -13,6 +17,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use humansize::{format_size, DECIMAL};
+use serde_json::json;
 
 use crate::actions::delete::{delete_version_with, TRASH_NOTE};
 use crate::actions::trash_bin::TrashBin;
@@ -86,6 +91,7 @@ pub fn run(
         permanent,
         force,
         read_only,
+        json: false,
     };
     run_on_terminal(library, paths, &opts, None, TrashBin::System)
 }
@@ -141,6 +147,8 @@ pub struct RmOptions {
     pub force: bool,
     /// `--read-only`.
     pub read_only: bool,
+    /// `--json`: one JSON document on stdout, no prompt (needs `yes`).
+    pub json: bool,
 }
 
 /// [`run`] with its console given (tests pass buffers).
@@ -150,6 +158,10 @@ pub fn run_with(
     opts: &RmOptions,
     console: &mut Console,
 ) -> anyhow::Result<i32> {
+    if opts.json && !opts.yes {
+        let message = "--json needs --yes (there is no prompt in JSON mode); nothing was deleted";
+        return crate::commands::json::refuse(console.out, true, message, EXIT_REFUSED as u8);
+    }
     let guard_opts = DeleteOptions {
         force: opts.force,
         // Confirming at the prompt, after the warning was shown, counts as confirmation.
@@ -158,36 +170,86 @@ pub fn run_with(
     };
     let index = LibraryIndex::new(library);
     let mut items = Vec::new();
-    let mut refused = 0;
+    let mut refused = Vec::new();
+    let mut sink = std::io::sink();
     for path in paths {
         match check_delete_in(path, &index, &guard_opts) {
             // The same version named twice is deleted once.
             Ok(item) if items.iter().any(|i: &DeletePlanItem| i.path == item.path) => {}
             Ok(item) => items.push(item),
-            Err(r) => {
-                refused += 1;
-                writeln!(
-                    console.out,
-                    "refused: {}: {}",
-                    sanitize::path(path),
-                    for_display(&r.reason)
-                )?;
-            }
+            Err(r) => refused.push(r),
         }
     }
-    if refused > 0 {
-        writeln!(console.out, "nothing was deleted")?;
+    let mode = DeleteMode::from_permanent(opts.permanent);
+    let human: &mut dyn Write = if opts.json { &mut sink } else { console.out };
+    if !refused.is_empty() {
+        for r in &refused {
+            writeln!(
+                human,
+                "refused: {}: {}",
+                sanitize::path(&r.path),
+                for_display(&r.reason)
+            )?;
+        }
+        writeln!(human, "nothing was deleted")?;
+        if opts.json {
+            let doc = report(mode, &items, &refused, None, &[]);
+            crate::commands::json::print(console.out, &doc)?;
+        }
         return Ok(EXIT_REFUSED);
     }
-    let mode = DeleteMode::from_permanent(opts.permanent);
     let paths: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
     let freed = console.freed_by(&paths);
-    print_plan(console.out, &items, mode, freed)?;
+    let human: &mut dyn Write = if opts.json { &mut sink } else { console.out };
+    print_plan(human, &items, mode, freed)?;
     if let Some(code) = confirm(console, opts.yes, items.len())? {
         return Ok(code);
     }
-    let outcomes = delete_all(&items, mode, &console.trash, console.out)?;
+    let human: &mut dyn Write = if opts.json { &mut sink } else { console.out };
+    let outcomes = delete_all(&items, mode, &console.trash, human)?;
+    if opts.json {
+        let doc = report(mode, &items, &refused, freed, &outcomes);
+        crate::commands::json::print(console.out, &doc)?;
+    }
     Ok(exit_code(&outcomes))
+}
+
+/// The `--json` document: the versions that passed the guards, the refusals (any refusal
+/// means nothing was deleted), what deleting frees when known, and one result per delete.
+fn report(
+    mode: DeleteMode,
+    items: &[DeletePlanItem],
+    refused: &[crate::actions::Refusal],
+    freed: Option<u64>,
+    outcomes: &[DeleteOutcome],
+) -> serde_json::Value {
+    let versions: Vec<serde_json::Value> = items
+        .iter()
+        .map(|item| {
+            let v = &item.version;
+            let mut entry = json!({
+                "udid": v.udid,
+                "device": v.device_name,
+                "kind": v.kind,
+                "state": v.state,
+                "date": v.date.and_then(|d| {
+                    d.to_offset(time::UtcOffset::UTC)
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                }),
+                "warnings": item.warnings.iter().map(|w| w.message.clone()).collect::<Vec<_>>(),
+            });
+            crate::commands::json::put_path(&mut entry, "path", &item.path);
+            entry
+        })
+        .collect();
+    json!({
+        "mode": mode,
+        "versions": versions,
+        "refused": refused,
+        "freed_bytes": freed,
+        "results": outcomes,
+    })
 }
 
 /// Asks for confirmation unless `yes`; `Some(exit code)` when the command must stop.

@@ -257,6 +257,19 @@ fn the_documented_fields_and_the_output_agree() {
             &["--only", "--root", "/no/such", "check", "--json"],
         ),
     ));
+    docs.push(("error", run(&["rm", &iphone[1], "--json"])));
+    docs.push((
+        "rm",
+        run(&[
+            "rm",
+            &iphone[1],
+            &iphone[1],
+            "--yes",
+            "--permanent",
+            "--json",
+        ]),
+    ));
+    docs.push(("rm", run(&["rm", &iphone[0], "--yes", "--json"])));
     docs.push(("error", run(&["prune", "--keep", "1", "--json"])));
     docs.push((
         "prune",
@@ -270,7 +283,8 @@ fn the_documented_fields_and_the_output_agree() {
 
     let sections = documented();
     for name in [
-        "list", "du", "roots", "verify", "prune", "ls", "export", "move", "diff", "check", "error",
+        "list", "du", "roots", "verify", "prune", "rm", "ls", "export", "move", "diff", "check",
+        "error",
     ] {
         assert!(
             sections.contains_key(name),

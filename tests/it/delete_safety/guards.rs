@@ -217,3 +217,54 @@ fn a_backup_starting_after_the_check_is_refused() {
     }
     assert_eq!(listing(&f.root), before);
 }
+
+#[test]
+fn rm_json_needs_yes_reports_refusals_and_results_and_prints_only_json() {
+    let f = fixture();
+    let v = f.archive();
+    let newest = f.root.join(U);
+    let json = RmOptions {
+        json: true,
+        permanent: true,
+        ..Default::default()
+    };
+    let before = listing(&f.root);
+    let parse = |text: &str| -> serde_json::Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("one JSON document ({e}): {text}"))
+    };
+
+    // No prompt in JSON mode: --json without --yes is refused, even at a terminal.
+    let (code, text) = rm(&f, std::slice::from_ref(&v), json, Some("y\n"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        parse(&text)["error"],
+        serde_json::json!({"message": "--json needs --yes (there is no prompt in JSON mode); nothing was deleted", "exit_code": 2})
+    );
+    assert_eq!(listing(&f.root), before);
+
+    // One refusal: nothing is deleted, the refusal is listed with its reason id.
+    let yes = RmOptions { yes: true, ..json };
+    let (code, text) = rm(&f, &[v.clone(), newest.clone()], yes, None);
+    assert_eq!(code, 2);
+    let doc = parse(&text);
+    assert_eq!(doc["refused"].as_array().unwrap().len(), 1, "{doc}");
+    assert_eq!(doc["refused"][0]["path"], newest.to_str().unwrap());
+    assert_eq!(doc["refused"][0]["kind"], "newest_complete");
+    assert_eq!(doc["results"], serde_json::json!([]));
+    assert_eq!(doc["mode"], "permanent");
+    assert_eq!(listing(&f.root), before);
+
+    // Done: the version (named twice) is deleted once, and the result says so.
+    let (code, text) = rm(&f, &[v.clone(), v.clone()], yes, None);
+    assert_eq!(code, 0, "{text}");
+    let doc = parse(&text);
+    assert_eq!(doc["schema"], 1);
+    assert_eq!(doc["refused"], serde_json::json!([]));
+    assert_eq!(doc["versions"].as_array().unwrap().len(), 1, "{doc}");
+    assert_eq!(doc["versions"][0]["path"], v.to_str().unwrap());
+    assert_eq!(doc["versions"][0]["kind"], "archive");
+    assert_eq!(doc["versions"][0]["date"], "2024-01-01T00:00:00Z");
+    assert_eq!(doc["results"][0]["status"], "removed");
+    assert_eq!(doc["results"][0]["path"], v.to_str().unwrap());
+    assert!(!v.exists());
+}
