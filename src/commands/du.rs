@@ -327,7 +327,10 @@ fn hint(v: &Version, unlocks: &Unlocks) -> String {
             .to_string();
     }
     match locked_reason(v, unlocks) {
-        None => "    unlocked with the password\n".to_string(),
+        // The password or a key kept with --remember: the report cannot tell which.
+        None => {
+            "    unlocked this run (by the password, or a key kept with --remember)\n".to_string()
+        }
         Some(why) => format!(
             "    locked ({}): file names, categories and apps (and the Health, Keychain, Wi-Fi \
              and call history an encrypted backup holds) need the password: --password-file \

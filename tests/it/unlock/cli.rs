@@ -152,6 +152,12 @@ fn du_json_gives_categories_of_the_unlocked_version_and_says_what_is_locked() {
         text_out.contains("locked (no password given)"),
         "{text_out}"
     );
+    let open_text = text(&s.run(&["du", "--password-file", &s.file("right")]));
+    assert!(
+        open_text
+            .contains("    unlocked this run (by the password, or a key kept with --remember)\n"),
+        "{open_text}"
+    );
     let wrong = s.run(&["du", "--password-file", &s.file("wrong")]);
     assert_eq!(wrong.status.code(), Some(5));
 }
