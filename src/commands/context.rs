@@ -95,9 +95,51 @@ impl RunRoots {
         }
     }
 
-    /// Paths of the roots.
+    /// Paths of the roots (with the folders moved devices' backups are in now, see
+    /// [`RunRoots::looked_at`]).
     pub fn paths(&self) -> Vec<PathBuf> {
-        self.roots.iter().map(|r| r.path.clone()).collect()
+        self.looked_at().into_iter().map(|r| r.path).collect()
+    }
+
+    /// The live folders of devices whose backups a move took elsewhere (`<root>/<UDID>`, a
+    /// link to `<far>/<UDID>`) in the run's roots, with the folder each points to, when that
+    /// is there (its drive connected). Read now: a move from the dashboard makes them.
+    pub fn device_links(&self) -> Vec<(PathBuf, PathBuf)> {
+        self.roots
+            .iter()
+            .flat_map(|r| moved_devices(&r.path))
+            .filter(|(_, far)| far.is_dir())
+            .collect()
+    }
+
+    /// [`RunRoots::links`] and [`RunRoots::device_links`]: every link the run reaches backups
+    /// through, with the folder it points to.
+    pub fn all_links(&self) -> Vec<(PathBuf, PathBuf)> {
+        let mut links = self.links.clone();
+        links.extend(self.device_links());
+        links
+    }
+
+    /// The roots to discover: the run's, then each folder that a moved device's backups are
+    /// in now (the parent of its live folder's copy, once, unless it is a root already), with
+    /// the origin of the root the device was moved from. Discovery never follows a link
+    /// inside a root, so without it a moved device would vanish from every listing.
+    pub fn looked_at(&self) -> Vec<Root> {
+        let mut roots = self.roots.clone();
+        for root in &self.roots {
+            for (_, far) in moved_devices(&root.path) {
+                let Some(parent) = far.parent().filter(|_| far.is_dir()) else {
+                    continue;
+                };
+                if !roots.iter().any(|r| locate::real_path(&r.path) == parent) {
+                    roots.push(Root {
+                        path: parent.to_path_buf(),
+                        ..root.clone()
+                    });
+                }
+            }
+        }
+        roots
     }
 
     /// Discovers every root: versions, devices, and each root's status with advice for this
@@ -106,9 +148,10 @@ impl RunRoots {
     /// write that memory (a cache) is not an error.
     pub fn discover(&self) -> Library {
         let now = OffsetDateTime::now_utc();
-        let mut library = discover::discover_library_with(&self.roots, now, |root, listing| {
-            access::status_from_listing(root, listing, &self.env)
-        });
+        let mut library =
+            discover::discover_library_with(&self.looked_at(), now, |root, listing| {
+                access::status_from_listing(root, listing, &self.env)
+            });
         if let Some(store) = &self.seen {
             let volumes = &self.env.volumes;
             let seen = store
@@ -118,6 +161,31 @@ impl RunRoots {
         }
         library
     }
+}
+
+/// The device folders at the top of `root` that are links (a name that is a UDID: what
+/// `backtop move ROOT/<UDID>` leaves), each with where it points (absolute, canonical when
+/// there). Nothing when `root` cannot be listed.
+pub fn moved_devices(root: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(PathBuf, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(crate::library::names::looks_like_udid)
+        })
+        .filter_map(|e| {
+            let link = e.path();
+            let target = std::fs::read_link(&link).ok()?;
+            Some((link, locate::real_path(&root.join(target))))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Where `--demo` builds its library: `$TMPDIR` when set, else on Linux the RAM-backed

@@ -200,7 +200,7 @@ impl DashboardHost {
     #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     fn find_moves(&self, messages: Sender<Msg>) {
         let mut near = self.roots.paths();
-        near.extend(self.roots.links.iter().map(|(link, _)| link.clone()));
+        near.extend(self.roots.all_links().into_iter().map(|(link, _)| link));
         near.extend(
             lock(&self.library)
                 .roots
@@ -221,7 +221,7 @@ impl DashboardHost {
     /// The move dialog's effects: plan, run, roll back, each a job.
     #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     fn perform_move(&mut self, effect: Effect) {
-        let (links, free, read_only) = (self.roots.links.clone(), self.move_free, self.read_only);
+        let (links, free, read_only) = (self.roots.all_links(), self.move_free, self.read_only);
         let (kind, work): (JobKind, MoveWork) = match effect {
             Effect::PlanMove(request) => (
                 JobKind::MovePlan,

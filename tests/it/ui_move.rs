@@ -82,6 +82,16 @@ impl Dash {
         }
     }
 
+    /// Feeds the jobs' messages until the dialog says the move ended as asked.
+    fn until_done_ok(&mut self, what: &str) {
+        self.until(what, |p| matches!(p, MovePhase::Done { .. }));
+        let phase = &self.app.move_dialog().unwrap().phase;
+        assert!(
+            matches!(phase, MovePhase::Done { ok: true, .. }),
+            "{phase:?}"
+        );
+    }
+
     fn screen(&mut self) -> String {
         screen(&mut self.app, 100, 40)
     }
@@ -292,12 +302,7 @@ fn a_move_left_unfinished_is_found_at_start_then_rolled_back_or_resumed() {
     assert!(shown.contains("r resume"), "{shown}");
     assert!(shown.contains("a roll back"), "{shown}");
     d.key(KeyCode::Char('a'));
-    d.until("the rollback", |p| matches!(p, MovePhase::Done { .. }));
-    let phase = d.app.move_dialog().unwrap().phase.clone();
-    assert!(
-        matches!(phase, MovePhase::Done { ok: true, .. }),
-        "{phase:?}"
-    );
+    d.until_done_ok("the rollback");
     assert!(std::fs::symlink_metadata(&lib.root).unwrap().is_dir());
     assert!(!lib.dest.exists(), "the copy is removed");
     assert!(!journal_dir(&lib.root).unwrap().exists());
@@ -316,12 +321,7 @@ fn a_move_left_unfinished_is_found_at_start_then_rolled_back_or_resumed() {
         "{shown}"
     );
     d.key(KeyCode::Char('r'));
-    d.until("the resumed move", |p| matches!(p, MovePhase::Done { .. }));
-    let phase = d.app.move_dialog().unwrap().phase.clone();
-    assert!(
-        matches!(phase, MovePhase::Done { ok: true, .. }),
-        "{phase:?}"
-    );
+    d.until_done_ok("the resumed move");
     assert_eq!(link(&lib.root), Some(lib.dest.clone()));
     assert!(!journal_dir(&lib.root).unwrap().exists());
     assert_same(&before, &lib.dest);
@@ -448,13 +448,90 @@ fn a_moved_root_moves_back_from_the_dialog() {
         d.app.move_dialog().unwrap().phase
     );
     d.key(KeyCode::Char('y'));
-    d.until("the removal", |p| matches!(p, MovePhase::Done { .. }));
-    let phase = d.app.move_dialog().unwrap().phase.clone();
-    assert!(
-        matches!(phase, MovePhase::Done { ok: true, .. }),
-        "{phase:?}"
-    );
+    d.until_done_ok("the removal");
     assert!(std::fs::symlink_metadata(&lib.root).unwrap().is_dir());
     assert!(!lib.dest.exists());
     assert_same(&before, &lib.root);
+}
+
+/// A device whose backups a move took to another drive (its live folder and snapshots links
+/// into DEST) is still listed, from DEST, and `M` on it offers the move back: the dialog says
+/// where to ("move back to" its folder in the root), the plan of the move back, the move, `y`;
+/// its folders are folders again with every file as before, DEST's copy gone.
+#[test]
+fn a_moved_device_moves_back_from_the_dialog() {
+    let lib = demo();
+    let d = Dash::new(&lib, None);
+    let udid = d.app.device().unwrap().udid.clone();
+    drop(d);
+    let live = lib.root.join(&udid);
+    let snaps = lib.root.join("iMazing.Versions/Versions").join(&udid);
+    let (before, before_snaps) = (snapshot(&live), snapshot(&snaps));
+    let (code, out, err) = lib.backtop(
+        &[
+            "move",
+            live.to_str().unwrap(),
+            "--to",
+            lib.dest_str(),
+            "--yes",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(link(&live), Some(lib.dest.join(&udid)));
+
+    let mut d = Dash::new(&lib, None);
+    let device = d
+        .app
+        .device()
+        .expect("the moved device is still listed")
+        .clone();
+    assert_eq!(device.udid, udid);
+    assert!(
+        device
+            .versions
+            .iter()
+            .all(|v| v.path.starts_with(&lib.dest)),
+        "its versions are read from DEST: {:?}",
+        device.versions.iter().map(|v| &v.path).collect::<Vec<_>>()
+    );
+    assert_eq!(device.versions.len(), 3);
+    d.key(KeyCode::Char('M'));
+    d.until("the plan back", |p| matches!(p, MovePhase::Planned(_)));
+    let MovePhase::Planned(Planned::Plan { plan, text }) = &d.app.move_dialog().unwrap().phase
+    else {
+        panic!("{:?}", d.app.move_dialog().unwrap().phase);
+    };
+    assert_eq!(plan.root, live);
+    assert_eq!(plan.far, lib.dest);
+    assert_eq!(plan.parts.len(), 2, "{:?}", plan.parts);
+    assert!(
+        text.starts_with(&format!(
+            "will move one device's backups (3 versions) from {} back into {}",
+            lib.dest_str(),
+            lib.root_str()
+        )),
+        "{text}"
+    );
+    let shown = d.screen();
+    assert!(shown.contains("Move backups back"), "{shown}");
+    assert!(shown.contains(" To          move back to "), "{shown}");
+    assert!(shown.contains(&udid[..8]), "{shown}");
+
+    d.key(KeyCode::Enter);
+    d.until("the switch back", |p| {
+        !matches!(p, MovePhase::Running { .. })
+    });
+    let MovePhase::Switched { message, .. } = &d.app.move_dialog().unwrap().phase else {
+        panic!("{:?}", d.app.move_dialog().unwrap().phase);
+    };
+    assert!(message.contains("is a folder again"), "{message}");
+    d.key(KeyCode::Char('y'));
+    d.until_done_ok("the removal");
+    assert!(std::fs::symlink_metadata(&live).unwrap().is_dir());
+    assert!(std::fs::symlink_metadata(&snaps).unwrap().is_dir());
+    assert_same(&before, &live);
+    assert_same(&before_snaps, &snaps);
+    assert!(!lib.dest.join(&udid).exists(), "DEST's copy is gone");
+    assert!(!journal_dir(&live).unwrap().exists());
 }

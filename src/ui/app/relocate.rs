@@ -2,8 +2,8 @@
 //! folder, archives and iMazing snapshots together), or the whole root they are in, to another
 //! folder or drive, and back. `m` was taken by the message log (issue 14), so the move is `M`.
 //!
-//! It asks for DEST (a root reached through a link a move left moves back instead, without
-//! one), shows the plan a dry run prints (or why the move is refused), runs the move as a
+//! It asks for DEST (a root reached through a link a move left, or a device whose live folder
+//! is such a link, moves back instead, without one), shows the plan a dry run prints (or why the move is refused), runs the move as a
 //! background job with its stage, entries, bytes, rate and time left, and once the verified
 //! copy is switched in asks whether to remove the original (permanently: the trash would keep
 //! the space used). A cancel, a failure or a quit leaves the move's journal; the dialog then

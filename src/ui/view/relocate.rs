@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use super::confirm::dialog;
 use crate::actions::relocate::places::is_device_folder;
-use crate::actions::relocate::{MoveProgress, Stage};
+use crate::actions::relocate::{Direction, MoveProgress, Stage};
 use crate::tasks::relocate::Planned;
 use crate::ui::app::{App, MoveDialog, MovePhase, View};
 use crate::ui::{fit, format};
@@ -56,12 +56,27 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, d: &
     let head = match &d.phase {
         MovePhase::Asking | MovePhase::Planning | MovePhase::Planned(_) => {
             lines.push(field("Moves", what));
+            // A move back has no DEST to type: it goes where the backups were.
+            let back = match &d.phase {
+                MovePhase::Planned(Planned::Plan { plan, .. })
+                    if plan.direction == Direction::Back =>
+                {
+                    Some(&plan.root)
+                }
+                _ => None,
+            };
             let mut dest = vec![
                 Span::styled(format!(" {}", fit::pad("To", 12)), theme.muted()),
-                Span::raw(match (&d.editing, d.dest.is_empty()) {
-                    (Some(_), _) => fit::shorten_path(&d.dest, room),
-                    (None, true) => "(type the folder: d)".to_string(),
-                    (None, false) => {
+                Span::raw(match (&d.editing, back, d.dest.is_empty()) {
+                    (Some(_), _, _) => fit::shorten_path(&d.dest, room),
+                    (None, Some(original), true) => {
+                        let words = "move back to ";
+                        let room = room.saturating_sub(words.len()).max(8);
+                        let original = fit::shorten_path(&format::path(original, home), room);
+                        format!("{words}{original}")
+                    }
+                    (None, None, true) => "(type the folder: d)".to_string(),
+                    (None, _, false) => {
                         fit::shorten_path(&format::path(Path::new(&d.dest), home), room)
                     }
                 }),
@@ -91,7 +106,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &View, d: &
                     theme.muted(),
                 )),
             }
-            "Move backups".to_string()
+            match back {
+                Some(_) => "Move backups back".to_string(),
+                None => "Move backups".to_string(),
+            }
         }
         MovePhase::Running {
             progress,
