@@ -26,11 +26,15 @@ pub struct Profile {
     pub apps: usize,
     /// Per category: (share of bytes, share of files).
     pub mix: &'static [(Category, f64, f64)],
+    /// Its backups are encrypted. An unencrypted one holds no Health, Keychain or Home data,
+    /// call history or Safari history (docs/FORMAT.md §5): its mix has none of the first
+    /// three, and [`Profile::files`] leaves out the other two.
+    pub encrypted: bool,
 }
 
 use Category as C;
 
-/// The main iPhone (~60 GB, photos dominant).
+/// The main iPhone (~60 GB, photos dominant; not encrypted).
 pub const MAIN_IPHONE: Profile = Profile {
     name: "Anna's iPhone",
     product_type: "iPhone15,2",
@@ -49,14 +53,12 @@ pub const MAIN_IPHONE: Profile = Profile {
         (C::VoiceMemos, 0.012, 0.02),
         (C::Files, 0.03, 0.02),
         (C::OtherMedia, 0.035, 0.04),
-        (C::Health, 0.01, 0.0),
         (C::System, 0.004, 0.0),
         (C::Safari, 0.002, 0.0),
         (C::Contacts, 0.001, 0.0),
         (C::Calendars, 0.001, 0.0),
-        (C::Keychain, 0.0001, 0.0),
-        (C::Home, 0.0001, 0.0),
     ],
+    encrypted: false,
 };
 
 /// The iPad (~25 GB; its backups are encrypted).
@@ -75,6 +77,7 @@ pub const IPAD: Profile = Profile {
         (C::OtherMedia, 0.08, 0.1),
         (C::Messages, 0.05, 0.08),
         (C::Notes, 0.02, 0.04),
+        (C::Health, 0.01, 0.0),
         (C::System, 0.004, 0.0),
         (C::Safari, 0.002, 0.0),
         (C::Contacts, 0.001, 0.0),
@@ -82,6 +85,7 @@ pub const IPAD: Profile = Profile {
         (C::Keychain, 0.0001, 0.0),
         (C::Home, 0.0001, 0.0),
     ],
+    encrypted: true,
 };
 
 /// The previous iPhone (~14 GB, not encrypted: no Health, Keychain or call history).
@@ -106,6 +110,7 @@ pub const OLD_IPHONE: Profile = Profile {
         (C::Calendars, 0.001, 0.0),
         (C::Notes, 0.002, 0.0),
     ],
+    encrypted: false,
 };
 
 /// An iPhone 6 on iOS 9.3.5 (~8 GB, `Manifest.mbdb`).
@@ -129,6 +134,7 @@ pub const IOS9_IPHONE: Profile = Profile {
         (C::Calendars, 0.001, 0.0),
         (C::System, 0.004, 0.0),
     ],
+    encrypted: false,
 };
 
 impl Profile {
@@ -150,7 +156,10 @@ impl Profile {
         for &(cat, bytes_share, count_share) in self.mix {
             let n = self.files as f64 * scale.max(0.0).sqrt() * count_share / count_sum;
             let n = n.round() as usize;
-            let list = items(cat, n.max(1), rng, &apps, self.modern);
+            let mut list = items(cat, n.max(1), rng, &apps, self.modern);
+            if !self.encrypted {
+                list.retain(|(domain, path, _)| !only_in_encrypted_backups(domain, path));
+            }
             let budget = self.total_bytes * bytes_share / share_sum;
             let weight: f64 = list.iter().map(|i| i.2).sum();
             for (domain, path, w) in list {
@@ -160,6 +169,13 @@ impl Profile {
         }
         out
     }
+}
+
+/// The files of the categories it mixes that iOS writes only into an encrypted backup: the
+/// call history (voicemail stays) and the Safari history (bookmarks stay).
+fn only_in_encrypted_backups(domain: &str, path: &str) -> bool {
+    domain == "HomeDomain"
+        && (path.starts_with("Library/CallHistoryDB/") || path == "Library/Safari/History.db")
 }
 
 /// An older state of `files`: each camera-roll, attachment or media file is absent with
@@ -209,6 +225,33 @@ mod tests {
             "{}",
             hundred.len()
         );
+    }
+
+    #[test]
+    fn only_encrypted_backups_hold_health_keychain_home_and_the_histories() {
+        let encrypted_only = |f: &FileSpec| {
+            ["HealthDomain", "KeychainDomain", "HomeKitDomain"].contains(&f.domain.as_str())
+                || only_in_encrypted_backups(&f.domain, &f.path)
+        };
+        for p in [&MAIN_IPHONE, &OLD_IPHONE, &IOS9_IPHONE] {
+            assert!(!p.encrypted, "{}", p.name);
+            let files = p.files(&mut Rng::new(1), 1.0);
+            let found: Vec<_> = files.iter().filter(|f| encrypted_only(f)).collect();
+            assert!(found.is_empty(), "{}: {found:?}", p.name);
+        }
+        // The main iPhone keeps its voicemail and Safari bookmarks.
+        let main = MAIN_IPHONE.files(&mut Rng::new(1), 1.0);
+        for path in [
+            "Library/Voicemail/voicemail.db",
+            "Library/Safari/Bookmarks.db",
+        ] {
+            assert!(main.iter().any(|f| f.path == path), "{path}");
+        }
+        const { assert!(IPAD.encrypted) };
+        let ipad = IPAD.files(&mut Rng::new(1), 1.0);
+        for domain in ["HealthDomain", "KeychainDomain", "HomeKitDomain"] {
+            assert!(ipad.iter().any(|f| f.domain == domain), "{domain}");
+        }
     }
 
     #[test]

@@ -128,6 +128,7 @@ impl Ctx<'_> {
         s.files = files;
         s.apps = p.apps();
         s.sparse = self.opts.sparse;
+        s.encrypted = p.encrypted;
         if !p.modern {
             s.format = ManifestFormat::Mbdb;
         }
@@ -277,13 +278,11 @@ fn ipad(ctx: &mut Ctx, roots: &[PathBuf], rng: &mut Rng) -> Result<()> {
     ctx.device(p, &id, oldest);
     let files = p.files(rng, ctx.opts.scale);
     let mut live = ctx.spec(p, &id, oldest, files.clone());
-    live.encrypted = true;
     live.encoding = PlistEncoding::Binary;
     ctx.write(&roots[0].join(&id), &live)?;
     // An iMazing backup that stopped midway: 60% of the files, "uploading", stale mtimes.
     let mut stopped = ctx.spec(p, &id, h(5 * 24 + 1), older(&files, rng, 0.0, 1.0));
     stopped.files.truncate(stopped.files.len() * 3 / 5);
-    stopped.encrypted = true;
     stopped.state = SpecState::Interrupted;
     ctx.write(&roots[1].join(&id), &stopped)
 }

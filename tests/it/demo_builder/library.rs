@@ -180,9 +180,6 @@ fn special_versions(lib: &DemoLibrary) {
         "CameraRollDomain",
         "HomeDomain",
         "MediaDomain",
-        "HealthDomain",
-        "KeychainDomain",
-        "HomeKitDomain",
         "AppDomainGroup-group.net.whatsapp.WhatsApp.shared",
         "AppDomain-com.spotify.client",
         "AppDomainGroup-group.com.apple.FileProvider.LocalStorage",
@@ -197,6 +194,18 @@ fn special_versions(lib: &DemoLibrary) {
             .unwrap();
         assert!(n > 0, "{domain}");
     }
+    // It is not encrypted, so it holds no Health, Keychain or Home data, no call history and
+    // no Safari history, as iOS writes them only into encrypted backups (FORMAT.md §5).
+    let only_encrypted: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM Files WHERE domain IN ('HealthDomain', 'KeychainDomain', \
+             'HomeKitDomain') OR relativePath LIKE 'Library/CallHistoryDB/%' \
+             OR relativePath = 'Library/Safari/History.db'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(only_encrypted, 0);
     let info = read(&v(2).join("Info.plist"));
     let apps = info["Applications"].as_dictionary().unwrap();
     assert!(apps.contains_key("com.spotify.client"));
